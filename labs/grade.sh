@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# grade.sh STEP [LABDIR]: build the student copy of a step (made by
+# `make lab STEP=NN`) and run the step's own tests against it: the same
+# tests the reference passes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+[ $# -ge 1 ] || { echo "usage: $0 STEP [LABDIR]" >&2; exit 2; }
+step=$1
+labdir=${2:-work}
+src=$(ls -d steps/"$step"-*/ 2>/dev/null | head -n 1)
+src=${src%/}
+[ -n "$src" ] || { echo "$0: no step '$step' in steps/" >&2; exit 2; }
+name=$(basename "$src")
+dst=$labdir/$name
+if [ ! -d "$dst" ]; then
+    echo "$0: no student copy in '$dst': make one with 'make lab STEP=$step'" >&2
+    exit 3
+fi
+main=$(ls "$src"/*.c | head -n 1)
+tool=$(basename "$main" .c)
+echo "== building your copy: $dst/$tool"
+make -s --no-print-directory student-tool SRC="$dst/$tool.c" OUT="$dst/$tool"
+echo "== running tests/$name.bats against it"
+TOOL=$(pwd)/$dst/$tool tests/run.sh "tests/$name.bats"

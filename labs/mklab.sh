@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# mklab.sh STEP [LABDIR]: write a student copy of step STEP (e.g. 01) into
+# LABDIR/NN-name/ (default work/), with every region the reference marks
+#
+#     /* LAB 01.2: copy each library the loader needs */
+#     ... reference code ...
+#     /* END LAB */
+#
+# replaced by a TODO naming the worksheet section, and a call that stops the
+# tool with a clear message if the student runs it before writing the code.
+# An existing student copy is never overwritten (FORCE=1 to do it anyway).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+[ $# -ge 1 ] || { echo "usage: $0 STEP [LABDIR]" >&2; exit 2; }
+step=$1
+labdir=${2:-work}
+src=$(ls -d steps/"$step"-*/ 2>/dev/null | head -n 1)
+src=${src%/}
+[ -n "$src" ] || { echo "$0: no step '$step' in steps/" >&2; exit 2; }
+name=$(basename "$src")
+worksheet=labs/$name.md
+dst=$labdir/$name
+
+if [ -e "$dst" ] && [ "${FORCE:-0}" != 1 ]; then
+    echo "$0: '$dst' exists: your work is there; not overwriting it (FORCE=1 make lab ... to start over)" >&2
+    exit 3
+fi
+rm -rf -- "$dst"
+mkdir -p -- "$dst"
+
+for f in "$src"/*; do
+    base=$(basename "$f")
+    case "$f" in
+        *.c|*.h) ;;
+        *) cp -p -- "$f" "$dst/$base"; continue ;;
+    esac
+    awk -v worksheet="$worksheet" -v file="$f" '
+        function fail(msg) { printf "%s:%d: %s\n", file, NR, msg > "/dev/stderr"; bad = 1; exit 1 }
+        /\/\* LAB [0-9][0-9]\.[0-9]+:/ {
+            if (inlab) fail("LAB inside LAB")
+            inlab = 1
+            indent = $0; sub(/[^ \t].*$/, "", indent)
+            text = $0; sub(/^.*\/\* LAB /, "", text); sub(/ *\*\/.*$/, "", text)
+            section = text; sub(/:.*$/, "", section)
+            desc = text; sub(/^[^:]*: */, "", desc)
+            print indent "/* TODO LAB " section ": " desc
+            print indent " * (" worksheet ", section " section ") */"
+            print indent "ct_lab_todo(\"" section "\", \"" worksheet "\");"
+            n++
+            next
+        }
+        /\/\* END LAB \*\// { if (!inlab) fail("END LAB without LAB"); inlab = 0; next }
+        !inlab { print }
+        END { if (!bad && inlab) fail("LAB without END LAB") }
+    ' "$f" > "$dst/$base"
+done
+count=$(grep -c 'ct_lab_todo(' "$dst"/*.c | awk -F: '{ s += $2 } END { print s + 0 }')
+echo "student copy of $name in $dst: $count LAB regions to write (see $worksheet)"
+echo "build and check it with: make grade STEP=$step"

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# install-deps.sh [--test|--vm|--bench]: install, with apt-get, what minictr
+# needs on Debian 12 or Ubuntu 22.04/24.04. Packages already present are not
+# touched, and nothing is fetched when all are there. Needs root.
+set -euo pipefail
+
+# To build: a C compiler and make, and the three libraries the steps call.
+build=(build-essential pkg-config libcap-dev libseccomp-dev libarchive-dev
+       libjson-c-dev busybox-static)
+# To test: bats and its helper libraries; tools the tests build tarballs with.
+test=(bats bats-assert bats-support bats-file clang-format xz-utils zstd
+      gzip tar file)
+# For the cgroup v2 tests in a VM: QEMU and Debian's kernel (unpacked only).
+vm=(qemu-system-x86 cpio)
+# For the benchmark: the runtimes we are measured against.
+bench=(hyperfine crun runc bubblewrap util-linux)
+
+want=("${build[@]}")
+for arg in "$@"; do
+    case "$arg" in
+        --test) want+=("${test[@]}") ;;
+        --vm) want+=("${vm[@]}") ;;
+        --bench) want+=("${bench[@]}") ;;
+        *) echo "usage: $0 [--test] [--vm] [--bench]" >&2; exit 2 ;;
+    esac
+done
+
+missing=()
+for p in "${want[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+    exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+    echo "$0: these packages are missing: ${missing[*]}" >&2
+    echo "hint: run as root (sudo), or install them yourself with apt-get" >&2
+    exit 1
+fi
+echo "installing: ${missing[*]}"
+echo "  (libcap/libseccomp/libarchive/json-c: the libraries the tools call;"
+echo "   busybox-static: the built-in image; bats: the tests)"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

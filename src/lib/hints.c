@@ -1,0 +1,115 @@
+/*
+ * hints.c: the table of classic traps.
+ *
+ * When a call fails, die_errno looks here for a line that explains what
+ * usually causes that errno for that kind of call. A row matches when the
+ * errno is equal and `what` (the message, e.g. "mount proc on '/proc'")
+ * contains the row's keyword; rows are tried in order, so specific rows
+ * come before general ones. A NULL keyword matches any call.
+ *
+ * Add a row when a student hits a trap the message alone does not explain.
+ */
+#define _GNU_SOURCE
+#include "ct.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+struct hint {
+    int err;
+    const char *keyword;
+    const char *text;
+};
+
+static const struct hint hints[] = {
+    /* cgroups */
+    {EBUSY, "subtree_control",
+     "a cgroup with processes in it cannot enable controllers for its "
+     "children (cgroup v2's no-internal-processes rule): move the processes "
+     "into a leaf cgroup first"},
+    {ENOENT, "cgroup",
+     "that cgroup file is missing: the controller is not enabled for this "
+     "cgroup (v2: check cgroup.subtree_control of the parent) or the host "
+     "uses another cgroup version (run bin/doctor)"},
+    {EOPNOTSUPP, "cgroup",
+     "this controller or file is not supported here (run bin/doctor to see "
+     "the cgroup mode and usable controllers)"},
+    {EINVAL, "cpu.max", "cpu.max takes '<quota> <period>' in microseconds"},
+    {EBUSY, "rmdir", "the cgroup still has processes in it; kill them first"},
+    /* mounts */
+    {EINVAL, "pivot_root",
+     "pivot_root needs the new root to be a mount point (bind-mount it onto "
+     "itself), not on a shared mount (make / private first), and put_old "
+     "to be below it"},
+    {ENOSPC, "mount",
+     "for mount, ENOSPC means a limit was exceeded (mount namespaces or "
+     "fs.mount-max), not a full disk"},
+    {ENODEV, "mount",
+     "the kernel does not know this filesystem type: load its module "
+     "(e.g. modprobe overlay)"},
+    {EPERM, "mount",
+     "mounting needs CAP_SYS_ADMIN in the mount namespace's owning user "
+     "namespace: run as root (sudo)"},
+    {EBUSY, "umount",
+     "something still uses that mount (a process's cwd "
+     "or an open file); MNT_DETACH detaches it lazily"},
+    /* namespaces */
+    {EPERM, "user",
+     "user namespaces may be restricted: check sysctl "
+     "kernel.unprivileged_userns_clone (Debian) and "
+     "kernel.apparmor_restrict_unprivileged_userns (Ubuntu 24.04)"},
+    {ENOSPC, "clone",
+     "a namespace limit was reached: see /proc/sys/user/max_*_namespaces"},
+    {ENOSPC, "unshare",
+     "a namespace limit was reached: see /proc/sys/user/max_*_namespaces"},
+    {EINVAL, "unshare",
+     "the kernel may lack this namespace type, or unshare(CLONE_NEWUSER) "
+     "was called in a threaded process"},
+    /* exec */
+    {ENOENT, "exec",
+     "the program, or its ELF interpreter (the dynamic loader), is missing "
+     "inside the root: for a dynamic binary copy its libraries too "
+     "(see step 01)"},
+    {EACCES, "exec",
+     "the file is not executable (chmod +x), or it sits on a noexec mount"},
+    {ENOEXEC, "exec",
+     "the file is not a program this kernel can run (not "
+     "ELF for this machine, and no #! line)"},
+    /* seccomp and capabilities */
+    {EACCES, "seccomp",
+     "installing a seccomp filter needs no_new_privs or CAP_SYS_ADMIN"},
+    {EPERM, "cap", "changing capabilities needs CAP_SETPCAP: run as root"},
+    /* files */
+    {EROFS, NULL, "that filesystem is mounted read-only"},
+    {ENOTDIR, NULL, "a component of the path is not a directory"},
+    {ELOOP, NULL,
+     "too many symbolic links, or a symlink where none is "
+     "allowed (O_NOFOLLOW)"},
+    {EXDEV, NULL, "the paths are on different filesystems (mounts)"},
+    /* general */
+    {EPERM, NULL, "this needs root: run it with sudo"},
+    {EACCES, NULL,
+     "permission denied: run it with sudo, or check the "
+     "file's mode and owner"},
+};
+
+const char *
+ct_errno_hint(int err, const char *what)
+{
+    for (size_t i = 0; i < sizeof(hints) / sizeof(hints[0]); i++) {
+        const struct hint *h = &hints[i];
+        if (h->err != err)
+            continue;
+        if (h->keyword && (!what || !strstr(what, h->keyword)))
+            continue;
+        /* "run it with sudo" is no help to someone who is root already. */
+        if ((err == EPERM || err == EACCES) && !h->keyword && geteuid() == 0)
+            return err == EPERM ? "the kernel refused even root: a "
+                                  "namespace, seccomp filter or security "
+                                  "module (AppArmor, SELinux) may forbid it"
+                                : NULL;
+        return h->text;
+    }
+    return NULL;
+}

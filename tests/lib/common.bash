@@ -1,0 +1,55 @@
+# common.bash: loaded by every tests/*.bats file with `load lib/common`.
+#
+# - ROOT: the repository; BIN: its bin/; IMAGE: the built-in busybox image
+#   (with the probe at /usr/bin/probe); PROBE: bin/probe.
+# - tool NAME: the tool under test. $TOOL when set (make grade points it at
+#   a student's copy), else bin/NAME.
+# - bats-support, bats-assert and bats-file are loaded.
+# - need_root, need_cmd, need_kernel_file: skip with the reason when the
+#   host lacks what a test needs (never to hide a failure).
+# - probe_get KEY OUTPUT: the value of "KEY=value" in probe output.
+
+ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+BIN=$ROOT/bin
+IMAGE=$ROOT/build/images/busybox
+PROBE=$BIN/probe
+
+for lib in bats-support bats-assert bats-file; do
+    load "/usr/lib/bats/$lib/load"
+done
+
+tool() {
+    if [ -n "${TOOL:-}" ]; then
+        echo "$TOOL"
+    else
+        echo "$BIN/$1"
+    fi
+}
+
+need_root() {
+    [ "$(id -u)" -eq 0 ] || skip "needs root"
+}
+
+need_cmd() {
+    command -v "$1" >/dev/null 2>&1 || skip "needs the '$1' command"
+}
+
+need_kernel_file() {
+    [ -e "$1" ] || skip "this kernel has no $1"
+}
+
+# probe_get KEY "$output": print the value of the first KEY=value line.
+probe_get() {
+    printf '%s\n' "$2" | sed -n "s/^$1=//p" | head -n 1
+}
+
+# Our cgroups, wherever a test may have left one: none may remain.
+# Prints each leftover directory (empty output = clean).
+leftover_cgroups() {
+    find /sys/fs/cgroup -maxdepth 6 -type d -name 'minictr*' 2>/dev/null
+}
+
+# Mounts below a directory (empty output = none left).
+mounts_below() {
+    awk -v d="$1" '$5 == d || index($5, d "/") == 1 { print $5 }' /proc/self/mountinfo
+}

@@ -1,0 +1,285 @@
+/*
+ * probe: report, in a form tests can parse, what a process sees from inside
+ * a jail or container. Static, so it runs in any root, even one without a
+ * libc.
+ *
+ *   probe                     every fact below, one "key=value" per line
+ *   probe id|ns|caps|mounts|cgroup|fds    one group of facts
+ *   probe open PATH           try to open PATH for reading
+ *   probe write PATH          try to open PATH for writing and write a byte
+ *   probe read PATH           print how many bytes PATH reads
+ *   probe syscall NAME        try a call a container should not make
+ *                             (keyctl add_key unshare userns mount umount
+ *                             pivot_root chroot reboot bpf perf_event_open
+ *                             userfaultfd kexec_load init_module swapon
+ *                             setns tiocsti)
+ *   probe mknod PATH b|c MAJOR MINOR
+ *   probe exit N              exit with status N
+ *
+ * Attempts print "KEY=OK" or "KEY=ENAME" and exit 0 on success, 1 on
+ * failure. Facts come from syscalls where one exists (capget, prctl,
+ * uname) and from /proc where only /proc knows ("unavailable" without it).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/utsname.h>
+#include <termios.h>
+#include <unistd.h>
+
+static int
+result(const char *key, long rc)
+{
+    if (rc == -1) {
+        const char *name = strerrorname_np(errno);
+        printf("%s=%s\n", key, name ? name : "E?");
+        return 1;
+    }
+    printf("%s=OK\n", key);
+    return 0;
+}
+
+/* Print each line of a /proc file as "key=line". */
+static void
+print_lines(const char *key, const char *path)
+{
+    char line[4096];
+    FILE *f = fopen(path, "re");
+
+    if (!f) {
+        printf("%s=unavailable\n", key);
+        return;
+    }
+    while (fgets(line, sizeof(line), f)) {
+        line[strcspn(line, "\n")] = '\0';
+        printf("%s=%s\n", key, line);
+    }
+    fclose(f);
+}
+
+static void
+facts_id(void)
+{
+    struct utsname u;
+
+    uname(&u);
+    printf("hostname=%s\n", u.nodename);
+    printf("pid=%d\nppid=%d\n", getpid(), getppid());
+    printf("uid=%u\neuid=%u\ngid=%u\negid=%u\n", getuid(), geteuid(),
+           getgid(), getegid());
+    print_lines("uid_map", "/proc/self/uid_map");
+    print_lines("gid_map", "/proc/self/gid_map");
+}
+
+static void
+facts_ns(void)
+{
+    static const char *const types[] = {"uts", "pid", "mnt", "ipc", "net",
+                                        "cgroup", "user", "time"};
+    for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+        char path[64];
+        struct stat st;
+
+        snprintf(path, sizeof(path), "/proc/self/ns/%s", types[i]);
+        if (stat(path, &st) == 0)
+            printf("ns.%s=%lu\n", types[i], (unsigned long)st.st_ino);
+        else
+            printf("ns.%s=unavailable\n", types[i]);
+    }
+}
+
+static void
+facts_caps(void)
+{
+    struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
+    struct __user_cap_data_struct d[2];
+    unsigned long long bnd = 0;
+    int last = 40;
+    char buf[16];
+    FILE *f = fopen("/proc/sys/kernel/cap_last_cap", "re");
+
+    if (f && fgets(buf, sizeof(buf), f))
+        last = atoi(buf);
+    if (f)
+        fclose(f);
+    if (syscall(SYS_capget, &hdr, d) == 0) {
+#define CAP64(field) ((unsigned long long)d[1].field << 32 | d[0].field)
+        printf("cap_eff=%016llx\ncap_prm=%016llx\ncap_inh=%016llx\n",
+               CAP64(effective), CAP64(permitted), CAP64(inheritable));
+    }
+    for (int c = 0; c <= last; c++)
+        if (prctl(PR_CAPBSET_READ, c, 0, 0, 0) == 1)
+            bnd |= 1ULL << c;
+    printf("cap_bnd=%016llx\n", bnd);
+    printf("no_new_privs=%d\n", prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0));
+    printf("seccomp=%d\n", prctl(PR_GET_SECCOMP, 0, 0, 0, 0));
+}
+
+/* Open file descriptors, found without /proc: F_GETFD on each number. */
+static void
+facts_fds(void)
+{
+    printf("fds=");
+    for (int fd = 0, first = 1; fd < 1024; fd++) {
+        if (fcntl(fd, F_GETFD) == -1)
+            continue;
+        printf(first ? "%d" : ",%d", fd);
+        first = 0;
+    }
+    printf("\n");
+}
+
+/* Mount point, type and options of each mount, from mountinfo. */
+static void
+facts_mounts(void)
+{
+    char line[4096], mnt[1024], opts[512], rest[2048];
+    FILE *f = fopen("/proc/self/mountinfo", "re");
+
+    if (!f) {
+        printf("mount=unavailable\n");
+        return;
+    }
+    while (fgets(line, sizeof(line), f)) {
+        char *sep = strstr(line, " - ");
+        if (!sep || sscanf(line, "%*s %*s %*s %*s %1023s %511s", mnt,
+                           opts) != 2)
+            continue;
+        rest[0] = '\0';
+        sscanf(sep + 3, "%2047s", rest);
+        printf("mount=%s %s %s\n", mnt, rest, opts);
+    }
+    fclose(f);
+}
+
+static int
+try_syscall(const char *name)
+{
+    long rc;
+
+    /* Each call is made with arguments that are harmless if it is
+     * allowed: a missing path, an invalid flag, a bad descriptor. Allowed,
+     * it fails with ENOENT/EINVAL/EBADF/EFAULT; blocked, with EPERM. */
+    if (!strcmp(name, "keyctl"))
+        rc = syscall(SYS_keyctl, 0 /* GET_KEYRING_ID */, -999, 0);
+    else if (!strcmp(name, "add_key"))
+        rc = syscall(SYS_add_key, "user", "probe", NULL, 0, -999);
+    else if (!strcmp(name, "unshare"))
+        rc = unshare(CLONE_NEWNS);
+    else if (!strcmp(name, "userns"))
+        rc = unshare(CLONE_NEWUSER);
+    else if (!strcmp(name, "mount"))
+        rc = mount("none", "/nonexistent-probe", "tmpfs", 0, NULL);
+    else if (!strcmp(name, "umount"))
+        rc = umount2("/nonexistent-probe", 0);
+    else if (!strcmp(name, "pivot_root"))
+        rc = syscall(SYS_pivot_root, "/nonexistent-probe", "/nonexistent");
+    else if (!strcmp(name, "chroot"))
+        rc = chroot("/nonexistent-probe");
+    else if (!strcmp(name, "reboot"))
+        rc = syscall(SYS_reboot, 0, 0, 0, NULL); /* bad magic: EINVAL */
+    else if (!strcmp(name, "bpf"))
+        rc = syscall(SYS_bpf, -1, NULL, 0);
+    else if (!strcmp(name, "perf_event_open"))
+        rc = syscall(SYS_perf_event_open, NULL, 0, -1, -1, 0);
+    else if (!strcmp(name, "userfaultfd"))
+        rc = syscall(SYS_userfaultfd, -1);
+    else if (!strcmp(name, "kexec_load"))
+        rc = syscall(SYS_kexec_load, 0, 0, NULL, -1L);
+    else if (!strcmp(name, "init_module"))
+        rc = syscall(SYS_init_module, NULL, 0, "");
+    else if (!strcmp(name, "swapon"))
+        rc = syscall(SYS_swapon, "/nonexistent-probe", 0);
+    else if (!strcmp(name, "setns"))
+        rc = setns(-1, 0);
+    else if (!strcmp(name, "tiocsti")) {
+        char c = 0;
+        rc = ioctl(-1, TIOCSTI, &c); /* a bad fd: EBADF if allowed */
+    } else {
+        fprintf(stderr, "probe: unknown syscall '%s'\n", name);
+        return 2;
+    }
+    return result(name, rc);
+}
+
+static int
+try_write(const char *path)
+{
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd == -1 || write(fd, "1", 1) == -1)
+        return result("write", -1);
+    close(fd);
+    return result("write", 0);
+}
+
+static int
+try_read(const char *path)
+{
+    char buf[65536];
+    long total = 0;
+    ssize_t n;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+    if (fd == -1)
+        return result("read", -1);
+    while ((n = read(fd, buf, sizeof(buf))) > 0 && total < (1L << 20))
+        total += n;
+    close(fd);
+    if (n == -1)
+        return result("read", -1);
+    printf("read=OK\nbytes=%ld\n", total);
+    return 0;
+}
+
+static int
+try_mknod(char **argv)
+{
+    mode_t type = argv[1][0] == 'b' ? S_IFBLK : S_IFCHR;
+    dev_t dev = makedev(atoi(argv[2]), atoi(argv[3]));
+    return result("mknod", mknod(argv[0], type | 0600, dev));
+}
+
+int
+main(int argc, char **argv)
+{
+    const char *what = argc > 1 ? argv[1] : "all";
+    int all = !strcmp(what, "all");
+
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    if (argc > 2 && !strcmp(what, "open"))
+        return result("open", open(argv[2], O_RDONLY | O_CLOEXEC));
+    if (argc > 2 && !strcmp(what, "write"))
+        return try_write(argv[2]);
+    if (argc > 2 && !strcmp(what, "read"))
+        return try_read(argv[2]);
+    if (argc > 2 && !strcmp(what, "syscall"))
+        return try_syscall(argv[2]);
+    if (argc > 5 && !strcmp(what, "mknod"))
+        return try_mknod(argv + 2);
+    if (argc > 2 && !strcmp(what, "exit"))
+        return atoi(argv[2]);
+    if (all || !strcmp(what, "id"))
+        facts_id();
+    if (all || !strcmp(what, "ns"))
+        facts_ns();
+    if (all || !strcmp(what, "caps"))
+        facts_caps();
+    if (all || !strcmp(what, "fds"))
+        facts_fds();
+    if (all || !strcmp(what, "cgroup"))
+        print_lines("cgroup", "/proc/self/cgroup");
+    if (all || !strcmp(what, "mounts"))
+        facts_mounts();
+    return 0;
+}
