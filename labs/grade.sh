@@ -17,7 +17,10 @@ if [ ! -d "$dst" ]; then
     echo "$0: no student copy in '$dst': make one with 'make lab STEP=$step'" >&2
     exit 3
 fi
-main=$(ls "$src"/*.c | head -n 1)
+# The tool a student writes: the .c file with LAB regions (a step may have
+# helper programs beside it, such as 01's escape, which stay as they are).
+main=$(grep -l '/\* LAB [0-9]' "$src"/*.c | head -n 1)
+[ -n "$main" ] || main=$(ls "$src"/*.c | head -n 1)
 tool=$(basename "$main" .c)
 echo "== building your copy: $dst/$tool"
 make -s --no-print-directory student-tool SRC="$dst/$tool.c" OUT="$dst/$tool"
