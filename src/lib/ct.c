@@ -2,7 +2,6 @@
  * ct.c: error reporting, --trace, small files and number parsing for every
  * minictr tool. See ct.h for the contracts.
  */
-#define _GNU_SOURCE
 #include "ct.h"
 
 #include <dirent.h>
@@ -205,6 +204,12 @@ const char *
 ct_error_message(void)
 {
     return have_error ? saved_msg : "";
+}
+
+const char *
+ct_error_hint(void)
+{
+    return have_error && saved_hint ? saved_hint : "";
 }
 
 int

@@ -17,6 +17,10 @@
 #ifndef CT_H
 #define CT_H
 
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* strerrorname_np, clone, pivot_root... */
+#endif
+
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -86,6 +90,7 @@ void ct_report(void);
 void ct_clear_error(void);
 const char *ct_error_message(void); /* "" when none */
 int ct_error_errno(void); /* 0 when none or not from errno */
+const char *ct_error_hint(void); /* "" when none */
 
 /* ---- --trace ----------------------------------------------------------- */
 

@@ -9,7 +9,6 @@
  *
  * Add a row when a student hits a trap the message alone does not explain.
  */
-#define _GNU_SOURCE
 #include "ct.h"
 
 #include <errno.h>
@@ -45,6 +44,13 @@ static const struct hint hints[] = {
     {ENOSPC, "mount",
      "for mount, ENOSPC means a limit was exceeded (mount namespaces or "
      "fs.mount-max), not a full disk"},
+    {EINVAL, "overlay",
+     "overlayfs refused its options (dmesg says why): upperdir and workdir "
+     "must be on one filesystem that is not overlayfs itself and supports "
+     "trusted.* xattrs and d_type, and workdir must be empty"},
+    {ELOOP, "overlay",
+     "overlapping layers: an upperdir or workdir inside a lowerdir (or the "
+     "other way round), or a layer in use by another overlay"},
     {ENODEV, "mount",
      "the kernel does not know this filesystem type: load its module "
      "(e.g. modprobe overlay)"},
@@ -54,6 +60,10 @@ static const struct hint hints[] = {
     {EBUSY, "umount",
      "something still uses that mount (a process's cwd "
      "or an open file); MNT_DETACH detaches it lazily"},
+    /* chroot */
+    {EPERM, "chroot",
+     "chroot(2) needs CAP_SYS_CHROOT: run it as root (sudo), or inside a "
+     "user namespace of your own (step 08)"},
     /* namespaces */
     {EPERM, "user",
      "user namespaces may be restricted: check sysctl "
@@ -63,6 +73,10 @@ static const struct hint hints[] = {
      "a namespace limit was reached: see /proc/sys/user/max_*_namespaces"},
     {ENOSPC, "unshare",
      "a namespace limit was reached: see /proc/sys/user/max_*_namespaces"},
+    {ECHILD, "waitpid",
+     "a child made by clone() without SIGCHLD in its flags is a 'clone' "
+     "child: waitpid does not see it unless given __WALL (add SIGCHLD to "
+     "the flags)"},
     {EINVAL, "unshare",
      "the kernel may lack this namespace type, or unshare(CLONE_NEWUSER) "
      "was called in a threaded process"},

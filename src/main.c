@@ -1,0 +1,156 @@
+/*
+ * minictr: the steps put together, with Docker's command line.
+ *
+ * Read: the steps in order (steps/00-doctor ... steps/07-overlay), then
+ *       run.c, which calls them in the order a container is made.
+ * Try:  sudo minictr import build/images/busybox busybox
+ *       sudo minictr run --rm -it busybox sh
+ * See:  `probe` inside prints what the container sees: PID 1, its own
+ *       hostname, a few capabilities, NoNewPrivs 1, Seccomp 2.
+ *
+ * This file is the command table: it reads the global options, picks the
+ * subcommand, and prints the first error once (as text, or with --json as
+ * an object a program can act on).
+ */
+#include "minictr.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+bool mc_json;
+static const char *error_code = "";
+
+void
+mc_error_code(const char *code)
+{
+    if (!*error_code)
+        error_code = code;
+}
+
+const char *
+mc_get_error_code(void)
+{
+    return error_code;
+}
+
+const char *
+mc_lib_dir(void)
+{
+    const char *dir = getenv("MINICTR_ROOT");
+    return dir && *dir ? dir : "/var/lib/minictr";
+}
+
+const char *
+mc_state_dir(void)
+{
+    const char *dir = getenv("MINICTR_STATE");
+    return dir && *dir ? dir : "/run/minictr";
+}
+
+struct command {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *help;
+};
+
+static const struct command commands[] = {
+    {"run", cmd_run, "run a command in a new container"},
+    {"import", cmd_import, "import a tarball (or a directory) as an image"},
+    {"images", cmd_images, "list images"},
+    {"rmi", cmd_rmi, "remove an image"},
+    {"ps", cmd_ps, "list containers"},
+    {"inspect", cmd_inspect, "print a container's record as JSON"},
+    {"rm", cmd_rm, "remove a stopped or dead container"},
+};
+
+static void
+usage(FILE *out)
+{
+    fprintf(out,
+            "usage: minictr [--trace] [--json] COMMAND [ARGS...]\n\n"
+            "commands:\n");
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].help);
+    fprintf(out,
+            "\n"
+            "  --trace  print each kernel call beside the shell command\n"
+            "           that does the same\n"
+            "  --json   errors (and listings) as JSON\n\n"
+            "'minictr COMMAND --help' tells more. Exit status: the "
+            "command's own,\n125 when minictr failed, 126 when the command "
+            "cannot be run, 127\nwhen it is not found.\n");
+}
+
+/* Print the first recorded error once: text for people, JSON for programs
+ * (a stable code they can switch on, the message, and the hint). */
+static void
+report_error(void)
+{
+    const char *msg = ct_error_message();
+    const char *fields[2][2] = {{"message", msg}, {"hint", ct_error_hint()}};
+
+    if (!*msg)
+        return;
+    if (!mc_json) {
+        ct_report();
+        return;
+    }
+    printf("{\"error\":{\"code\":\"%s\"", *error_code ? error_code : "failed");
+    for (int f = 0; f < 2; f++) {
+        printf(",\"%s\":\"", fields[f][0]);
+        for (const char *p = fields[f][1]; *p; p++) {
+            if (*p == '"' || *p == '\\')
+                putchar('\\');
+            if ((unsigned char)*p < 0x20)
+                printf("\\u%04x", *p);
+            else
+                putchar(*p);
+        }
+        putchar('"');
+    }
+    printf(",\"errno\":\"%s\"}}\n",
+           ct_error_errno() ? ct_errno_name(ct_error_errno()) : "");
+}
+
+int
+main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"trace", no_argument, NULL, 'T'},
+        {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},
+        {0},
+    };
+    int opt, rc;
+
+    ct_prog = "minictr";
+    while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+        switch (opt) {
+        case 'T': ct_tracing = true; break;
+        case 'j': mc_json = true; break;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return MC_EXIT_RUNNER;
+        }
+    }
+    if (optind >= argc) {
+        usage(stderr);
+        return MC_EXIT_RUNNER;
+    }
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+        if (strcmp(argv[optind], commands[i].name) != 0)
+            continue;
+        optind++;
+        /* Each subcommand parses its own options from argv[0]. */
+        rc = commands[i].fn(argc - optind + 1, argv + optind - 1);
+        if (rc < 0) {
+            report_error();
+            return MC_EXIT_RUNNER;
+        }
+        return rc;
+    }
+    fprintf(stderr, "minictr: unknown command '%s'\n", argv[optind]);
+    usage(stderr);
+    return MC_EXIT_RUNNER;
+}

@@ -1,0 +1,79 @@
+/*
+ * overlay.c: the container's root, as step 07-overlay makes it.
+ *
+ * The image is the read-only lower layer; the container writes to its own
+ * upper directory, and overlayfs shows the two as one tree (merged). A
+ * second container from the same image copies nothing. The mount is made
+ * inside the container's mount namespace, so it disappears with the
+ * container even if minictr is killed: only the directories remain, and
+ * `minictr rm` removes those.
+ *
+ * Read: overlayfs documentation (filesystems/overlayfs.rst), mount(2).
+ */
+#include "minictr.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+
+int
+overlay_prepare(struct container *c)
+{
+    static const char *const subdirs[] = {"upper", "work", "merged"};
+    char path[4200];
+
+    ct_trace(NULL, "mkdir -p %s/{upper,work,merged}", c->dir);
+    if (ct_mkdir_p(c->dir, 0700) == -1)
+        return ct_fail_errno("mkdir '%s'", c->dir);
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(path, sizeof(path), "%s/%s", c->dir, subdirs[i]);
+        if (mkdir(path, 0755) == -1)
+            return ct_fail_errno("mkdir '%s'", path);
+    }
+    return 0;
+}
+
+int
+overlay_mount(struct container *c)
+{
+    char opts[8192 + 64], merged[4200];
+    int n;
+
+    /* The lowerdir option cannot hold ':' or ',' unescaped, and the whole
+     * option string must fit in one page. */
+    if (strpbrk(c->rootfs, ":,") || strpbrk(c->dir, ":,"))
+        return ct_fail("the path '%s' has ':' or ',', which overlay options "
+                       "cannot hold",
+                       strpbrk(c->rootfs, ":,") ? c->rootfs : c->dir);
+    n = snprintf(opts, sizeof(opts),
+                 "lowerdir=%s,upperdir=%s/upper,workdir=%s/work", c->rootfs,
+                 c->dir, c->dir);
+    if (n >= 4096) {
+        errno = E2BIG;
+        return ct_fail_errno("overlay options for '%s'", c->rootfs);
+    }
+    snprintf(merged, sizeof(merged), "%s/merged", c->dir);
+    if (ct_tracing) {
+        char shell[8192 + 4300];
+        snprintf(shell, sizeof(shell), "mount -t overlay overlay -o %s %s",
+                 opts, merged);
+        ct_trace(shell, "mount(\"overlay\", \"%s\", \"overlay\", 0, \"%s\")",
+                 merged, opts);
+    }
+    if (mount("overlay", merged, "overlay", 0, opts) == -1)
+        return ct_fail_errno("mount overlay on '%s'", merged);
+    return 0;
+}
+
+int
+overlay_remove(const char *dir)
+{
+    if (!dir[0])
+        return 0;
+    ct_trace(NULL, "rm -rf %s", dir);
+    if (ct_rm_rf(dir) == -1)
+        return ct_fail_errno("remove '%s'", dir);
+    return 0;
+}

@@ -1,0 +1,247 @@
+/*
+ * pivot_root.c: the container's filesystem, as step 05-pivot-root builds
+ * it, plus volumes and --read-only.
+ *
+ * In the child, in its own mount namespace, with the overlay mounted:
+ *   1. bind the volumes into the new root (paths resolved inside it)
+ *   2. pivot_root into it and detach the old root: the host's tree is gone
+ *      from this mount namespace, not just out of sight as with chroot
+ *   3. a fresh /proc with runc's masked and read-only paths, a read-only
+ *      /sys, and a minimal /dev (a tmpfs with six nodes and its own devpts)
+ *   4. --read-only: remount the root read-only
+ *
+ * Read: pivot_root(2), mount_namespaces(7), proc(5), devpts in
+ *       filesystems/devpts.rst.
+ */
+#include "minictr.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+static int
+do_mount(const char *src, const char *dst, const char *type,
+         unsigned long flags, const char *data)
+{
+    ct_trace(NULL, "mount(\"%s\", \"%s\", \"%s\", %#lx, \"%s\")",
+             src ? src : "", dst, type ? type : "", flags, data ? data : "");
+    if (mount(src, dst, type, flags, data) == -1)
+        return ct_fail_errno("mount %s on '%s'", type ? type : src, dst);
+    return 0;
+}
+
+/* Open (making directories, or an empty file when `file`) the path `rel`
+ * inside the root rootfd, never following a symlink: an image with
+ * /data -> /etc must not turn `-v x:/data` into a mount on the host's /etc
+ * (the CVE-2018-15664 family). Returns an O_PATH fd, or -1. */
+static int
+open_in_root(int rootfd, const char *rel, bool file)
+{
+    char buf[4096], *save = NULL, *part, *next;
+    int fd = dup(rootfd);
+
+    snprintf(buf, sizeof(buf), "%s", rel);
+    for (part = strtok_r(buf, "/", &save); part && fd != -1; part = next) {
+        int sub;
+        next = strtok_r(NULL, "/", &save);
+        if (!strcmp(part, "..") || !strcmp(part, ".")) {
+            close(fd);
+            errno = EINVAL;
+            return -1;
+        }
+        if (!next && file) {
+            sub = openat(fd, part, O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC,
+                         0644);
+        } else {
+            if (mkdirat(fd, part, 0755) == -1 && errno != EEXIST) {
+                close(fd);
+                return -1;
+            }
+            sub =
+                openat(fd, part, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        }
+        close(fd);
+        fd = sub;
+    }
+    return fd;
+}
+
+static int
+mount_volumes(struct container *c, const char *root)
+{
+    int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+    if (rootfd == -1)
+        return ct_fail_errno("open '%s'", root);
+    for (int i = 0; i < c->nvolumes; i++) {
+        struct volume *v = &c->volumes[i];
+        struct stat st;
+        char target[64];
+        int fd;
+
+        if (stat(v->host, &st) == -1) {
+            close(rootfd);
+            return ct_fail_errno("volume source '%s'", v->host);
+        }
+        fd = open_in_root(rootfd, v->ctr, !S_ISDIR(st.st_mode));
+        if (fd == -1) {
+            close(rootfd);
+            return ct_fail_errno("volume target '%s' in the container (a "
+                                 "symlink on the way is refused)",
+                                 v->ctr);
+        }
+        /* Mount on the fd we opened, not on a path the image could have
+         * swapped for a symlink since. */
+        snprintf(target, sizeof(target), "/proc/self/fd/%d", fd);
+        if (do_mount(v->host, target, NULL, MS_BIND | MS_REC, NULL) == -1 ||
+            (v->ro &&
+             do_mount(NULL, target, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY,
+                      NULL) == -1)) {
+            close(fd);
+            close(rootfd);
+            return -1;
+        }
+        close(fd);
+    }
+    close(rootfd);
+    return 0;
+}
+
+/* pivot_root(".", "."): the new root goes to "/", the old one is stacked
+ * on top of it, and umount2(MNT_DETACH) takes the old one away. */
+static int
+pivot(const char *root)
+{
+    ct_trace("cd ROOT && pivot_root . . && umount -l .", "pivot_root(\"%s\")",
+             root);
+    if (chdir(root) == -1)
+        return ct_fail_errno("chdir '%s'", root);
+    if (syscall(SYS_pivot_root, ".", ".") == -1)
+        return ct_fail_errno("pivot_root to '%s'", root);
+    if (umount2(".", MNT_DETACH) == -1)
+        return ct_fail_errno("umount2 the old root");
+    if (chdir("/") == -1)
+        return ct_fail_errno("chdir /");
+    return 0;
+}
+
+/* runc's lists: paths that leak host facts read empty, paths that change
+ * the kernel are read-only. */
+static const char *const masked[] = {
+    "/proc/acpi",
+    "/proc/asound",
+    "/proc/kcore",
+    "/proc/keys",
+    "/proc/latency_stats",
+    "/proc/timer_list",
+    "/proc/timer_stats",
+    "/proc/sched_debug",
+    "/proc/scsi",
+    "/sys/firmware",
+    "/sys/devices/virtual/powercap",
+};
+static const char *const read_only[] = {
+    "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
+};
+
+static int
+mount_proc_sys(void)
+{
+    const unsigned long safe = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+    struct stat st;
+
+    mkdir("/proc", 0555);
+    mkdir("/sys", 0555);
+    if (do_mount("proc", "/proc", "proc", safe, NULL) == -1 ||
+        do_mount("sysfs", "/sys", "sysfs", safe | MS_RDONLY, NULL) == -1)
+        return -1;
+    for (size_t i = 0; i < sizeof(masked) / sizeof(masked[0]); i++) {
+        if (lstat(masked[i], &st) == -1)
+            continue; /* not on this kernel */
+        if (S_ISDIR(st.st_mode)
+                ? do_mount("tmpfs", masked[i], "tmpfs", MS_RDONLY, NULL)
+                : do_mount("/dev/null", masked[i], NULL, MS_BIND, NULL))
+            return -1;
+    }
+    for (size_t i = 0; i < sizeof(read_only) / sizeof(read_only[0]); i++) {
+        if (lstat(read_only[i], &st) == -1)
+            continue;
+        if (do_mount(read_only[i], read_only[i], NULL, MS_BIND | MS_REC,
+                     NULL) == -1 ||
+            do_mount(NULL, read_only[i], NULL,
+                     MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC, NULL) == -1)
+            return -1;
+    }
+    return 0;
+}
+
+/* A tmpfs /dev with the six harmless nodes, a private devpts (its own pty
+ * numbers, not the host's) and /dev/shm: not the host's /dev. */
+static int
+mount_dev(void)
+{
+    static const struct {
+        const char *name;
+        unsigned major, minor;
+    } nodes[] = {{"null", 1, 3},   {"zero", 1, 5},    {"full", 1, 7},
+                 {"random", 1, 8}, {"urandom", 1, 9}, {"tty", 5, 0}};
+    static const char *const links[][2] = {
+        {"/proc/self/fd", "/dev/fd"},       {"/proc/self/fd/0", "/dev/stdin"},
+        {"/proc/self/fd/1", "/dev/stdout"}, {"/proc/self/fd/2", "/dev/stderr"},
+        {"pts/ptmx", "/dev/ptmx"},
+    };
+
+    mkdir("/dev", 0755);
+    if (do_mount("tmpfs", "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC,
+                 "mode=755,size=65536k") == -1)
+        return -1;
+    for (size_t i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++) {
+        char path[64];
+        snprintf(path, sizeof(path), "/dev/%s", nodes[i].name);
+        if (mknod(path, S_IFCHR | 0666,
+                  makedev(nodes[i].major, nodes[i].minor)) == -1 ||
+            chmod(path, 0666) == -1)
+            return ct_fail_errno("mknod '%s'", path);
+    }
+    for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++)
+        if (symlink(links[i][0], links[i][1]) == -1)
+            return ct_fail_errno("symlink '%s'", links[i][1]);
+    if (mkdir("/dev/pts", 0755) == -1 || mkdir("/dev/shm", 01777) == -1)
+        return ct_fail_errno("mkdir /dev/pts, /dev/shm");
+    if (do_mount("devpts", "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+                 "newinstance,ptmxmode=0666,mode=0620,gid=5") == -1 ||
+        do_mount("shm", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                 "mode=1777,size=65536k") == -1)
+        return -1;
+    return 0;
+}
+
+int
+rootfs_setup(struct container *c)
+{
+    char root[4200];
+
+    snprintf(root, sizeof(root), "%s/merged", c->dir);
+    if (mount_volumes(c, root) == -1 || pivot(root) == -1 ||
+        mount_dev() == -1 || mount_proc_sys() == -1)
+        return -1;
+    if (c->workdir) {
+        int root_fd = open("/", O_PATH | O_CLOEXEC);
+        int fd = root_fd == -1 ? -1 : open_in_root(root_fd, c->workdir, false);
+        if (root_fd != -1)
+            close(root_fd);
+        if (fd == -1)
+            return ct_fail_errno("workdir '%s'", c->workdir);
+        close(fd);
+    }
+    if (c->read_only &&
+        do_mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) == -1)
+        return -1;
+    return 0;
+}
