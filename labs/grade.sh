@@ -25,4 +25,5 @@ tool=$(basename "$main" .c)
 echo "== building your copy: $dst/$tool"
 make -s --no-print-directory student-tool SRC="$dst/$tool.c" OUT="$dst/$tool"
 echo "== running tests/$name.bats against it"
-TOOL=$(pwd)/$dst/$tool tests/run.sh "tests/$name.bats"
+case "$dst" in /*) ;; *) dst=$(pwd)/$dst ;; esac
+TOOL=$dst/$tool tests/run.sh "tests/$name.bats"
