@@ -8,7 +8,7 @@ set -euo pipefail
 build=(build-essential pkg-config libcap-dev libseccomp-dev libarchive-dev
        libjson-c-dev busybox-static)
 # To test: bats and its helper libraries; tools the tests build tarballs with.
-test=(bats bats-assert bats-support bats-file clang-format xz-utils zstd
+test=(bats bats-assert bats-support bats-file clang-format xz-utils zstd curl
       gzip tar file)
 # For the cgroup v2 tests in a VM: QEMU and Debian's kernel (unpacked only).
 vm=(qemu-system-x86 cpio)

@@ -36,6 +36,15 @@ static const struct hint hints[] = {
      "the cgroup mode and usable controllers)"},
     {EINVAL, "cpu.max", "cpu.max takes '<quota> <period>' in microseconds"},
     {EBUSY, "rmdir", "the cgroup still has processes in it; kill them first"},
+    {EINVAL, "pids.max",
+     "pids.max takes a number of tasks below 4194304 (the kernel's "
+     "PID_MAX_LIMIT), or 'max'"},
+    {EBUSY, "cgroup.procs",
+     "cgroup v2 puts no process into a cgroup that enables controllers for "
+     "its children (the no-internal-processes rule): use a leaf cgroup"},
+    {EEXIST, "cgbox-",
+     "a cgroup of that name is left over from a cgbox that was killed "
+     "(SIGKILL leaves no chance to clean up): rmdir it"},
     /* mounts */
     {EINVAL, "pivot_root",
      "pivot_root needs the new root to be a mount point (bind-mount it onto "
@@ -62,8 +71,8 @@ static const struct hint hints[] = {
      "or an open file); MNT_DETACH detaches it lazily"},
     /* chroot */
     {EPERM, "chroot",
-     "chroot(2) needs CAP_SYS_CHROOT: run it as root (sudo), or inside a "
-     "user namespace of your own (step 08)"},
+     "chroot(2) needs CAP_SYS_CHROOT: run it as root (sudo); as root, see "
+     "if something dropped it (CapEff in /proc/self/status)"},
     /* namespaces */
     {EPERM, "user",
      "user namespaces may be restricted: check sysctl "
