@@ -142,8 +142,8 @@ int privileges_device_filter(const char *cgroup_dir);
 _Noreturn void init_run(struct container *c);
 
 /* ---- tty.c ------------------------------------------------------------- */
-int tty_open(int *master, int *slave);
-int tty_make_controlling(int slave); /* in the child */
+int tty_setup_in_container(int sock); /* in the child */
+int tty_receive_master(int sock); /* in minictr */
 int tty_relay(int master, pid_t child); /* in the parent */
 
 /* ---- state.c ----------------------------------------------------------- */

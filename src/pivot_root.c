@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <stdint.h>
 #include <unistd.h>
 
 static int
@@ -72,45 +73,85 @@ open_in_root(int rootfd, const char *rel, bool file)
     return fd;
 }
 
+/* The new mount API (Linux 5.12+), called by number: glibc 2.35 (Ubuntu
+ * 22.04) has no wrappers yet. */
+#ifndef MOUNT_ATTR_RDONLY
+#define MOUNT_ATTR_RDONLY 0x1
+struct mount_attr {
+    uint64_t attr_set, attr_clr, propagation, userns_fd;
+};
+#endif
+#ifndef OPEN_TREE_CLONE
+#define OPEN_TREE_CLONE 1
+#endif
+#ifndef MOVE_MOUNT_F_EMPTY_PATH
+#define MOVE_MOUNT_F_EMPTY_PATH 0x4
+#define MOVE_MOUNT_T_EMPTY_PATH 0x40
+#endif
+
+/* -v HOST:CTR[:ro]: clone the host tree as a detached mount (open_tree),
+ * make it read-only before anyone can see it (mount_setattr), and attach
+ * it on the target we opened inside the root (move_mount). No path is
+ * looked up twice, so nothing can be swapped in between. */
+static int
+bind_volume(const struct volume *v, int target_fd)
+{
+    struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
+    int tree;
+
+    ct_trace(v->ro ? "mount --bind -o ro HOST CTR" : "mount --bind HOST CTR",
+             "open_tree(\"%s\"); %smove_mount(.., \"%s\")", v->host,
+             v->ro ? "mount_setattr(RDONLY); " : "", v->ctr);
+    tree = (int)syscall(SYS_open_tree, AT_FDCWD, v->host,
+                        OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+    if (tree == -1)
+        return ct_fail_errno("open_tree '%s'", v->host);
+    if (v->ro &&
+        syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | AT_RECURSIVE,
+                &attr, sizeof(attr)) == -1) {
+        close(tree);
+        return ct_fail_errno("mount_setattr read-only on '%s'", v->host);
+    }
+    if (syscall(SYS_move_mount, tree, "", target_fd, "",
+                MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) == -1) {
+        close(tree);
+        return ct_fail_errno("move_mount '%s' to '%s'", v->host, v->ctr);
+    }
+    close(tree);
+    return 0;
+}
+
 static int
 mount_volumes(struct container *c, const char *root)
 {
-    int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    int rootfd, rc = 0;
 
+    if (c->nvolumes == 0)
+        return 0;
+    rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (rootfd == -1)
         return ct_fail_errno("open '%s'", root);
-    for (int i = 0; i < c->nvolumes; i++) {
+    for (int i = 0; i < c->nvolumes && rc == 0; i++) {
         struct volume *v = &c->volumes[i];
         struct stat st;
-        char target[64];
         int fd;
 
         if (stat(v->host, &st) == -1) {
-            close(rootfd);
-            return ct_fail_errno("volume source '%s'", v->host);
+            rc = ct_fail_errno("volume source '%s'", v->host);
+            break;
         }
         fd = open_in_root(rootfd, v->ctr, !S_ISDIR(st.st_mode));
         if (fd == -1) {
-            close(rootfd);
-            return ct_fail_errno("volume target '%s' in the container (a "
-                                 "symlink on the way is refused)",
-                                 v->ctr);
+            rc = ct_fail_errno("volume target '%s' in the container (a "
+                               "symlink on the way is refused)",
+                               v->ctr);
+            break;
         }
-        /* Mount on the fd we opened, not on a path the image could have
-         * swapped for a symlink since. */
-        snprintf(target, sizeof(target), "/proc/self/fd/%d", fd);
-        if (do_mount(v->host, target, NULL, MS_BIND | MS_REC, NULL) == -1 ||
-            (v->ro &&
-             do_mount(NULL, target, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY,
-                      NULL) == -1)) {
-            close(fd);
-            close(rootfd);
-            return -1;
-        }
+        rc = bind_volume(v, fd);
         close(fd);
     }
     close(rootfd);
-    return 0;
+    return rc;
 }
 
 /* pivot_root(".", "."): the new root goes to "/", the old one is stacked

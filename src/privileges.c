@@ -166,7 +166,7 @@ static const char *const denied[] = {
 };
 
 static int
-load_seccomp(void)
+load_seccomp(bool no_new_privs)
 {
     static const unsigned long ns_flags[] = {
         CLONE_NEWNS,  CLONE_NEWUTS,  CLONE_NEWIPC,    CLONE_NEWPID,
@@ -177,6 +177,10 @@ load_seccomp(void)
 
     if (!ctx)
         return ct_fail("seccomp_init failed");
+    /* libseccomp sets no_new_privs itself unless told not to; without it,
+     * loading needs CAP_SYS_ADMIN, which we still have at this point. */
+    if (seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, no_new_privs) < 0)
+        goto fail;
     for (size_t i = 0; i < sizeof(denied) / sizeof(denied[0]); i++) {
         int nr = seccomp_syscall_resolve_name(denied[i]);
         if (nr != __NR_SCMP_ERROR &&
@@ -240,7 +244,7 @@ privileges_apply(struct container *c)
         if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
             return ct_fail_errno("prctl(PR_SET_NO_NEW_PRIVS)");
     }
-    if (c->seccomp && load_seccomp() == -1)
+    if (c->seccomp && load_seccomp(c->no_new_privs) == -1)
         return -1;
     if (c->user_set) {
         ct_trace("setpriv --reuid --regid --clear-groups",

@@ -28,6 +28,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/random.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -354,7 +355,8 @@ make_id(struct container *c)
 
 /* ---- the child: everything inside the new namespaces ------------------- */
 
-static int tty_slave = -1;
+/* -t: the child sends the pty's master side to minictr over this. */
+static int tty_sock[2] = {-1, -1};
 
 _Noreturn void
 exec_command(struct container *c, char **argv)
@@ -438,7 +440,8 @@ child_main(void *arg)
         goto fail;
     }
     if (c->tty) {
-        if (tty_make_controlling(tty_slave) == -1)
+        close(tty_sock[0]);
+        if (tty_setup_in_container(tty_sock[1]) == -1)
             goto fail;
     } else if (!c->interactive) {
         int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -535,8 +538,11 @@ cmd_run(int argc, char **argv)
         goto fail_state;
     if (cgroups_create(&c) == -1)
         goto fail_dir;
-    if (c.tty && tty_open(&tty_master, &tty_slave) == -1)
+    if (c.tty &&
+        socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, tty_sock) == -1) {
+        ct_fail_errno("socketpair for the terminal");
         goto fail_cgroups;
+    }
 
     /* Signals arriving from here on are the container's. */
     sigaction(SIGINT, &sa, NULL);
@@ -553,15 +559,13 @@ cmd_run(int argc, char **argv)
         ct_fail_errno("clone into new namespaces");
         goto fail_tty;
     }
-    if (tty_slave != -1)
-        close(tty_slave);
     state_write(&c, "running", -1);
-    if (c.tty)
-        code = tty_relay(tty_master, c.pid);
-    else
-        code = wait_container(&c);
-    if (code < 0)
-        code = wait_container(&c);
+    if (c.tty) {
+        close(tty_sock[1]);
+        tty_master = tty_receive_master(tty_sock[0]);
+        close(tty_sock[0]);
+    }
+    code = tty_master != -1 ? tty_relay(tty_master, c.pid) : wait_container(&c);
 
     cgroups_destroy(&c);
     if (c.remove) {
@@ -573,9 +577,9 @@ cmd_run(int argc, char **argv)
     return code;
 
 fail_tty:
-    if (tty_master != -1) {
-        close(tty_master);
-        close(tty_slave);
+    if (c.tty) {
+        close(tty_sock[0]);
+        close(tty_sock[1]);
     }
 fail_cgroups:
     cgroups_destroy(&c);

@@ -1,10 +1,11 @@
 /*
  * tty.c: -t, a pseudo-terminal between your terminal and the container.
  *
- * The container gets the pty's slave side as its stdin, stdout, stderr and
- * controlling terminal (so job control and Ctrl-C work inside); minictr
- * keeps the master side and copies bytes both ways, with your own terminal
- * in raw mode so every key (Ctrl-C too) goes to the container's shell.
+ * The container makes a pty in its own devpts and takes the slave side as
+ * its stdin, stdout, stderr and controlling terminal (so job control and
+ * Ctrl-C work inside); minictr gets the master side over a socket and
+ * copies bytes both ways, with your own terminal in raw mode so every key
+ * (Ctrl-C too) goes to the container's shell.
  *
  * Read: pty(7), posix_openpt(3), termios(3), tty_ioctl(4) TIOCSCTTY.
  */
@@ -18,42 +19,81 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
+/* In the child, after its own devpts is mounted and setsid: make a pty
+ * there (so `tty` inside says /dev/pts/0 and the name exists inside), make
+ * it the controlling terminal and stdin/stdout/stderr, and hand the master
+ * side to minictr over the socket (SCM_RIGHTS), as runc's console socket. */
 int
-tty_open(int *master, int *slave)
+tty_setup_in_container(int sock)
 {
-    char path[64];
-    int fd = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    char path[64], dummy = 't';
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } u;
+    struct iovec iov = {&dummy, 1};
+    struct msghdr msg = {.msg_iov = &iov,
+                         .msg_iovlen = 1,
+                         .msg_control = u.buf,
+                         .msg_controllen = sizeof(u.buf)};
+    struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+    int master, slave;
 
-    if (fd == -1 || grantpt(fd) == -1 || unlockpt(fd) == -1 ||
-        ptsname_r(fd, path, sizeof(path)) != 0)
-        return ct_fail_errno("open a pseudo-terminal");
-    /* The slave is opened here, on the host's /dev/pts: the container's
-     * /dev will have a devpts of its own where this pty does not exist. */
-    *slave = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC);
-    if (*slave == -1) {
-        close(fd);
+    ct_trace(NULL, "open(\"/dev/ptmx\") in the container's devpts");
+    master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (master == -1 || unlockpt(master) == -1 ||
+        ptsname_r(master, path, sizeof(path)) != 0)
+        return ct_fail_errno("open a pseudo-terminal in the container");
+    slave = open(path, O_RDWR);
+    if (slave == -1)
         return ct_fail_errno("open the terminal '%s'", path);
-    }
-    *master = fd;
-    return 0;
-}
-
-/* In the child, after setsid: make the slave the controlling terminal and
- * stdin, stdout and stderr. */
-int
-tty_make_controlling(int slave)
-{
     if (ioctl(slave, TIOCSCTTY, 0) == -1)
-        return ct_fail_errno("ioctl(TIOCSCTTY)");
+        return ct_fail_errno("ioctl(TIOCSCTTY) on '%s'", path);
     if (dup2(slave, 0) == -1 || dup2(slave, 1) == -1 || dup2(slave, 2) == -1)
         return ct_fail_errno("dup2 the terminal");
     if (slave > 2)
         close(slave);
+    cmsg->cmsg_level = SOL_SOCKET;
+    cmsg->cmsg_type = SCM_RIGHTS;
+    cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(cmsg), &master, sizeof(int));
+    if (sendmsg(sock, &msg, 0) == -1)
+        return ct_fail_errno("send the terminal to minictr");
+    close(master);
+    close(sock);
     return 0;
+}
+
+/* In minictr: the master side, or -1 when the child failed before it
+ * made one (it then exits with 125 and says why). */
+int
+tty_receive_master(int sock)
+{
+    char dummy;
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } u;
+    struct iovec iov = {&dummy, 1};
+    struct msghdr msg = {.msg_iov = &iov,
+                         .msg_iovlen = 1,
+                         .msg_control = u.buf,
+                         .msg_controllen = sizeof(u.buf)};
+    struct cmsghdr *cmsg;
+    int fd = -1;
+    ssize_t n;
+
+    while ((n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) == -1 && errno == EINTR)
+        ;
+    cmsg = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL;
+    if (cmsg && cmsg->cmsg_type == SCM_RIGHTS)
+        memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
+    return fd;
 }
 
 static volatile sig_atomic_t winch = 1;
