@@ -7,8 +7,13 @@ cd "$(dirname "$0")/.."
 image=build/images/busybox
 
 if [ -x bin/minictr ]; then
-    bin/minictr import-dir "$image" busybox >/dev/null 2>&1 || true
-    echo "minictr run --rm -it busybox sh   (exit the shell to leave)"
+    # The built-in image, imported once into /var/lib/minictr/images.
+    if ! bin/minictr images | awk 'NR > 1 { print $1 }' | grep -qx busybox; then
+        bin/minictr import "$image" busybox >/dev/null
+    fi
+    echo "minictr run --rm -it --hostname demo busybox sh"
+    echo "  try: probe | head -30; ps; hostname; ls /dev; cat /proc/self/status | grep -E 'Cap|NoNew|Seccomp'"
+    echo "  type 'exit' to leave"
     exec bin/minictr run --rm -it --hostname demo busybox /bin/sh
 elif [ -x bin/privbox ]; then
     echo "privbox: pivot_root, namespaces, minimal /dev, dropped capabilities, seccomp"
