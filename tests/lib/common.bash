@@ -1,6 +1,6 @@
 # common.bash: loaded by every tests/*.bats file with `load lib/common`.
 #
-# - ROOT: the repository; BIN: its bin/; IMAGE: the built-in busybox image
+# - ROOT: the repository; BIN: its bin/ (or $MINICTR_BIN, e.g. make asan); IMAGE: the built-in busybox image
 #   (with the probe at /usr/bin/probe); PROBE: bin/probe.
 # - tool NAME: the tool under test. $TOOL when set (make grade points it at
 #   a student's copy), else bin/NAME.
@@ -10,7 +10,7 @@
 # - probe_get KEY OUTPUT: the value of "KEY=value" in probe output.
 
 ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
-BIN=$ROOT/bin
+BIN=${MINICTR_BIN:-$ROOT/bin}
 IMAGE=$ROOT/build/images/busybox
 PROBE=$BIN/probe
 
