@@ -331,3 +331,23 @@ no_containers_left() {
     refute_output --partial bad
     refute_output --partial .import
 }
+
+@test "run: without --init, Ctrl-C is passed on, and a second one kills the container" {
+    # sleep as PID 1 has no SIGINT handler, so the kernel drops the first
+    # (pid_namespaces(7)); the second makes minictr kill the container.
+    "$MC" run --rm --name ctrlc busybox sleep 30 &
+    runner=$!
+    for _ in $(seq 100); do
+        pid=$(container_pid ctrlc)
+        [ -n "$pid" ] && grep -q minictr- /proc/$pid/cgroup 2>/dev/null && break
+        sleep 0.05
+    done
+    kill -INT "$runner"
+    sleep 0.3
+    [ -d /proc/$pid ] || fail "the first SIGINT already stopped PID 1"
+    kill -INT "$runner"
+    wait "$runner" && status=0 || status=$?
+    [ "$status" = 137 ] || fail "exit $status after two SIGINTs, not 137"
+    [ ! -d /proc/$pid ]
+    no_containers_left
+}
