@@ -57,4 +57,4 @@ for f in "$src"/*; do
 done
 count=$(cat "$dst"/*.c | grep -c 'ct_lab_todo(')
 echo "student copy of $name in $dst: $count LAB regions to write (see $worksheet)"
-echo "build and check it with: make grade STEP=$step"
+echo "build and check it with: make grade STEP=$step${2:+ LABDIR=$labdir}"

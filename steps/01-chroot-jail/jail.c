@@ -5,7 +5,7 @@
  * Read: chroot(2), ld.so(8) (LD_TRACE_LOADED_OBJECTS), ldd(1), elf(5)
  *       (PT_INTERP), path_resolution(7), symlink(7).
  * Try:  bin/jail /tmp/j /bin/bash /bin/ls
- *       sudo bin/jail /tmp/j --run /bin/bash -c 'echo / /usr/lib; ls -R /'
+ *       sudo bin/jail /tmp/j --run /bin/bash -c 'ls / /usr/lib'
  * See:  inside, / holds only what was copied: bin, lib, lib64, usr. Then try
  *       bin/escape (step 01's lab): a chroot is not a container.
  *
@@ -31,6 +31,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <link.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -223,9 +224,6 @@ list_libraries(const char *interp, const char *program)
     /* fork(2) + execve(2): the child's stdout is the pipe's write end, so
      * what the loader prints comes to us. No popen(3): it would hand the
      * paths to /bin/sh, which splits and expands them. */
-    /* LAB 01.2: run the loader in list mode, its stdout into a pipe */
-    if (pipe2(fds, O_CLOEXEC) == -1)
-        die_errno("pipe2");
     if (ct_tracing) {
         char shell[2 * PATH_MAX];
         snprintf(shell, sizeof(shell),
@@ -234,6 +232,9 @@ list_libraries(const char *interp, const char *program)
         ct_trace(shell, "execve(\"%s\", [\"%s\", \"%s\"])", interp, interp,
                  program);
     }
+    /* LAB 01.2: run the loader in list mode, its stdout into a pipe */
+    if (pipe2(fds, O_CLOEXEC) == -1)
+        die_errno("pipe2");
     fflush(NULL);
     pid = fork();
     if (pid == -1)
@@ -594,17 +595,17 @@ run_in_jail(const char *dir, char **argv)
      * "/..." start, and where ".." stops. It does not move the working
      * directory, so we chdir("/") at once, or "." would still be outside.
      * It is no wall either: root inside can chroot again (see escape.c). */
-    /* LAB 01.4: change the root, move into it, exec the program */
     snprintf(shell, sizeof(shell), "chroot %s %s   (chroot, chdir, exec)", dir,
              cmd);
     ct_trace(shell, "chroot(\"%s\")", dir);
-    if (chroot(dir) == -1)
-        die_errno("chroot '%s'", dir);
     ct_trace("cd /", "chdir(\"/\")");
-    if (chdir("/") == -1)
-        die_errno("chdir '/' inside the jail");
     snprintf(shell, sizeof(shell), "exec %s", cmd);
     ct_trace(shell, "execve(\"%s\", [%s])", argv[0], args);
+    /* LAB 01.4: change the root, move into it, exec the program */
+    if (chroot(dir) == -1)
+        die_errno("chroot '%s'", dir);
+    if (chdir("/") == -1)
+        die_errno("chdir '/' inside the jail");
     execvp(argv[0], argv);
     die_errno("exec '%s' inside the jail '%s'", argv[0], dir);
     /* END LAB */
@@ -636,11 +637,15 @@ main(int argc, char **argv)
     int c;
 
     ct_prog = "jail";
+    /* A reader that goes away (jail ... | head) must not kill us before
+     * the half-made jail is removed: a failed write is an error instead. */
+    signal(SIGPIPE, SIG_IGN);
+    opterr = 0;
     while ((c = getopt_long(argc, argv, "+ht", opts, NULL)) != -1) {
         switch (c) {
         case 'h': fputs(usage, stdout); return 0;
         case 't': ct_tracing = true; break;
-        default: die_usage("unknown option");
+        default: die_usage("unknown option '%s'", argv[optind - 1]);
         }
     }
     if (argc - optind < 2)
