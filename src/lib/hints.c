@@ -103,7 +103,19 @@ static const struct hint hints[] = {
     {EACCES, "seccomp",
      "installing a seccomp filter needs no_new_privs or CAP_SYS_ADMIN"},
     {EPERM, "cap", "changing capabilities needs CAP_SETPCAP: run as root"},
+    {EPERM, "mknod",
+     "making a device node needs CAP_MKNOD (not given inside a user "
+     "namespace) and a device cgroup that allows the device"},
+    {EPERM, "BPF_PROG",
+     "loading and attaching BPF programs needs CAP_SYS_ADMIN (or CAP_BPF), "
+     "and an outer seccomp filter (a container) may refuse bpf(2)"},
+    {EINVAL, "BPF_PROG",
+     "the kernel's verifier refused the program, or this kernel lacks "
+     "cgroup BPF (CONFIG_CGROUP_BPF)"},
     /* files */
+    {ENOSPC, "unpack",
+     "the filesystem the tarball is unpacked on is full: free space, or "
+     "unpack somewhere bigger (tarbox --dir DIR)"},
     {EROFS, NULL, "that filesystem is mounted read-only"},
     {ENOTDIR, NULL, "a component of the path is not a directory"},
     {ELOOP, NULL,
