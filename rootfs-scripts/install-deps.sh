@@ -7,13 +7,15 @@ set -euo pipefail
 # To build: a C compiler and make, and the three libraries the steps call.
 build=(build-essential pkg-config libcap-dev libseccomp-dev libarchive-dev
        libjson-c-dev busybox-static)
-# To test: bats and its helper libraries; tools the tests build tarballs with.
+# To test: bats and its helper libraries; tools the tests build tarballs with
+# (python3: step 04 crafts malicious tarballs with its tarfile module).
 test=(bats bats-assert bats-support bats-file clang-format xz-utils zstd curl
-      gzip tar file)
+      gzip tar file python3)
 # For the cgroup v2 tests in a VM: QEMU and Debian's kernel (unpacked only).
 vm=(qemu-system-x86 cpio)
-# For the benchmark: the runtimes we are measured against.
-bench=(hyperfine crun runc bubblewrap util-linux)
+# For the benchmark: the runtimes we are measured against; GNU time (peak
+# memory) and python3 (OCI bundles, the summary).
+bench=(hyperfine crun runc bubblewrap util-linux time python3)
 
 want=("${build[@]}")
 for arg in "$@"; do
