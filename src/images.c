@@ -5,11 +5,16 @@
  * MINICTR_ROOT/images/NAME/rootfs (default /var/lib/minictr) and used
  * read-only as the lower layer of every container made from it (step 07).
  *
- * Unpacking is libarchive with its safety options on: no `..` in a path,
- * no absolute paths, never write through a symlink (these are the checks
- * step 04 writes out by hand, see steps/04-tar-runner), and device nodes
- * refused. It goes to a temporary directory renamed into place at the end,
- * so a corrupt or truncated tarball leaves nothing behind.
+ * Step 04 writes the safe unpacker out by hand, to teach it. Here the same
+ * checks come from libarchive's own safety options: no `..` in a path
+ * (hard-link targets too), no absolute paths, never write through a
+ * symlink; device nodes are skipped. Step 04's corpus of malicious
+ * tarballs is refused by both (tests/04-tar-runner.bats and
+ * tests/minictr-run.bats). One difference: tarbox skips a bad entry and
+ * runs the rest, an image import refuses the whole tarball — an image with
+ * a hole in it is worse than none. It unpacks into a temporary directory
+ * renamed into place at the end, so a corrupt or truncated tarball leaves
+ * nothing behind.
  *
  * Read: archive_read(3), archive_write_disk(3), archive_read_disk(3).
  */

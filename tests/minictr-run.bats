@@ -351,3 +351,37 @@ no_containers_left() {
     [ ! -d /proc/$pid ]
     no_containers_left
 }
+
+@test "import: malicious tarballs are refused whole; the host is untouched" {
+    canary=$BATS_TEST_TMPDIR/canary
+    mkdir -p "$canary" "$BATS_TEST_TMPDIR/tars"
+    echo untouched > "$canary/file"
+    python3 - "$BATS_TEST_TMPDIR/tars" "$canary" <<'PY'
+import io, os, sys, tarfile
+out, canary = sys.argv[1:]
+def make(name, entries):
+    with tarfile.open(os.path.join(out, name + ".tar"), "w") as t:
+        for n, kind, link in entries:
+            ti = tarfile.TarInfo(n)
+            ti.type, ti.linkname = kind, link
+            data = b"pwned\n" if kind == tarfile.REGTYPE else b""
+            ti.size = len(data)
+            t.addfile(ti, io.BytesIO(data))
+R, S, L, D = tarfile.REGTYPE, tarfile.SYMTYPE, tarfile.LNKTYPE, tarfile.DIRTYPE
+make("traversal", [("../../canary/pwned", R, "")])
+make("absolute", [(canary + "/pwned", R, "")])
+make("symlink", [("link", S, canary), ("link/pwned", R, "")])
+make("hardlink", [("hl", L, canary + "/file")])
+make("replace", [("d", D, ""), ("d", S, canary), ("d/pwned", R, "")])
+PY
+    before=$(find "$canary" -printf '%p %s %n %T@\n'; cat "$canary/file")
+    for t in traversal absolute symlink hardlink replace; do
+        run "$MC" import "$BATS_TEST_TMPDIR/tars/$t.tar" "evil-$t"
+        assert_failure 125
+        assert_output --partial "refused entry"
+        [ ! -e "$MINICTR_ROOT/images/evil-$t" ] || fail "$t: an image was made"
+    done
+    [ "$(find "$canary" -printf '%p %s %n %T@\n'; cat "$canary/file")" = "$before" ]
+    run compgen -G "$MINICTR_ROOT/images/.import-*"
+    assert_failure
+}
