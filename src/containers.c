@@ -14,21 +14,31 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+
+/* Is pid a live process? A zombie (killed, not yet reaped by its parent)
+ * is not: kill(pid, 0) alone would say yes. */
+static bool
+process_alive(pid_t pid)
+{
+    char path[64], stat[256], *end;
+
+    if (pid <= 0 || (kill(pid, 0) == -1 && errno != EPERM))
+        return false;
+    snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+    if (ct_read_file(path, stat, sizeof(stat)) == -1)
+        return false;
+    end = strrchr(stat, ')'); /* "pid (comm) S ...": comm may hold ')' */
+    return end && end[1] == ' ' && end[2] != 'Z';
+}
 
 /* A "running" record whose runner process is gone is dead. */
 static const char *
-real_status(json_object *o, const char *status)
+real_status(const struct container *c, const char *status)
 {
-    json_object *v;
-    int runner;
-
     if (strcmp(status, "running") != 0 && strcmp(status, "created") != 0)
         return status;
-    runner = json_object_object_get_ex(o, "runner_pid", &v)
-        ? json_object_get_int(v)
-        : 0;
-    return runner > 0 && (kill(runner, 0) == 0 || errno == EPERM) ? status
-                                                                  : "dead";
+    return process_alive(c->runner_pid) ? status : "dead";
 }
 
 struct ps_args {
@@ -45,13 +55,14 @@ ps_one(json_object *o, void *arg)
     const char *real;
 
     state_from_json(o, &c, status, sizeof(status));
-    real = real_status(o, status);
+    real = real_status(&c, status);
     if (!a->all && strcmp(real, "running") != 0)
         return 0;
     if (mc_json) {
         json_object_object_add(o, "status", json_object_new_string(real));
         printf("%s%s", a->first ? "" : ",",
-               json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+               json_object_to_json_string_ext(
+                   o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
         a->first = false;
         return 0;
     }
@@ -99,19 +110,18 @@ cmd_ps(int argc, char **argv)
 static int
 print_record(json_object *o, void *arg)
 {
-    json_object *v;
+    static struct container c;
+    char status[32];
     const char *key = arg;
 
-    if (!json_object_object_get_ex(o, "name", &v) ||
-        (strcmp(json_object_get_string(v), key) != 0 &&
-         (!json_object_object_get_ex(o, "id", &v) ||
-          strcmp(json_object_get_string(v), key) != 0)))
+    state_from_json(o, &c, status, sizeof(status));
+    if (strcmp(c.name, key) != 0 && strcmp(c.id, key) != 0)
         return 0;
-    json_object_object_get_ex(o, "status", &v);
-    json_object_object_add(
-        o, "status",
-        json_object_new_string(real_status(o, json_object_get_string(v))));
-    printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY));
+    json_object_object_add(o, "status",
+                           json_object_new_string(real_status(&c, status)));
+    printf("%s\n",
+           json_object_to_json_string_ext(
+               o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
     return 1;
 }
 
@@ -133,6 +143,17 @@ cmd_inspect(int argc, char **argv)
     return 0;
 }
 
+/* Wait up to five seconds for the runner of a killed container to finish
+ * its own clean-up (it rewrites or removes the record when done). */
+static void
+wait_for_runner(struct container *c)
+{
+    struct timespec pause = {0, 10 * 1000 * 1000};
+
+    for (int i = 0; i < 500 && process_alive(c->runner_pid); i++)
+        nanosleep(&pause, NULL);
+}
+
 static int
 rm_one(const char *key, bool force)
 {
@@ -141,21 +162,18 @@ rm_one(const char *key, bool force)
 
     if (state_load(key, &c, status, sizeof(status)) == -1)
         return -1;
-    if (!strcmp(status, "running") || !strcmp(status, "created")) {
-        /* Is its runner still there? Then it is really running. */
-        struct find_runner {
-            const char *id;
-        } f = {c.id};
-        (void)f;
-        if (c.pid > 0 && kill(c.pid, 0) == 0 && !force) {
+    if (!strcmp(real_status(&c, status), "running") ||
+        !strcmp(real_status(&c, status), "created")) {
+        if (!force) {
             mc_error_code("container_running");
             return ct_fail("container '%s' is running: stop it first, or "
                            "rm -f",
                            key);
         }
-        if (c.pid > 0 && force)
-            kill(c.pid, SIGKILL);
+        kill(c.pid, SIGKILL);
+        wait_for_runner(&c);
     }
+    /* What a dead runner left behind (or nothing: ENOENT is fine). */
     cgroups_remove_dirs(c.cgroups, c.ncgroups);
     if (overlay_remove(c.dir) == -1 || state_remove(c.id) == -1)
         return -1;

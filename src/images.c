@@ -220,7 +220,8 @@ write_meta(const char *dir, const char *name, const char *source)
     json_object_object_add(o, "created",
                            json_object_new_int64((int64_t)time(NULL)));
     snprintf(path, sizeof(path), "%s/image.json", dir);
-    rc = json_object_to_file_ext(path, o, JSON_C_TO_STRING_PRETTY);
+    rc = json_object_to_file_ext(
+        path, o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
     json_object_put(o);
     return rc == -1 ? ct_fail("write '%s'", path) : 0;
 }
@@ -318,8 +319,11 @@ cmd_images(int argc, char **argv)
         if (!o)
             continue;
         if (mc_json) {
-            printf("%s%s", first ? "" : ",",
-                   json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+            printf(
+                "%s%s", first ? "" : ",",
+                json_object_to_json_string_ext(
+                    o,
+                    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
         } else {
             json_object_object_get_ex(o, "source", &src);
             printf("%-24s %s\n", e->d_name, json_object_get_string(src));

@@ -144,11 +144,10 @@ main(int argc, char **argv)
         optind++;
         /* Each subcommand parses its own options from argv[0]. */
         rc = commands[i].fn(argc - optind + 1, argv + optind - 1);
-        if (rc < 0) {
-            report_error();
-            return MC_EXIT_RUNNER;
-        }
-        return rc;
+        /* An error may come with a status of its own: 126 and 127 from
+         * inside the container, or 125 for its setup. */
+        report_error();
+        return rc < 0 ? MC_EXIT_RUNNER : rc;
     }
     fprintf(stderr, "minictr: unknown command '%s'\n", argv[optind]);
     usage(stderr);

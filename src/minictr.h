@@ -81,7 +81,7 @@ struct container {
     char rootfs[4096]; /* the image's rootfs, or --rootfs DIR */
     char dir[4096]; /* containers/ID: upper, work, merged */
     char **argv; /* the command */
-    const char *hostname;
+    const char *hostname; /* --hostname, or the first 12 of the id */
     const char *workdir;
     uid_t uid;
     gid_t gid;
@@ -96,10 +96,19 @@ struct container {
     uint64_t caps; /* the capabilities kept: Docker's default set +/- */
     /* run time */
     pid_t pid; /* the container's PID 1, as the host sees it */
+    pid_t runner_pid; /* the minictr process waiting for it */
+    int64_t created; /* time(2) when made */
     char cgroups[8][512]; /* cgroup directories made for it */
     int ncgroups;
     bool device_cgroup; /* devices are limited: MKNOD may stay */
+    int keep_fd; /* close-on-exec pipe for errors, kept open */
 };
+
+/* ---- namespaces.c ------------------------------------------------------ */
+int namespaces_clone_flags(void); /* for clone(2) in run.c */
+/* In the child, after joining its cgroups: a cgroup namespace, / private,
+ * the hostname, the loopback device up. */
+int namespaces_enter(struct container *c);
 
 /* ---- cgroups.c --------------------------------------------------------- */
 /* Create the container's cgroup(s) and write the limits. Records in c the
@@ -172,5 +181,7 @@ int cmd_run(int argc, char **argv);
 /* The child's exec step, shared with init.c: exec argv with c's env and
  * workdir; on failure print why and _exit(126 or 127). */
 _Noreturn void exec_command(struct container *c, char **argv);
+/* In the child: send the recorded error to minictr, then _exit(code). */
+_Noreturn void child_exit(int code);
 
 #endif

@@ -219,6 +219,27 @@ fail:
     return ct_fail("seccomp_rule_add failed");
 }
 
+static void
+close_range_compat(unsigned first, unsigned last)
+{
+    if (first > last)
+        return;
+    if (syscall(SYS_close_range, first, last, 0) == -1)
+        for (unsigned fd = first; fd <= last && fd < 1024; fd++)
+            close((int)fd);
+}
+
+static void
+close_above_stderr(int keep)
+{
+    if (keep < 3) {
+        close_range_compat(3, ~0U);
+        return;
+    }
+    close_range_compat(3, (unsigned)keep - 1);
+    close_range_compat((unsigned)keep + 1, ~0U);
+}
+
 int
 privileges_apply(struct container *c)
 {
@@ -257,11 +278,11 @@ privileges_apply(struct container *c)
     if (set_caps(c->user_set && c->uid != 0 ? 0 : keep) == -1)
         return -1;
     /* CVE-2024-21626: a descriptor inherited from the runner is a way
-     * out. Close everything above stderr (close_range: Linux 5.9). */
+     * out. Close everything above stderr (close_range: Linux 5.9), but
+     * the error pipe to minictr, which is close-on-exec: the command
+     * never sees it. */
     ct_trace(NULL, "close_range(3, ~0U, 0)");
-    if (syscall(SYS_close_range, 3U, ~0U, 0) == -1)
-        for (int fd = 3; fd < 1024; fd++)
-            close(fd);
+    close_above_stderr(c->keep_fd);
     return 0;
 }
 

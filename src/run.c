@@ -31,6 +31,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static void
@@ -241,7 +242,13 @@ parse_run(struct container *c, int argc, char **argv)
                                    optarg);
             strcpy(c->name, optarg);
             break;
-        case 'h': c->hostname = optarg; break;
+        case 'h':
+            if (!*optarg || strlen(optarg) > 64)
+                return usage_error("bad --hostname '%s': 1 to 64 "
+                                   "characters",
+                                   optarg);
+            c->hostname = optarg;
+            break;
         case 'e':
             if (c->nenv == MC_MAX_ENV)
                 return usage_error("too many -e (at most %s)", "256");
@@ -349,7 +356,15 @@ make_id(struct container *c)
         snprintf(c->id + 2 * i, 3, "%02x", raw[i]);
     if (!c->name[0])
         snprintf(c->name, sizeof(c->name), "%.12s", c->id);
+    /* As Docker: the hostname is the short id unless --hostname says. */
+    if (!c->hostname) {
+        static char short_id[13];
+        snprintf(short_id, sizeof(short_id), "%.12s", c->id);
+        c->hostname = short_id;
+    }
     snprintf(c->dir, sizeof(c->dir), "%s/containers/%s", mc_lib_dir(), c->id);
+    c->runner_pid = getpid();
+    c->created = (int64_t)time(NULL);
     return 0;
 }
 
@@ -357,6 +372,50 @@ make_id(struct container *c)
 
 /* -t: the child sends the pty's master side to minictr over this. */
 static int tty_sock[2] = {-1, -1};
+
+/* A failure inside the container goes back to minictr through this pipe
+ * (closed on exec, so a command that started sends nothing), and main
+ * prints it once: as text, or as JSON with --json. */
+static int err_pipe[2] = {-1, -1};
+
+_Noreturn void
+child_exit(int code)
+{
+    char buf[2048];
+    int n = snprintf(buf, sizeof(buf), "%s\n%d\n%s\n%s\n", mc_get_error_code(),
+                     ct_error_errno(), ct_error_message(), ct_error_hint());
+
+    if (err_pipe[1] == -1 || write(err_pipe[1], buf, (size_t)n) != n) {
+        ct_report(); /* no pipe: say it here */
+        fflush(stderr);
+    }
+    _exit(code);
+}
+
+/* In minictr, after the container exited: what went wrong inside, if
+ * anything, recorded as our own error. */
+static void
+receive_child_error(void)
+{
+    char buf[2048], *lines[4] = {0};
+    ssize_t n = read(err_pipe[0], buf, sizeof(buf) - 1);
+    char *p = buf;
+
+    if (n <= 0)
+        return;
+    buf[n] = '\0';
+    for (int i = 0; i < 4 && p; i++) {
+        lines[i] = p;
+        p = strchr(p, '\n');
+        if (p)
+            *p++ = '\0';
+    }
+    if (!lines[2] || !*lines[2])
+        return;
+    if (*lines[0])
+        mc_error_code(strdup(lines[0]));
+    ct_restore_error(lines[2], atoi(lines[1]), lines[3]);
+}
 
 _Noreturn void
 exec_command(struct container *c, char **argv)
@@ -370,8 +429,7 @@ exec_command(struct container *c, char **argv)
      * then every -e (a later one with the same key wins in getenv). */
     envp[n++] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:"
                 "/sbin:/bin";
-    snprintf(hostname_env, sizeof(hostname_env), "HOSTNAME=%s",
-             c->hostname ? c->hostname : c->name);
+    snprintf(hostname_env, sizeof(hostname_env), "HOSTNAME=%s", c->hostname);
     envp[n++] = hostname_env;
     envp[n++] = c->user_set && c->uid != 0 ? "HOME=/" : "HOME=/root";
     if (c->tty)
@@ -382,23 +440,22 @@ exec_command(struct container *c, char **argv)
     environ = envp;
 
     if (c->workdir && chdir(c->workdir) == -1) {
-        err = errno;
-        fprintf(stderr, "minictr: chdir to workdir '%s' failed: %s (%s)\n",
-                c->workdir, ct_errno_name(err), strerror(err));
-        _exit(MC_EXIT_CANNOT_EXEC);
+        ct_fail_errno("chdir to the workdir '%s'", c->workdir);
+        child_exit(MC_EXIT_CANNOT_EXEC);
     }
     ct_trace(NULL, "execve(\"%s\", ...)", argv[0]);
     execvp(argv[0], argv);
     err = errno;
-    fprintf(stderr, "minictr: exec '%s' in the container failed: %s (%s)\n",
-            argv[0], ct_errno_name(err), strerror(err));
     if (err == ENOENT) {
-        fprintf(stderr,
-                "hint: the command (or, for a dynamic program, its "
-                "loader) is not in the image\n");
-        _exit(MC_EXIT_NOT_FOUND);
+        mc_error_code("command_not_found");
+        ct_set_hint("the command (or, for a dynamic program, its loader) is "
+                    "not in the image");
+    } else {
+        mc_error_code("command_cannot_run");
     }
-    _exit(MC_EXIT_CANNOT_EXEC);
+    errno = err;
+    ct_fail_errno("exec '%s' in the container", argv[0]);
+    child_exit(err == ENOENT ? MC_EXIT_NOT_FOUND : MC_EXIT_CANNOT_EXEC);
 }
 
 /* Runs as PID 1 of the new pid namespace. Any failure: say why and exit
@@ -412,27 +469,9 @@ child_main(void *arg)
      * gone, the kernel kills the whole pid namespace. */
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 || cgroups_join(c) == -1)
         goto fail;
-    /* 02-namespaces: a cgroup namespace made after joining the cgroup
-     * shows the container its own cgroup as "/". */
-    ct_trace("unshare --cgroup", "unshare(CLONE_NEWCGROUP)");
-    if (unshare(CLONE_NEWCGROUP) == -1) {
-        ct_fail_errno("unshare(CLONE_NEWCGROUP)");
+    if (namespaces_enter(c) == -1 || overlay_mount(c) == -1 ||
+        rootfs_setup(c) == -1)
         goto fail;
-    }
-    /* Our mounts must not propagate to the host, where / is shared. */
-    ct_trace("mount --make-rprivate /",
-             "mount(NULL, \"/\", NULL, "
-             "MS_REC|MS_PRIVATE, NULL)");
-    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1) {
-        ct_fail_errno("make / private");
-        goto fail;
-    }
-    if (overlay_mount(c) == -1 || rootfs_setup(c) == -1)
-        goto fail;
-    if (c->hostname && sethostname(c->hostname, strlen(c->hostname)) == -1) {
-        ct_fail_errno("sethostname '%s'", c->hostname);
-        goto fail;
-    }
     /* A new session, so the container cannot reach the caller's terminal
      * (TIOCSTI); with -t, the pty becomes its controlling terminal. */
     if (setsid() == -1) {
@@ -457,9 +496,7 @@ child_main(void *arg)
         init_run(c);
     exec_command(c, c->argv);
 fail:
-    ct_report();
-    fflush(stderr);
-    _exit(MC_EXIT_RUNNER);
+    child_exit(MC_EXIT_RUNNER);
 }
 
 /* ---- the parent: wait, forward signals, pass the status on ------------- */
@@ -520,8 +557,6 @@ cmd_run(int argc, char **argv)
 {
     static struct container c;
     static char stack[256 * 1024] __attribute__((aligned(16)));
-    int flags =
-        CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWNET;
     int code, tty_master = -1;
     struct sigaction sa = {.sa_handler = on_signal};
 
@@ -544,6 +579,11 @@ cmd_run(int argc, char **argv)
         goto fail_cgroups;
     }
 
+    if (pipe2(err_pipe, O_CLOEXEC | O_NONBLOCK) == -1) {
+        ct_fail_errno("pipe2");
+        goto fail_cgroups;
+    }
+    c.keep_fd = err_pipe[1];
     /* Signals arriving from here on are the container's. */
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
@@ -554,11 +594,14 @@ cmd_run(int argc, char **argv)
     ct_trace("unshare --mount --uts --ipc --pid --net --fork",
              "clone(CLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWPID|"
              "CLONE_NEWNET)");
-    c.pid = clone(child_main, stack + sizeof(stack), flags | SIGCHLD, &c);
+    c.pid = clone(child_main, stack + sizeof(stack),
+                  namespaces_clone_flags() | SIGCHLD, &c);
     if (c.pid == -1) {
         ct_fail_errno("clone into new namespaces");
         goto fail_tty;
     }
+    close(err_pipe[1]);
+    err_pipe[1] = -1;
     state_write(&c, "running", -1);
     if (c.tty) {
         close(tty_sock[1]);
@@ -566,6 +609,8 @@ cmd_run(int argc, char **argv)
         close(tty_sock[0]);
     }
     code = tty_master != -1 ? tty_relay(tty_master, c.pid) : wait_container(&c);
+    receive_child_error();
+    close(err_pipe[0]);
 
     cgroups_destroy(&c);
     if (c.remove) {
@@ -581,6 +626,8 @@ fail_tty:
         close(tty_sock[0]);
         close(tty_sock[1]);
     }
+    close(err_pipe[0]);
+    close(err_pipe[1]);
 fail_cgroups:
     cgroups_destroy(&c);
 fail_dir:

@@ -52,10 +52,9 @@ state_write(const struct container *c, const char *status, int exit_code)
     json_object_object_add(o, "command", cmd);
     json_object_object_add(o, "status", json_object_new_string(status));
     json_object_object_add(o, "pid", json_object_new_int(c->pid));
-    json_object_object_add(o, "runner_pid", json_object_new_int(getpid()));
+    json_object_object_add(o, "runner_pid", json_object_new_int(c->runner_pid));
     json_object_object_add(o, "exit_code", json_object_new_int(exit_code));
-    json_object_object_add(o, "created",
-                           json_object_new_int64((int64_t)time(NULL)));
+    json_object_object_add(o, "created", json_object_new_int64(c->created));
     json_object_object_add(o, "cgroups", cgroups);
     json_object_object_add(o, "memory",
                            json_object_new_uint64(c->limits.memory));
@@ -70,7 +69,9 @@ state_write(const struct container *c, const char *status, int exit_code)
         goto out;
     }
     snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-    if (json_object_to_file_ext(tmp, o, JSON_C_TO_STRING_PRETTY) == -1) {
+    if (json_object_to_file_ext(tmp, o,
+                                JSON_C_TO_STRING_PRETTY |
+                                    JSON_C_TO_STRING_NOSLASHESCAPE) == -1) {
         rc = ct_fail("write '%s': %s", tmp, json_util_get_last_err());
         goto out;
     }
@@ -121,6 +122,9 @@ state_from_json(json_object *o, struct container *c, char *status, size_t size)
     copy(status, size, get_string(o, "status"));
     c->pid =
         json_object_object_get_ex(o, "pid", &v) ? json_object_get_int(v) : 0;
+    c->runner_pid = json_object_object_get_ex(o, "runner_pid", &v)
+        ? json_object_get_int(v)
+        : 0;
     c->ncgroups = 0;
     if (json_object_object_get_ex(o, "cgroups", &v))
         for (size_t i = 0; i < json_object_array_length(v) && i < 8; i++)

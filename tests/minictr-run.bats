@@ -246,6 +246,15 @@ no_containers_left() {
     assert_line "gid=1000"
     assert_line "cap_eff=0000000000000000"
     [ "$(hostname)" != box ]
+    # without --hostname, as Docker: the short id, in $HOSTNAME too
+    run "$MC" run --rm busybox sh -c 'hostname; echo $HOSTNAME'
+    assert_output --regexp '^([0-9a-f]{12})'$'\n''\1$'
+}
+
+@test "run: the network namespace has only lo, and it is up" {
+    run "$MC" run --rm busybox sh -c 'ls /sys/class/net; ping -c 1 -W 2 127.0.0.1 >/dev/null && echo lo-works'
+    assert_success
+    assert_output "lo"$'\n'"lo-works"
 }
 
 @test "run: stdin passes with -i, is /dev/null without; -t gives a terminal" {
@@ -267,13 +276,32 @@ no_containers_left() {
         sleep 0.05
     done
     kill -KILL "$runner"
-    wait "$runner" || true
-    for _ in $(seq 100); do [ -d /proc/$pid ] || break; sleep 0.05; done
-    [ ! -d /proc/$pid ] || fail "container $pid outlived its runner"
+    # at once, before anyone reaped the runner: it is dead, not running
     run "$MC" ps -a
     assert_line --regexp 'victim +busybox +dead'
     run "$MC" rm victim
     assert_success
+    wait "$runner" || true
+    for _ in $(seq 100); do [ -d /proc/$pid ] || break; sleep 0.05; done
+    [ ! -d /proc/$pid ] || fail "container $pid outlived its runner"
+    no_containers_left
+}
+
+@test "rm: a running container is refused without -f; rm -f stops and removes it" {
+    "$MC" run --rm --name spin busybox sh -c 'while :; do :; done' &
+    runner=$!
+    for _ in $(seq 100); do
+        pid=$(container_pid spin)
+        [ -n "$pid" ] && grep -q minictr- /proc/$pid/cgroup 2>/dev/null && break
+        sleep 0.05
+    done
+    run "$MC" rm spin
+    assert_failure 125
+    assert_output --partial "is running"
+    run "$MC" rm -f spin
+    assert_success
+    wait "$runner" || true
+    [ ! -d /proc/$pid ]
     no_containers_left
 }
 
@@ -297,6 +325,10 @@ no_containers_left() {
     run "$MC" --json run --rm nosuchimage true
     assert_failure 125
     assert_output --partial '"code":"no_such_image"'
+    # failures inside the container come back to minictr, as JSON too
+    run -127 "$MC" --json run --rm busybox nosuchcommand
+    assert_output --partial '"code":"command_not_found"'
+    assert_output --partial '"errno":"ENOENT"'
     no_containers_left
 }
 

@@ -181,6 +181,18 @@ ct_fail_errno(const char *fmt, ...)
 }
 
 void
+ct_restore_error(const char *msg, int err, const char *hint)
+{
+    static char hint_copy[512];
+
+    snprintf(saved_msg, sizeof(saved_msg), "%s", msg);
+    snprintf(hint_copy, sizeof(hint_copy), "%s", hint ? hint : "");
+    saved_hint = hint_copy[0] ? hint_copy : NULL;
+    saved_errno = err;
+    have_error = true;
+}
+
+void
 ct_report(void)
 {
     if (!have_error)
@@ -349,7 +361,8 @@ rm_below(int dfd, dev_t dev)
         if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
             continue;
         if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1) {
-            rc = -1;
+            if (errno != ENOENT) /* gone already: someone else removed it */
+                rc = -1;
             continue;
         }
         if (S_ISDIR(st.st_mode)) {
@@ -363,8 +376,9 @@ rm_below(int dfd, dev_t dev)
                          O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
             if (sub == -1 || rm_below(sub, dev) == -1 ||
                 unlinkat(dirfd(d), e->d_name, AT_REMOVEDIR) == -1)
-                rc = -1;
-        } else if (unlinkat(dirfd(d), e->d_name, 0) == -1) {
+                if (errno != ENOENT)
+                    rc = -1;
+        } else if (unlinkat(dirfd(d), e->d_name, 0) == -1 && errno != ENOENT) {
             rc = -1;
         }
     }
@@ -384,10 +398,10 @@ ct_rm_rf(const char *path)
         return unlink(path);
     fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd == -1)
-        return -1;
+        return errno == ENOENT ? 0 : -1;
     if (rm_below(fd, st.st_dev) == -1)
         return -1;
-    return rmdir(path);
+    return rmdir(path) == -1 && errno != ENOENT ? -1 : 0;
 }
 
 /* ---- numbers ----------------------------------------------------------- */

@@ -87,6 +87,9 @@ void ct_set_hint(const char *hint);
 int ct_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int ct_fail_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void ct_report(void);
+/* Record an error that was reported elsewhere (e.g. by a child process,
+ * through a pipe) as if ct_fail had recorded it here. */
+void ct_restore_error(const char *msg, int err, const char *hint);
 void ct_clear_error(void);
 const char *ct_error_message(void); /* "" when none */
 int ct_error_errno(void); /* 0 when none or not from errno */
@@ -124,7 +127,8 @@ ssize_t ct_read_file(const char *path, char *buf, size_t size);
 int ct_mkdir_p(const char *path, mode_t mode);
 
 /* rm -rf for a directory tree we made ourselves. Does not follow symlinks
- * and does not cross into other mounts. Returns 0, or -1 with errno set. */
+ * and does not cross into other mounts; what vanishes meanwhile (another
+ * process removing the same tree) is fine. Returns 0, or -1 with errno. */
 int ct_rm_rf(const char *path);
 
 /* ---- numbers ----------------------------------------------------------- */

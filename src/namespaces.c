@@ -1,0 +1,68 @@
+/*
+ * namespaces.c: the container's own view of the machine, as step
+ * 02-namespaces makes it.
+ *
+ * minictr clones straight into new mount, uts, ipc, pid and net namespaces
+ * (one clone(2) call, no helper process); the child then joins its
+ * cgroups and only after that makes its cgroup namespace, so that inside,
+ * its own cgroup is "/". The network namespace holds only a loopback
+ * device, which is down when the namespace is made: it is brought up, as
+ * Docker does for --network none, so 127.0.0.1 works inside.
+ *
+ * Read: namespaces(7), clone(2), cgroup_namespaces(7), netdevice(7).
+ */
+#include "minictr.h"
+
+#include <net/if.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+int
+namespaces_clone_flags(void)
+{
+    return CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID |
+        CLONE_NEWNET;
+}
+
+/* ip link set lo up: SIOCSIFFLAGS on any socket of this namespace. */
+static int
+loopback_up(void)
+{
+    struct ifreq ifr = {.ifr_name = "lo"};
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    int rc = 0;
+
+    ct_trace("ip link set lo up", "ioctl(SIOCSIFFLAGS, \"lo\", IFF_UP)");
+    if (fd == -1)
+        return ct_fail_errno("socket for the loopback device");
+    if (ioctl(fd, SIOCGIFFLAGS, &ifr) == -1)
+        rc = ct_fail_errno("ioctl(SIOCGIFFLAGS) on 'lo'");
+    ifr.ifr_flags |= IFF_UP;
+    if (rc == 0 && ioctl(fd, SIOCSIFFLAGS, &ifr) == -1)
+        rc = ct_fail_errno("ioctl(SIOCSIFFLAGS) on 'lo'");
+    close(fd);
+    return rc;
+}
+
+int
+namespaces_enter(struct container *c)
+{
+    ct_trace("unshare --cgroup", "unshare(CLONE_NEWCGROUP)");
+    if (unshare(CLONE_NEWCGROUP) == -1)
+        return ct_fail_errno("unshare(CLONE_NEWCGROUP)");
+    /* Our mounts must not propagate to the host, where / may be shared
+     * (systemd makes it so): private first, before any mount. */
+    ct_trace("mount --make-rprivate /",
+             "mount(NULL, \"/\", NULL, MS_REC|MS_PRIVATE, NULL)");
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
+        return ct_fail_errno("make / private");
+    ct_trace("hostname NAME", "sethostname(\"%s\")", c->hostname);
+    if (sethostname(c->hostname, strlen(c->hostname)) == -1)
+        return ct_fail_errno("sethostname '%s'", c->hostname);
+    return loopback_up();
+}
