@@ -12,7 +12,7 @@
  *                             (keyctl add_key unshare userns mount umount
  *                             pivot_root chroot reboot bpf perf_event_open
  *                             userfaultfd kexec_load init_module swapon
- *                             setns tiocsti)
+ *                             setns tiocsti tiocsti64 clone3)
  *   probe mknod PATH b|c MAJOR MINOR
  *   probe exit N              exit with status N
  *
@@ -206,6 +206,13 @@ try_syscall(const char *name)
     else if (!strcmp(name, "tiocsti")) {
         char c = 0;
         rc = ioctl(-1, TIOCSTI, &c); /* a bad fd: EBADF if allowed */
+    } else if (!strcmp(name, "tiocsti64")) {
+        /* TIOCSTI with high bits set, which the kernel ignores (the
+         * command is an int): a filter must compare the low 32 bits. */
+        char c = 0;
+        rc = syscall(SYS_ioctl, -1, (unsigned long)TIOCSTI | (1UL << 32), &c);
+    } else if (!strcmp(name, "clone3")) {
+        rc = syscall(SYS_clone3, NULL, 0); /* size 0: EINVAL if allowed */
     } else {
         fprintf(stderr, "probe: unknown syscall '%s'\n", name);
         return 2;
