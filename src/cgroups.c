@@ -47,7 +47,8 @@ cgroups_mode(void)
 /* Where the v1 hierarchy with `controller` is mounted, from mountinfo:
  * "... /sys/fs/cgroup/memory ... - cgroup cgroup rw,memory". */
 static int
-v1_mount_point(const char *controller, char *buf, size_t size)
+v1_mount_point(const char *controller, char *buf, size_t size, char *root,
+               size_t root_size)
 {
     char line[4096];
     FILE *f = fopen("/proc/self/mountinfo", "re");
@@ -56,16 +57,20 @@ v1_mount_point(const char *controller, char *buf, size_t size)
     if (!f)
         return -1;
     while (found == -1 && fgets(line, sizeof(line), f)) {
-        char mnt[1024], fstype[64], opts[1024];
+        char mnt[1024], fstype[64], opts[1024], subtree[1024];
         char *sep = strstr(line, " - ");
 
-        if (!sep || sscanf(line, "%*s %*s %*s %*s %1023s", mnt) != 1 ||
+        /* Field 4 is the subtree of the hierarchy mounted there: "/" on a
+         * host, our own cgroup inside a container's view of cgroupfs. */
+        if (!sep ||
+            sscanf(line, "%*s %*s %*s %1023s %1023s", subtree, mnt) != 2 ||
             sscanf(sep + 3, "%63s %*s %1023s", fstype, opts) != 2 ||
             strcmp(fstype, "cgroup") != 0)
             continue;
         for (char *o = strtok(opts, ","); o; o = strtok(NULL, ","))
             if (!strcmp(o, controller)) {
                 snprintf(buf, size, "%s", mnt);
+                snprintf(root, root_size, "%s", subtree);
                 found = 0;
                 break;
             }
@@ -131,16 +136,23 @@ write_limit(const char *dir, const char *file, const char *value)
 static int
 v1_make(struct container *c, const char *controller, char *dir, size_t size)
 {
-    char mnt[1024], own[1024];
+    char mnt[1024], own[1024], root[1024];
+    const char *below;
+    size_t len;
 
-    if (v1_mount_point(controller, mnt, sizeof(mnt)) == -1 ||
+    if (v1_mount_point(controller, mnt, sizeof(mnt), root, sizeof(root)) ==
+            -1 ||
         v1_own_path(controller, own, sizeof(own)) == -1) {
         mc_error_code("no_such_controller");
         return ct_fail("the cgroup controller '%s' is not available here "
                        "(run bin/doctor)",
                        controller);
     }
-    snprintf(dir, size, "%s%s/minictr-%s", mnt, strcmp(own, "/") ? own : "",
+    /* Our path is relative to the hierarchy's root; the mount shows the
+     * subtree `root` of it: take that part off (runc does the same). */
+    len = strcmp(root, "/") ? strlen(root) : 0;
+    below = strncmp(own, root, len) == 0 ? own + len : own;
+    snprintf(dir, size, "%s%s/minictr-%s", mnt, strcmp(below, "/") ? below : "",
              c->id);
     return add_dir(c, dir);
 }
@@ -148,15 +160,15 @@ v1_make(struct container *c, const char *controller, char *dir, size_t size)
 /* The devices the container may open (and mknod): the harmless few, as
  * Docker allows. Everything else, the host's disks above all, is denied. */
 static const char *const allowed_devices[] = {
-    "c 1:3 rwm",
-    /* null */ "c 1:5 rwm", /* zero */
-    "c 1:7 rwm",
-    /* full */ "c 1:8 rwm", /* random */
-    "c 1:9 rwm",
-    /* urandom */ "c 5:0 rwm", /* tty */
-    "c 5:1 rwm",
-    /* console */ "c 5:2 rwm", /* ptmx */
-    "c 136:* rwm" /* pts */,
+    "c 1:3 rwm", /* /dev/null */
+    "c 1:5 rwm", /* /dev/zero */
+    "c 1:7 rwm", /* /dev/full */
+    "c 1:8 rwm", /* /dev/random */
+    "c 1:9 rwm", /* /dev/urandom */
+    "c 5:0 rwm", /* /dev/tty */
+    "c 5:1 rwm", /* /dev/console */
+    "c 5:2 rwm", /* /dev/ptmx */
+    "c 136:* rwm", /* /dev/pts/N */
 };
 
 static int

@@ -5,31 +5,25 @@
  * MINICTR_ROOT/images/NAME/rootfs (default /var/lib/minictr) and used
  * read-only as the lower layer of every container made from it (step 07).
  *
- * Step 04 writes the safe unpacker out by hand, to teach it. Here the same
- * checks come from libarchive's own safety options: no `..` in a path
- * (hard-link targets too), no absolute paths, never write through a
- * symlink; device nodes are skipped. Step 04's corpus of malicious
- * tarballs is refused by both (tests/04-tar-runner.bats and
- * tests/minictr-run.bats). One difference: tarbox skips a bad entry and
- * runs the rest, an image import refuses the whole tarball — an image with
- * a hole in it is worse than none. It unpacks into a temporary directory
- * renamed into place at the end, so a corrupt or truncated tarball leaves
- * nothing behind.
+ * The unpacking itself is src/unpack/unpack.c, a program of its own
+ * (minictr-unpack) so that `minictr run` never loads libarchive. It unpacks
+ * into a temporary directory that is renamed into place at the end, so a
+ * corrupt or truncated tarball leaves nothing behind.
  *
- * Read: archive_read(3), archive_write_disk(3), archive_read_disk(3).
+ * Read: rename(2), and src/unpack/unpack.c.
  */
 #include "minictr.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static bool
@@ -62,150 +56,57 @@ image_rootfs(const char *name, char *buf, size_t size)
     return 0;
 }
 
-/* Copy every entry of `in` to disk under the current directory. */
+/* Run minictr-unpack (it sits beside this program) to fill `rootfs`. Its
+ * warnings are passed on; its last line is the error. */
 static int
-copy_entries(struct archive *in, struct archive *out, const char *source)
+run_unpacker(const char *source, const char *rootfs)
 {
-    struct archive_entry *e;
-    int r;
+    char self[4096], helper[4200], buf[8192], *line, *last = NULL;
+    int fds[2], status;
+    size_t len = 0;
+    ssize_t n;
+    pid_t pid;
 
-    while ((r = archive_read_next_header(in, &e)) == ARCHIVE_OK ||
-           r == ARCHIVE_WARN) {
-        const char *path = archive_entry_pathname(e);
-        const void *block;
-        size_t len;
-        la_int64_t off;
-        mode_t type = archive_entry_filetype(e);
-
-        if (type == AE_IFBLK || type == AE_IFCHR) {
-            /* Device nodes stay out of images: a container needs none of
-             * its own (it gets a minimal /dev). */
-            fprintf(stderr, "minictr: import: skipped device node '%s'\n",
-                    path);
-            continue;
-        }
-        if (archive_write_header(out, e) != ARCHIVE_OK) {
-            mc_error_code("bad_archive");
-            return ct_fail("import '%s': refused entry '%s': %s", source, path,
-                           archive_error_string(out));
-        }
-        while ((r = archive_read_data_block(in, &block, &len, &off)) ==
-               ARCHIVE_OK)
-            if (archive_write_data_block(out, block, len, off) != ARCHIVE_OK) {
-                mc_error_code("bad_archive");
-                return ct_fail("import '%s': write '%s': %s", source, path,
-                               archive_error_string(out));
-            }
-        if (r != ARCHIVE_EOF) {
-            mc_error_code("bad_archive");
-            return ct_fail("import '%s': read '%s': %s", source, path,
-                           archive_error_string(in));
-        }
-        if (archive_write_finish_entry(out) != ARCHIVE_OK) {
-            mc_error_code("bad_archive");
-            return ct_fail("import '%s': finish '%s': %s", source, path,
-                           archive_error_string(out));
-        }
+    n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+    if (n == -1)
+        return ct_fail_errno("readlink /proc/self/exe");
+    self[n] = '\0';
+    snprintf(helper, sizeof(helper), "%.*s/minictr-unpack",
+             (int)(strrchr(self, '/') - self), self);
+    if (pipe2(fds, O_CLOEXEC) == -1)
+        return ct_fail_errno("pipe2");
+    ct_trace(NULL, "fork, execve(\"%s\", [\"%s\", \"%s\"])", helper, source,
+             rootfs);
+    fflush(NULL);
+    pid = fork();
+    if (pid == -1)
+        return ct_fail_errno("fork");
+    if (pid == 0) {
+        dup2(fds[1], 2);
+        execl(helper, "minictr-unpack", source, rootfs, (char *)NULL);
+        fprintf(stderr, "exec '%s' failed: %s\n", helper, strerror(errno));
+        _exit(CT_EXIT_FAILURE);
     }
-    if (r != ARCHIVE_EOF) {
-        mc_error_code("bad_archive");
-        return ct_fail("import '%s': %s (corrupt or truncated?)", source,
-                       archive_error_string(in));
+    close(fds[1]);
+    while (len < sizeof(buf) - 1 &&
+           (n = read(fds[0], buf + len, sizeof(buf) - 1 - len)) > 0)
+        len += (size_t)n;
+    buf[len] = '\0';
+    close(fds[0]);
+    while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+        ;
+    for (line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
+        if (!strncmp(line, "warning: ", 9))
+            fprintf(stderr, "minictr: import: %s\n", line + 9);
+        else
+            last = line;
     }
-    return 0;
-}
-
-/* Copy a directory tree: archive_read_disk walks it and hands us its
- * entries as if they came from a tarball, so one writer serves both. */
-static int
-copy_dir(struct archive *out, const char *source)
-{
-    struct archive *in = archive_read_disk_new();
-    size_t prefix = strlen(source);
-    int rc = 0;
-
-    archive_read_disk_set_symlink_physical(in);
-    archive_read_disk_set_standard_lookup(in);
-    if (archive_read_disk_open(in, source) != ARCHIVE_OK) {
-        rc = ct_fail("read '%s': %s", source, archive_error_string(in));
-        goto out;
-    }
-    for (;;) {
-        struct archive_entry *e = archive_entry_new();
-        const char *path;
-        int r = archive_read_next_header2(in, e);
-
-        if (r == ARCHIVE_EOF) {
-            archive_entry_free(e);
-            break;
-        }
-        if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
-            archive_entry_free(e);
-            rc = ct_fail("read '%s': %s", source, archive_error_string(in));
-            break;
-        }
-        archive_read_disk_descend(in);
-        /* "/abs/source/bin/sh" is written as "bin/sh". */
-        path = archive_entry_pathname(e) + prefix;
-        while (*path == '/')
-            path++;
-        if (*path) {
-            archive_entry_set_pathname(e, path);
-            if (archive_write_header(out, e) != ARCHIVE_OK) {
-                rc = ct_fail("copy '%s': %s", path, archive_error_string(out));
-            } else if (archive_entry_size(e) > 0) {
-                char buf[65536];
-                la_ssize_t n;
-                while ((n = archive_read_data(in, buf, sizeof(buf))) > 0)
-                    if (archive_write_data(out, buf, (size_t)n) < 0) {
-                        rc = ct_fail("copy '%s': %s", path,
-                                     archive_error_string(out));
-                        break;
-                    }
-            }
-            archive_write_finish_entry(out);
-        }
-        archive_entry_free(e);
-        if (rc)
-            break;
-    }
-out:
-    archive_read_free(in);
-    return rc;
-}
-
-/* Unpack a tarball, or copy a directory, into the current directory. */
-static int
-unpack(const char *source, bool is_dir)
-{
-    struct archive *out = archive_write_disk_new();
-    int rc;
-
-    archive_write_disk_set_options(
-        out,
-        ARCHIVE_EXTRACT_SECURE_NODOTDOT | ARCHIVE_EXTRACT_SECURE_SYMLINKS |
-            ARCHIVE_EXTRACT_SECURE_NOABSOLUTEPATHS | ARCHIVE_EXTRACT_OWNER |
-            ARCHIVE_EXTRACT_PERM | ARCHIVE_EXTRACT_TIME |
-            ARCHIVE_EXTRACT_XATTR);
-    archive_write_disk_set_standard_lookup(out);
-    if (is_dir) {
-        rc = copy_dir(out, source);
-    } else {
-        struct archive *in = archive_read_new();
-        archive_read_support_filter_all(in);
-        archive_read_support_format_tar(in);
-        if (archive_read_open_filename(in, source, 65536) != ARCHIVE_OK) {
-            mc_error_code("bad_archive");
-            rc = ct_fail("open '%s': %s", source, archive_error_string(in));
-        } else {
-            rc = copy_entries(in, out, source);
-        }
-        archive_read_free(in);
-    }
-    if (archive_write_close(out) != ARCHIVE_OK && rc == 0)
-        rc = ct_fail("import '%s': %s", source, archive_error_string(out));
-    archive_write_free(out);
-    return rc;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return 0;
+    mc_error_code(WIFEXITED(status) && WEXITSTATUS(status) == CT_EXIT_INPUT
+                      ? "bad_archive"
+                      : "failed");
+    return ct_fail("import '%s': %s", source, last ? last : "unpack failed");
 }
 
 static int
@@ -229,7 +130,7 @@ write_meta(const char *dir, const char *name, const char *source)
 int
 cmd_import(int argc, char **argv)
 {
-    char images[4096], tmp[4200], final[4200], rootfs[4300], cwd[4096];
+    char images[4096], tmp[4200], final[4200], rootfs[4300];
     char abs_source[4096];
     const char *source, *name;
     struct stat st;
@@ -266,19 +167,11 @@ cmd_import(int argc, char **argv)
     snprintf(rootfs, sizeof(rootfs), "%s/rootfs", tmp);
     if (!realpath(source, abs_source))
         return ct_fail_errno("realpath '%s'", source);
-    if (!getcwd(cwd, sizeof(cwd)))
-        return ct_fail_errno("getcwd");
     if (ct_mkdir_p(rootfs, 0755) == -1)
         return ct_fail_errno("mkdir '%s'", rootfs);
     /* Unpack into a temporary directory, then rename it into place: a
      * failure half-way leaves nothing that looks like an image. */
-    if (chdir(rootfs) == -1) {
-        rc = ct_fail_errno("chdir '%s'", rootfs);
-    } else {
-        rc = unpack(abs_source, S_ISDIR(st.st_mode));
-        if (chdir(cwd) == -1 && rc == 0)
-            rc = ct_fail_errno("chdir '%s'", cwd);
-    }
+    rc = run_unpacker(abs_source, rootfs);
     if (rc == 0)
         rc = write_meta(tmp, name, abs_source);
     if (rc == 0 && rename(tmp, final) == -1)

@@ -35,8 +35,8 @@ overlay_prepare(struct container *c)
     return 0;
 }
 
-int
-overlay_mount(struct container *c)
+static int
+mount_overlay(struct container *c, bool volatile_upper)
 {
     char opts[8192 + 64], merged[4200];
     int n;
@@ -48,8 +48,8 @@ overlay_mount(struct container *c)
                        "cannot hold",
                        strpbrk(c->rootfs, ":,") ? c->rootfs : c->dir);
     n = snprintf(opts, sizeof(opts),
-                 "lowerdir=%s,upperdir=%s/upper,workdir=%s/work", c->rootfs,
-                 c->dir, c->dir);
+                 "lowerdir=%s,upperdir=%s/upper,workdir=%s/work%s", c->rootfs,
+                 c->dir, c->dir, volatile_upper ? ",volatile" : "");
     if (n >= 4096) {
         errno = E2BIG;
         return ct_fail_errno("overlay options for '%s'", c->rootfs);
@@ -64,6 +64,22 @@ overlay_mount(struct container *c)
     }
     if (mount("overlay", merged, "overlay", 0, opts) == -1)
         return ct_fail_errno("mount overlay on '%s'", merged);
+    return 0;
+}
+
+int
+overlay_mount(struct container *c)
+{
+    /* --rm: the upper dir is thrown away at exit, so nothing needs to
+     * reach the disk: "volatile" (Linux 5.10) skips the syncfs overlayfs
+     * does at unmount, which otherwise flushes the whole host filesystem
+     * every time a container ends. Older kernels refuse it: mount again
+     * without. */
+    if (c->remove && mount_overlay(c, true) == 0)
+        return 0;
+    if (c->remove && ct_error_errno() == EINVAL)
+        ct_clear_error();
+    return mount_overlay(c, false);
     return 0;
 }
 
