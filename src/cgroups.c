@@ -302,6 +302,8 @@ cgroups_create(struct container *c)
 int
 cgroups_join(struct container *c)
 {
+    if (c->in_cgroup)
+        return 0;
     for (int i = 0; i < c->ncgroups; i++) {
         char path[600];
         snprintf(path, sizeof(path), "%s/cgroup.procs", c->cgroups[i]);

@@ -102,10 +102,15 @@ struct container {
     int ncgroups;
     bool device_cgroup; /* devices are limited: MKNOD may stay */
     int keep_fd; /* close-on-exec pipe for errors, kept open */
+    bool in_cgroup; /* born in its cgroup (clone3): no need to join */
 };
 
 /* ---- namespaces.c ------------------------------------------------------ */
 int namespaces_clone_flags(void); /* for clone(2) in run.c */
+/* cgroup v2: clone3 into new namespaces and straight into the container's
+ * cgroup. Returns as fork does (0 in the child), or -1 when that is not
+ * possible here (v1, old kernel): then clone and join. */
+pid_t namespaces_clone_into_cgroup(struct container *c);
 /* In the child, after joining its cgroups: a cgroup namespace, / private,
  * the hostname, the loopback device up. */
 int namespaces_enter(struct container *c);

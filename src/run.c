@@ -594,8 +594,12 @@ cmd_run(int argc, char **argv)
     ct_trace("unshare --mount --uts --ipc --pid --net --fork",
              "clone(CLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWPID|"
              "CLONE_NEWNET)");
-    c.pid = clone(child_main, stack + sizeof(stack),
-                  namespaces_clone_flags() | SIGCHLD, &c);
+    c.pid = namespaces_clone_into_cgroup(&c);
+    if (c.pid == 0)
+        _exit(child_main(&c)); /* born in its cgroup (v2) */
+    if (c.pid == -1 && !c.in_cgroup)
+        c.pid = clone(child_main, stack + sizeof(stack),
+                      namespaces_clone_flags() | SIGCHLD, &c);
     if (c.pid == -1) {
         ct_fail_errno("clone into new namespaces");
         goto fail_tty;
