@@ -256,13 +256,22 @@ create_v2(struct container *c)
 
     if (v2_enable(CGROUP_ROOT, l) == -1)
         return -1;
-    if (mkdir(CGROUP_ROOT "/minictr", 0755) == -1 && errno != EEXIST)
-        return ct_fail_errno("mkdir cgroup '%s'", CGROUP_ROOT "/minictr");
-    if (v2_enable(CGROUP_ROOT "/minictr", l) == -1)
-        return -1;
     snprintf(dir, sizeof(dir), CGROUP_ROOT "/minictr/minictr-%s", c->id);
-    if (add_dir(c, dir) == -1)
-        return -1;
+    /* /sys/fs/cgroup/minictr is shared by every container (and cgbox),
+     * and whoever leaves it empty removes it: if it vanishes between our
+     * two mkdirs, make it again. */
+    for (int tries = 0;; tries++) {
+        if (mkdir(CGROUP_ROOT "/minictr", 0755) == -1 && errno != EEXIST)
+            return ct_fail_errno("mkdir cgroup '%s'", CGROUP_ROOT "/minictr");
+        if (v2_enable(CGROUP_ROOT "/minictr", l) == -1)
+            return -1;
+        ct_trace(NULL, "mkdir %s", dir);
+        if (mkdir(dir, 0755) == 0)
+            break;
+        if (errno != ENOENT || tries == 3)
+            return ct_fail_errno("mkdir cgroup '%s'", dir);
+    }
+    snprintf(c->cgroups[c->ncgroups++], sizeof(c->cgroups[0]), "%s", dir);
     if (l->memory) {
         snprintf(value, sizeof(value), "%llu", (unsigned long long)l->memory);
         if (write_limit(dir, "memory.max", value) == -1)
