@@ -1,0 +1,203 @@
+#!/usr/bin/env bash
+# bench/run.sh: minictr beside crun, runc, bubblewrap and unshare+chroot.
+#
+#   bench/run.sh             all three parts (make bench runs this)
+#   bench/run.sh startup     only the start-up race and peak memory
+#   bench/run.sh import      only image import and first/second start
+#
+# BENCH_RUNS (default 100) sets the runs per runner in the race. hyperfine
+# runs each runner's runs in one block, so on a busy machine a change of load
+# lands on some runners only: BENCH_ROUNDS=4 splits the race into 4 hyperfine
+# runs, one after the other, and joins their times. BENCH_GAP=0.05 sleeps
+# 50 ms before each run (hyperfine --prepare), so that every run starts from
+# an idle machine as a real `docker run` does, not warm from the run before
+# (see "Caveats" in bench/README.md). Results go to stdout and
+# build/bench/ (hyperfine's JSON and output, results.txt). Needs root.
+# The method, and what each runner isolates, is in bench/README.md.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+OUT=$ROOT/build/bench
+IMG=$ROOT/build/images/busybox
+RUNS=${BENCH_RUNS:-100}
+ROUNDS=${BENCH_ROUNDS:-1}
+GAP=${BENCH_GAP:-}
+PY=/usr/bin/python3
+export MINICTR_ROOT=$OUT/root MINICTR_STATE=$OUT/state
+MINICTR=$ROOT/bin/minictr
+
+# Docker's 14 default capabilities, for bwrap (the OCI bundles list the same).
+DOCKER_CAPS=(CHOWN DAC_OVERRIDE FSETID FOWNER MKNOD NET_RAW SETGID SETUID
+             SETFCAP SETPCAP NET_BIND_SERVICE SYS_CHROOT KILL AUDIT_WRITE)
+
+say() { printf '\n== %s\n' "$*"; }
+
+# The runners, by name, as hyperfine runs them (-N: no shell in between).
+runner_cmds() {
+    local caps=() c
+    for c in "${DOCKER_CAPS[@]}"; do caps+=(--cap-add "CAP_$c"); done
+    NAMES=(minictr crun runc bwrap unshare+chroot chroot exec)
+    CMDS=(
+        "$MINICTR run --rm busybox /bin/true"
+        "crun --root $OUT/crun-state run --bundle $OUT/bundle-crun minictr-bench"
+        "runc --root $OUT/runc-state run --bundle $OUT/bundle-runc minictr-bench"
+        "bwrap --unshare-all --die-with-parent --new-session --ro-bind $IMG / --proc /proc --dev /dev --cap-drop ALL ${caps[*]} /bin/true"
+        "unshare -m -u -i -p -n -f chroot $IMG /bin/true"
+        "chroot $IMG /bin/true"
+        "$IMG/bin/true"
+    )
+}
+
+# Runs inside a private mount namespace (see startup): the cgroup view crun
+# accepts, then every runner in one hyperfine run, then peak memory.
+startup_inside() {
+    local ctrl path mp
+    mount --make-rprivate /
+    # crun 1.8 refuses a hybrid host ("cgroups in hybrid mode not
+    # supported"): without the cgroup2 mount it sees a plain v1 host.
+    if mountpoint -q /sys/fs/cgroup/unified; then
+        umount /sys/fs/cgroup/unified
+    fi
+    # crun and runc put an absolute cgroupsPath at the root of each v1
+    # hierarchy. Where we sit below that root (memory, in a supervisor's
+    # cgroup), show our own cgroup as the root, so theirs land below ours.
+    while IFS=: read -r _ ctrl path; do
+        if [ -z "$ctrl" ] || [ "$path" = / ]; then continue; fi
+        mp=$(awk -v c="${ctrl%%,*}" '$0 ~ / - cgroup / {
+                 n = split($NF, o, ","); for (i = 1; i <= n; i++)
+                 if (o[i] == c) print $5 }' /proc/self/mountinfo | head -n1)
+        if [ -n "$mp" ] && [ -d "$mp$path" ]; then
+            mount --bind "$mp$path" "$mp"
+        fi
+    done </proc/self/cgroup
+
+    runner_cmds
+    local args=() i
+    if [ -n "$GAP" ]; then
+        args+=(--prepare "sleep $GAP")
+    fi
+    for i in "${!NAMES[@]}"; do
+        "$PY" "$ROOT/bench/measure.py" once "${CMDS[$i]}" >/dev/null ||
+            { echo "bench: '${NAMES[$i]}' does not run: ${CMDS[$i]}" >&2; exit 1; }
+        args+=(-n "${NAMES[$i]}" "${CMDS[$i]}")
+    done
+    local round rounds=()
+    : >"$OUT/hyperfine.txt"
+    for ((round = 1; round <= ROUNDS; round++)); do
+        hyperfine -N --warmup 5 --runs $(((RUNS + ROUNDS - 1) / ROUNDS)) \
+            --style basic --export-json "$OUT/startup-$round.json" \
+            "${args[@]}" >>"$OUT/hyperfine.txt" 2>&1 ||
+            { cat "$OUT/hyperfine.txt" >&2; exit 1; }
+        rounds+=("$OUT/startup-$round.json")
+    done
+    "$PY" "$ROOT/bench/measure.py" merge "$OUT/startup.json" "${rounds[@]}"
+    local pairs=()
+    for i in "${!NAMES[@]}"; do pairs+=("${NAMES[$i]}" "${CMDS[$i]}"); done
+    "$PY" "$ROOT/bench/measure.py" peakmem "$OUT/peakmem.json" 20 "${pairs[@]}"
+}
+
+startup() {
+    local rt
+    say "start-up: /bin/true in a new container, $RUNS runs each in $ROUNDS round(s)${GAP:+, $GAP s apart} (load: $(cut -d' ' -f1-3 /proc/loadavg))"
+    rm -f "$OUT"/startup-*.json
+    for rt in crun runc; do
+        rm -rf "$OUT/bundle-$rt" && mkdir -p "$OUT/bundle-$rt" "$OUT/$rt-state"
+        "$PY" bench/make-bundle.py "$rt" "$IMG" "$OUT/bundle-$rt" \
+            src/privileges.c
+    done
+    unshare -m "$0" __startup_inside
+    "$PY" bench/measure.py startup "$OUT/startup.json" "$OUT/peakmem.json" \
+        minictr
+}
+
+# A few hundred MB of real files (headers: many small; gcc: a few large),
+# on top of the busybox image so the result still runs /bin/true.
+big_tarball() {
+    if [ ! -s "$OUT/big.tar" ]; then
+        tar -C "$IMG" -cf "$OUT/big.tar.tmp" .
+        tar -C / -rf "$OUT/big.tar.tmp" usr/include usr/lib/gcc
+        mv "$OUT/big.tar.tmp" "$OUT/big.tar"
+    fi
+}
+
+import_bench() {
+    local first=() i
+    say "import: $(du -h "$OUT/big.tar" | cut -f1) tarball, $(tar -tf "$OUT/big.tar" | wc -l) entries (load: $(cut -d' ' -f1-3 /proc/loadavg))"
+    # sync in --prepare: each run starts with no dirty pages of the last.
+    hyperfine --runs 3 --style basic --export-json "$OUT/import.json" \
+        --prepare "rm -rf $OUT/untar; sync" \
+        -n "tar -x" "tar -xf $OUT/big.tar --one-top-level=$OUT/untar" \
+        --prepare "$MINICTR rmi big >/dev/null 2>&1; sync" \
+        -n "minictr import" "$MINICTR import $OUT/big.tar big" \
+        --prepare "rm -rf $OUT/copy; sync" \
+        -n "cp -a (a copy per container)" "cp -a $OUT/untar $OUT/copy" \
+        >"$OUT/hyperfine-import.txt" 2>&1 ||
+        { cat "$OUT/hyperfine-import.txt" >&2; exit 1; }
+    rm -rf "$OUT/copy"
+    "$PY" bench/measure.py import "$OUT/import.json" "$OUT/big.tar"
+
+    say "second container: nothing is copied, so image size does not matter"
+    # The first run after an import, five times (a fresh import each time).
+    for i in 1 2 3 4 5; do
+        "$MINICTR" rmi bb-first >/dev/null 2>&1 || true
+        "$MINICTR" import "$IMG" bb-first >/dev/null
+        first+=("$("$PY" bench/measure.py once "$MINICTR run --rm bb-first /bin/true")")
+    done
+    "$MINICTR" rmi bb-first >/dev/null
+    hyperfine -N --warmup 3 --runs 30 --style basic \
+        --export-json "$OUT/second.json" \
+        -n "busybox (1 MB)" "$MINICTR run --rm busybox /bin/true" \
+        -n "big ($(du -sh "$OUT/untar" | cut -f1))" "$MINICTR run --rm big /bin/true" \
+        >"$OUT/hyperfine-second.txt" 2>&1 ||
+        { cat "$OUT/hyperfine-second.txt" >&2; exit 1; }
+    printf '%-36s%10s\n' "minictr run --rm IMAGE /bin/true" "median ms"
+    printf '%-36s%10s\n' "first run after import (busybox)" \
+        "$(printf '%s\n' "${first[@]}" | sort -n | sed -n 3p)"
+    "$PY" - "$OUT/second.json" <<'EOF'
+import json, sys
+for r in json.load(open(sys.argv[1]))["results"]:
+    print(f"{'later runs, ' + r['command']:<36}{r['median'] * 1000:>10.2f}")
+EOF
+    "$MINICTR" rmi big >/dev/null
+    rm -rf "$OUT/untar"
+}
+
+main() {
+    local what=${1:-all}
+    if [ "$what" = __startup_inside ]; then
+        startup_inside
+        return
+    fi
+    case $what in
+        all | startup | import) ;;
+        *) echo "usage: bench/run.sh [startup|import]" >&2; exit 2 ;;
+    esac
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "bench: needs root (namespaces, cgroups, crun and runc)" >&2
+        exit 1
+    fi
+    rootfs-scripts/install-deps.sh --bench
+    [ -x "$MINICTR" ] || make bin/minictr
+    [ -x "$IMG/bin/true" ] || make images
+    mkdir -p "$OUT"
+    # build/bench/root is the bench's own image store: start it clean.
+    "$MINICTR" ps -a | awk 'NR > 1 { print $1 }' | xargs -r "$MINICTR" rm \
+        >/dev/null
+    "$MINICTR" rmi busybox >/dev/null 2>&1 || true
+    "$MINICTR" import "$IMG" busybox >/dev/null
+    {
+        echo "minictr bench, $(date -u +%FT%TZ), $(uname -r), $(nproc) cpus"
+        echo "$(crun --version | head -n1); $(runc --version | head -n1);" \
+            "$(bwrap --version); $(hyperfine --version)"
+        case $what in
+            all) startup; big_tarball; import_bench ;;
+            startup) startup ;;
+            import) big_tarball; import_bench ;;
+        esac
+        echo
+        echo "raw: $OUT/*.json, hyperfine's own output in $OUT/hyperfine*.txt"
+    } 2>&1 | tee "$OUT/results.txt"
+}
+
+main "$@"
