@@ -1,0 +1,227 @@
+#!/usr/bin/env bats
+# 05-pivot-root: pivotbox ROOTFS CMD... — pivot_root with the old root
+# detached, a minimal /dev, /proc with runc's masked and read-only paths,
+# a read-only /sys. Each fact is read from the kernel inside the container
+# (mountinfo, the probe), and the host is checked for leftovers.
+
+load lib/common
+bats_require_minimum_version 1.5.0
+
+setup() {
+    need_root
+    PIVOTBOX=$(tool pivotbox)
+    [ -d "$IMAGE" ] || skip "no image at $IMAGE (make images)"
+    REAL_IMAGE=$(realpath "$IMAGE")
+    # The host's root mount: its device and the mount point "/".
+    HOST_ROOT_DEV=$(awk '$5 == "/" { print $3 }' /proc/self/mountinfo | tail -n 1)
+}
+
+# Every file of the image, with type and size: a run must not change it.
+image_listing() {
+    find "$IMAGE" -printf '%y %s %p\n' | sort
+}
+
+# The image directory's path inside its filesystem: what mountinfo shows as
+# the root (4th field) of a bind mount of it. The mount that holds the
+# image is the one with the longest mount point above it.
+image_fs_path() {
+    awk -v p="$REAL_IMAGE" '
+        $5 == "/" || p == $5 || index(p, $5 "/") == 1 {
+            if (length($5) >= best) { best = length($5); root = $4; mp = $5 }
+        }
+        END {
+            rest = mp == "/" ? p : substr(p, length(mp) + 1)
+            path = (root == "/" ? "" : root) rest
+            print path == "" ? "/" : path
+        }' /proc/self/mountinfo
+}
+
+teardown() {
+    [ -z "${REAL_IMAGE:-}" ] || [ -z "$(mounts_below "$REAL_IMAGE")" ]
+}
+
+@test "pivotbox: --help prints usage and exits 0" {
+    run "$PIVOTBOX" --help
+    assert_success
+    assert_output --partial "usage: pivotbox"
+}
+
+@test "pivotbox: an unknown flag is a usage error (exit 2)" {
+    run "$PIVOTBOX" --frobnicate "$IMAGE" /bin/true
+    assert_failure 2
+    assert_output --partial "try 'pivotbox --help'"
+}
+
+@test "pivotbox: the command runs as PID 1 with its hostname; status is passed back" {
+    run "$PIVOTBOX" --hostname box "$IMAGE" /usr/bin/probe id
+    assert_success
+    assert_equal "$(probe_get hostname "$output")" box
+    assert_equal "$(probe_get pid "$output")" 1
+    run "$PIVOTBOX" "$IMAGE" /usr/bin/probe exit 7
+    assert_failure 7
+}
+
+@test "pivotbox: a command killed by a signal gives 128+N" {
+    "$PIVOTBOX" "$IMAGE" /bin/sleep 30 &
+    local pid=$! child=""
+    for _ in $(seq 100); do
+        child=$(cat "/proc/$pid/task/$pid/children" 2>/dev/null | awk '{ print $1 }')
+        [ -n "$child" ] && break
+        sleep 0.05
+    done
+    [ -n "$child" ]
+    kill -KILL "$child"
+    local rc=0
+    wait "$pid" || rc=$?
+    assert_equal "$rc" 137
+}
+
+@test "pivotbox: the old root is gone from mountinfo; / is the image" {
+    run "$PIVOTBOX" "$IMAGE" /bin/cat /proc/self/mountinfo
+    assert_success
+    # The root mount is the image directory of the host's disk...
+    root_line=$(printf '%s\n' "$output" | awk '$5 == "/"')
+    [ "$(printf '%s\n' "$root_line" | wc -l)" -eq 1 ]
+    assert_equal "$(printf '%s\n' "$root_line" | awk '{ print $4 }')" "$(image_fs_path)"
+    # ...and no other mount comes from the host's root filesystem: not its
+    # "/" (the old root), not /sys/fs/cgroup, /mnt or the project dir.
+    local points
+    points=$(printf '%s\n' "$output" | awk '{ print $5 }')
+    run grep -E '^/(sys/fs/cgroup|mnt|work|home|run)' <<<"$points"
+    assert_output ""
+    run awk -v dev="$HOST_ROOT_DEV" '$3 == dev && $5 != "/"' <<<"$output"
+    assert_output ""
+}
+
+@test "pivotbox: /proc is fresh and /sys is read-only sysfs" {
+    run "$PIVOTBOX" "$IMAGE" /usr/bin/probe mounts
+    assert_success
+    assert_line --regexp '^mount=/proc proc .*nosuid.*'
+    assert_line --regexp '^mount=/sys sysfs ro,'
+    run "$PIVOTBOX" "$IMAGE" /bin/ls /proc
+    assert_success
+    # Only our own processes: PID 1 (ls itself) and no host PID.
+    run sh -c "printf '%s\n' \"$output\" | grep -E '^[0-9]+$'"
+    assert_output "1"
+}
+
+@test "pivotbox: /dev holds only the minimal set" {
+    run "$PIVOTBOX" "$IMAGE" /bin/ls -A /dev
+    assert_success
+    assert_equal "$(echo $output)" \
+        "fd full null ptmx pts random shm stderr stdin stdout tty urandom zero"
+    run "$PIVOTBOX" "$IMAGE" /bin/ls -A /dev/pts
+    assert_success
+    assert_output "ptmx" # a new devpts instance: none of the host's ptys
+    run "$PIVOTBOX" "$IMAGE" /usr/bin/probe mounts
+    assert_line --regexp '^mount=/dev tmpfs rw,nosuid,noexec'
+    assert_line --regexp '^mount=/dev/pts devpts '
+    assert_line --regexp '^mount=/dev/shm tmpfs '
+    run "$PIVOTBOX" "$IMAGE" /usr/bin/probe write /dev/null
+    assert_success
+    # The host's disk is not there.
+    run "$PIVOTBOX" "$IMAGE" /usr/bin/probe open /dev/vda
+    assert_output "open=ENOENT"
+}
+
+@test "pivotbox: masked /proc paths read empty" {
+    local masked=0
+    for f in /proc/keys /proc/timer_list /proc/kcore /proc/sched_debug; do
+        [ -e "$f" ] || continue
+        masked=$((masked + 1))
+        run "$PIVOTBOX" "$IMAGE" /usr/bin/probe read "$f"
+        assert_success
+        assert_line "bytes=0"
+    done
+    [ "$masked" -gt 0 ]
+    # The host's timer_list is not empty: the mask is what makes it so.
+    [ "$(head -c 100 /proc/timer_list | wc -c)" -gt 0 ]
+    if [ -d /proc/acpi ]; then
+        run "$PIVOTBOX" "$IMAGE" /bin/ls -A /proc/acpi
+        assert_success
+        assert_output ""
+        run "$PIVOTBOX" "$IMAGE" /usr/bin/probe mounts
+        assert_line --regexp '^mount=/proc/acpi tmpfs ro'
+    fi
+}
+
+@test "pivotbox: read-only /proc paths and /sys refuse writes (EROFS)" {
+    run "$PIVOTBOX" "$IMAGE" /usr/bin/probe write /proc/sys/kernel/domainname
+    assert_failure
+    assert_output "write=EROFS"
+    if [ -e /proc/sysrq-trigger ]; then
+        run "$PIVOTBOX" "$IMAGE" /usr/bin/probe write /proc/sysrq-trigger
+        assert_failure
+        assert_output "write=EROFS"
+    fi
+    need_kernel_file /sys/kernel/mm/transparent_hugepage/enabled
+    run "$PIVOTBOX" "$IMAGE" /usr/bin/probe write /sys/kernel/mm/transparent_hugepage/enabled
+    assert_failure
+    assert_output "write=EROFS"
+}
+
+@test "pivotbox: the chroot escape of step 01 fails here" {
+    local src=$ROOT/steps/01-chroot-jail/escape.c
+    [ -f "$src" ] || skip "step 01's escape.c is not written yet"
+    need_cmd cc
+    local root=$BATS_TEST_TMPDIR/rootfs
+    cp -a "$IMAGE" "$root"
+    # Static, as the image has no libc.
+    cc -std=gnu11 -D_GNU_SOURCE -I"$ROOT/src/lib" -static -O2 \
+        -o "$root/escape" "$src" "$ROOT"/src/lib/*.c
+    # A file only the host's root has: reading it means the escape worked.
+    local canary=$BATS_TEST_TMPDIR/canary
+    echo "host-canary-$$" > "$canary"
+    # In a plain chroot the escape works (the lesson of step 01)...
+    run chroot "$root" /escape /bin/cat "$canary"
+    assert_success
+    assert_output --partial "host-canary-$$"
+    # ...under pivot_root there is nowhere to climb to: "/" after the
+    # escape is still the image, and the host's file is not there.
+    run "$PIVOTBOX" "$root" /escape /bin/cat "$canary"
+    assert_failure
+    refute_output --partial "host-canary-$$"
+    assert_output --partial "can't open '$canary'"
+    before=$(printf '%s\n' "$output" | sed -n 's/^before: \/ holds://p')
+    after=$(printf '%s\n' "$output" | sed -n 's/^after:  \/ holds://p')
+    [ -n "$before" ]
+    assert_equal "$after" "$before"
+    [ -z "$(mounts_below "$root")" ]
+}
+
+@test "pivotbox: a missing root directory is bad input (exit 3)" {
+    run "$PIVOTBOX" "$BATS_TEST_TMPDIR/nope" /bin/true
+    assert_failure 3
+    assert_output --partial "'$BATS_TEST_TMPDIR/nope'"
+    assert_output --partial "ENOENT"
+    [ -z "$(mounts_below "$BATS_TEST_TMPDIR")" ]
+}
+
+@test "pivotbox: a root that is a file is bad input (exit 3)" {
+    echo x > "$BATS_TEST_TMPDIR/file"
+    run "$PIVOTBOX" "$BATS_TEST_TMPDIR/file" /bin/true
+    assert_failure 3
+    assert_output --partial "is not a directory"
+    [ -z "$(mounts_below "$BATS_TEST_TMPDIR")" ]
+}
+
+@test "pivotbox: a missing command exits 127, one that cannot run 126; nothing left behind" {
+    before=$(image_listing)
+    run -127 "$PIVOTBOX" "$IMAGE" /no/such/command
+    assert_output --partial "exec '/no/such/command' failed: ENOENT"
+    run -126 "$PIVOTBOX" "$IMAGE" /etc
+    run "$PIVOTBOX" "$IMAGE"
+    assert_failure 2
+    [ -z "$(mounts_below "$REAL_IMAGE")" ]
+    assert_equal "$(image_listing)" "$before"
+}
+
+@test "pivotbox: --trace shows the shell equivalents" {
+    run "$PIVOTBOX" --trace "$IMAGE" /bin/true
+    assert_success
+    assert_output --partial '$ mount --rbind'
+    assert_output --partial '$ pivot_root . .'
+    assert_output --partial '$ umount -l .'
+    assert_output --partial '$ mount --bind /dev/null /proc/'
+    assert_output --partial '$ mount -o remount,bind,ro /proc/sys'
+}
