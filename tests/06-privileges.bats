@@ -1,0 +1,268 @@
+#!/usr/bin/env bats
+# 06-privileges: privbox ROOTFS CMD... — step 05's container plus Docker's
+# default capabilities (bounding set too), no_new_privs, a seccomp filter,
+# a device cgroup, no inherited fds and a new session. Each fact is read
+# from the kernel inside (probe, /proc/self/status); each escape route is
+# tried and must fail; the host is checked for leftovers.
+
+load lib/common
+bats_require_minimum_version 1.5.0
+
+setup() {
+    need_root
+    PRIVBOX=$(tool privbox)
+    [ -d "$IMAGE" ] || skip "no image at $IMAGE (make images)"
+    REAL_IMAGE=$(realpath "$IMAGE")
+    # The host's root disk, as major:minor (this machine: 254:0, /dev/vda).
+    ROOT_DEV=$(awk '$5 == "/" { print $3 }' /proc/self/mountinfo | tail -n 1)
+}
+
+# The cgroups privbox makes (other tools' cgroups are not ours to judge):
+# v1 .../devices/minictr-privbox-PID, v2 .../minictr/privbox-PID.
+our_cgroups() {
+    find /sys/fs/cgroup -maxdepth 7 -type d -name '*privbox-*' 2>/dev/null |
+        grep minictr || true
+}
+
+# The image directory's path inside its filesystem: what mountinfo shows as
+# the root (4th field) of a bind mount of it. The mount that holds the
+# image is the one with the longest mount point above it.
+image_fs_path() {
+    awk -v p="$REAL_IMAGE" '
+        $5 == "/" || p == $5 || index(p, $5 "/") == 1 {
+            if (length($5) >= best) { best = length($5); root = $4; mp = $5 }
+        }
+        END {
+            rest = mp == "/" ? p : substr(p, length(mp) + 1)
+            path = (root == "/" ? "" : root) rest
+            print path == "" ? "/" : path
+        }' /proc/self/mountinfo
+}
+
+teardown() {
+    [ -z "${REAL_IMAGE:-}" ] || [ -z "$(mounts_below "$REAL_IMAGE")" ]
+    [ -z "$(our_cgroups)" ]
+}
+
+# The capability mask of Docker's defaults, computed from the numbers in
+# linux/capability.h: CHOWN 0, DAC_OVERRIDE 1, FOWNER 3, FSETID 4, KILL 5,
+# SETGID 6, SETUID 7, SETPCAP 8, NET_BIND_SERVICE 10, NET_RAW 13,
+# SYS_CHROOT 18, MKNOD 27, AUDIT_WRITE 29, SETFCAP 31.
+docker_caps() {
+    local mask=0 cap
+    for cap in 0 1 3 4 5 6 7 8 10 13 18 27 29 31 "$@"; do
+        mask=$((mask | (1 << cap)))
+    done
+    printf '%016x\n' "$mask"
+}
+
+@test "privbox: --help prints usage and exits 0" {
+    run "$PRIVBOX" --help
+    assert_success
+    assert_output --partial "usage: privbox"
+}
+
+@test "privbox: an unknown flag is a usage error (exit 2)" {
+    run "$PRIVBOX" --frobnicate "$IMAGE" /bin/true
+    assert_failure 2
+    assert_output --partial "try 'privbox --help'"
+}
+
+@test "privbox: the capability sets are exactly Docker's defaults" {
+    want=$(docker_caps)
+    run "$PRIVBOX" "$IMAGE" /usr/bin/probe caps
+    assert_success
+    assert_equal "$(probe_get cap_bnd "$output")" "$want"
+    assert_equal "$(probe_get cap_eff "$output")" "$want"
+    assert_equal "$(probe_get cap_prm "$output")" "$want"
+    assert_equal "$(probe_get cap_inh "$output")" 0000000000000000
+    # The same from the kernel's own report, with the ambient set.
+    run "$PRIVBOX" "$IMAGE" /bin/cat /proc/self/status
+    assert_success
+    assert_line --regexp "^CapBnd:[[:space:]]+$want\$"
+    assert_line --regexp "^CapEff:[[:space:]]+$want\$"
+    assert_line --regexp "^CapInh:[[:space:]]+0+\$"
+    assert_line --regexp "^CapAmb:[[:space:]]+0+\$"
+    # A host root process has many more: the drop is privbox's doing.
+    [ "$(probe_get cap_bnd "$($PROBE caps)")" != "$want" ]
+}
+
+@test "privbox: no_new_privs is set and a seccomp filter is loaded" {
+    run "$PRIVBOX" "$IMAGE" /usr/bin/probe caps
+    assert_success
+    assert_equal "$(probe_get no_new_privs "$output")" 1
+    assert_equal "$(probe_get seccomp "$output")" 2
+    run "$PRIVBOX" "$IMAGE" /bin/cat /proc/self/status
+    assert_line --regexp "^NoNewPrivs:[[:space:]]+1\$"
+    assert_line --regexp "^Seccomp:[[:space:]]+2\$"
+}
+
+@test "privbox: blocked system calls fail with EPERM" {
+    local calls="keyctl add_key unshare userns mount umount pivot_root bpf
+        perf_event_open userfaultfd kexec_load init_module swapon reboot setns
+        tiocsti tiocsti64"
+    for call in $calls; do
+        run "$PRIVBOX" "$IMAGE" /usr/bin/probe syscall "$call"
+        assert_failure
+        assert_output "$call=EPERM"
+    done
+    # clone3 says ENOSYS, so that libc falls back to clone (checked above
+    # through unshare and below through fork).
+    run "$PRIVBOX" "$IMAGE" /usr/bin/probe syscall clone3
+    assert_output "clone3=ENOSYS"
+}
+
+@test "privbox: the filter blocks what no capability guards" {
+    # Without the filter (step 05, or the host) these calls are allowed
+    # and fail on their harmless arguments instead: EPERM here is the
+    # filter's doing, not the capabilities'.
+    for call in keyctl add_key perf_event_open setns tiocsti tiocsti64 clone3; do
+        run "$PROBE" syscall "$call"
+        refute_output --regexp "=(EPERM|OK)\$"
+        run "$PRIVBOX" "$IMAGE" /usr/bin/probe syscall "$call"
+        assert_output --regexp "^$call=(EPERM|ENOSYS)\$"
+    done
+}
+
+@test "privbox: allowed things still work" {
+    run "$PRIVBOX" "$IMAGE" /bin/sh -c \
+        'echo piped | cat; sleep 0 & wait; /usr/bin/probe open /dev/null'
+    assert_success
+    assert_line "piped"
+    assert_line "open=OK"
+    # chroot is allowed (Docker keeps CAP_SYS_CHROOT): ENOENT, not EPERM.
+    run "$PRIVBOX" "$IMAGE" /usr/bin/probe syscall chroot
+    assert_output "chroot=ENOENT"
+    run "$PRIVBOX" "$IMAGE" /usr/bin/probe read /dev/zero
+    assert_line "read=OK"
+}
+
+@test "privbox: a device node for the host's disk cannot be opened" {
+    local devs=("${ROOT_DEV%%:*} ${ROOT_DEV##*:}")
+    # loop0 is a block device host root can open here (the disk may be
+    # refused even to the host): the control that this test can fail.
+    mknod "$BATS_TEST_TMPDIR/loop" b 7 0
+    run "$PROBE" open "$BATS_TEST_TMPDIR/loop"
+    [ "$output" != "open=OK" ] || devs+=("7 0")
+    for dev in "${devs[@]}"; do
+        run "$PRIVBOX" "$IMAGE" /bin/sh -c \
+            "/usr/bin/probe mknod /dev/disk b $dev; /usr/bin/probe open /dev/disk"
+        refute_line "open=OK"
+        # Refused at mknod (v1, BPF) or at open: EPERM either way.
+        assert_output --regexp "(mknod|open)=EPERM"
+    done
+    run "$PRIVBOX" "$IMAGE" /usr/bin/probe open /dev/null
+    assert_output "open=OK"
+}
+
+@test "privbox: no descriptor above 2 reaches the command" {
+    exec 7</etc/hostname
+    run "$PRIVBOX" "$IMAGE" /usr/bin/probe fds
+    exec 7<&-
+    assert_success
+    assert_output "fds=0,1,2"
+}
+
+@test "privbox: the command runs in a session of its own" {
+    run "$PRIVBOX" "$IMAGE" /bin/cat /proc/self/stat
+    assert_success
+    # Fields: pid (comm) state ppid pgrp session. Session leader: sid == pid.
+    read -r pid _ _ _ pgrp sid _ <<<"$output"
+    assert_equal "$pid" 1
+    assert_equal "$sid" "$pid"
+    assert_equal "$pgrp" "$pid"
+}
+
+@test "privbox: still step 05's root: pivot_root, minimal /dev, masked /proc" {
+    run "$PRIVBOX" "$IMAGE" /bin/cat /proc/self/mountinfo
+    assert_success
+    root_line=$(printf '%s\n' "$output" | awk '$5 == "/"')
+    assert_equal "$(printf '%s\n' "$root_line" | awk '{ print $4 }')" "$(image_fs_path)"
+    run "$PRIVBOX" "$IMAGE" /bin/ls -A /dev
+    assert_equal "$(echo $output)" \
+        "fd full null ptmx pts random shm stderr stdin stdout tty urandom zero"
+    run "$PRIVBOX" "$IMAGE" /usr/bin/probe read /proc/timer_list
+    assert_line "bytes=0"
+    run "$PRIVBOX" "$IMAGE" /usr/bin/probe write /proc/sys/kernel/domainname
+    assert_output "write=EROFS"
+}
+
+@test "privbox: the device cgroup is made, holds the command, and is removed" {
+    "$PRIVBOX" "$IMAGE" /bin/sleep 30 &
+    local pid=$! dir=""
+    # Up to 30 s: in the TCG VM everything is 15-30 times slower.
+    for _ in $(seq 600); do
+        dir=$(our_cgroups | grep -- "-$pid\$" | head -n 1)
+        # (cgroup files show size 0: read them, do not test -s)
+        [ -n "$dir" ] && [ -n "$(cat "$dir/cgroup.procs" 2>/dev/null)" ] && break
+        sleep 0.05
+    done
+    [ -n "$dir" ]
+    child=$(cat "$dir/cgroup.procs")
+    [ -n "$child" ]
+    if [ -f "$dir/devices.list" ]; then
+        run cat "$dir/devices.list"
+        refute_line "a *:* rwm"
+        assert_line "c 1:3 rwm"
+        refute_line --regexp "^b "
+    fi
+    # SIGTERM to privbox stops the container and still removes the cgroup.
+    kill -TERM "$pid"
+    local rc=0
+    wait "$pid" || rc=$?
+    assert_equal "$rc" 137
+    [ ! -d "$dir" ]
+}
+
+@test "privbox: cgroup v2 device program (cgroup2 mounted in a private namespace)" {
+    need_cmd unshare
+    run unshare --mount sh -c '
+        umount -l /sys/fs/cgroup 2>/dev/null
+        mount -t cgroup2 none /sys/fs/cgroup || exit 77
+        exec "$0" "$1" /bin/sh -c "/usr/bin/probe mknod /dev/l b 7 0;
+            /usr/bin/probe mknod /dev/m c 1 1; /usr/bin/probe open /dev/null"
+        ' "$PRIVBOX" "$IMAGE"
+    [ "$status" -ne 77 ] || skip "cannot mount cgroup2 here"
+    assert_success
+    assert_line "mknod=EPERM"
+    refute_line "mknod=OK"
+    assert_line "open=OK"
+    refute_output --partial "dropping CAP_MKNOD"
+}
+
+@test "privbox: without a device cgroup, CAP_MKNOD is dropped and it says so" {
+    run unshare --mount sh -c '
+        mount -t tmpfs none /sys/fs/cgroup || exit 77
+        exec "$0" "$1" /usr/bin/probe caps' "$PRIVBOX" "$IMAGE"
+    [ "$status" -ne 77 ] || skip "cannot hide the cgroup mounts here"
+    assert_success
+    assert_output --partial "dropping CAP_MKNOD"
+    want=$(docker_caps)
+    want=$(printf '%016x' $((0x$want & ~(1 << 27))))
+    assert_equal "$(probe_get cap_bnd "$output")" "$want"
+}
+
+@test "privbox: --trace shows the filter and what it cost" {
+    run "$PRIVBOX" --trace "$IMAGE" /bin/true
+    assert_success
+    assert_output --regexp "seccomp\(SECCOMP_SET_MODE_FILTER\): [0-9]+ rules, [0-9]+ BPF instructions, built and loaded in [0-9]+ us"
+    assert_output --partial '$ setpriv --no-new-privs'
+    assert_output --partial '$ pivot_root . .'
+}
+
+@test "privbox: bad input exits 3, a missing command 127; nothing left behind" {
+    run "$PRIVBOX" "$BATS_TEST_TMPDIR/nope" /bin/true
+    assert_failure 3
+    assert_output --partial "ENOENT"
+    echo x > "$BATS_TEST_TMPDIR/file"
+    run "$PRIVBOX" "$BATS_TEST_TMPDIR/file" /bin/true
+    assert_failure 3
+    assert_output --partial "is not a directory"
+    run -127 "$PRIVBOX" "$IMAGE" /no/such/command
+    assert_output --partial "exec '/no/such/command' failed: ENOENT"
+    run "$PRIVBOX" "$IMAGE"
+    assert_failure 2
+    [ -z "$(our_cgroups)" ]
+    [ -z "$(mounts_below "$REAL_IMAGE")" ]
+    [ -z "$(mounts_below "$BATS_TEST_TMPDIR")" ]
+}
