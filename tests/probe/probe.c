@@ -76,8 +76,8 @@ facts_id(void)
     uname(&u);
     printf("hostname=%s\n", u.nodename);
     printf("pid=%d\nppid=%d\n", getpid(), getppid());
-    printf("uid=%u\neuid=%u\ngid=%u\negid=%u\n", getuid(), geteuid(),
-           getgid(), getegid());
+    printf("uid=%u\neuid=%u\ngid=%u\negid=%u\n", getuid(), geteuid(), getgid(),
+           getegid());
     print_lines("uid_map", "/proc/self/uid_map");
     print_lines("gid_map", "/proc/self/gid_map");
 }
@@ -85,8 +85,8 @@ facts_id(void)
 static void
 facts_ns(void)
 {
-    static const char *const types[] = {"uts", "pid", "mnt", "ipc", "net",
-                                        "cgroup", "user", "time"};
+    static const char *const types[] = {"uts", "pid",    "mnt",  "ipc",
+                                        "net", "cgroup", "user", "time"};
     for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
         char path[64];
         struct stat st;
@@ -153,8 +153,8 @@ facts_mounts(void)
     }
     while (fgets(line, sizeof(line), f)) {
         char *sep = strstr(line, " - ");
-        if (!sep || sscanf(line, "%*s %*s %*s %*s %1023s %511s", mnt,
-                           opts) != 2)
+        if (!sep ||
+            sscanf(line, "%*s %*s %*s %*s %1023s %511s", mnt, opts) != 2)
             continue;
         rest[0] = '\0';
         sscanf(sep + 3, "%2047s", rest);
