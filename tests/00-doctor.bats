@@ -114,6 +114,8 @@ doctor_in_mntns() {
     want_v2=
     [ -z "$v2root" ] || want_v2=$(tr ' ' '\n' < "$v2root/cgroup.controllers" | sed '/^$/d' | sort | xargs)
     all=$(awk '!/^#/ { print $1 }' /proc/cgroups | sort | xargs)
+    # v2 calls blkio "io": on pure v2 the doctor uses that name
+    [ "$mode" != v2 ] || all=$(tr ' ' '\n' <<<"$all" | sed 's/^blkio$/io/' | sort | xargs)
 
     run "$DOCTOR" --json
     local json=$output
@@ -255,8 +257,9 @@ doctor_in_mntns() {
     local before mounts
     before=$(kernel_cgroup_mode)
     mounts=$(grep -c ' /sys/fs/cgroup' /proc/self/mountinfo)
-    # cgroup2 right at /sys/fs/cgroup: v2.
-    doctor_in_mntns "mount -t cgroup2 none /sys/fs/cgroup" --json
+    # cgroup2 right at /sys/fs/cgroup: v2. (A tmpfs first: where cgroup2
+    # is mounted there already, mounting it again on top is EBUSY.)
+    doctor_in_mntns "mount -t tmpfs none /sys/fs/cgroup && mount -t cgroup2 none /sys/fs/cgroup" --json
     [ "$(printf '%s' "$output" | json_get 'd["cgroup_mode"]')" = v2 ]
     # A bare tmpfs: v1, with no hierarchy mounted, so nothing usable.
     doctor_in_mntns "mount -t tmpfs none /sys/fs/cgroup"

@@ -310,9 +310,12 @@ json() {
     # namespace: cgbox sees a pure v2 host, with whatever controllers the
     # tree has (on a hybrid host: none of ours, but cgroup.procs,
     # cpu.stat and cgroup.kill work the same).
-    unshare -m mount -t cgroup2 cgroup2 /sys/fs/cgroup ||
+    # (A tmpfs first: where cgroup2 is mounted there already, mounting it
+    # again on top is EBUSY.)
+    unshare -m sh -c 'mount -t tmpfs none /sys/fs/cgroup && mount -t cgroup2 cgroup2 /sys/fs/cgroup' ||
         skip "cannot mount cgroup2 here"
     run --separate-stderr unshare -m sh -c '
+        mount -t tmpfs none /sys/fs/cgroup || exit 1
         mount -t cgroup2 cgroup2 /sys/fs/cgroup || exit 1
         exec "$0" --json -o "$1" sh -c "cat /proc/self/cgroup; sleep 60 >/dev/null 2>&1 & echo bg=\$!"' \
         "$CGBOX" "$REPORT"

@@ -376,6 +376,14 @@ find_controller(const char *name)
     for (int i = 0; i < n_ctrls; i++)
         if (strcmp(ctrls[i].name, name) == 0)
             return &ctrls[i];
+    /* v2's "io" is v1's "blkio", the name /proc/cgroups keeps: where no
+     * v1 hierarchy holds it, it goes by its v2 name. */
+    if (strcmp(name, "io") == 0) {
+        struct controller *c = find_controller("blkio");
+        if (c && !c->v1_mount[0])
+            snprintf(c->name, sizeof(c->name), "io");
+        return c;
+    }
     return NULL;
 }
 
@@ -678,8 +686,12 @@ check_overlayfs(void)
 {
     char buf[4096], path[300];
 
-    if (ct_read_file("/proc/filesystems", buf, sizeof(buf)) >= 0 &&
-        strstr(buf, "\toverlay\n")) {
+    /* "nodev\toverlay" on a line of its own; ct_read_file drops the last
+     * newline, so a module loaded last ends the buffer instead. */
+    ssize_t len = ct_read_file("/proc/filesystems", buf, sizeof(buf));
+    if (len >= 8 &&
+        (strstr(buf, "\toverlay\n") ||
+         strcmp(buf + len - 8, "\toverlay") == 0)) {
         add_check(OK, "overlayfs", "overlay is in /proc/filesystems");
         return;
     }
