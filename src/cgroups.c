@@ -293,6 +293,9 @@ create_v2(struct container *c)
     }
     /* Devices on v2 are limited by a BPF program (privileges.c). */
     c->device_cgroup = privileges_device_filter(dir) == 0;
+    if (!c->device_cgroup)
+        warnx_ct("cannot attach the device filter to '%s': %s", dir,
+                 ct_errno_name(errno));
     return 0;
 }
 

@@ -299,7 +299,6 @@ privileges_device_filter(const char *cgroup_dir)
     struct bpf_insn prog[4 + 9 * 6 + 2];
     int n = 0, prog_fd, cg_fd, rc;
     union bpf_attr attr;
-    char log[1024] = "";
 
 #define INSN(c, d, s, o, i) \
     prog[n++] = (struct bpf_insn){ \
@@ -328,9 +327,6 @@ privileges_device_filter(const char *cgroup_dir)
     attr.insns = (uint64_t)(uintptr_t)prog;
     attr.insn_cnt = (uint32_t)n;
     attr.license = (uint64_t)(uintptr_t) "MIT";
-    attr.log_buf = (uint64_t)(uintptr_t)log;
-    attr.log_size = sizeof(log);
-    attr.log_level = 1;
     ct_trace(NULL, "bpf(BPF_PROG_LOAD, CGROUP_DEVICE, %d insns)", n);
     prog_fd = (int)syscall(SYS_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
     if (prog_fd == -1)

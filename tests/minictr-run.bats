@@ -29,6 +29,20 @@ container_pid() {
     "$MC" inspect "$1" 2>/dev/null | sed -n 's/^ *"pid": *\([1-9][0-9]*\).*/\1/p'
 }
 
+# Wait until container NAME runs in its cgroups; print its host pid.
+wait_for_container() {
+    local pid
+    for _ in $(seq 100); do
+        pid=$(container_pid "$1")
+        if [ -n "$pid" ] && grep -q minictr- /proc/$pid/cgroup 2>/dev/null; then
+            echo "$pid"
+            return 0
+        fi
+        sleep 0.05
+    done
+    return 1
+}
+
 no_containers_left() {
     run find "$MINICTR_ROOT/containers" -mindepth 1 -maxdepth 1
     assert_output ""
@@ -130,12 +144,7 @@ no_containers_left() {
     "$MC" run --name limits --memory 64m --cpus 0.5 --pids-limit 32 \
         busybox sleep 30 &
     runner=$!
-    # wait until the container has joined its cgroups
-    for _ in $(seq 100); do
-        pid=$(container_pid limits)
-        [ -n "$pid" ] && grep -q minictr- /proc/$pid/cgroup 2>/dev/null && break
-        sleep 0.05
-    done
+    pid=$(wait_for_container limits)
     cgroups=$(cat /proc/$pid/cgroup)
     if [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; then
         dir=/sys/fs/cgroup$(sed -n 's/^0:://p' /proc/$pid/cgroup)
@@ -280,11 +289,7 @@ no_containers_left() {
 @test "run: kill -9 of minictr kills the container; rm cleans what is left" {
     "$MC" run --name victim busybox sleep 60 &
     runner=$!
-    for _ in $(seq 100); do
-        pid=$(container_pid victim)
-        [ -n "$pid" ] && grep -q minictr- /proc/$pid/cgroup 2>/dev/null && break
-        sleep 0.05
-    done
+    pid=$(wait_for_container victim)
     kill -KILL "$runner"
     # at once, before anyone reaped the runner: it is dead, not running
     run "$MC" ps -a
@@ -300,11 +305,7 @@ no_containers_left() {
 @test "rm: a running container is refused without -f; rm -f stops and removes it" {
     "$MC" run --rm --name spin busybox sh -c 'while :; do :; done' &
     runner=$!
-    for _ in $(seq 100); do
-        pid=$(container_pid spin)
-        [ -n "$pid" ] && grep -q minictr- /proc/$pid/cgroup 2>/dev/null && break
-        sleep 0.05
-    done
+    pid=$(wait_for_container spin)
     run "$MC" rm spin
     assert_failure 125
     assert_output --partial "is running"
@@ -379,11 +380,7 @@ no_containers_left() {
     # (pid_namespaces(7)); the second makes minictr kill the container.
     "$MC" run --rm --name ctrlc busybox sleep 30 &
     runner=$!
-    for _ in $(seq 100); do
-        pid=$(container_pid ctrlc)
-        [ -n "$pid" ] && grep -q minictr- /proc/$pid/cgroup 2>/dev/null && break
-        sleep 0.05
-    done
+    pid=$(wait_for_container ctrlc)
     kill -INT "$runner"
     sleep 0.3
     [ -d /proc/$pid ] || fail "the first SIGINT already stopped PID 1"

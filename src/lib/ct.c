@@ -64,25 +64,28 @@ vreport(int err, const char *fmt, va_list ap)
     }
 }
 
+/* The die_* family differ only in the errno they name (0: none) and the
+ * exit code; this is the body they share. */
+#define REPORT_AND_EXIT(err, code) \
+    do { \
+        va_list ap; \
+        va_start(ap, fmt); \
+        vreport(err, fmt, ap); \
+        va_end(ap); \
+        exit(code); \
+    } while (0)
+
 void
 die(const char *fmt, ...)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    vreport(0, fmt, ap);
-    va_end(ap);
-    exit(CT_EXIT_FAILURE);
+    REPORT_AND_EXIT(0, CT_EXIT_FAILURE);
 }
 
 void
 die_errno(const char *fmt, ...)
 {
     int err = errno;
-    va_list ap;
-    va_start(ap, fmt);
-    vreport(err, fmt, ap);
-    va_end(ap);
-    exit(CT_EXIT_FAILURE);
+    REPORT_AND_EXIT(err, CT_EXIT_FAILURE);
 }
 
 void
@@ -99,22 +102,14 @@ die_usage(const char *fmt, ...)
 void
 die_input(const char *fmt, ...)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    vreport(0, fmt, ap);
-    va_end(ap);
-    exit(CT_EXIT_INPUT);
+    REPORT_AND_EXIT(0, CT_EXIT_INPUT);
 }
 
 void
 die_input_errno(const char *fmt, ...)
 {
     int err = errno;
-    va_list ap;
-    va_start(ap, fmt);
-    vreport(err, fmt, ap);
-    va_end(ap);
-    exit(CT_EXIT_INPUT);
+    REPORT_AND_EXIT(err, CT_EXIT_INPUT);
 }
 
 void
