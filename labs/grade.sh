@@ -26,4 +26,7 @@ echo "== building your copy: $dst/$tool"
 make -s --no-print-directory student-tool SRC="$dst/$tool.c" OUT="$dst/$tool"
 echo "== running tests/$name.bats against it"
 case "$dst" in /*) ;; *) dst=$(pwd)/$dst ;; esac
+# A grade is its own count: never added to an outer run's totals (CI runs
+# graders inside its own test run, tests/lab.bats).
+unset RESULTS_FILE
 TOOL=$dst/$tool tests/run.sh "tests/$name.bats"

@@ -24,6 +24,30 @@
 #include <termios.h>
 #include <unistd.h>
 
+/* One byte of data and room for one file descriptor: the message that
+ * carries the pty's master side from the container to minictr. */
+struct fd_message {
+    char byte;
+    struct iovec iov;
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } control;
+    struct msghdr msg;
+};
+
+static void
+fd_message_init(struct fd_message *m)
+{
+    memset(m, 0, sizeof(*m));
+    m->byte = 't';
+    m->iov = (struct iovec){&m->byte, 1};
+    m->msg.msg_iov = &m->iov;
+    m->msg.msg_iovlen = 1;
+    m->msg.msg_control = m->control.buf;
+    m->msg.msg_controllen = sizeof(m->control.buf);
+}
+
 /* In the child, after its own devpts is mounted and setsid: make a pty
  * there (so `tty` inside says /dev/pts/0 and the name exists inside), make
  * it the controlling terminal and stdin/stdout/stderr, and hand the master
@@ -31,17 +55,9 @@
 int
 tty_setup_in_container(int sock)
 {
-    char path[64], dummy = 't';
-    union {
-        char buf[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr align;
-    } u;
-    struct iovec iov = {&dummy, 1};
-    struct msghdr msg = {.msg_iov = &iov,
-                         .msg_iovlen = 1,
-                         .msg_control = u.buf,
-                         .msg_controllen = sizeof(u.buf)};
-    struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+    char path[64];
+    struct fd_message m;
+    struct cmsghdr *cmsg;
     int master, slave;
 
     ct_trace(NULL, "open(\"/dev/ptmx\") in the container's devpts");
@@ -58,11 +74,13 @@ tty_setup_in_container(int sock)
         return ct_fail_errno("dup2 the terminal");
     if (slave > 2)
         close(slave);
+    fd_message_init(&m);
+    cmsg = CMSG_FIRSTHDR(&m.msg);
     cmsg->cmsg_level = SOL_SOCKET;
     cmsg->cmsg_type = SCM_RIGHTS;
     cmsg->cmsg_len = CMSG_LEN(sizeof(int));
     memcpy(CMSG_DATA(cmsg), &master, sizeof(int));
-    if (sendmsg(sock, &msg, 0) == -1)
+    if (sendmsg(sock, &m.msg, 0) == -1)
         return ct_fail_errno("send the terminal to minictr");
     close(master);
     close(sock);
@@ -74,23 +92,16 @@ tty_setup_in_container(int sock)
 int
 tty_receive_master(int sock)
 {
-    char dummy;
-    union {
-        char buf[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr align;
-    } u;
-    struct iovec iov = {&dummy, 1};
-    struct msghdr msg = {.msg_iov = &iov,
-                         .msg_iovlen = 1,
-                         .msg_control = u.buf,
-                         .msg_controllen = sizeof(u.buf)};
+    struct fd_message m;
     struct cmsghdr *cmsg;
     int fd = -1;
     ssize_t n;
 
-    while ((n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) == -1 && errno == EINTR)
+    fd_message_init(&m);
+    while ((n = recvmsg(sock, &m.msg, MSG_CMSG_CLOEXEC)) == -1 &&
+           errno == EINTR)
         ;
-    cmsg = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL;
+    cmsg = n > 0 ? CMSG_FIRSTHDR(&m.msg) : NULL;
     if (cmsg && cmsg->cmsg_type == SCM_RIGHTS)
         memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
     return fd;

@@ -222,7 +222,7 @@ list_libraries(const char *interp, const char *program)
     FILE *f;
 
     /* fork(2) + execve(2): the child's stdout is the pipe's write end, so
-     * what the loader prints comes to us. No popen(3): it would hand the
+     * what the loader prints comes to us. No popen: it would hand the
      * paths to /bin/sh, which splits and expands them. */
     if (ct_tracing) {
         char shell[2 * PATH_MAX];
