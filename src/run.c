@@ -426,7 +426,8 @@ exec_command(struct container *c, char **argv)
     int n = 0, err;
 
     /* The environment Docker gives: PATH, HOSTNAME, HOME, TERM with -t,
-     * then every -e (a later one with the same key wins in getenv). */
+     * then every -e, which replaces an entry with the same key (getenv,
+     * and execvp's PATH search, take the first one they find). */
     envp[n++] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:"
                 "/sbin:/bin";
     snprintf(hostname_env, sizeof(hostname_env), "HOSTNAME=%s", c->hostname);
@@ -434,8 +435,15 @@ exec_command(struct container *c, char **argv)
     envp[n++] = c->user_set && c->uid != 0 ? "HOME=/" : "HOME=/root";
     if (c->tty)
         envp[n++] = "TERM=xterm";
-    for (int i = 0; i < c->nenv; i++)
-        envp[n++] = (char *)c->env[i];
+    for (int i = 0; i < c->nenv; i++) {
+        size_t key = strcspn(c->env[i], "=") + 1;
+        int j = 0;
+        while (j < n && strncmp(envp[j], c->env[i], key) != 0)
+            j++;
+        envp[j] = (char *)c->env[i];
+        if (j == n)
+            n++;
+    }
     envp[n] = NULL;
     environ = envp;
 

@@ -256,7 +256,7 @@ no_containers_left() {
 }
 
 @test "run: -e, -w, -u, --hostname" {
-    run "$MC" run --rm -e GREETING=hi -w /work/dir -u 1000:1000 --hostname box busybox sh -c 'echo $GREETING; pwd; hostname; probe id; probe caps'
+    run "$MC" run --rm -e GREETING=hi -e HOME=/home/x -w /work/dir -u 1000:1000 --hostname box busybox sh -c 'echo $GREETING; pwd; hostname; probe id; probe caps; echo home=$HOME; env | grep -c ^HOME='
     assert_success
     assert_line --index 0 hi
     assert_line --index 1 /work/dir
@@ -264,6 +264,9 @@ no_containers_left() {
     assert_line "uid=1000"
     assert_line "gid=1000"
     assert_line "cap_eff=0000000000000000"
+    # -e replaces a default (HOME) rather than adding a second one
+    assert_line "home=/home/x"
+    [ "${lines[-1]}" = 1 ] || fail "HOME is set more than once"
     [ "$(hostname)" != box ]
     # without --hostname, as Docker: the short id, in $HOSTNAME too
     run "$MC" run --rm busybox sh -c 'hostname; echo $HOSTNAME'
