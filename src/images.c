@@ -73,6 +73,11 @@ run_unpacker(const char *source, const char *rootfs)
     self[n] = '\0';
     snprintf(helper, sizeof(helper), "%.*s/minictr-unpack",
              (int)(strrchr(self, '/') - self), self);
+    if (access(helper, X_OK) == -1) {
+        ct_set_hint("build it: make bin/minictr-unpack (it must sit beside "
+                    "minictr)");
+        return ct_fail_errno("find the unpacker '%s'", helper);
+    }
     if (pipe2(fds, O_CLOEXEC) == -1)
         return ct_fail_errno("pipe2");
     ct_trace(NULL, "fork, execve(\"%s\", [\"%s\", \"%s\"])", helper, source,

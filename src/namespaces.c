@@ -101,7 +101,11 @@ namespaces_enter(struct container *c)
              "mount(NULL, \"/\", NULL, MS_REC|MS_PRIVATE, NULL)");
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
         return ct_fail_errno("make / private");
-    ct_trace("hostname NAME", "sethostname(\"%s\")", c->hostname);
+    if (ct_tracing) {
+        char shell[128];
+        snprintf(shell, sizeof(shell), "hostname %s", c->hostname);
+        ct_trace(shell, "sethostname(\"%s\")", c->hostname);
+    }
     if (sethostname(c->hostname, strlen(c->hostname)) == -1)
         return ct_fail_errno("sethostname '%s'", c->hostname);
     return loopback_up();

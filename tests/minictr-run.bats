@@ -3,6 +3,7 @@
 # from the host (/proc, cgroup files, mountinfo), and that nothing is left.
 
 load lib/common
+bats_require_minimum_version 1.5.0 # run -127
 
 setup_file() {
     export MINICTR_ROOT=$BATS_FILE_TMPDIR/lib

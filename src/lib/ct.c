@@ -230,18 +230,26 @@ ct_error_errno(void)
 void
 ct_trace(const char *shell, const char *fmt, ...)
 {
+    char line[8192];
     va_list ap;
+    int n;
 
     if (!ct_tracing)
         return;
-    fflush(stdout);
-    fputs("trace: ", stderr);
+    /* One write per trace: a parent and its child trace at the same time,
+     * and pieces written one by one to unbuffered stderr would mix. */
+    n = snprintf(line, sizeof(line), "trace: ");
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    n += vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
-    if (shell)
-        fprintf(stderr, "       $ %s\n", shell);
+    if (n < (int)sizeof(line) && shell)
+        n += snprintf(line + n, sizeof(line) - (size_t)n, "\n       $ %s",
+                      shell);
+    if (n >= (int)sizeof(line) - 1)
+        n = (int)sizeof(line) - 2;
+    line[n++] = '\n';
+    fflush(stdout);
+    fwrite(line, 1, (size_t)n, stderr);
 }
 
 /* ---- files ------------------------------------------------------------- */
@@ -524,11 +532,22 @@ ct_parse_millionths(const char *s, uint64_t *out)
 void
 ct_lab_todo(const char *section, const char *worksheet)
 {
+    char exe[4096], labdir[4096 + 16] = "";
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+    /* The student copy is LABDIR/NN-name/TOOL: name LABDIR in the hint. */
+    if (n > 0) {
+        char *slash;
+        exe[n] = '\0';
+        for (int up = 0; up < 2 && (slash = strrchr(exe, '/')); up++)
+            *slash = '\0';
+        snprintf(labdir, sizeof(labdir), " LABDIR=%s", exe);
+    }
     fflush(stdout);
     fprintf(stderr,
             "%s: LAB %s is not done yet\n"
             "hint: write the missing code (see %s, section %s), then run "
-            "'make grade STEP=%.2s'\n",
-            ct_prog, section, worksheet, section, section);
+            "'make grade STEP=%.2s%s'\n",
+            ct_prog, section, worksheet, section, section, labdir);
     exit(CT_EXIT_LAB_TODO);
 }

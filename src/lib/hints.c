@@ -50,6 +50,9 @@ static const struct hint hints[] = {
      "pivot_root needs the new root to be a mount point (bind-mount it onto "
      "itself), not on a shared mount (make / private first), and put_old "
      "to be below it"},
+    {EBUSY, "pivot_root",
+     "the new root is on the mount being replaced: bind-mount it onto "
+     "itself first"},
     {ENOSPC, "mount",
      "for mount, ENOSPC means a limit was exceeded (mount namespaces or "
      "fs.mount-max), not a full disk"},

@@ -38,7 +38,7 @@ static bool bad_archive;
 
 /* Copy every entry of `in` to disk under the current directory. */
 static int
-copy_entries(struct archive *in, struct archive *out, const char *source)
+copy_entries(struct archive *in, struct archive *out)
 {
     struct archive_entry *e;
     int r;
@@ -59,31 +59,28 @@ copy_entries(struct archive *in, struct archive *out, const char *source)
         }
         if (archive_write_header(out, e) != ARCHIVE_OK) {
             bad_archive = true;
-            return ct_fail("import '%s': refused entry '%s': %s", source, path,
+            return ct_fail("refused entry '%s': %s", path,
                            archive_error_string(out));
         }
         while ((r = archive_read_data_block(in, &block, &len, &off)) ==
                ARCHIVE_OK)
             if (archive_write_data_block(out, block, len, off) != ARCHIVE_OK) {
                 bad_archive = true;
-                return ct_fail("import '%s': write '%s': %s", source, path,
+                return ct_fail("write '%s': %s", path,
                                archive_error_string(out));
             }
         if (r != ARCHIVE_EOF) {
             bad_archive = true;
-            return ct_fail("import '%s': read '%s': %s", source, path,
-                           archive_error_string(in));
+            return ct_fail("read '%s': %s", path, archive_error_string(in));
         }
         if (archive_write_finish_entry(out) != ARCHIVE_OK) {
             bad_archive = true;
-            return ct_fail("import '%s': finish '%s': %s", source, path,
-                           archive_error_string(out));
+            return ct_fail("finish '%s': %s", path, archive_error_string(out));
         }
     }
     if (r != ARCHIVE_EOF) {
         bad_archive = true;
-        return ct_fail("import '%s': %s (corrupt or truncated?)", source,
-                       archive_error_string(in));
+        return ct_fail("%s (corrupt or truncated?)", archive_error_string(in));
     }
     return 0;
 }
@@ -171,12 +168,12 @@ unpack(const char *source, bool is_dir)
             bad_archive = true;
             rc = ct_fail("open '%s': %s", source, archive_error_string(in));
         } else {
-            rc = copy_entries(in, out, source);
+            rc = copy_entries(in, out);
         }
         archive_read_free(in);
     }
     if (archive_write_close(out) != ARCHIVE_OK && rc == 0)
-        rc = ct_fail("import '%s': %s", source, archive_error_string(out));
+        rc = ct_fail("%s", archive_error_string(out));
     archive_write_free(out);
     return rc;
 }
