@@ -14,6 +14,7 @@
  */
 #include "minictr.h"
 
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,6 +127,12 @@ main(int argc, char **argv)
     int opt, rc;
 
     ct_prog = "minictr";
+    /* A closed stdin, stdout or stderr would be reused by the first file
+     * we open, and the container's output would land in it: give each
+     * closed one /dev/null. */
+    for (int fd = 0; fd < 3; fd++)
+        if (fcntl(fd, F_GETFD) == -1 && open("/dev/null", O_RDWR) != fd)
+            return MC_EXIT_RUNNER;
     while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
         switch (opt) {
         case 'T': ct_tracing = true; break;

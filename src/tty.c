@@ -168,7 +168,11 @@ tty_relay(int master, pid_t child)
         if (fds[0].revents & (POLLIN | POLLHUP | POLLERR))
             if (pump(master, 1) <= 0)
                 break;
-        if (stdin_open && (fds[1].revents & (POLLIN | POLLHUP)))
+        if (fds[0].revents & POLLNVAL)
+            break;
+        if (stdin_open && (fds[1].revents & (POLLERR | POLLNVAL)))
+            stdin_open = false;
+        else if (stdin_open && (fds[1].revents & (POLLIN | POLLHUP)))
             if (pump(0, master) <= 0)
                 stdin_open = false;
     }
