@@ -34,14 +34,19 @@
 const char *
 cgroups_mode(void)
 {
+    static const char *mode; /* asked three times a run: look once */
     struct statfs fs;
 
+    if (mode)
+        return mode;
     if (statfs(CGROUP_ROOT, &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC)
-        return "v2";
-    if (statfs(CGROUP_ROOT "/unified", &fs) == 0 &&
-        fs.f_type == CGROUP2_SUPER_MAGIC)
-        return "hybrid";
-    return "v1";
+        mode = "v2";
+    else if (statfs(CGROUP_ROOT "/unified", &fs) == 0 &&
+             fs.f_type == CGROUP2_SUPER_MAGIC)
+        mode = "hybrid";
+    else
+        mode = "v1";
+    return mode;
 }
 
 /* Where the v1 hierarchy with `controller` is mounted, from mountinfo:

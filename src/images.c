@@ -26,8 +26,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static bool
-valid_name(const char *name)
+bool
+mc_valid_name(const char *name)
 {
     size_t len = strlen(name);
     return len > 0 && len < 64 && name[0] != '.' &&
@@ -41,7 +41,7 @@ image_rootfs(const char *name, char *buf, size_t size)
 {
     struct stat st;
 
-    if (!valid_name(name)) {
+    if (!mc_valid_name(name)) {
         mc_error_code("no_such_image");
         return ct_fail("bad image name '%s'", name);
     }
@@ -152,7 +152,7 @@ cmd_import(int argc, char **argv)
     }
     source = argv[1];
     name = argv[2];
-    if (!valid_name(name)) {
+    if (!mc_valid_name(name)) {
         mc_error_code("usage");
         return ct_fail("bad image name '%s': letters, digits, '_', '.', "
                        "'-'",

@@ -51,6 +51,9 @@ const char *mc_get_error_code(void);
 extern bool mc_json; /* --json: errors and listings as JSON */
 
 /* ---- images.c ---------------------------------------------------------- */
+/* A name for an image or a container: 1 to 63 letters, digits, '_', '.',
+ * '-', not starting with '.'. */
+bool mc_valid_name(const char *name);
 int cmd_import(int argc, char **argv);
 int cmd_images(int argc, char **argv);
 int cmd_rmi(int argc, char **argv);

@@ -75,12 +75,14 @@ overlay_mount(struct container *c)
      * does at unmount, which otherwise flushes the whole host filesystem
      * every time a container ends. Older kernels refuse it: mount again
      * without. */
-    if (c->remove && mount_overlay(c, true) == 0)
+    if (!c->remove)
+        return mount_overlay(c, false);
+    if (mount_overlay(c, true) == 0)
         return 0;
-    if (c->remove && ct_error_errno() == EINVAL)
-        ct_clear_error();
+    if (ct_error_errno() != EINVAL)
+        return -1;
+    ct_clear_error();
     return mount_overlay(c, false);
-    return 0;
 }
 
 int

@@ -233,10 +233,7 @@ parse_run(struct container *c, int argc, char **argv)
         switch (opt) {
         case RM: c->remove = true; break;
         case NAME:
-            if (!*optarg || strlen(optarg) >= sizeof(c->name) ||
-                strspn(optarg,
-                       "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ"
-                       "RSTUVWXYZ0123456789_.-") != strlen(optarg))
+            if (!mc_valid_name(optarg))
                 return usage_error("bad --name '%s': use letters, digits, "
                                    "'_', '.', '-'",
                                    optarg);
