@@ -29,8 +29,9 @@ teardown() {
     local left d i
     left=$(our_leftovers)
     [ -n "$left" ] || return 0
-    for d in $(find /sys/fs/cgroup -depth -maxdepth 7 -type d \
-        \( -name 'minictr-cgbox-*' -o -path '*/minictr/cgbox-*' \)); do
+    for d in $(leftover_cgroups | grep -E '/minictr-cgbox-[0-9]+$'
+        [ -n "${MINICTR_TEST_CGROUPS:-}" ] ||
+            find /sys/fs/cgroup -depth -maxdepth 3 -type d -path '*/minictr/cgbox-*'); do
         for i in 1 2 3 4 5 6 7 8 9 10; do
             xargs -r kill -KILL <"$d/cgroup.procs" 2>/dev/null
             rmdir "$d" 2>/dev/null && break

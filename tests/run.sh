@@ -12,7 +12,10 @@ files=("$@")
 # A test that hangs must not hang CI: bats kills it after this many seconds.
 export BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-180}
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+# shellcheck source=lib/runcg.bash
+. tests/lib/runcg.bash
+runcg_enter
+trap 'runcg_leave; rm -f "$log"' EXIT
 bats --tap "${files[@]}" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 

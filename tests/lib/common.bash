@@ -43,10 +43,20 @@ probe_get() {
     printf '%s\n' "$2" | sed -n "s/^$1=//p" | head -n 1
 }
 
-# Our cgroups, wherever a test may have left one: none may remain.
-# Prints each leftover directory (empty output = clean).
+# Our cgroups, wherever a test of this run may have left one: none may
+# remain. Prints each leftover directory (empty output = clean). On v1 and
+# hybrid hosts tests/run.sh gives the run cgroups of its own
+# (MINICTR_TEST_CGROUPS, see lib/runcg.bash), and only those are searched:
+# another suite running on the same machine is not ours to judge.
 leftover_cgroups() {
-    find /sys/fs/cgroup -maxdepth 6 -type d -name 'minictr*' 2>/dev/null
+    local d
+    if [ -n "${MINICTR_TEST_CGROUPS:-}" ]; then
+        for d in $MINICTR_TEST_CGROUPS; do
+            find "$d" -mindepth 1 -maxdepth 6 -type d -name 'minictr*' 2>/dev/null
+        done
+    else
+        find /sys/fs/cgroup -maxdepth 6 -type d -name 'minictr*' 2>/dev/null
+    fi
 }
 
 # Mounts below a directory (empty output = none left).
