@@ -79,12 +79,14 @@ teardown() {
 @test "pivotbox: a command killed by a signal gives 128+N" {
     "$PIVOTBOX" "$IMAGE" /bin/sleep 30 &
     local pid=$! child=""
-    for _ in $(seq 100); do
+    # Wait until the child runs the command: killed before that (before
+    # pivotbox has written it the go byte), it is not the command that dies.
+    for _ in $(seq 200); do
         child=$(cat "/proc/$pid/task/$pid/children" 2>/dev/null | awk '{ print $1 }')
-        [ -n "$child" ] && break
+        [ -n "$child" ] && [ "$(cat "/proc/$child/comm" 2>/dev/null)" = sleep ] && break
         sleep 0.05
     done
-    [ -n "$child" ]
+    [ "$(cat "/proc/$child/comm")" = sleep ]
     kill -KILL "$child"
     local rc=0
     wait "$pid" || rc=$?

@@ -312,7 +312,8 @@ PY
     for _ in $(seq 600); do
         dir=$(our_cgroups | grep -- "-$pid\$" | head -n 1)
         # (cgroup files show size 0: read them, do not test -s)
-        [ -n "$dir" ] && [ -n "$(cat "$dir/cgroup.procs" 2>/dev/null)" ] && break
+        [ -n "$dir" ] && [ -n "$(cat "$dir/cgroup.procs" 2>/dev/null)" ] &&
+            [ "$(cat "/proc/$(head -n 1 "$dir/cgroup.procs")/comm" 2>/dev/null)" = sleep ] && break
         sleep 0.05
     done
     [ -n "$dir" ]
