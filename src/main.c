@@ -46,8 +46,7 @@ mc_lib_dir(void)
 const char *
 mc_state_dir(void)
 {
-    const char *dir = getenv("MINICTR_STATE");
-    return dir && *dir ? dir : "/run/minictr";
+    return ct_state_dir();
 }
 
 struct command {

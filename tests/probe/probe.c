@@ -12,7 +12,8 @@
  *                             (keyctl add_key unshare userns mount umount
  *                             pivot_root chroot reboot bpf perf_event_open
  *                             userfaultfd kexec_load init_module swapon
- *                             setns tiocsti tiocsti64 clone3)
+ *                             setns tiocsti tiocsti64 tioclinux clone3
+ *                             clone-userns: clone(2) with CLONE_NEWUSER)
  *   probe mknod PATH b|c MAJOR MINOR
  *   probe exit N              exit with status N
  *
@@ -25,6 +26,7 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +37,7 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -211,6 +214,20 @@ try_syscall(const char *name)
          * command is an int): a filter must compare the low 32 bits. */
         char c = 0;
         rc = syscall(SYS_ioctl, -1, (unsigned long)TIOCSTI | (1UL << 32), &c);
+    } else if (!strcmp(name, "tioclinux")) {
+        char c = 0;
+        rc = ioctl(-1, TIOCLINUX, &c); /* reads the console: EBADF here */
+    } else if (!strcmp(name, "clone-userns")) {
+        /* A user namespace needs no capability: only a filter on clone's
+         * flags refuses it. The child exits at once. */
+        rc =
+            syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, NULL, NULL, NULL, NULL);
+        if (rc == 0)
+            _exit(0);
+        if (rc > 0) {
+            waitpid((pid_t)rc, NULL, 0);
+            rc = 0;
+        }
     } else if (!strcmp(name, "clone3")) {
         rc = syscall(SYS_clone3, NULL, 0); /* size 0: EINVAL if allowed */
     } else {
