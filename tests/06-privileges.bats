@@ -18,10 +18,19 @@ setup() {
 }
 
 # The cgroups privbox makes (other tools' cgroups are not ours to judge):
-# v1 .../devices/minictr-privbox-PID, v2 .../minictr/privbox-PID.
+# v1 .../devices/minictr-privbox-PID, v2 .../minictr/privbox-PID. On v1 and
+# hybrid hosts only below this run's own cgroups (tests/lib/runcg.bash):
+# another run's privbox is not ours either.
 our_cgroups() {
-    find /sys/fs/cgroup -maxdepth 7 -type d -name '*privbox-*' 2>/dev/null |
-        grep minictr || true
+    local d
+    if [ -n "${MINICTR_TEST_CGROUPS:-}" ]; then
+        for d in $MINICTR_TEST_CGROUPS; do
+            find "$d" -maxdepth 6 -type d -name 'minictr-privbox-*' 2>/dev/null
+        done
+    else
+        find /sys/fs/cgroup -maxdepth 7 -type d -name '*privbox-*' 2>/dev/null |
+            grep minictr || true
+    fi
 }
 
 # The image directory's path inside its filesystem: what mountinfo shows as
