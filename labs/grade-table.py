@@ -292,14 +292,25 @@ def write_html(path, students, columns, grid, passed, steps, when):
         rows.append("<tr>" + "".join(cells) + "</tr>")
     notes = []
     for s in students:
-        items = []
+        items, shown = [], set()
         for c, desc in columns:
             st, d = grid[s][c]
             if st == "pass":
                 continue
             anchor = f"{s}-{c}".replace(" ", "-").replace(".", "-")
+            # A whole step alike (no copy, does not compile): said once.
+            step = [grid[s][x] for x, _ in columns if x[:2] == c[:2]]
+            label = c
+            if len(step) > 1 and all(x == (st, d) for x in step):
+                if c[:2] in shown:
+                    items.append(f'<li id="{e(anchor)}" hidden></li>')
+                    continue
+                shown.add(c[:2])
+                label = f"{c[:2]}.*"
+            text = (f"<code>{e(d)}</code>" if st in ("fail", "error")
+                    else e(d))
             items.append(f'<li id="{e(anchor)}"><span class="tag {st}">'
-                         f'{e(c)}</span> <b>{e(st)}</b>: {e(d)}</li>')
+                         f'{e(label)}</span> <b>{e(st)}</b>: {text}</li>')
         if items:
             notes.append(f"<h3>{e(s)} <small>{e(passed[s])} passed</small>"
                          f"</h3><ul>{''.join(items)}</ul>")
@@ -331,6 +342,8 @@ td a {{ color: inherit; }}
        border: 1px solid #bbb; text-align: center; font-size: 0.9em; }}
 ul {{ list-style: none; padding-left: 0; }}
 li {{ margin: 0.25em 0; }}
+code {{ font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace;
+        font-size: 0.9em; background: #f4f4f4; padding: 0 0.2em; }}
 h3 small {{ color: #666; font-weight: normal; }}
 {css}
 </style>
