@@ -104,13 +104,15 @@ status=0
     export TOOL=$code/$tool TMPDIR=$scratch/tmp \
         MINICTR_ROOT=$scratch/root MINICTR_STATE=$scratch/state \
         BATS_TEST_TIMEOUT=${GRADE_TEST_TIMEOUT:-60}
-    exec timeout -k 10 "${GRADE_TIMEOUT:-300}" \
+    # Not exec: this shell holds the lock until the run is over, and no
+    # process of the run inherits it (9>&-), so none left behind keeps it.
+    timeout -k 10 "${GRADE_TIMEOUT:-300}" \
         unshare --mount --propagation private -- bash -c '
             mkdir -p /run/minictr &&
                 mount --bind "$1/images" "$2/build/images" &&
                 mount --bind "$1/run" /run/minictr || exit 1
             cd "$2" && exec tests/run.sh "tests/$3.bats"' \
-        grade "$scratch" "$root" "$name"
+        grade "$scratch" "$root" "$name" 9>&-
 ) >"$out/tap.log" 2>&1 </dev/null || status=$?
 
 if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
