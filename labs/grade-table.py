@@ -176,11 +176,24 @@ def stopped_at_todo(block):
                or "is not done yet" in b for b in block)
 
 
-def grade_step(rdir, name, sections, tags):
+def step_columns(name, sections, tags):
+    """The step's columns: its LAB sections, then "NN other" when some test
+    has no lab tag."""
+    cols = list(sections)
+    if any(not secs for secs in tags.values()):
+        cols.append((f"{name[:2]} other",
+                     "the tests of the code around the LAB regions"))
+    return cols
+
+
+def grade_step(rdir, name, columns, tags):
     """{column: (state, detail)} for one student's copy of one step."""
-    cols = [s for s, _ in sections] + [f"{name[:2]} other"]
-    read = lambda f: (open(os.path.join(rdir, f)).read().strip()
-                      if os.path.exists(os.path.join(rdir, f)) else "")
+    cols = [c for c, _ in columns]
+
+    def read(f):
+        path = os.path.join(rdir, f)
+        return open(path).read().strip() if os.path.exists(path) else ""
+
     status, detail = read("status"), read("detail")
     if status in ("missing", ""):
         return {c: ("missing", detail or f"no {name}/ copy") for c in cols}
@@ -201,8 +214,8 @@ def grade_step(rdir, name, sections, tags):
             out[col] = ("todo", f"LAB {sec} not done yet")
             continue
         if not tests:
-            if sec:
-                out[col] = ("error", f"no test is tagged lab:{sec.replace('.', '-')}")
+            out[col] = ("error",
+                        f"no test is tagged lab:{sec.replace('.', '-')}")
             continue
         fails = [t for t in tests if t in tap and tap[t][0] == "fail"]
         real = [t for t in fails if not (todo and stopped_at_todo(tap[t][1]))]
@@ -275,9 +288,8 @@ def print_table(students, columns, grid, passed):
 
 def write_html(path, students, columns, grid, passed, steps, when):
     e = html.escape
-    groups = []
-    for name, secs in steps:
-        groups.append((name, len(secs) + 1))
+    groups = [(name, sum(1 for c, _ in columns if c[:2] == name[:2]))
+              for name, _ in steps]
     rows = []
     for s in students:
         cells = [f'<th class="who">{e(s)}</th><td class="n">{e(passed[s])}</td>']
@@ -381,12 +393,12 @@ def main(argv):
     columns, grid = [], {s: {} for s in students}
     total = sum(len(secs) for _, secs in step_info)
     for name, secs in step_info:
-        columns += secs + [(f"{name[:2]} other",
-                            "tests of the code around the LAB regions")]
         tags = test_tags(name)
+        cols = step_columns(name, secs, tags)
+        columns += cols
         for s in students:
             grid[s].update(grade_step(os.path.join(results, s, name), name,
-                                      secs, tags))
+                                      cols, tags))
     # Passed: the LAB sections (not the "other" columns) that are a pass.
     passed = {s: f"{sum(grid[s][c][0] == 'pass' for c, _ in columns if not c.endswith(' other'))}/{total}"
               for s in students}
