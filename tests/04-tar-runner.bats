@@ -192,6 +192,7 @@ assert_clean() {
     assert_equal "$(cat "$R/keep")" mine
 }
 
+# bats test_tags=lab:04-4
 @test "--trace prints each kernel call beside its shell command" {
     run "$TARBOX" --trace "$TARS/busybox.tar" /bin/true
     assert_success
@@ -225,6 +226,7 @@ assert_clean() {
 
 # ---- good tarballs -------------------------------------------------------
 
+# bats test_tags=lab:04-1,lab:04-4
 @test "each compression (tar, gz, xz, zst) runs the probe as PID 1 in new namespaces" {
     host=$("$PROBE" ns)
     for suffix in tar tar.gz tar.xz tar.zst; do
@@ -253,6 +255,7 @@ assert_clean() {
     assert_clean
 }
 
+# bats test_tags=lab:04-4
 @test "a shell inside sees only the container's processes and the unpacked files" {
     run "$TARBOX" "$TARS/busybox.tar" /bin/sh -c 'echo pid=$$; set -- /proc/[0-9]*; echo $*; cat /.minictr-image'
     assert_success
@@ -279,6 +282,7 @@ assert_clean() {
     assert_clean
 }
 
+# bats test_tags=lab:04-1
 @test "--keep keeps the root; otherwise it is removed" {
     run "$TARBOX" --keep --dir "$R" "$TARS/busybox.tar.gz" /bin/true
     assert_success
@@ -294,6 +298,7 @@ assert_clean() {
     assert_clean
 }
 
+# bats test_tags=lab:04-1,lab:04-2
 @test "owners, modes, setuid, setgid, hard links and xattrs are kept" {
     run "$TARBOX" --keep --dir "$R" "$TARS/perms.tar" /usr/bin/probe exit 0
     assert_success
@@ -306,6 +311,7 @@ assert_clean() {
 
 # ---- malicious tarballs: refused or neutralised, the host untouched -----
 
+# bats test_tags=lab:04-1
 @test "'..' in a name is refused: path leaves the root" {
     run "$TARBOX" --keep --dir "$R" "$TARS/traversal.tar" /usr/bin/probe exit 0
     assert_success # the rest of the tarball runs
@@ -318,6 +324,7 @@ assert_clean() {
     assert_clean
 }
 
+# bats test_tags=lab:04-1
 @test "an absolute name is refused" {
     run "$TARBOX" --dir "$R" "$TARS/absolute.tar" /usr/bin/probe exit 0
     assert_success
@@ -325,6 +332,7 @@ assert_clean() {
     assert_clean
 }
 
+# bats test_tags=lab:04-1
 @test "a file below a symlink to the host is refused" {
     run "$TARBOX" --keep --dir "$R" "$TARS/symlink.tar" /usr/bin/probe exit 0
     assert_success
@@ -335,6 +343,7 @@ assert_clean() {
     assert_clean
 }
 
+# bats test_tags=lab:04-1
 @test "a chain of symlinks out of the root is refused" {
     run "$TARBOX" --dir "$R" "$TARS/chain.tar" /usr/bin/probe exit 0
     assert_success
@@ -342,6 +351,7 @@ assert_clean() {
     assert_clean
 }
 
+# bats test_tags=lab:04-2
 @test "hard links to host files are refused: absolute, '..', through a symlink" {
     run "$TARBOX" --keep --dir "$R" "$TARS/hardlink.tar" /usr/bin/probe exit 0
     assert_success
@@ -380,6 +390,7 @@ assert_clean() {
     assert_clean
 }
 
+# bats test_tags=lab:04-1
 @test "a directory replaced by a symlink, then a file below it, is refused (CVE-2021-32760)" {
     run "$TARBOX" --keep --dir "$R" "$TARS/replace.tar" /usr/bin/probe exit 0
     assert_success
@@ -411,6 +422,7 @@ assert_clean() {
     assert_clean
 }
 
+# bats test_tags=lab:04-3
 @test "device nodes are refused unless --allow-devices; FIFOs are made" {
     run "$TARBOX" --keep --dir "$R" "$TARS/device.tar" /usr/bin/probe exit 0
     assert_success
@@ -428,6 +440,7 @@ assert_clean() {
     assert_clean
 }
 
+# bats test_tags=lab:04-4
 @test "a 'proc' symlink to a host directory cannot put a mount there" {
     run "$TARBOX" --dir "$R" "$TARS/procsym.tar" /usr/bin/probe
     # After chroot the link resolves inside the root, where its target
@@ -466,6 +479,7 @@ assert_clean() {
     assert_clean
 }
 
+# bats test_tags=lab:04-1
 @test "a tarball whose every entry is refused exits 3: nothing to run" {
     run "$TARBOX" --dir "$R" "$TARS/allrefused.tar" /usr/bin/probe
     assert_failure 3

@@ -93,6 +93,7 @@ teardown() {
     assert_equal "$rc" 137
 }
 
+# bats test_tags=lab:05-2
 @test "pivotbox: the old root is gone from mountinfo; / is the image" {
     run "$PIVOTBOX" "$IMAGE" /bin/cat /proc/self/mountinfo
     assert_success
@@ -131,6 +132,7 @@ teardown() {
     assert_output "write=OK"
 }
 
+# bats test_tags=lab:05-1
 @test "pivotbox: /dev holds only the minimal set" {
     run "$PIVOTBOX" "$IMAGE" /bin/ls -A /dev
     assert_success
@@ -170,6 +172,7 @@ teardown() {
     assert_output "open=ENOENT"
 }
 
+# bats test_tags=lab:05-3
 @test "pivotbox: masked /proc paths read empty" {
     local masked=0
     for f in /proc/keys /proc/timer_list /proc/kcore /proc/sched_debug; do
@@ -198,6 +201,7 @@ teardown() {
     fi
 }
 
+# bats test_tags=lab:05-3
 @test "pivotbox: read-only /proc paths and /sys refuse writes (EROFS)" {
     run "$PIVOTBOX" "$IMAGE" /usr/bin/probe write /proc/sys/kernel/domainname
     assert_failure
@@ -216,6 +220,7 @@ teardown() {
     assert_output "write=EROFS"
 }
 
+# bats test_tags=lab:05-2
 @test "pivotbox: the chroot escape of step 01 fails here" {
     local src=$ROOT/steps/01-chroot-jail/escape.c
     [ -f "$src" ] || skip "step 01's escape.c is not written yet"
@@ -272,6 +277,7 @@ teardown() {
     assert_equal "$(image_listing)" "$before"
 }
 
+# bats test_tags=lab:05-2,lab:05-3
 @test "pivotbox: --trace shows the shell equivalents" {
     run "$PIVOTBOX" --trace "$IMAGE" /bin/true
     assert_success

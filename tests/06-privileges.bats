@@ -100,6 +100,7 @@ docker_caps() {
     assert_output --partial "try 'privbox --help'"
 }
 
+# bats test_tags=lab:06-1
 @test "privbox: the capability sets are exactly Docker's defaults" {
     want=$(docker_caps)
     run "$PRIVBOX" "$IMAGE" /usr/bin/probe caps
@@ -140,6 +141,7 @@ docker_caps() {
     assert_line --regexp "^CapAmb:[[:space:]]+0+\$"
 }
 
+# bats test_tags=lab:06-2,lab:06-3
 @test "privbox: no_new_privs is set and a seccomp filter is loaded" {
     run "$PRIVBOX" "$IMAGE" /usr/bin/probe caps
     assert_success
@@ -200,6 +202,7 @@ PY
     assert_output --regexp "no_new_privs|NO_NEW_PRIVS"
 }
 
+# bats test_tags=lab:06-3
 @test "privbox: blocked system calls fail with EPERM" {
     local calls="keyctl add_key unshare userns mount umount pivot_root bpf
         perf_event_open userfaultfd kexec_load init_module swapon reboot setns
@@ -215,6 +218,7 @@ PY
     assert_output "clone3=ENOSYS"
 }
 
+# bats test_tags=lab:06-3
 @test "privbox: the filter blocks what no capability guards" {
     # Without the filter (step 05, or the host) these calls are allowed
     # and fail on their harmless arguments instead: EPERM here is the
@@ -235,6 +239,7 @@ PY
     fi
 }
 
+# bats test_tags=lab:06-1,lab:06-3
 @test "privbox: allowed things still work" {
     run "$PRIVBOX" "$IMAGE" /bin/sh -c \
         'echo piped | cat; sleep 0 & wait; /usr/bin/probe open /dev/null'
@@ -266,6 +271,7 @@ PY
     assert_output "open=OK"
 }
 
+# bats test_tags=lab:06-4
 @test "privbox: no descriptor above 2 reaches the command" {
     # fd 3, fd 7, and fd 300 above a soft limit of 256 (a loop of close()
     # up to sysconf(_SC_OPEN_MAX) stops below it). The control first.
@@ -349,6 +355,7 @@ PY
     refute_output --partial "dropping CAP_MKNOD"
 }
 
+# bats test_tags=lab:06-1
 @test "privbox: without a device cgroup, CAP_MKNOD is dropped and it says so" {
     run unshare --mount sh -c '
         mount -t tmpfs none /sys/fs/cgroup || exit 77
@@ -361,6 +368,7 @@ PY
     assert_equal "$(probe_get cap_bnd "$output")" "$want"
 }
 
+# bats test_tags=lab:06-2,lab:06-3
 @test "privbox: --trace shows the filter and what it cost" {
     run "$PRIVBOX" --trace "$IMAGE" /bin/true
     assert_success

@@ -101,6 +101,7 @@ ovl() {
     [ ! -e "$img/new" ]
 }
 
+# bats test_tags=lab:07-1,lab:07-2
 @test "overlaybox: / inside is an overlay of the image and the container's upper dir" {
     run ovl --name box1 "$IMAGE" /usr/bin/probe id
     assert_success
@@ -119,6 +120,7 @@ ovl() {
     [ -z "$(ls -A "$STATE")" ]
 }
 
+# bats test_tags=lab:07-1,lab:07-2,lab:07-3
 @test "overlaybox: writes go to upper, the image stays byte-for-byte the same" {
     local before
     before=$(image_checksum)
@@ -154,6 +156,7 @@ ovl() {
         'C /etc/passwd' 'A /hello' 'C /var' 'A /var/new' 'A /var/new/file')"
 }
 
+# bats test_tags=lab:07-1,lab:07-2
 @test "overlaybox: a second container copies nothing: upper stays empty, files are the image's own" {
     local before
     before=$(image_checksum)
@@ -184,6 +187,7 @@ ovl() {
     [ -n "$ino_after" ]
 }
 
+# bats test_tags=lab:07-2
 @test "overlaybox: two containers from one image do not see each other's writes" {
     ovl --keep --name c1 "$IMAGE" /bin/sh -c 'echo one > /mine; sleep 1.5' &
     local pid=$!
@@ -206,6 +210,7 @@ ovl() {
     [ ! -e "$IMAGE/mine" ]
 }
 
+# bats test_tags=lab:07-1,lab:07-3
 @test "overlaybox: a kept upper works as a layer: its whiteouts and opaque dirs hide the image's files" {
     run ovl --keep --name base "$IMAGE" /bin/sh -c '
         echo hi > /hello
@@ -263,6 +268,7 @@ ovl() {
     assert_output "A /x"
 }
 
+# bats test_tags=lab:07-1
 @test "overlaybox: IMAGE:IMAGE2 stacks layers, the left one on top" {
     local top=$BATS_TEST_TMPDIR/top
     mkdir -p "$top/etc"
@@ -296,6 +302,7 @@ ovl() {
     assert_equal "$(cat "$STATE/taken/upper/file")" keep
 }
 
+# bats test_tags=lab:07-1
 @test "overlaybox: options longer than one page are refused, not cut (exit 2)" {
     local args=() d
     for i in $(seq 60); do
@@ -315,6 +322,7 @@ ovl() {
     assert_output --partial "--keep"
 }
 
+# bats test_tags=lab:07-1
 @test "overlaybox: --trace shows the overlay mount as a shell command" {
     run ovl --trace "$IMAGE" /bin/true
     assert_success
