@@ -8,6 +8,7 @@
 #include "ct.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -65,6 +66,30 @@ ct_mount(const char *src, const char *target, const char *type,
              data ? data : "");
     if (mount(src, target, type, flags, data) == -1)
         return ct_fail_errno("mount %s on '%s'", type ? type : src, target);
+    return 0;
+}
+
+int
+ct_make_dir(const char *path)
+{
+    char shell[PATH_MAX + 16];
+
+    snprintf(shell, sizeof(shell), "mkdir %s", path);
+    ct_trace(shell, "mkdir(\"%s\", 0755)", path);
+    if (mkdir(path, 0755) == -1)
+        return ct_fail_errno("mkdir '%s'", path);
+    return 0;
+}
+
+int
+ct_make_link(const char *target, const char *path)
+{
+    char shell[2 * PATH_MAX + 16];
+
+    snprintf(shell, sizeof(shell), "ln -s %s %s", target, path);
+    ct_trace(shell, "symlink(\"%s\", \"%s\")", target, path);
+    if (symlink(target, path) == -1)
+        return ct_fail_errno("symlink '%s'", path);
     return 0;
 }
 

@@ -2,7 +2,7 @@
  * pivot_root.h: what step 05 taught, for the steps after it to call.
  *
  * steps/05-pivot-root/pivotbox.c shows these in full, with their why: a
- * traced mount(2), making every mount private, mounting proc and sysfs,
+ * traced mount(2), mkdir and symlink, making every mount private, mounting proc and sysfs,
  * pivot_root(".", ".") with the old root detached, and runc's masked and
  * read-only /proc paths. From step 08 on a step calls them from here, so
  * its own file shows only its new idea. They run in the container's child,
@@ -16,6 +16,10 @@
  * beside `shell`, the command that does the same. */
 int ct_mount(const char *src, const char *target, const char *type,
              unsigned long flags, const char *data, const char *shell);
+
+/* mkdir PATH (mode 0755) and ln -s TARGET PATH, traced. */
+int ct_make_dir(const char *path);
+int ct_make_link(const char *target, const char *path);
 
 /* mount --make-rprivate /: no mount of ours propagates to the host. */
 int ct_make_mounts_private(void);

@@ -19,9 +19,10 @@
  * a /dev of bind mounts of the host's device nodes (mknod is EPERM), devpts
  * with a gid that is mapped.
  *
- * Calls from earlier steps: ct_mount, ct_make_mounts_private,
- * ct_mount_proc_sys, ct_pivot_to_cwd and ct_mask_proc, step 05's pieces, in
- * src/lib/pivot_root.c. Everything else is here.
+ * Calls, from step 05 (src/lib/pivot_root.c, the same code as
+ * steps/05-pivot-root/pivotbox.c): ct_mount, ct_make_dir, ct_make_link,
+ * ct_make_mounts_private, ct_mount_proc_sys, ct_pivot_to_cwd and
+ * ct_mask_proc. Everything else is here.
  *
  * Read: user_namespaces(7), newuidmap(1), newgidmap(1), subuid(5),
  *       capabilities(7) (user namespaces), clone(2), mount(2),
@@ -73,11 +74,10 @@ struct id_range {
     uint64_t start, count;
 };
 
-/* -v HOST:CTR[:ro]: HOST made absolute, CTR relative to the new root. */
+/* -v HOST:CTR: HOST made absolute, CTR relative to the new root. */
 struct volume {
     char host[PATH_MAX];
     const char *target;
-    bool readonly;
 };
 
 /* Everything parent and child need to know, filled in before the clone. */
@@ -121,7 +121,7 @@ usage(void)
            "                   ids 1..N inside (through newuidmap, newgidmap)\n"
            "  --map auto       range if you have one and newuidmap, else\n"
            "                   single (the default)\n"
-           "  -v, --volume HOST:CTR[:ro]  bind-mount HOST at CTR (up to %d)\n"
+           "  -v, --volume HOST:CTR  bind-mount HOST at CTR (up to %d)\n"
            "  --hostname NAME  set the hostname inside\n"
            "  --trace          print each kernel call and its shell command\n\n"
            "ROOTFS is not changed: the container's changes go to a tmpfs.\n"
@@ -137,21 +137,15 @@ static void
 parse_volume(struct box *box, char *spec)
 {
     struct volume *v = &box->volumes[box->nvolumes];
-    char *target = strchr(spec, ':'), *opt;
+    char *target = strchr(spec, ':');
 
     if (box->nvolumes == MAX_VOLUMES)
         die_usage("at most %d volumes", MAX_VOLUMES);
     if (!target || target == spec || target[1] != '/')
-        die_usage("--volume '%s': want HOST:CTR[:ro], CTR absolute", spec);
+        die_usage("--volume '%s': want HOST:CTR, CTR absolute", spec);
     *target++ = '\0';
-    if ((opt = strchr(target, ':'))) {
-        *opt++ = '\0';
-        if (strcmp(opt, "ro"))
-            die_usage("--volume: unknown option '%s' (only 'ro')", opt);
-        v->readonly = true;
-    }
     if (!realpath(spec, v->host))
-        die_input_errno("volume '%s'", spec);
+        die_input_errno("resolve volume '%s'", spec);
     while (*target == '/')
         target++;
     if (!*target || strstr(target, ".."))
@@ -201,7 +195,7 @@ parse_args(int argc, char **argv, struct box *box)
     if (optind + 1 == argc)
         die_usage("no command given");
     if (!realpath(argv[optind], box->root))
-        die_input_errno("root directory '%s'", argv[optind]);
+        die_input_errno("resolve root directory '%s'", argv[optind]);
     box->argv = argv + optind + 1;
 }
 
@@ -339,18 +333,6 @@ set_hostname(const struct box *box)
     return 0;
 }
 
-static int
-make_dir(const char *path)
-{
-    char shell[PATH_MAX + 16];
-
-    snprintf(shell, sizeof(shell), "mkdir %s", path);
-    ct_trace(shell, "mkdir(\"%s\", 0755)", path);
-    if (mkdir(path, 0755) == -1)
-        return ct_fail_errno("mkdir '%s'", path);
-    return 0;
-}
-
 /* The container's root: step 07's overlay, with ROOTFS as the read-only
  * lower layer. Two things differ without host root. The upper layer cannot
  * keep overlayfs's notes in trusted.* xattrs (host root only), so
@@ -373,7 +355,7 @@ mount_rootfs(const struct box *box)
         return -1;
     for (size_t i = 0; i < N_OF(dirs); i++) {
         snprintf(dir, sizeof(dir), "%s/%s", tmp, dirs[i]);
-        if (make_dir(dir) == -1)
+        if (ct_make_dir(dir) == -1)
             return -1;
     }
     snprintf(opts, sizeof(opts),
@@ -399,7 +381,7 @@ make_mount_point(const char *path, bool dir)
     if (access(path, F_OK) == 0)
         return 0;
     if (dir)
-        return make_dir(path);
+        return ct_make_dir(path);
     ct_trace(NULL, "open(\"%s\", O_CREAT|O_EXCL, 0666)", path);
     fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     if (fd == -1)
@@ -430,25 +412,7 @@ mount_volumes(const struct box *box)
         if (ct_mount(v->host, v->target, NULL, MS_BIND | MS_REC, NULL, shell) ==
             -1)
             return -1;
-        snprintf(shell, sizeof(shell), "mount -o remount,bind,ro %s",
-                 v->target);
-        if (v->readonly &&
-            ct_mount(v->target, v->target, NULL,
-                     MS_BIND | MS_REMOUNT | MS_RDONLY, NULL, shell) == -1)
-            return -1;
     }
-    return 0;
-}
-
-static int
-make_link(const char *target, const char *path)
-{
-    char shell[128];
-
-    snprintf(shell, sizeof(shell), "ln -s %s %s", target, path);
-    ct_trace(shell, "symlink(\"%s\", \"%s\")", target, path);
-    if (symlink(target, path) == -1)
-        return ct_fail_errno("symlink '%s'", path);
     return 0;
 }
 
@@ -492,18 +456,18 @@ mount_dev(const struct box *box)
              box->map == MAP_RANGE && box->subgid.count >= 5 ? ",gid=5" : "");
     snprintf(shell, sizeof(shell), "mount -t devpts -o %s devpts dev/pts",
              opts);
-    if (make_dir("dev/pts") == -1 ||
+    if (ct_make_dir("dev/pts") == -1 ||
         ct_mount("devpts", "dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, opts,
                  shell) == -1)
         return -1;
-    if (make_dir("dev/shm") == -1 ||
+    if (ct_make_dir("dev/shm") == -1 ||
         ct_mount("shm", "dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
                  "mode=1777,size=65536k",
                  "mount -t tmpfs -o nosuid,nodev,noexec,mode=1777 shm "
                  "dev/shm") == -1)
         return -1;
     for (size_t i = 0; i < N_OF(dev_links); i++)
-        if (make_link(dev_links[i][0], dev_links[i][1]) == -1)
+        if (ct_make_link(dev_links[i][0], dev_links[i][1]) == -1)
             return -1;
     return 0;
 }

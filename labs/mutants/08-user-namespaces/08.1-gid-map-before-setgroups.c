@@ -1,3 +1,4 @@
+// clang-format off
     /* MUTANT 08.1: gid_map first, setgroups after. The kernel refuses a
      * gid_map from a process without CAP_SETGID outside until setgroups
      * says "deny" (else root inside could drop a group that locks it out

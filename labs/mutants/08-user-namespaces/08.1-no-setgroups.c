@@ -1,3 +1,4 @@
+// clang-format off
     /* MUTANT 08.1: the two maps, and setgroups left alone. As a user,
      * gid_map is then EPERM; as root it works, but setgroups stays
      * "allow": with a single gid mapped, root inside could drop its

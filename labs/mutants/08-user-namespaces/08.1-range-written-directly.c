@@ -1,3 +1,4 @@
+// clang-format off
     /* MUTANT 08.1: a whole range written directly, "0 UID 65536", so that
      * ids 1..65535 exist inside too. Without CAP_SETUID outside the
      * kernel takes one line of one id, our own: EPERM. Ranges are what

@@ -1,3 +1,4 @@
+// clang-format off
     /* MUTANT 08.2: newuidmap only; the gids were forgotten. gid_map stays
      * empty: every gid inside is the overflow gid 65534, and files cannot
      * be created (their group would have no id outside). */

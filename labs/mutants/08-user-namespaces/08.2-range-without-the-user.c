@@ -1,3 +1,4 @@
+// clang-format off
     /* MUTANT 08.2: only the subordinate range, "0 START COUNT", as the
      * newuidmap example in many blog posts. Root inside is then START
      * outside, but the child itself still runs as our uid, which is in no

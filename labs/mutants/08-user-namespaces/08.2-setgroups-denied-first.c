@@ -1,3 +1,4 @@
+// clang-format off
     /* MUTANT 08.2: "deny" written to setgroups before the helpers, as the
      * single map needs. newgidmap maps the range anyway, but setgroups
      * stays denied: the 65536 gids are there and no process inside may

@@ -1,3 +1,4 @@
+// clang-format off
     /* MUTANT 08.3: the child writes its own map instead of waiting (as
      * `unshare -r` does after unshare(2)). But getuid() in the child says
      * 65534 (our uid is not mapped yet), and the kernel refuses a map of

@@ -1,3 +1,4 @@
+// clang-format off
     /* MUTANT 08.4: step 05's /dev, made with mknod. Inside a user
      * namespace mknod of a device is EPERM even for root (CAP_MKNOD
      * counts only in the host's namespace), so no container starts. */

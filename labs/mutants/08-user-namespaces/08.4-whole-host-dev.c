@@ -1,3 +1,4 @@
+// clang-format off
     /* MUTANT 08.4: "mknod is refused, so bring the host's /dev": one
      * recursive bind of all of it. Every node the host has is then in
      * the container: its disks, /dev/kmsg, every terminal (mode and owner
