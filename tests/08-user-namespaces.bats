@@ -13,12 +13,19 @@
 load lib/common
 bats_require_minimum_version 1.5.0
 
-# Users left by a run that was killed (its PID is gone) are removed first.
-sweep_old_users() {
-    local u
+# Users and directories left by a run that was killed before its
+# teardown_file (the PID in their names is gone) are removed first.
+sweep_old_runs() {
+    local u d pid
     for u in $(awk -F: '/^minictr-t(est|nr)-[0-9]+:/ { print $1 }' /etc/passwd); do
         kill -0 "${u##*-}" 2>/dev/null || userdel "$u" 2>/dev/null || true
     done
+    for d in /tmp/minictr-userns-*.*; do
+        pid=${d#/tmp/minictr-userns-}
+        pid=${pid%%.*}
+        [ -d "$d" ] && ! kill -0 "$pid" 2>/dev/null && rm -rf "$d"
+    done
+    return 0
 }
 
 # useradd takes a lock on /etc/passwd: another suite may hold it a moment.
@@ -36,9 +43,9 @@ setup_file() {
     command -v useradd >/dev/null || skip "needs useradd (package passwd)"
     command -v setpriv >/dev/null || skip "needs setpriv (package util-linux)"
     [ -d "$IMAGE" ] || skip "no image at $IMAGE (make images)"
-    sweep_old_users
+    sweep_old_runs
     # Our own directory, which the test users can enter (bats's are 0700).
-    T=$(mktemp -d /tmp/minictr-userns.XXXXXX)
+    T=$(mktemp -d "/tmp/minictr-userns-$$.XXXXXX")
     chmod 755 "$T"
     export T
     export RANGE_USER=minictr-test-$$ PLAIN_USER=minictr-tnr-$$

@@ -27,10 +27,11 @@
  * Read: user_namespaces(7), newuidmap(1), newgidmap(1), subuid(5),
  *       capabilities(7) (user namespaces), clone(2), mount(2),
  *       Documentation/filesystems/overlayfs.rst (userxattr).
- * Try:  (as yourself, no sudo; the image must be yours: see the lab)
- *       cp -r build/images/busybox ~/img
+ * Try:  (as yourself, no sudo, on an image of your own)
+ *       rootfs-scripts/busybox.sh ~/img
  *       bin/usernsbox --trace ~/img /bin/sh -c 'id; cat /proc/self/uid_map'
- *       bin/usernsbox ~/img sleep 60 & grep -E 'Uid|CapEff' /proc/$(pgrep -n sleep)/status
+ *       bin/usernsbox ~/img sleep 9 & sleep 1
+ *       grep -E '^(Uid|CapEff)' /proc/$(pgrep -P $!)/status
  * See:  uid=0 inside and "0 1000 1" in uid_map; outside, the same process
  *       has Uid 1000 and every capability, in a user namespace of its own.
  */
