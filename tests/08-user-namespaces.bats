@@ -48,6 +48,8 @@ setup_file() {
     T=$(mktemp -d "/tmp/minictr-userns-$$.XXXXXX")
     chmod 755 "$T"
     export T
+    cp /bin/true "$T/true"
+    "$T/true" || skip "/tmp is mounted noexec: the test users need a place to run programs from"
     export RANGE_USER=minictr-test-$$ PLAIN_USER=minictr-tnr-$$
     add_user "$RANGE_USER" || fail "useradd $RANGE_USER failed"
     add_user -r "$PLAIN_USER" || fail "useradd -r $PLAIN_USER failed"
