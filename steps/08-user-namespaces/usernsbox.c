@@ -291,8 +291,8 @@ check_args(struct box *box)
 
 /* ---- the child: runs inside the new namespaces ------------------------- */
 
-/* Leave the child after a failure recorded with ct_fail_errno. _exit, not
- * exit: the parent's exit handlers and stdio buffers are not ours. */
+/* Leave the child after a failure recorded with ct_fail_errno (_exit:
+ * the parent's exit handlers and stdio buffers are not ours). */
 static noreturn void
 child_exit(int status)
 {
@@ -664,10 +664,8 @@ start_child(struct box *box)
     return pid;
 }
 
-/* Wait for the command and turn its end into our exit status, as a shell
- * does: its own status, or 128 + the signal that killed it. Nothing to
- * clean up on the host: every mount was made in the child's mount
- * namespace, and goes away with it. */
+/* The command's status, or 128 + the signal that killed it, as a shell.
+ * Nothing to undo on the host: every mount went with the namespace. */
 static int
 wait_child(pid_t pid)
 {
