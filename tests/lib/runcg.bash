@@ -12,6 +12,9 @@
 #
 # On pure cgroup v2 the tools use one tree of our own (/sys/fs/cgroup/minictr),
 # so the check stays global there: the v2 VM runs one suite at a time.
+#
+# The process that calls runcg_enter is the one moved ($BASHPID: a subshell
+# of labs/mutants.sh grading one copy moves itself, not the whole script).
 
 RUNCG_CONTROLLERS="devices memory cpu pids freezer blkio"
 RUNCG_DIRS=()
@@ -40,9 +43,9 @@ runcg_enter() {
     [ "$(stat -f -c %T /sys/fs/cgroup 2>/dev/null)" != cgroup2fs ] || return 0
     for ctl in $RUNCG_CONTROLLERS; do
         home=$(runcg_dir "$ctl") || continue
-        dir=$home/minictr-testrun-$$
+        dir=$home/minictr-testrun-$BASHPID
         mkdir "$dir" 2>/dev/null || continue
-        if ! echo $$ >"$dir/cgroup.procs" 2>/dev/null; then
+        if ! echo $BASHPID >"$dir/cgroup.procs" 2>/dev/null; then
             rmdir "$dir"
             continue
         fi
@@ -57,7 +60,7 @@ runcg_leave() {
     local i dir sub tries
     for i in "${!RUNCG_DIRS[@]}"; do
         dir=${RUNCG_DIRS[$i]}
-        echo $$ >"${RUNCG_HOME[$i]}/cgroup.procs" 2>/dev/null
+        echo $BASHPID >"${RUNCG_HOME[$i]}/cgroup.procs" 2>/dev/null
         # Deepest first; whatever still runs there was started by this run.
         for sub in $(find "$dir" -depth -type d 2>/dev/null); do
             for tries in 1 2 3 4 5 6 7 8 9 10; do
