@@ -513,6 +513,7 @@ cgroups_oom_kills(const struct container *c)
 int
 cgroups_freeze(const struct container *c, bool freeze)
 {
+    /* LAB life.4: write the freezer's file, then wait until it is done */
     const char *v2 = cgroups_v2_dir(c), *v1;
     char path[600], buf[256];
     const char *want = freeze ? "frozen 1" : "frozen 0";
@@ -554,6 +555,7 @@ cgroups_freeze(const struct container *c, bool freeze)
         nanosleep(&t, NULL); /* v1 has no notification: look again */
     }
     return ct_fail("the freezer of '%s' is still FREEZING", v1);
+    /* END LAB */
 }
 
 /* ---- top and stats ----------------------------------------------------- */

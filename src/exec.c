@@ -83,21 +83,19 @@ is_ours(const struct container *c)
     return ct_read_file(path, buf, sizeof(buf)) > 0 && strstr(buf, want);
 }
 
-/* The child: in the container's pid namespace already (and in its
- * cgroup2 cgroup when cloned into it). */
-static _Noreturn void
-exec_child(struct container *c, int pidfd, const struct exec_opts *o, int chan)
+/* The child's first steps, before it joins anything: its end of the
+ * channel goes to fd 3, where child_exit reports to the caller, and stdin
+ * (with -d stdout and stderr too) to the host's /dev/null. *pidfd moves
+ * out of fd 3's way. */
+static void
+child_prepare(struct container *c, int *pidfd, int chan,
+              const struct exec_opts *o)
 {
-    int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET |
-        CLONE_NEWCGROUP;
-
-    /* The channel goes to fd 3, where child_exit looks: move the pidfd
-     * (and the channel) out of its way first. */
-    if (pidfd <= 3)
-        pidfd = fcntl(pidfd, F_DUPFD_CLOEXEC, 4);
+    if (*pidfd <= 3)
+        *pidfd = fcntl(*pidfd, F_DUPFD_CLOEXEC, 4);
     if (chan < 3)
         chan = fcntl(chan, F_DUPFD_CLOEXEC, 4);
-    if (pidfd == -1 || chan == -1 || spawn_use_channel(chan) == -1)
+    if (*pidfd == -1 || chan == -1 || spawn_use_channel(chan) == -1)
         _exit(MC_EXIT_RUNNER);
     c->keep_fd = 3;
     if (!o->interactive && !o->tty) {
@@ -116,9 +114,48 @@ exec_child(struct container *c, int pidfd, const struct exec_opts *o, int chan)
         }
         close(null);
     }
+}
+
+/* Fork a process inside container c, whose PID 1 pidfd is. Returns as
+ * fork(2) does: the child's pid in the parent (-1 on failure, recorded),
+ * 0 in the child, which is then in every namespace and cgroup of the
+ * container (a failure there ends the child: child_exit). */
+static pid_t
+fork_inside(struct container *c, int pidfd, int chan, const struct exec_opts *o)
+{
+    /* LAB life.3: join the pid namespace, fork, then the cgroups and the rest */
+    struct clone3_args args = {.exit_signal = SIGCHLD};
+    int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET |
+        CLONE_NEWCGROUP;
+    const char *v2 = cgroups_v2_dir(c);
+    int cgfd = -1;
+    pid_t child;
+
+    ct_trace("nsenter --target PID --pid", "setns(pidfd, CLONE_NEWPID)");
+    if (setns(pidfd, CLONE_NEWPID) == -1)
+        return ct_fail_errno("setns into the pid namespace of '%s'", c->name);
+    /* Born in the container's cgroup2 cgroup, as its PID 1 was. */
+    if (v2 && (cgfd = open(v2, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+        args.flags = CLONE_INTO_CGROUP;
+        args.cgroup = (uint64_t)cgfd;
+    }
+    fflush(NULL);
+    child = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+    if (child == -1 && cgfd != -1) { /* an older kernel: fork, then join */
+        close(cgfd);
+        cgfd = -1;
+        child = fork();
+    }
+    if (child != 0 && cgfd != -1)
+        close(cgfd);
+    if (child == -1)
+        return ct_fail_errno("fork into container '%s'", c->name);
+    if (child > 0)
+        return child;
+    child_prepare(c, &pidfd, chan, o); /* errors reach the caller now */
     /* v1 cgroups are host paths: join them before we leave the host's
      * mount namespace. */
-    if (cgroups_join_pid(c, 0, c->in_cgroup) == -1)
+    if (cgroups_join_pid(c, 0, cgfd != -1) == -1)
         child_exit(MC_EXIT_RUNNER);
     ct_trace("nsenter --target PID --mount --uts --ipc --net --cgroup",
              "setns(pidfd, CLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC|"
@@ -128,6 +165,15 @@ exec_child(struct container *c, int pidfd, const struct exec_opts *o, int chan)
         child_exit(MC_EXIT_RUNNER);
     }
     close(pidfd);
+    return 0;
+    /* END LAB */
+}
+
+/* The child, inside: the same session rules, terminal, privileges and
+ * command line as the container's PID 1 (spawn.c). */
+static _Noreturn void
+exec_child(struct container *c, const struct exec_opts *o)
+{
     if (setsid() == -1) { /* no way back to the caller's terminal */
         ct_fail_errno("setsid");
         child_exit(MC_EXIT_RUNNER);
@@ -283,9 +329,8 @@ cmd_exec(int argc, char **argv)
 {
     static struct container c;
     struct exec_opts o = {0};
-    struct clone3_args args = {.exit_signal = SIGCHLD};
-    const char *name = NULL, *status, *v2;
-    int pidfd, sp[2], cgfd = -1, kind, code = 0, master = -1, got = -1, st;
+    const char *name = NULL, *status;
+    int pidfd, sp[2], kind, code = 0, master = -1, got = -1, st;
     pid_t child;
 
     if (parse_exec(argc, argv, &o, &name) == -1 ||
@@ -309,35 +354,20 @@ cmd_exec(int argc, char **argv)
                        "gone",
                        name, c.pid);
     }
-    ct_trace("nsenter --target PID --pid", "setns(pidfd, CLONE_NEWPID)");
-    if (setns(pidfd, CLONE_NEWPID) == -1)
-        return ct_fail_errno("setns into the pid namespace of '%s'", name);
-    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) == -1)
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) == -1) {
+        close(pidfd);
         return ct_fail_errno("socketpair");
-    /* Born in the container's cgroup2 cgroup, as its PID 1 was. */
-    v2 = cgroups_v2_dir(&c);
-    if (v2 && (cgfd = open(v2, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
-        args.flags = CLONE_INTO_CGROUP;
-        args.cgroup = (uint64_t)cgfd;
     }
-    fflush(NULL);
-    child = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
-    if (child == -1 && cgfd != -1) { /* an older kernel: fork, then join */
-        cgfd = -1;
-        child = fork();
-    }
-    c.in_cgroup = cgfd != -1;
+    child = fork_inside(&c, pidfd, sp[1], &o);
     if (child == 0) {
         close(sp[0]);
-        exec_child(&c, pidfd, &o, sp[1]);
+        exec_child(&c, &o);
     }
-    if (cgfd != -1)
-        close(cgfd);
     close(sp[1]);
     close(pidfd);
     if (child == -1) {
         close(sp[0]);
-        return ct_fail_errno("fork into container '%s'", name);
+        return -1;
     }
     /* The channel: the pty (-t), then EOF at exec, or the error. */
     while ((kind = spawn_read(sp[0], &got)) == SPAWN_TTY)

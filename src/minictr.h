@@ -276,6 +276,10 @@ int monitor_run(struct container *c, int sync_fd, int lock_fd);
 /* Block every signal but the faults (mask: what was blocked), saving the
  * mask before into spawn_old_mask the first time. */
 void monitor_block_signals(sigset_t *mask);
+/* Reap every child that has exited, without blocking (the monitor, and
+ * --init's PID 1, on each SIGCHLD). True, with its wait status in *status,
+ * when `pid` was one of them. */
+bool monitor_reap(pid_t pid, int *status);
 
 /* ---- ctl.c: the control socket ----------------------------------------- */
 /* ID.sock in the state dir; bound with the /proc/self/fd trick when the

@@ -158,23 +158,25 @@ tell_caller(struct monitor *m, json_object *o)
  * between kills us and the container with us. The child restores the old
  * mask before exec (spawn_old_mask); from here on, signals are reads on
  * sfd, in the one poll(2) set. The faults stay: a crash is a crash. */
-static bool mask_saved;
-
 void
 monitor_block_signals(sigset_t *mask)
 {
+    /* LAB life.1: block every signal but the faults; keep the old mask */
     static const int faults[] = {SIGSEGV, SIGBUS,  SIGILL, SIGFPE,
                                  SIGABRT, SIGTRAP, SIGSYS};
+    static bool mask_saved;
     sigset_t old;
 
     sigfillset(mask);
     for (size_t i = 0; i < sizeof(faults) / sizeof(faults[0]); i++)
         sigdelset(mask, faults[i]);
     sigprocmask(SIG_BLOCK, mask, &old);
-    /* Blocked twice (before fork, then here): keep the first old mask. */
+    /* `run -d` blocks twice (container_start before it forks the
+     * monitor, then the monitor): keep the first old mask, the caller's. */
     if (!mask_saved)
         spawn_old_mask = old;
     mask_saved = true;
+    /* END LAB */
 }
 
 static int
@@ -609,19 +611,35 @@ finish_run(struct monitor *m)
             drop_client(m, i);
 }
 
+/* wait(2): a child that exited stays a zombie until its parent waits
+ * for it. SIGCHLD says "one or more children changed state": like every
+ * standard signal it is not counted, so two exits while we were busy are
+ * one SIGCHLD. Shared with --init (init.c), whose PID 1 inherits every
+ * orphan of the container. */
+bool
+monitor_reap(pid_t pid, int *status)
+{
+    /* LAB life.2: reap every child that has exited, never blocking */
+    bool found = false;
+    int st;
+    pid_t got;
+
+    /* One SIGCHLD can stand for many exits: reap until none is left. */
+    while ((got = waitpid(-1, &st, WNOHANG)) > 0)
+        if (got == pid) {
+            *status = st;
+            found = true;
+        }
+    return found;
+    /* END LAB */
+}
+
 /* The container exited: reap it (and any orphan of ours). */
 static void
 reap(struct monitor *m)
 {
-    int status;
-    pid_t pid;
-
-    /* One SIGCHLD can stand for many exits: reap until none is left. */
-    while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
-        if (pid == m->c->pid) {
-            m->reaped = true;
-            m->status = status;
-        }
+    if (monitor_reap(m->c->pid, &m->status))
+        m->reaped = true;
 }
 
 /* Ctrl-C and kill are passed to the container. A PID 1 without a handler
