@@ -23,6 +23,13 @@
 # same reason.
 #
 # MUTANT_JOBS=N runs N mutants at a time (default: the number of cpus).
+#
+# A runner lab (`mutants.sh life`) has its mutants in labs/mutants/life/,
+# life.K-what-is-wrong.c, for the regions `LAB life.K` in src/*.c: each
+# copy is the runner's whole source with one region replaced, built into
+# bin/minictr as make grade builds it, and graded by tests/minictr-life.bats
+# through MINICTR_BIN, in cgroups of its own (tests/lib/runcg.bash), so
+# copies graded at once never judge each other's leftovers.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,13 +39,34 @@ trap 'rm -rf "$scratch"' EXIT
 
 steps=("$@")
 if [ ${#steps[@]} -eq 0 ]; then
-    for d in labs/mutants/[0-9][0-9]-*/; do
+    for d in labs/mutants/[0-9][0-9]-*/ labs/mutants/[a-z]*/; do
         [ -d "$d" ] || continue
         b=$(basename "$d")
         steps+=("${b%%-*}")
     done
 fi
 [ ${#steps[@]} -gt 0 ] || { echo "$0: no mutants in labs/mutants/" >&2; exit 3; }
+
+# replace_region SECTION BODY FILE: FILE with LAB region SECTION's body
+# replaced by the file BODY (SECTION "" = as it is), on stdout; exit 4 when
+# FILE has no region SECTION.
+replace_region() {
+    awk -v section="$1" -v body="$2" '
+        /\/\* LAB [0-9a-z]+\.[0-9]+:/ {
+            s = $0; sub(/^.*\/\* LAB /, "", s); sub(/:.*$/, "", s)
+            if (s == section) {
+                replacing = 1; found = 1
+                while ((getline line < body) > 0)
+                    if (line !~ /^\/\/ tests:/) print line
+                close(body)
+                next
+            }
+        }
+        /\/\* END LAB \*\// && replacing { replacing = 0; next }
+        !replacing { print }
+        END { if (section != "" && !found) exit 4 }
+    ' "$3"
+}
 
 # make_copy STEP_DIR SECTION BODY OUT_DIR: the step's files, with LAB
 # region SECTION's body replaced by the file BODY (SECTION "" = reference).
@@ -48,21 +76,8 @@ make_copy() {
     for f in "$src"/*; do
         case "$f" in
         *.c | *.h)
-            awk -v section="$section" -v body="$body" '
-                /\/\* LAB [0-9][0-9]\.[0-9]+:/ {
-                    s = $0; sub(/^.*\/\* LAB /, "", s); sub(/:.*$/, "", s)
-                    if (s == section) {
-                        replacing = 1; found = 1
-                        while ((getline line < body) > 0)
-                            if (line !~ /^\/\/ tests:/) print line
-                        close(body)
-                        next
-                    }
-                }
-                /\/\* END LAB \*\// && replacing { replacing = 0; next }
-                !replacing { print }
-                END { if (section != "" && !found) exit 4 }
-            ' "$f" >"$out/$(basename "$f")" || [ $? -eq 4 ] || return 1
+            replace_region "$section" "$body" "$f" >"$out/$(basename "$f")" ||
+                [ $? -eq 4 ] || return 1
             ;;
         *) cp -p "$f" "$out/" ;;
         esac
@@ -73,24 +88,51 @@ make_copy() {
     fi
 }
 
-# grade_one NAME SECTION BODY: build and grade one copy; writes
+# make_runner_copy LAB SECTION BODY OUT_DIR: the runner's sources as a
+# runner lab's student copy has them (OUT_DIR/src), with LAB region
+# SECTION's body replaced by the file BODY (SECTION "" = reference).
+make_runner_copy() {
+    local section=$2 body=$3 out=$4 f
+    mkdir -p "$out" && cp -pr src "$out/" || return 1
+    [ -n "$section" ] || return 0
+    f=$(grep -l "/\* LAB $section:" src/*.c | head -n 1)
+    if [ -z "$f" ] || [[ $section != "$1".* ]]; then
+        echo "no LAB region $section in src/ for lab $1" >&2
+        return 1
+    fi
+    replace_region "$section" "$body" "$f" >"$out/$f"
+}
+
+# grade_one NAME SECTION BODY STEP: build and grade one copy; writes
 # RESULT (killed|survived|passed|failed|broken) and the first failing test
 # to $scratch/NAME.result.
 grade_one() {
     local name=$1 section=$2 body=$3 step_dir step_name tool main dir filter
-    local log=$scratch/$name.log res=$scratch/$name.result
-    step_dir=$(ls -d steps/"${section%%.*}"-*/ 2>/dev/null | head -n 1)
-    [ -n "$section" ] || step_dir=$(ls -d steps/"$4"-*/ | head -n 1)
-    step_dir=${step_dir%/}
-    step_name=$(basename "$step_dir")
-    main=$(grep -l '/\* LAB [0-9]' "$step_dir"/*.c | head -n 1)
-    tool=$(basename "$main" .c)
-    dir=$scratch/$name/$step_name
-    if ! make_copy "$step_dir" "$section" "$body" "$dir" >"$log" 2>&1 ||
-        ! make -s --no-print-directory student-tool SRC="$dir/$tool.c" \
-            OUT="$dir/$tool" >>"$log" 2>&1; then
-        echo "broken (does not build: see below)" >"$res"
-        return
+    local log=$scratch/$name.log res=$scratch/$name.result runner=""
+    case $4 in [a-z]*) runner=$4 ;; esac
+    if [ -n "$runner" ]; then
+        step_name=minictr-$runner
+        dir=$scratch/$name/$step_name
+        if ! make_runner_copy "$runner" "$section" "$body" "$dir" >"$log" 2>&1 ||
+            ! make -s --no-print-directory student-runner DIR="$dir" >>"$log" 2>&1; then
+            echo "broken (does not build: see below)" >"$res"
+            return
+        fi
+        ln -s "$(pwd)/bin/probe" "$dir/bin/probe"
+    else
+        step_dir=$(ls -d steps/"${section%%.*}"-*/ 2>/dev/null | head -n 1)
+        [ -n "$section" ] || step_dir=$(ls -d steps/"$4"-*/ | head -n 1)
+        step_dir=${step_dir%/}
+        step_name=$(basename "$step_dir")
+        main=$(grep -l '/\* LAB [0-9]' "$step_dir"/*.c | head -n 1)
+        tool=$(basename "$main" .c)
+        dir=$scratch/$name/$step_name
+        if ! make_copy "$step_dir" "$section" "$body" "$dir" >"$log" 2>&1 ||
+            ! make -s --no-print-directory student-tool SRC="$dir/$tool.c" \
+                OUT="$dir/$tool" >>"$log" 2>&1; then
+            echo "broken (does not build: see below)" >"$res"
+            return
+        fi
     fi
     filter=()
     if [ -n "$body" ]; then
@@ -98,9 +140,16 @@ grade_one() {
         [ -z "$f" ] || filter=(--filter "$f")
     fi
     # The grader, stopped at its first failing test: one failure is a fail.
+    # A runner copy's grader runs in cgroups of its own (runcg_enter moves
+    # this subshell, and so the grader, into them; runcg_leave below).
+    [ -z "$runner" ] || runcg_enter
     (
         unset RESULTS_FILE
-        export TOOL=$dir/$tool BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-120}
+        if [ -n "$runner" ]; then
+            export MINICTR_BIN=$dir/bin BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-60}
+        else
+            export TOOL=$dir/$tool BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-120}
+        fi
         exec setsid bats --tap "${filter[@]}" "tests/$step_name.bats"
     ) >"$log" 2>&1 &
     local pid=$! first=""
@@ -115,6 +164,7 @@ grade_one() {
         sleep 0.2
     done
     wait "$pid" 2>/dev/null
+    [ -z "$runner" ] || runcg_leave
     [ -n "$first" ] || first=$(grep -m1 '^not ok' "$log")
     if [ -z "$section" ]; then
         if [ -z "$first" ] && grep -q '^ok' "$log"; then
@@ -129,16 +179,25 @@ grade_one() {
     fi
 }
 
+# shellcheck source=../tests/lib/runcg.bash
+. tests/lib/runcg.bash
+
 status=0
 for step in "${steps[@]}"; do
-    mdir=$(ls -d labs/mutants/"$step"-*/ 2>/dev/null | head -n 1)
+    case $step in
+    [a-z]*) mdir=labs/mutants/$step ;; # a runner lab
+    *) mdir=$(ls -d labs/mutants/"$step"-*/ 2>/dev/null | head -n 1) ;;
+    esac
     mdir=${mdir%/}
-    if [ -z "$mdir" ]; then
-        echo "$0: no mutants for step $step (labs/mutants/$step-*/)" >&2
+    if [ -z "$mdir" ] || [ ! -d "$mdir" ]; then
+        echo "$0: no mutants for $step (labs/mutants/$step-*/ or labs/mutants/$step/)" >&2
         status=1
         continue
     fi
-    sname=$(basename "$mdir")
+    case $step in
+    [a-z]*) sname=minictr-$step ;;
+    *) sname=$(basename "$mdir") ;;
+    esac
     names=(reference)
     grade_one "$sname-reference" "" "" "$step" &
     running=1
@@ -147,7 +206,7 @@ for step in "${steps[@]}"; do
         base=$(basename "$m" .c)
         names+=("$base")
         while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
-        grade_one "$sname-$base" "${base%%-*}" "$(pwd)/$m" &
+        grade_one "$sname-$base" "${base%%-*}" "$(pwd)/$m" "$step" &
         running=$((running + 1))
     done
     wait
