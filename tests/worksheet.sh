@@ -203,14 +203,18 @@ __ws_end() { # LOCATION "STATUSES THAT MUST OCCUR" "STATUSES THAT MAY"
     fi
     return 0
 }
-__ws_skip() { # LOCATION WHY
+__ws_skip() { # LOCATION KIND WHY
     __ws_skipped=$((__ws_skipped + 1))
-    __ws_skips="$__ws_skips${__ws_skips:+; }$2"
-    printf '\n--- %s skipped: %s\n' "$1" "$2"
+    __ws_skips="$__ws_skips$2
+"
+    printf '\n--- %s skipped: %s\n' "$1" "$3"
 }
 __ws_summary() { # NAME
+    local kinds
+    kinds=$(printf '%s' "$__ws_skips" | sort | uniq -c |
+        awk '{ n = $1; $1 = ""; printf "%s%s: %d", sep, substr($0, 2), n; sep = ", " }')
     printf '\n%s: %d runnable blocks, %d failed; %d skipped%s\n' "$1" \
-        "$__ws_ran" "$__ws_failed" "$__ws_skipped" "${__ws_skips:+ ($__ws_skips)}"
+        "$__ws_ran" "$__ws_failed" "$__ws_skipped" "${kinds:+ ($kinds)}"
     exit $((__ws_failed > 0))
 }
 # Job control, as in a student's shell: a job started with & gets its own
@@ -226,16 +230,17 @@ EOF
         body=$(printf '%s' "$body" | tr '\036' '\n')
         must=$(printf '%s' "$words" | tr ',' '\n' | sed -n 's/^ *fails //p' | xargs)
         may=$(printf '%s' "$words" | tr ',' '\n' | sed -n 's/^ *may fail //p' | xargs)
-        why=
+        why= key=
         if [ "$kind" = skip ]; then
+            key=$(printf '%s' "$words" | tr ',' '\n' | grep -E -m1 'your code|second terminal|interactive|elsewhere' | xargs)
             why="${words}${reason:+ ($reason)}"
         elif [[ ",$words," == *"needs v2"* ]] && [ "$cgmode" != v2 ]; then
-            why="needs a cgroup v2 host (this one is not)"
+            key="needs v2" why="needs a cgroup v2 host (this one is not)"
         elif [[ ",$words," == *"needs v1"* ]] && [ "$cgmode" = v2 ]; then
-            why="needs a cgroup v1 or hybrid host (this one is v2)"
+            key="needs v1" why="needs a cgroup v1 or hybrid host (this one is v2)"
         fi
         if [ -n "$why" ]; then
-            printf '__ws_skip %q %q\n' "$where" "$why"
+            printf '__ws_skip %q %q %q\n' "$where" "$key" "$why"
             continue
         fi
         # Each block must parse on its own: a quote left open would swallow
