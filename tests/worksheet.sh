@@ -36,8 +36,10 @@
 #   - a copy of the project (bin/, build/images/busybox, the sources) at
 #     /tmp/minictr, the working directory;
 #   - new mount, pid, uts and ipc namespaces: /tmp is a directory of the
-#     scratch dir (so /tmp/j1, /tmp/ovl ... are scratch), /proc is the new
-#     pid namespace's, and every process of the run dies with it;
+#     scratch dir (so /tmp/j1, /tmp/ovl ... are scratch), /run (where the
+#     step tools keep their state) and /var/lib/minictr are empty tmpfs,
+#     /proc is the new pid namespace's, and every process of the run dies
+#     with it;
 #   - on cgroup v1 and hybrid hosts, a cgroup of its own in each hierarchy
 #     and a cgroup namespace: /sys/fs/cgroup shows only that cgroup and
 #     what the worksheet makes below it, which must be gone at the end;
@@ -295,6 +297,10 @@ setup=$scratch/setup.sh
             echo 'mkdir -p /sys/fs/cgroup/unified && mount -t cgroup2 cgroup2 /sys/fs/cgroup/unified'
         fi
     fi
+    # /run and /var/lib/minictr: where the step tools and minictr keep
+    # their state by default (/run/minictr/tarbox, .../overlaybox).
+    echo 'mount -t tmpfs -o mode=755 minictr-worksheet /run'
+    echo '[ ! -d /var/lib/minictr ] || mount -t tmpfs minictr-worksheet /var/lib/minictr'
     printf 'mount --bind %q /tmp\n' "$tmp"
     echo 'cd /tmp/minictr'
     echo 'export HOME=/tmp/.worksheet/home TERM=dumb LC_ALL=C.UTF-8'
