@@ -59,11 +59,11 @@ usage() {
     exit 2
 }
 
-# parse FILE: one record per marked block, fields separated by \x1f:
+# parse FILE [NAME]: one record per marked block, fields separated by \x1f:
 # LINE KIND WORDS REASON, then the block's lines (\x1e between lines).
 # Also reports sh blocks without a marker and markers without a block.
 parse() {
-    awk -v file="$1" '
+    awk -v file="${2:-$1}" '
         function bad(n, msg) { printf "%s:%d: %s\n", file, n, msg > "/dev/stderr"; errors++ }
         function trim(s) { sub(/^[ \t]+/, "", s); sub(/[ \t]+$/, "", s); return s }
         BEGIN { US = "\037"; RS_ = "\036" }
@@ -136,10 +136,13 @@ if [ "$mode" != run ]; then
     exit $status
 fi
 
-lab=$1
+file=$1
+# Messages name the worksheet as labs/NN-name.md when it is the project's.
+lab=$(realpath "$file" 2>/dev/null || echo "$file")
+lab=${lab#"$project/"}
 name=$(basename "$lab" .md)
 [ "$(id -u)" -eq 0 ] || { echo "$0: run it as root: the worksheets are typed in a root shell" >&2; exit 77; }
-blocks=$(parse "$lab") || exit 2
+blocks=$(parse "$file" "$lab") || exit 2
 
 cgmode=v1
 [ "$(stat -f -c %T /sys/fs/cgroup 2>/dev/null)" = cgroup2fs ] && cgmode=v2
@@ -152,23 +155,30 @@ else
 fi
 lab_cgroups=()
 cleanup() {
-    local d
+    local d tries
     for d in "${lab_cgroups[@]}"; do
-        find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null
+        for tries in 1 2 3 4 5 6 7 8 9 10; do
+            find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null
+            [ -e "$d" ] || break
+            sleep 0.2
+        done
     done
     [ -n "${WORKSHEET_SCRATCH:-}" ] || rm -rf -- "$scratch"
 }
 trap cleanup EXIT
 
-# The project, as a student's clone: sources, bin/ and the built image.
+# The project, as a student's clone: sources, bin/ and the built image
+# (not slides/ and bench/, which no worksheet uses, nor a student's work/).
 # cp -a keeps the times, so make finds bin/ up to date.
 tmp=$scratch/tmp
 mkdir -p "$tmp/minictr/build" "$tmp/.worksheet/bin" "$tmp/.worksheet/home"
 for f in "$project"/* "$project"/.clang-format; do
-    case "$(basename "$f")" in build | work) continue ;; esac
-    [ -e "$f" ] && cp -a "$f" "$tmp/minictr/"
+    case "$(basename "$f")" in build | work | slides | bench) continue ;; esac
+    if [ -e "$f" ]; then cp -a "$f" "$tmp/minictr/"; fi
 done
-[ -d "$project/build/images" ] && cp -a "$project/build/images" "$tmp/minictr/build/"
+if [ -d "$project/build/images" ]; then
+    cp -a "$project/build/images" "$tmp/minictr/build/"
+fi
 cat >"$tmp/.worksheet/bin/sudo" <<'EOF'
 #!/bin/sh
 # The worksheet runs in a root shell already: sudo CMD runs CMD, sudo -s
