@@ -15,6 +15,10 @@ load lib/common
         run "$ROOT/labs/mklab.sh" "$step" "$BATS_TEST_TMPDIR/work"
         assert_success
         assert_output --partial "LAB regions to write"
+        # It says how the fresh copy compiles; its only warnings are for
+        # what the missing LAB code will use.
+        assert_output --regexp "it compiles (now, with [0-9]+ warnings? \(|without warnings)"
+        refute_output --partial "are not -Wunused-*"
         run "$ROOT/labs/grade.sh" "$step" "$BATS_TEST_TMPDIR/work"
         assert_failure
         assert_output --regexp "LAB $step\.[0-9]+ is not done yet"
