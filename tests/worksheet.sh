@@ -155,9 +155,9 @@ else
 fi
 lab_cgroups=()
 cleanup() {
-    local d tries
+    local d _
     for d in "${lab_cgroups[@]}"; do
-        for tries in 1 2 3 4 5 6 7 8 9 10; do
+        for _ in 1 2 3 4 5 6 7 8 9 10; do
             find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null
             [ -e "$d" ] || break
             sleep 0.2
@@ -242,7 +242,7 @@ EOF
         body=$(printf '%s' "$body" | tr '\036' '\n')
         must=$(printf '%s' "$words" | tr ',' '\n' | sed -n 's/^ *fails //p' | xargs)
         may=$(printf '%s' "$words" | tr ',' '\n' | sed -n 's/^ *may fail //p' | xargs)
-        why= key=
+        why="" key=""
         if [ "$kind" = skip ]; then
             key=$(printf '%s' "$words" | tr ',' '\n' | grep -E -m1 'your code|second terminal|interactive|elsewhere' | xargs)
             why="${words}${reason:+ ($reason)}"
