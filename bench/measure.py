@@ -17,8 +17,15 @@
       time and throughput of each way of unpacking TARBALL.
   measure.py once CMD
       run CMD once, print its wall time in ms (for a first run).
+  measure.py chart STARTUP.json OUT.svg BASE [TITLE]
+      the start-up table as a picture: for each runner, every run's time as
+      a dot, the middle half of them as a box, the median as a bar and in
+      numbers (with its ratio to BASE's), on a log scale. Plain SVG, made
+      here: no plotting library.
 """
+import html
 import json
+import math
 import os
 import shlex
 import statistics
@@ -105,6 +112,84 @@ def once(cmd):
     print(f"{(time.perf_counter() - start) * 1000:.2f}")
 
 
+def chart(startup_json, out, base, title=None):
+    """hyperfine's JSON (one result a runner, all its times in "times",
+    in seconds) drawn as one row a runner, in the order of the table."""
+    results = json.load(open(startup_json))["results"]
+    rows = []
+    for r in results:
+        times = sorted(t * 1000 for t in r.get("times") or [r["median"]])
+        q = statistics.quantiles(times, n=4) if len(times) > 1 else times * 3
+        rows.append((r["command"], times, q[0], r["median"] * 1000, q[2]))
+    ref = next((m for name, _, _, m, _ in rows if name == base), None)
+    # A log scale: a runner 10 times slower is as far again, whatever the
+    # speed; ticks at 1, 2 and 5 of each decade the times reach.
+    lo = min(t[0] for _, t, *_ in rows)
+    hi = max(t[-1] for _, t, *_ in rows)
+    lo_d = 10 ** math.floor(math.log10(lo))
+    hi_d = 10 ** math.ceil(math.log10(hi))
+    ticks = [m * 10 ** e
+             for e in range(round(math.log10(lo_d)), round(math.log10(hi_d)) + 1)
+             for m in (1, 2, 5)]
+    ticks = [t for t in ticks if lo / 1.5 <= t <= hi * 1.5]
+    left, right, top, row_h = 170, 860, 78, 46
+    width = 1040
+    x_lo = math.log10(min(ticks[0], lo))
+    x_hi = math.log10(max(ticks[-1], hi))
+
+    def x(ms):
+        return left + (math.log10(ms) - x_lo) / (x_hi - x_lo) * (right - left)
+
+    height = top + row_h * len(rows) + 60
+    e = html.escape
+    runs = max(len(t) for _, t, *_ in rows)
+    title = title or f"start-up: /bin/true in a new container, {runs} runs each"
+    svg = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+           f'width="{width}" height="{height}" '
+           'font-family="DejaVu Sans, Helvetica, Arial, sans-serif">',
+           f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
+           f'<text x="20" y="32" font-size="20" font-weight="bold" '
+           f'fill="#1e293b">{e(title)}</text>',
+           '<text x="20" y="56" font-size="14" fill="#475569">each dot one '
+           'run; the box holds the middle half; the bar and the number: the '
+           'median (log scale)</text>']
+    bottom = top + row_h * len(rows)
+    for t in ticks:
+        label = f"{t:g} ms"
+        svg.append(f'<line x1="{x(t):.1f}" y1="{top - 6}" x2="{x(t):.1f}" '
+                   f'y2="{bottom}" stroke="#e2e8f0" stroke-width="1"/>')
+        svg.append(f'<text x="{x(t):.1f}" y="{bottom + 22}" font-size="13" '
+                   f'fill="#475569" text-anchor="middle">{e(label)}</text>')
+    for i, (name, times, q1, med, q3) in enumerate(rows):
+        mid = top + row_h * i + row_h / 2
+        ours = name == base
+        colour = "#b45309" if ours else "#334155"
+        weight = ' font-weight="bold"' if ours else ""
+        if i % 2:
+            svg.append(f'<rect x="0" y="{mid - row_h / 2:.1f}" width="{width}" '
+                       f'height="{row_h}" fill="#f8fafc"/>')
+        svg.append(f'<text x="{left - 14}" y="{mid + 5:.1f}" font-size="16" '
+                   f'text-anchor="end" fill="{colour}"{weight}>{e(name)}</text>')
+        svg.append(f'<rect x="{x(q1):.1f}" y="{mid - 12:.1f}" '
+                   f'width="{max(x(q3) - x(q1), 1):.1f}" height="24" rx="3" '
+                   f'fill="{colour}" fill-opacity="0.18" stroke="{colour}"/>')
+        for j, t in enumerate(times):
+            # Spread the dots over the row, the same way every time.
+            dy = ((j * 7919) % 17 - 8) * 1.1
+            svg.append(f'<circle cx="{x(t):.1f}" cy="{mid + dy:.1f}" r="2.2" '
+                       f'fill="{colour}" fill-opacity="0.45"/>')
+        svg.append(f'<line x1="{x(med):.1f}" y1="{mid - 15:.1f}" x2="{x(med):.1f}" '
+                   f'y2="{mid + 15:.1f}" stroke="{colour}" stroke-width="3"/>')
+        ratio = f" · ×{med / ref:.2f}" if ref else ""
+        svg.append(f'<text x="{right + 16}" y="{mid + 5:.1f}" font-size="15" '
+                   f'fill="{colour}"{weight}>{med:.2f} ms{e(ratio)}</text>')
+    svg.append(f'<line x1="{left}" y1="{bottom}" x2="{right}" y2="{bottom}" '
+               'stroke="#94a3b8"/>')
+    svg.append("</svg>")
+    with open(out, "w") as f:
+        f.write("\n".join(svg) + "\n")
+
+
 def main():
     if len(sys.argv) < 3:
         sys.exit(__doc__)
@@ -119,6 +204,8 @@ def main():
         import_table(*args)
     elif what == "once" and len(args) == 1:
         once(args[0])
+    elif what == "chart" and len(args) in (3, 4):
+        chart(*args)
     else:
         sys.exit(__doc__)
 

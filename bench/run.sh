@@ -12,7 +12,8 @@
 # 50 ms before each run (hyperfine --prepare), so that every run starts from
 # an idle machine as a real `docker run` does, not warm from the run before
 # (see "Caveats" in bench/README.md). Results go to stdout and
-# build/bench/ (hyperfine's JSON and output, results.txt). Needs root.
+# build/bench/ (hyperfine's JSON and output, results.txt, and startup.svg:
+# the start-up table as a chart). Needs root.
 # The method, and what each runner isolates, is in bench/README.md.
 set -euo pipefail
 
@@ -109,6 +110,10 @@ startup() {
     unshare -m "$0" __startup_inside
     "$PY" bench/measure.py startup "$OUT/startup.json" "$OUT/peakmem.json" \
         minictr
+    # The same table as a picture: every run of every runner.
+    "$PY" bench/measure.py chart "$OUT/startup.json" "$OUT/startup.svg" \
+        minictr "start-up: /bin/true in a new container, $RUNS runs each"
+    echo "chart: $OUT/startup.svg"
 }
 
 # A few hundred MB of real files (headers: many small; gcc: a few large),

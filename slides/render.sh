@@ -51,6 +51,13 @@ if [ ${#decks[@]} -eq 0 ]; then
 fi
 
 mkdir -p "$out"
+# The pictures (slides/img/*.svg, hand-written SVG) go beside the HTML, so
+# a deck's img/NAME.svg works both in slides/ (an editor's preview) and in
+# slides/html/.
+if [ -d "$here/img" ]; then
+    mkdir -p "$out/img"
+    cp -p "$here"/img/*.svg "$out/img/"
+fi
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 failed=0

@@ -1,202 +1,612 @@
 /*
- * containers.c: ps, inspect and rm, built on the state records (state.c).
+ * containers.c: ps, inspect, rm and `system prune`, built on the state
+ * records (state.c), and the collector that cleans up after monitors that
+ * died.
  *
- * A record says "running" while minictr waits for the container. If
- * minictr was killed (kill -9), nothing updates it: ps shows such a
- * container as "dead" (its runner is gone), and rm removes what it left —
- * its cgroup directories and its overlay directory. The mounts went with
- * the container's mount namespace.
+ * A record says "running" while its monitor holds the container. If the
+ * monitor was killed (kill -9), nothing updated the record: the lock on
+ * ID.lock is gone, so the container is dead. The collector — run by ps,
+ * rm and `system prune` — takes that lock itself (so no `start` can
+ * begin meanwhile), removes what the dead monitor left (its cgroups, its
+ * socket; with --rm the directory and the record too) and writes the
+ * record as dead. The mounts went with the container's mount namespace.
  */
 #include "minictr.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
 #include <json-c/json.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
-/* Is pid a live process? A zombie (killed, not yet reaped by its parent)
- * is not: kill(pid, 0) alone would say yes. */
+void
+human_duration(int64_t ns, char *buf, size_t size)
+{
+    /* go-units' HumanDuration, which `docker ps` prints. */
+    int64_t s = ns / 1000000000, m = s / 60, h = (s + 1800) / 3600;
+
+    if (s < 1)
+        snprintf(buf, size, "Less than a second");
+    else if (s == 1)
+        snprintf(buf, size, "1 second");
+    else if (s < 60)
+        snprintf(buf, size, "%lld seconds", (long long)s);
+    else if (m == 1)
+        snprintf(buf, size, "About a minute");
+    else if (m < 60)
+        snprintf(buf, size, "%lld minutes", (long long)m);
+    else if (h == 1)
+        snprintf(buf, size, "About an hour");
+    else if (h < 48)
+        snprintf(buf, size, "%lld hours", (long long)h);
+    else if (h < 24 * 7 * 2)
+        snprintf(buf, size, "%lld days", (long long)(h / 24));
+    else if (h < 24 * 30 * 2)
+        snprintf(buf, size, "%lld weeks", (long long)(h / 24 / 7));
+    else if (h < 24 * 365 * 2)
+        snprintf(buf, size, "%lld months", (long long)(h / 24 / 30));
+    else
+        snprintf(buf, size, "%lld years", (long long)(s / 3600 / 24 / 365));
+}
+
+/* ---- the collector ----------------------------------------------------- */
+
+/* Take the monitor's lock, if nobody holds it: -1 when a monitor (or a
+ * start) is alive. */
+static int
+take_lock(const struct container *c)
+{
+    struct flock lk = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+    char path[4096];
+    int fd;
+
+    if (state_path(path, sizeof(path), c->id, ".lock") == -1)
+        return -1;
+    fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd == -1)
+        return -1;
+    if (fcntl(fd, F_OFD_SETLK, &lk) == -1) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* What a dead monitor left: status running/paused/restarting without a
+ * monitor, or cgroups named for a start that never finished. */
 static bool
-process_alive(pid_t pid)
+left_behind(const struct container *c)
 {
-    char path[64], stat[256], *end;
-
-    if (pid <= 0 || (kill(pid, 0) == -1 && errno != EPERM))
-        return false;
-    snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-    if (ct_read_file(path, stat, sizeof(stat)) == -1)
-        return false;
-    end = strrchr(stat, ')'); /* "pid (comm) S ...": comm may hold ')' */
-    return end && end[1] == ' ' && end[2] != 'Z';
+    bool live_status = !strcmp(c->status, ST_RUNNING) ||
+        !strcmp(c->status, ST_PAUSED) || !strcmp(c->status, ST_RESTARTING);
+    return (live_status ||
+            (c->ncgroups > 0 && !strcmp(c->status, ST_CREATED))) &&
+        !container_monitor_alive(c);
 }
-
-/* A "running" record whose runner process is gone is dead. */
-static const char *
-real_status(const struct container *c, const char *status)
-{
-    if (strcmp(status, "running") != 0 && strcmp(status, "created") != 0)
-        return status;
-    return process_alive(c->runner_pid) ? status : "dead";
-}
-
-struct ps_args {
-    bool all, first;
-};
 
 static int
-ps_one(json_object *o, void *arg)
+collect_one(struct container *seen, void *arg)
+{
+    struct container c;
+    int *count = arg, lock;
+    bool was_live;
+
+    if (!left_behind(seen))
+        return 0;
+    lock = take_lock(seen);
+    if (lock == -1)
+        return 0; /* a monitor (or a start) came meanwhile */
+    /* Read again under the lock: the record may have changed. */
+    if (state_load(seen->id, &c) == 0) {
+        was_live = strcmp(c.status, ST_CREATED) != 0;
+        cgroups_remove_dirs(c.cgroups, c.ncgroups);
+        ctl_unlink(c.id);
+        if (c.remove && was_live) {
+            container_delete(&c);
+        } else {
+            c.ncgroups = 0;
+            if (was_live) {
+                snprintf(c.status, sizeof(c.status), "%s", ST_DEAD);
+                c.pid = 0;
+                c.finished_ns = c.finished_ns ? c.finished_ns : mc_now_ns();
+            }
+            state_write(&c);
+        }
+        state_free(&c);
+        (*count)++;
+    }
+    ct_clear_error();
+    close(lock);
+    return 0;
+}
+
+int
+containers_collect(void)
+{
+    int count = 0;
+
+    state_each(collect_one, &count);
+    return count;
+}
+
+/* ---- ps ---------------------------------------------------------------- */
+
+struct ps_row {
+    char id[MC_ID_LEN + 1], image[256], command[64], created[64];
+    char status[96], ports[16], name[64];
+};
+
+struct ps_args {
+    bool all, quiet, no_trunc, json_first;
+    const char *status_filters[8];
+    int nstatus;
+    const char *name_filters[8];
+    int nname;
+    struct ps_row *rows;
+    int nrows, cap;
+};
+
+static bool
+matches(struct ps_args *a, const struct container *c, const char *status)
+{
+    bool ok = a->nstatus == 0;
+
+    for (int i = 0; i < a->nstatus; i++)
+        if (!strcmp(a->status_filters[i], status))
+            ok = true;
+    if (!ok)
+        return false;
+    if (a->nname == 0)
+        return true;
+    for (int i = 0; i < a->nname; i++)
+        if (strstr(c->name, a->name_filters[i]))
+            return true;
+    return false;
+}
+
+/* Docker's STATUS column. */
+static void
+status_text(const struct container *c, const char *status, char *buf,
+            size_t size)
+{
+    char ago[48];
+    int64_t now = mc_now_ns();
+
+    if (!strcmp(status, ST_RUNNING) || !strcmp(status, ST_PAUSED)) {
+        human_duration(now - c->started_ns, ago, sizeof(ago));
+        snprintf(buf, size, "Up %s%s", ago,
+                 !strcmp(status, ST_PAUSED) ? " (Paused)" : "");
+    } else if (!strcmp(status, ST_EXITED) || !strcmp(status, ST_RESTARTING)) {
+        human_duration(now - c->finished_ns, ago, sizeof(ago));
+        snprintf(buf, size, "%s (%d) %s ago",
+                 !strcmp(status, ST_EXITED) ? "Exited" : "Restarting",
+                 c->exit_code, ago);
+    } else if (!strcmp(status, ST_CREATED)) {
+        snprintf(buf, size, "Created");
+    } else {
+        snprintf(buf, size, "Dead");
+    }
+}
+
+static int
+ps_one(struct container *c, void *arg)
 {
     struct ps_args *a = arg;
-    struct container c;
-    char status[32], cmd[256] = "";
-    json_object *v;
-    const char *real;
+    const char *status = container_real_status(c);
+    struct ps_row *r;
+    char cmd[4096], ago[48];
 
-    state_from_json(o, &c, status, sizeof(status));
-    real = real_status(&c, status);
-    if (!a->all && strcmp(real, "running") != 0)
+    if (!a->all && strcmp(status, ST_RUNNING) && strcmp(status, ST_PAUSED) &&
+        strcmp(status, ST_RESTARTING) && a->nstatus == 0)
         return 0;
-    if (mc_json) {
-        json_object_object_add(o, "status", json_object_new_string(real));
-        printf("%s%s", a->first ? "" : ",",
-               json_object_to_json_string_ext(
-                   o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-        a->first = false;
+    if (!matches(a, c, status))
+        return 0;
+    if (a->quiet) {
+        printf("%.*s\n", a->no_trunc ? MC_ID_LEN : 12, c->id);
         return 0;
     }
-    if (json_object_object_get_ex(o, "command", &v))
-        for (size_t i = 0; i < json_object_array_length(v); i++) {
-            strncat(cmd, i ? " " : "", sizeof(cmd) - strlen(cmd) - 1);
-            strncat(cmd,
-                    json_object_get_string(json_object_array_get_idx(v, i)),
-                    sizeof(cmd) - strlen(cmd) - 1);
-        }
-    json_object_object_get_ex(o, "image", &v);
-    printf("%-16s %-20s %-12s %-8s %s\n", c.id, c.name,
-           json_object_get_string(v), real, cmd);
+    if (mc_json) {
+        json_object *o = state_to_json(c);
+        json_object_object_add(o, "status", json_object_new_string(status));
+        printf("%s%s", a->json_first ? "" : ",",
+               json_object_to_json_string_ext(
+                   o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+        json_object_put(o);
+        a->json_first = false;
+        return 0;
+    }
+    if (a->nrows == a->cap) {
+        a->cap = a->cap ? a->cap * 2 : 16;
+        a->rows = realloc(a->rows, (size_t)a->cap * sizeof(*a->rows));
+    }
+    r = &a->rows[a->nrows++];
+    snprintf(r->id, sizeof(r->id), "%.*s", a->no_trunc ? MC_ID_LEN : 12, c->id);
+    snprintf(r->image, sizeof(r->image), "%.255s",
+             c->image && *c->image ? c->image : c->rootfs);
+    container_command_line(c, cmd, sizeof(cmd));
+    /* "sleep 100" in quotes, cut to 20 characters with an ellipsis. */
+    if (a->no_trunc || strlen(cmd) + 2 <= 20)
+        snprintf(r->command, sizeof(r->command), "\"%.60s\"", cmd);
+    else
+        snprintf(r->command, sizeof(r->command), "\"%.18s\xe2\x80\xa6", cmd);
+    human_duration(mc_now_ns() - c->created_ns, ago, sizeof(ago));
+    snprintf(r->created, sizeof(r->created), "%s ago", ago);
+    status_text(c, status, r->status, sizeof(r->status));
+    r->ports[0] = '\0';
+    snprintf(r->name, sizeof(r->name), "%s", c->name);
     return 0;
+}
+
+/* Columns as wide as their widest cell, three spaces apart (Docker's
+ * tabwriter). The command's ellipsis is 3 bytes but one column. */
+static void
+print_rows(const struct ps_args *a)
+{
+    static const char *const heads[] = {"CONTAINER ID", "IMAGE",  "COMMAND",
+                                        "CREATED",      "STATUS", "PORTS",
+                                        "NAMES"};
+    size_t w[7];
+
+    for (int k = 0; k < 7; k++)
+        w[k] = strlen(heads[k]);
+    for (int i = 0; i < a->nrows; i++) {
+        const struct ps_row *r = &a->rows[i];
+        const char *cells[7] = {r->id,     r->image, r->command, r->created,
+                                r->status, r->ports, r->name};
+        for (int k = 0; k < 7; k++) {
+            size_t len =
+                strlen(cells[k]) - (strstr(cells[k], "\xe2\x80\xa6") ? 2 : 0);
+            if (len > w[k])
+                w[k] = len;
+        }
+    }
+    for (int i = -1; i < a->nrows; i++) {
+        const char *cells[7];
+        if (i < 0) {
+            memcpy(cells, heads, sizeof(cells));
+        } else {
+            const struct ps_row *r = &a->rows[i];
+            const char *row[7] = {r->id,     r->image, r->command, r->created,
+                                  r->status, r->ports, r->name};
+            memcpy(cells, row, sizeof(cells));
+        }
+        for (int k = 0; k < 7; k++) {
+            size_t len =
+                strlen(cells[k]) - (strstr(cells[k], "\xe2\x80\xa6") ? 2 : 0);
+            if (k == 6)
+                printf("%s\n", cells[k]);
+            else
+                printf("%s%*s", cells[k], (int)(w[k] - len + 3), "");
+        }
+    }
 }
 
 int
 cmd_ps(int argc, char **argv)
 {
-    struct ps_args a = {false, true};
+    static const struct option opts[] = {
+        {"all", no_argument, NULL, 'a'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"no-trunc", no_argument, NULL, 'T'},
+        {"filter", required_argument, NULL, 'f'},
+        {"help", no_argument, NULL, 'h'},
+        {0},
+    };
+    struct ps_args a = {.json_first = true};
+    int opt;
 
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "-a") || !strcmp(argv[i], "--all")) {
-            a.all = true;
-        } else if (!strcmp(argv[i], "--help")) {
-            printf("usage: minictr [--json] ps [-a]\n");
+    opterr = 0;
+    optind = 0;
+    while ((opt = getopt_long(argc, argv, "+aqf:", opts, NULL)) != -1) {
+        switch (opt) {
+        case 'a': a.all = true; break;
+        case 'q': a.quiet = true; break;
+        case 'T': a.no_trunc = true; break;
+        case 'f':
+            if (!strncmp(optarg, "status=", 7) && a.nstatus < 8)
+                a.status_filters[a.nstatus++] = optarg + 7;
+            else if (!strncmp(optarg, "name=", 5) && a.nname < 8)
+                a.name_filters[a.nname++] = optarg + 5;
+            else
+                return mc_usage_error("bad --filter '%s' (known: status=, "
+                                      "name=)",
+                                      optarg);
+            break;
+        case 'h':
+            printf("usage: minictr [--json] ps [-a] [-q] [--no-trunc] "
+                   "[--filter status=S|name=N]\n");
             return 0;
-        } else {
-            mc_error_code("usage");
-            return ct_fail("unknown option '%s' (usage: minictr ps [-a])",
-                           argv[i]);
+        default:
+            return mc_usage_error("unknown option '%s' (usage: minictr ps "
+                                  "[-a] [-q] [--filter ...])",
+                                  argv[optind - 1]);
         }
     }
-    if (mc_json)
+    for (int i = 0; i < a.nstatus; i++) {
+        static const char *const known[] = {ST_CREATED, ST_RUNNING,
+                                            ST_PAUSED,  ST_RESTARTING,
+                                            ST_EXITED,  ST_DEAD};
+        bool ok = false;
+        for (size_t k = 0; k < sizeof(known) / sizeof(known[0]); k++)
+            ok = ok || !strcmp(known[k], a.status_filters[i]);
+        if (!ok)
+            return mc_usage_error("bad status filter '%s' (created, running, "
+                                  "paused, restarting, exited, dead)",
+                                  a.status_filters[i]);
+    }
+    containers_collect();
+    if (mc_json && !a.quiet)
         printf("[");
-    else
-        printf("%-16s %-20s %-12s %-8s %s\n", "ID", "NAME", "IMAGE", "STATUS",
-               "COMMAND");
     state_each(ps_one, &a);
-    if (mc_json)
+    if (mc_json && !a.quiet)
         printf("]\n");
+    else if (!a.quiet)
+        print_rows(&a);
+    free(a.rows);
     return 0;
 }
 
-static int
-print_record(json_object *o, void *arg)
-{
-    static struct container c;
-    char status[32];
-    const char *key = arg;
+/* ---- inspect ----------------------------------------------------------- */
 
-    state_from_json(o, &c, status, sizeof(status));
-    if (strcmp(c.name, key) != 0 && strcmp(c.id, key) != 0)
-        return 0;
-    json_object_object_add(o, "status",
-                           json_object_new_string(real_status(&c, status)));
-    printf("%s\n",
-           json_object_to_json_string_ext(
-               o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
-    return 1;
+/* -f '{{.status}} {{.pid}}': each {{.a.b}} replaced by that value. */
+static void
+print_format(json_object *o, const char *fmt)
+{
+    for (const char *p = fmt; *p;) {
+        const char *open = strstr(p, "{{"), *close;
+        char path[256];
+        json_object *v = o;
+
+        if (!open || !(close = strstr(open, "}}"))) {
+            fputs(p, stdout);
+            break;
+        }
+        fwrite(p, 1, (size_t)(open - p), stdout);
+        snprintf(path, sizeof(path), "%.*s", (int)(close - open - 2), open + 2);
+        for (char *k = strtok(path, ". "); k && v; k = strtok(NULL, ". "))
+            if (!json_object_object_get_ex(v, k, &v))
+                v = NULL;
+        if (v)
+            fputs(
+                json_object_is_type(v, json_type_string)
+                    ? json_object_get_string(v)
+                    : json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN),
+                stdout);
+        p = close + 2;
+    }
+    putchar('\n');
 }
 
 int
 cmd_inspect(int argc, char **argv)
 {
-    if (argc != 2) {
-        mc_error_code("usage");
-        return ct_fail("usage: minictr inspect NAME|ID");
-    }
-    if (!strcmp(argv[1], "--help")) {
-        printf("usage: minictr inspect NAME|ID\n");
+    const char *format = NULL;
+    json_object *all = json_object_new_array();
+    int rc = 0, first = 1;
+
+    if (argc >= 2 && !strcmp(argv[1], "--help")) {
+        printf("usage: minictr inspect [-f '{{.status}}'] NAME...\n");
         return 0;
     }
-    if (!state_each(print_record, argv[1])) {
-        mc_error_code("no_such_container");
-        return ct_fail("no container '%s' (see 'minictr ps -a')", argv[1]);
+    if (argc >= 3 && (!strcmp(argv[1], "-f") || !strcmp(argv[1], "--format"))) {
+        format = argv[2];
+        first = 3;
     }
-    return 0;
+    if (first >= argc)
+        return mc_usage_error("usage: minictr inspect [-f FORMAT] NAME...");
+    containers_collect();
+    for (int i = first; i < argc; i++) {
+        struct container c;
+        json_object *o;
+        if (container_find(argv[i], &c) == -1) {
+            rc = -1;
+            continue;
+        }
+        o = state_to_json(&c);
+        json_object_object_add(
+            o, "status", json_object_new_string(container_real_status(&c)));
+        if (format)
+            print_format(o, format);
+        json_object_array_add(all, o);
+        state_free(&c);
+    }
+    if (!format)
+        printf(
+            "%s\n",
+            json_object_to_json_string_ext(
+                all, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+    json_object_put(all);
+    return rc;
 }
 
-/* Wait up to five seconds for the runner of a killed container to finish
- * its own clean-up (it rewrites or removes the record when done). */
+/* ---- rm ---------------------------------------------------------------- */
+
+/* Wait up to ten seconds for a monitor to finish its own clean-up. */
 static void
-wait_for_runner(struct container *c)
+wait_gone(const struct container *c)
 {
     struct timespec pause = {0, 10 * 1000 * 1000};
 
-    for (int i = 0; i < 500 && process_alive(c->runner_pid); i++)
+    for (int i = 0; i < 1000 && container_monitor_alive(c); i++)
         nanosleep(&pause, NULL);
 }
 
-static int
-rm_one(const char *key, bool force)
+/* Anonymous volumes (-v /path) go with their container (rm -v). */
+static void
+remove_anonymous(const struct container *c)
 {
-    static struct container c;
-    char status[32];
+    for (int i = 0; i < c->nmounts; i++) {
+        char path[4096];
+        if (c->mounts[i].anonymous &&
+            volume_path(c->mounts[i].source, false, path, sizeof(path)) == 0) {
+            char *slash = strrchr(path, '/'); /* .../volumes/NAME/_data */
+            if (slash)
+                *slash = '\0';
+            ct_rm_rf(path);
+        }
+    }
+    ct_clear_error();
+}
 
-    if (state_load(key, &c, status, sizeof(status)) == -1)
+static int
+rm_one(const char *key, bool force, bool volumes)
+{
+    struct container c;
+    int lock;
+
+    if (container_find(key, &c) == -1)
         return -1;
-    if (!strcmp(real_status(&c, status), "running") ||
-        !strcmp(real_status(&c, status), "created")) {
+    if (container_monitor_alive(&c)) {
+        json_object *r;
         if (!force) {
             mc_error_code("container_running");
-            return ct_fail("container '%s' is running: stop it first, or "
-                           "rm -f",
-                           key);
+            ct_set_hint("stop it first (minictr stop), or rm -f");
+            return ct_fail("container '%s' is %s", key,
+                           container_real_status(&c));
         }
-        kill(c.pid, SIGKILL);
-        wait_for_runner(&c);
+        r = ctl_call(&c, "kill 9");
+        json_object_put(r);
+        ct_clear_error();
+        wait_gone(&c);
+        if (container_monitor_alive(&c)) {
+            mc_error_code("failed");
+            return ct_fail("the monitor of '%s' does not let go of it", key);
+        }
+        state_free(&c);
+        if (container_find(key, &c) == -1) { /* --rm removed it */
+            ct_clear_error();
+            printf("%s\n", key);
+            return 0;
+        }
     }
-    /* What a dead runner left behind (or nothing: ENOENT is fine). */
-    cgroups_remove_dirs(c.cgroups, c.ncgroups);
-    if (overlay_remove(c.dir) == -1 || state_remove(c.id) == -1)
+    lock = take_lock(&c);
+    if (lock == -1) {
+        mc_error_code("container_running");
+        return ct_fail("container '%s' is being started", key);
+    }
+    if (volumes)
+        remove_anonymous(&c);
+    if (container_delete(&c) == -1) {
+        close(lock);
         return -1;
-    printf("%s\n", c.name);
+    }
+    close(lock);
+    printf("%s\n", key);
     return 0;
 }
 
 int
 cmd_rm(int argc, char **argv)
 {
-    bool force = false;
-    int rc = 0;
+    bool force = false, volumes = false;
+    int rc = 0, n = 0;
 
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "-f") || !strcmp(argv[i], "--force")) {
             force = true;
+        } else if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--volumes")) {
+            volumes = true;
+        } else if (!strcmp(argv[i], "-fv") || !strcmp(argv[i], "-vf")) {
+            force = volumes = true;
         } else if (!strcmp(argv[i], "--help")) {
-            printf("usage: minictr rm [-f] NAME|ID...\n");
+            printf("usage: minictr rm [-f] [-v] NAME...\n");
             return 0;
+        } else if (argv[i][0] == '-') {
+            return mc_usage_error("unknown option '%s' (usage: minictr rm "
+                                  "[-f] [-v] NAME...)",
+                                  argv[i]);
+        } else {
+            n++;
         }
     }
+    if (!n)
+        return mc_usage_error("usage: minictr rm [-f] [-v] NAME...");
+    containers_collect();
     for (int i = 1; i < argc; i++)
-        if (argv[i][0] != '-' && rm_one(argv[i], force) == -1)
+        if (argv[i][0] != '-' && rm_one(argv[i], force, volumes) == -1)
             rc = -1;
     return rc;
+}
+
+/* ---- system prune ------------------------------------------------------ */
+
+struct prune {
+    char ids[1024][MC_ID_LEN + 1];
+    int n;
+};
+
+static int
+stopped(struct container *c, void *arg)
+{
+    struct prune *p = arg;
+    const char *s = container_real_status(c);
+
+    if ((!strcmp(s, ST_EXITED) || !strcmp(s, ST_CREATED) ||
+         !strcmp(s, ST_DEAD)) &&
+        !container_monitor_alive(c) && p->n < 1024)
+        snprintf(p->ids[p->n++], sizeof(p->ids[0]), "%s", c->id);
+    return 0;
+}
+
+int
+cmd_system(int argc, char **argv)
+{
+    static struct prune p;
+    bool force = false;
+
+    if (argc < 2 || strcmp(argv[1], "prune") != 0) {
+        if (argc >= 2 && !strcmp(argv[1], "--help")) {
+            printf("usage: minictr system prune [-f]\n");
+            return 0;
+        }
+        return mc_usage_error("usage: minictr system prune [-f]");
+    }
+    for (int i = 2; i < argc; i++) {
+        if (!strcmp(argv[i], "-f") || !strcmp(argv[i], "--force"))
+            force = true;
+        else if (!strcmp(argv[i], "--help")) {
+            printf("usage: minictr system prune [-f]\n\nRemoves every "
+                   "stopped, created or dead container and what it left.\n");
+            return 0;
+        } else
+            return mc_usage_error("unknown option '%s' (usage: minictr "
+                                  "system prune [-f])",
+                                  argv[i]);
+    }
+    if (!force) {
+        char answer[16] = "";
+        fprintf(stderr,
+                "WARNING! This will remove all stopped containers.\n"
+                "Are you sure you want to continue? [y/N] ");
+        if (!fgets(answer, sizeof(answer), stdin) ||
+            (answer[0] != 'y' && answer[0] != 'Y'))
+            return 0;
+    }
+    containers_collect();
+    p.n = 0;
+    state_each(stopped, &p);
+    if (p.n)
+        printf("Deleted Containers:\n");
+    for (int i = 0; i < p.n; i++) {
+        struct container c;
+        int lock;
+        if (state_load(p.ids[i], &c) == -1)
+            continue;
+        lock = take_lock(&c);
+        if (lock == -1)
+            continue; /* started meanwhile */
+        remove_anonymous(&c);
+        if (container_delete(&c) == 0)
+            printf("%s\n", c.id);
+        close(lock);
+        state_free(&c);
+    }
+    ct_clear_error();
+    printf("%sTotal: %d containers removed\n", p.n ? "\n" : "", p.n);
+    return 0;
 }

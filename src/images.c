@@ -4,6 +4,10 @@
  * An image is what step 04 unpacks from a `docker export` tarball, kept in
  * MINICTR_ROOT/images/NAME/rootfs (default /var/lib/minictr) and used
  * read-only as the lower layer of every container made from it (step 07).
+ * Beside it, config.json holds its defaults in the OCI image config's
+ * format ({"config": {"Cmd", "Entrypoint", "Env", "WorkingDir", "User"}}),
+ * from `import --change 'CMD ["sh"]'`: what `run IMAGE` uses when its own
+ * flags do not say.
  *
  * The unpacking itself is src/unpack/unpack.c, a program of its own
  * (minictr-unpack) so that `minictr run` never loads libarchive. It unpacks
@@ -20,6 +24,7 @@
 #include <getopt.h>
 #include <json-c/json.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -30,7 +35,7 @@ bool
 mc_valid_name(const char *name)
 {
     size_t len = strlen(name);
-    return len > 0 && len < 64 && name[0] != '.' &&
+    return len > 0 && len < 64 && name[0] != '.' && name[0] != '-' &&
         strspn(name,
                "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
                "0123456789_.-") == len;
@@ -132,23 +137,194 @@ write_meta(const char *dir, const char *name, const char *source)
     return rc == -1 ? ct_fail("write '%s'", path) : 0;
 }
 
+/* ---- image defaults: import --change --------------------------------- */
+
+/* CMD ["a", "b"] (the exec form: JSON) or CMD a b (the shell form: run by
+ * /bin/sh -c), as a Dockerfile reads them. */
+static json_object *
+command_form(const char *arg)
+{
+    json_object *a;
+
+    if (arg[0] == '[') {
+        a = json_tokener_parse(arg);
+        if (!a || !json_object_is_type(a, json_type_array)) {
+            json_object_put(a);
+            return NULL;
+        }
+        for (size_t i = 0; i < json_object_array_length(a); i++)
+            if (!json_object_is_type(json_object_array_get_idx(a, i),
+                                     json_type_string)) {
+                json_object_put(a);
+                return NULL;
+            }
+        return a;
+    }
+    a = json_object_new_array();
+    json_object_array_add(a, json_object_new_string("/bin/sh"));
+    json_object_array_add(a, json_object_new_string("-c"));
+    json_object_array_add(a, json_object_new_string(arg));
+    return a;
+}
+
+/* One --change line into the config object. */
+static int
+apply_change(json_object *cfg, const char *change)
+{
+    char word[32] = "";
+    const char *arg;
+    json_object *v, *env;
+
+    sscanf(change, "%31s", word);
+    for (char *p = word; *p; p++)
+        *p = (char)(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
+    arg = change + strcspn(change, " \t");
+    arg += strspn(arg, " \t");
+    if (!*arg)
+        return mc_usage_error("--change '%s': %s needs an argument", change,
+                              word);
+    if (!strcmp(word, "CMD") || !strcmp(word, "ENTRYPOINT")) {
+        v = command_form(arg);
+        if (!v)
+            return mc_usage_error("--change '%s': give %s [\"prog\", "
+                                  "\"arg\"] or %s prog arg",
+                                  change, word, word);
+        json_object_object_add(cfg, !strcmp(word, "CMD") ? "Cmd" : "Entrypoint",
+                               v);
+    } else if (!strcmp(word, "ENV")) {
+        char kv[4096];
+        const char *eq = strchr(arg, '='), *sp = strpbrk(arg, " \t");
+        if (eq && (!sp || eq < sp))
+            snprintf(kv, sizeof(kv), "%s", arg); /* ENV K=V */
+        else if (sp) /* ENV K V */
+            snprintf(kv, sizeof(kv), "%.*s=%s", (int)(sp - arg), arg,
+                     sp + strspn(sp, " \t"));
+        else
+            return mc_usage_error("--change '%s': give ENV KEY=VALUE", change);
+        if (!json_object_object_get_ex(cfg, "Env", &env)) {
+            env = json_object_new_array();
+            json_object_object_add(cfg, "Env", env);
+        }
+        json_object_array_add(env, json_object_new_string(kv));
+    } else if (!strcmp(word, "WORKDIR")) {
+        if (arg[0] != '/')
+            return mc_usage_error("--change '%s': WORKDIR takes an absolute "
+                                  "path",
+                                  change);
+        json_object_object_add(cfg, "WorkingDir", json_object_new_string(arg));
+    } else if (!strcmp(word, "USER")) {
+        json_object_object_add(cfg, "User", json_object_new_string(arg));
+    } else {
+        return mc_usage_error("--change '%s': minictr knows CMD, ENTRYPOINT, "
+                              "ENV, WORKDIR and USER",
+                              change);
+    }
+    return 0;
+}
+
+/* config.json: the OCI image config, with only what minictr uses. */
+static int
+write_config(const char *dir, json_object *cfg)
+{
+    char path[4300];
+    json_object *o = json_object_new_object();
+    int rc;
+
+    json_object_object_add(o, "architecture", json_object_new_string("amd64"));
+    json_object_object_add(o, "os", json_object_new_string("linux"));
+    json_object_object_add(o, "config", json_object_get(cfg));
+    snprintf(path, sizeof(path), "%s/config.json", dir);
+    rc = json_object_to_file_ext(
+        path, o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
+    json_object_put(o);
+    return rc == -1 ? ct_fail("write '%s'", path) : 0;
+}
+
+static char **
+string_list(json_object *cfg, const char *key)
+{
+    json_object *a;
+    char **list;
+    size_t n;
+
+    if (!json_object_object_get_ex(cfg, key, &a) ||
+        !json_object_is_type(a, json_type_array))
+        return NULL;
+    n = json_object_array_length(a);
+    list = calloc(n + 1, sizeof(char *));
+    for (size_t i = 0; i < n; i++)
+        list[i] =
+            strdup(json_object_get_string(json_object_array_get_idx(a, i)));
+    return list;
+}
+
+int
+image_config_load(const char *name, struct image_config *ic)
+{
+    char path[4096];
+    json_object *o, *cfg, *v;
+
+    memset(ic, 0, sizeof(*ic));
+    snprintf(path, sizeof(path), "%s/images/%s/config.json", mc_lib_dir(),
+             name);
+    if (access(path, F_OK) == -1)
+        return 0; /* no defaults */
+    o = json_object_from_file(path);
+    if (!o)
+        return ct_fail("image '%s': '%s' is not JSON", name, path);
+    if (json_object_object_get_ex(o, "config", &cfg)) {
+        ic->entrypoint = string_list(cfg, "Entrypoint");
+        ic->cmd = string_list(cfg, "Cmd");
+        ic->env = string_list(cfg, "Env");
+        if (json_object_object_get_ex(cfg, "WorkingDir", &v))
+            ic->workdir = strdup(json_object_get_string(v));
+        if (json_object_object_get_ex(cfg, "User", &v))
+            ic->user = strdup(json_object_get_string(v));
+    }
+    json_object_put(o);
+    return 0;
+}
+
 int
 cmd_import(int argc, char **argv)
 {
     char images[4096], tmp[4200], final[4200], rootfs[4300];
     char abs_source[4096];
     const char *source, *name;
+    json_object *cfg = json_object_new_object();
     struct stat st;
     int rc;
 
-    if (argc == 2 && !strcmp(argv[1], "--help")) {
-        printf("usage: minictr import FILE.tar[.gz|.xz|.zst]|DIR NAME\n");
-        return 0;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--help")) {
+            printf("usage: minictr import [-c|--change 'CMD [\"sh\"]']... "
+                   "FILE.tar[.gz|.xz|.zst]|DIR NAME\n");
+            return 0;
+        }
+    }
+    /* --change INSTRUCTION, -c INSTRUCTION, --change=INSTRUCTION */
+    for (;;) {
+        const char *change;
+        int used;
+        if (argc > 2 &&
+            (!strcmp(argv[1], "-c") || !strcmp(argv[1], "--change"))) {
+            change = argv[2];
+            used = 2;
+        } else if (argc > 1 && !strncmp(argv[1], "--change=", 9)) {
+            change = argv[1] + 9;
+            used = 1;
+        } else {
+            break;
+        }
+        if (apply_change(cfg, change) == -1)
+            return -1;
+        argc -= used;
+        argv += used;
     }
     if (argc != 3) {
         mc_error_code("usage");
-        return ct_fail("usage: minictr import FILE.tar[.gz|.xz|.zst]|DIR "
-                       "NAME");
+        return ct_fail("usage: minictr import [--change INSTRUCTION]... "
+                       "FILE.tar[.gz|.xz|.zst]|DIR NAME");
     }
     source = argv[1];
     name = argv[2];
@@ -179,6 +355,9 @@ cmd_import(int argc, char **argv)
     rc = run_unpacker(abs_source, rootfs);
     if (rc == 0)
         rc = write_meta(tmp, name, abs_source);
+    if (rc == 0 && json_object_object_length(cfg) > 0)
+        rc = write_config(tmp, cfg);
+    json_object_put(cfg);
     if (rc == 0 && rename(tmp, final) == -1)
         rc = ct_fail_errno("rename '%s' to '%s'", tmp, final);
     if (rc == -1) {
@@ -238,11 +417,9 @@ cmd_images(int argc, char **argv)
 
 /* Is a container (of any status) made from this rootfs? */
 static int
-uses_rootfs(struct json_object *o, void *arg)
+uses_rootfs(struct container *c, void *arg)
 {
-    json_object *v;
-    return json_object_object_get_ex(o, "rootfs", &v) &&
-        !strcmp(json_object_get_string(v), arg);
+    return !strcmp(c->rootfs, arg);
 }
 
 int

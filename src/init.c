@@ -7,6 +7,14 @@
  * or a server run as PID 1 may ignore Ctrl-C and `kill`. This init runs the
  * command as its child, forwards every signal it gets to it, reaps every
  * zombie, and exits with the command's status.
+ *
+ * As tini and catatonit: every signal is blocked *before* the fork (the
+ * monitor blocked them before it cloned us, and we keep them so), the
+ * child gets the old mask back before exec (exec_command), and we take
+ * signals from a signalfd in one loop — so no signal sent between the
+ * fork and the loop is lost, and there is no handler to race with.
+ *
+ * Read: signalfd(2), wait(2), tini's src/tini.c, catatonit.c.
  */
 #include "minictr.h"
 
@@ -14,46 +22,54 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-static pid_t command_pid;
-
-static void
-forward(int sig)
-{
-    if (command_pid > 0)
-        kill(command_pid, sig);
-}
 
 _Noreturn void
 init_run(struct container *c)
 {
-    static const int signals[] = {SIGHUP,  SIGINT,  SIGQUIT,  SIGTERM,
-                                  SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT};
-    struct sigaction sa = {.sa_handler = forward};
-    int status;
+    struct signalfd_siginfo si;
+    sigset_t mask;
+    pid_t command;
+    int sfd;
 
-    ct_trace(NULL, "fork() the command under a minimal init");
-    command_pid = fork();
-    if (command_pid == -1) {
-        perror("minictr: init: fork");
-        _exit(MC_EXIT_RUNNER);
+    /* Blocked already (the monitor did it before clone): make sure, and
+     * make them readable from sfd. */
+    monitor_block_signals(&mask);
+    sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+    if (sfd == -1) {
+        ct_fail_errno("signalfd in --init");
+        child_exit(MC_EXIT_RUNNER);
     }
-    if (command_pid == 0)
-        exec_command(c, c->argv);
-    for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
-        sigaction(signals[i], &sa, NULL);
+    ct_trace(NULL, "fork() the command under a minimal init");
+    command = fork();
+    if (command == -1) {
+        ct_fail_errno("fork the command in --init");
+        child_exit(MC_EXIT_RUNNER);
+    }
+    if (command == 0)
+        exec_command(c, c->argv); /* restores the old mask first */
+    /* The command has the channel to the monitor now: its exec closes
+     * it, and that is how the monitor learns it started. */
+    spawn_close_channel();
     for (;;) {
-        pid_t pid = wait(&status);
-        if (pid == -1 && errno == EINTR)
+        int status;
+        pid_t pid;
+
+        if (read(sfd, &si, sizeof(si)) != sizeof(si)) {
+            if (errno == EINTR)
+                continue;
+            _exit(MC_EXIT_RUNNER);
+        }
+        if (si.ssi_signo != SIGCHLD) {
+            kill(command, (int)si.ssi_signo);
             continue;
-        if (pid == -1)
-            _exit(MC_EXIT_RUNNER); /* no children left: cannot happen */
-        if (pid != command_pid)
-            continue; /* a reaped orphan */
-        if (WIFEXITED(status))
-            _exit(WEXITSTATUS(status));
-        _exit(128 + WTERMSIG(status));
+        }
+        /* One SIGCHLD can stand for many exits: reap them all. */
+        while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+            if (pid == command)
+                _exit(WIFEXITED(status) ? WEXITSTATUS(status)
+                                        : 128 + WTERMSIG(status));
     }
 }

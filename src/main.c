@@ -46,8 +46,7 @@ mc_lib_dir(void)
 const char *
 mc_state_dir(void)
 {
-    const char *dir = getenv("MINICTR_STATE");
-    return dir && *dir ? dir : "/run/minictr";
+    return ct_state_dir();
 }
 
 struct command {
@@ -58,12 +57,29 @@ struct command {
 
 static const struct command commands[] = {
     {"run", cmd_run, "run a command in a new container"},
+    {"create", cmd_create, "create a container, start it later"},
+    {"start", cmd_start, "start a created or stopped container"},
+    {"stop", cmd_stop, "stop: SIGTERM, then SIGKILL after a while"},
+    {"restart", cmd_restart, "stop, then start again"},
+    {"kill", cmd_kill, "send a signal to the container"},
+    {"wait", cmd_wait, "wait until it stops; print its exit code"},
+    {"pause", cmd_pause, "freeze every process of the container"},
+    {"unpause", cmd_unpause, "thaw them"},
+    {"attach", cmd_attach, "attach your terminal to a running container"},
+    {"exec", cmd_exec, "run one more command in a running container"},
+    {"logs", cmd_logs, "what the container printed"},
+    {"ps", cmd_ps, "list containers"},
+    {"inspect", cmd_inspect, "print a container's record as JSON"},
+    {"top", cmd_top, "the container's processes"},
+    {"stats", cmd_stats, "cpu, memory, i/o and pids of containers"},
+    {"cp", cmd_cp, "copy files out of or into a container"},
+    {"rename", cmd_rename, "give a container another name"},
+    {"rm", cmd_rm, "remove a stopped (or with -f, any) container"},
+    {"volume", cmd_volume, "create, list, inspect, remove volumes"},
+    {"system", cmd_system, "system prune: remove what is stopped"},
     {"import", cmd_import, "import a tarball (or a directory) as an image"},
     {"images", cmd_images, "list images"},
     {"rmi", cmd_rmi, "remove an image"},
-    {"ps", cmd_ps, "list containers"},
-    {"inspect", cmd_inspect, "print a container's record as JSON"},
-    {"rm", cmd_rm, "remove a stopped or dead container"},
 };
 
 static void
@@ -73,7 +89,7 @@ usage(FILE *out)
             "usage: minictr [--trace] [--json] COMMAND [ARGS...]\n\n"
             "commands:\n");
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].help);
+        fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].help);
     fprintf(out,
             "\n"
             "  --trace  print each kernel call beside the shell command\n"

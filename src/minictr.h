@@ -1,21 +1,41 @@
 /*
  * minictr.h: what the runner's modules share.
  *
- * The runner is the steps put together. Each module carries the name of the
- * step that teaches its idea:
+ * The runner is the steps put together, behind Docker's command line. One
+ * container core, many front doors (../shared/ROADMAP.md, "One core, many
+ * doors"):
  *
- *   main.c         the command table; errors are printed once, here
- *   run.c          `minictr run`: parse Docker's flags, then set up in order
- *   images.c       04-tar-runner: import a tarball safely; images, rmi
- *   namespaces.c   02-namespaces: clone into new namespaces
- *   cgroups.c      03-cgroups:    limits on cgroup v2, v1 and hybrid hosts
- *   overlay.c      07-overlay:    the container's copy-on-write root
- *   pivot_root.c   05-pivot-root: pivot_root, /dev, masked /proc, volumes
- *   privileges.c   06-privileges: capabilities, no_new_privs, seccomp, fds
- *   init.c         a tiny PID 1 that reaps zombies and forwards signals
- *   tty.c          -t: a pseudo-terminal between you and the container
- *   state.c        one JSON record per container under /run/minictr
- *   containers.c   ps, inspect, rm: built on the state records
+ *   front doors (parse their own input into a struct container)
+ *     run.c          `run`, `create`: Docker's flags
+ *     lifecycle.c    start, stop, kill, wait, restart, pause, unpause,
+ *                    rename, attach
+ *     exec.c         `exec`: join a running container with setns(2)
+ *     containers.c   ps, inspect, rm, system prune
+ *     logs.c         `logs`, and the json-file log the monitor writes
+ *     top.c          top, stats: what the container's cgroup says
+ *     cp.c           `cp` in and out, resolved inside the container's root
+ *     volumes.c      `volume create/ls/inspect/rm`
+ *     images.c       import (with --change), images, rmi
+ *
+ *   the core
+ *     container.c    create, start, delete: what a container is made of,
+ *                    each piece named in its record before it is made
+ *     monitor.c      the process that holds a running container (as
+ *                    conmon and containerd-shim): one poll loop
+ *     spawn.c        the container's first process, inside the new
+ *                    namespaces, up to exec
+ *     ctl.c          the monitor's control socket: one request line, one
+ *                    reply line
+ *     state.c        one JSON record per container under /run/minictr
+ *
+ *   the steps, one module each
+ *     namespaces.c   02-namespaces: clone into new namespaces
+ *     cgroups.c      03-cgroups:    limits, freezer, on v2, v1 and hybrid
+ *     overlay.c      07-overlay:    the container's copy-on-write root
+ *     pivot_root.c   05-pivot-root: pivot_root, /dev, masked /proc, mounts
+ *     privileges.c   06-privileges: capabilities, no_new_privs, seccomp
+ *     init.c         --init: a tiny PID 1
+ *     tty.c          -t: a pseudo-terminal
  *
  * Errors: a module function returns -1 after recording what failed with
  * ct_fail/ct_fail_errno (src/lib/ct.h) and, where a program driving minictr
@@ -25,6 +45,7 @@
 #ifndef MINICTR_H
 #define MINICTR_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -39,20 +60,30 @@ enum {
     MC_EXIT_NOT_FOUND = 127, /* the command is not in the container */
 };
 
-/* Where everything lives; MINICTR_ROOT moves images and containers
- * (default /var/lib/minictr) and MINICTR_STATE the state records
- * (default /run/minictr), e.g. for tests. */
-const char *mc_lib_dir(void); /* images/, containers/ */
-const char *mc_state_dir(void); /* one NAME.json per container */
+/* Where everything lives; MINICTR_ROOT moves images, containers and
+ * volumes (default /var/lib/minictr) and MINICTR_STATE the state records
+ * and sockets (default /run/minictr), e.g. for tests. */
+const char *mc_lib_dir(void); /* images/, containers/, volumes/ */
+const char *mc_state_dir(void); /* ID.json, ID.sock, ID.lock */
 
 /* The stable code of the first error (for --json), "" when none. */
 void mc_error_code(const char *code);
 const char *mc_get_error_code(void);
 extern bool mc_json; /* --json: errors and listings as JSON */
+/* A bad flag or value: record it with the code "usage"; returns -1. */
+int mc_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Nanoseconds since the epoch (CLOCK_REALTIME), and since boot
+ * (CLOCK_MONOTONIC) for deadlines. */
+int64_t mc_now_ns(void);
+int64_t mc_monotonic_ms(void);
+/* Times as Docker writes them: RFC 3339 in UTC with nanoseconds,
+ * "2026-12-01T07:18:33.123456789Z"; 0 is "0001-01-01T00:00:00Z". */
+void mc_format_time(int64_t ns, char *buf, size_t size);
+int64_t mc_parse_time(const char *s); /* -1 if not such a time */
 
 /* ---- images.c ---------------------------------------------------------- */
-/* A name for an image or a container: 1 to 63 letters, digits, '_', '.',
- * '-', not starting with '.'. */
+/* A name for an image, a container or a volume: 1 to 63 letters, digits,
+ * '_', '.', '-', not starting with '.' or '-'. */
 bool mc_valid_name(const char *name);
 int cmd_import(int argc, char **argv);
 int cmd_images(int argc, char **argv);
@@ -60,15 +91,34 @@ int cmd_rmi(int argc, char **argv);
 /* The rootfs directory of image NAME into buf; -1 (no_such_image). */
 int image_rootfs(const char *name, char *buf, size_t size);
 
-/* ---- the container's configuration, filled by run.c -------------------- */
-#define MC_MAX_VOLUMES 32
-#define MC_MAX_CAPS 64
-#define MC_MAX_ENV 256
+/* An image's defaults (the OCI image config's "config" object), from
+ * `import --change`: what `run IMAGE` uses when its flags do not say. */
+struct image_config {
+    char **entrypoint; /* NULL-terminated, or NULL */
+    char **cmd;
+    char **env;
+    char *workdir;
+    char *user;
+};
+/* Read the config of image NAME; an image without one has all NULL. */
+int image_config_load(const char *name, struct image_config *ic);
 
-struct volume {
-    const char *host;
-    const char *ctr;
+/* ---- the container: filled by a front door, kept in its record -------- */
+#define MC_MAX_MOUNTS 32
+#define MC_MAX_ENV 256
+#define MC_MAX_CGROUPS 8
+#define MC_ID_LEN 64
+
+/* -v, --mount, --tmpfs: what to mount where inside. */
+enum mount_type { MOUNT_BIND, MOUNT_VOLUME, MOUNT_TMPFS };
+struct mount_spec {
+    enum mount_type type;
+    char *source; /* a host path (bind), a volume name (volume) */
+    char *target; /* an absolute path inside */
     bool ro;
+    bool anonymous; /* -v /path: a volume of its own, removed with it */
+    uint64_t size; /* tmpfs: bytes; 0 = the kernel's default */
+    unsigned mode; /* tmpfs: 0 = 01777 */
 };
 
 struct limits {
@@ -77,53 +127,218 @@ struct limits {
     uint64_t pids; /* 0 = none */
 };
 
+/* --restart, as Docker's restart policies. */
+enum restart_policy {
+    RESTART_NO,
+    RESTART_ON_FAILURE,
+    RESTART_ALWAYS,
+    RESTART_UNLESS_STOPPED,
+};
+
+/* The json-file log: --log-driver json-file|none, --log-opt max-size=,
+ * max-file=. */
+struct log_config {
+    bool none;
+    uint64_t max_size; /* bytes before the file is rotated */
+    int max_files; /* the current file and max_files-1 rotated ones */
+};
+
 struct container {
-    char id[17]; /* 16 hex digits */
-    char name[64]; /* --name, or the id */
-    const char *image;
+    /* what it is: set when created, kept in the record */
+    char id[MC_ID_LEN + 1]; /* 64 hex digits, as Docker's */
+    char name[64];
+    char *image; /* "" with --rootfs */
     char rootfs[4096]; /* the image's rootfs, or --rootfs DIR */
-    char dir[4096]; /* containers/ID: upper, work, merged */
-    char **argv; /* the command */
-    const char *hostname; /* --hostname, or the first 12 of the id */
-    const char *workdir;
+    char dir[4096]; /* containers/ID: upper, work, merged, the log */
+    char **argv; /* the command, NULL-terminated */
+    char *hostname; /* --hostname, or the first 12 of the id */
+    char *workdir;
     uid_t uid;
     gid_t gid;
     bool user_set;
-    const char *env[MC_MAX_ENV];
+    char *env[MC_MAX_ENV]; /* KEY=VALUE, image's then -e */
     int nenv;
-    struct volume volumes[MC_MAX_VOLUMES];
-    int nvolumes;
+    struct mount_spec mounts[MC_MAX_MOUNTS];
+    int nmounts;
     struct limits limits;
     bool read_only, remove, init, interactive, tty;
     bool no_new_privs, seccomp;
     uint64_t caps; /* the capabilities kept: Docker's default set +/- */
-    /* run time */
+    enum restart_policy restart;
+    int restart_max; /* on-failure:N; 0 = no limit */
+    struct log_config log;
+    int64_t created_ns;
+
+    /* what happens to it: run time, kept in the record too */
+    char status[16]; /* created running paused restarting exited dead */
     pid_t pid; /* the container's PID 1, as the host sees it */
-    pid_t runner_pid; /* the minictr process waiting for it */
-    int64_t created; /* time(2) when made */
-    char cgroups[8][512]; /* cgroup directories made for it */
+    pid_t monitor_pid; /* the process that holds it */
+    int exit_code;
+    bool oom_killed;
+    bool stopped_by_user; /* stop/kill: no restart */
+    int restart_count;
+    int64_t started_ns, finished_ns;
+    char cgroups[MC_MAX_CGROUPS][512]; /* named before they are made */
     int ncgroups;
     bool device_cgroup; /* devices are limited: MKNOD may stay */
-    int keep_fd; /* close-on-exec pipe for errors, kept open */
+
+    /* this process only */
     bool in_cgroup; /* born in its cgroup (clone3): no need to join */
+    bool hold; /* spawn: wait for "start" before exec */
+    int keep_fd; /* the channel to the monitor, kept until exec */
 };
 
+/* Status words, as Docker's. */
+#define ST_CREATED "created"
+#define ST_RUNNING "running"
+#define ST_PAUSED "paused"
+#define ST_RESTARTING "restarting"
+#define ST_EXITED "exited"
+#define ST_DEAD "dead"
+
+/* ---- container.c: the core --------------------------------------------- */
+/* Defaults for a new container (Docker's capabilities, seccomp on, ...). */
+void container_init(struct container *c);
+/* Give c an id and a name, write its record, make its directories. The
+ * name must be free. -1 on failure, with nothing left behind. */
+int container_create(struct container *c);
+/* Start a created or exited container: its cgroups (named in the record
+ * first), a monitor, its first process. `detach`: the monitor is a child
+ * of its own that outlives us (prints nothing); else this process is the
+ * monitor and returns the exit status when the container is done. With
+ * c->hold the process waits for `start` (ctl) before exec. Returns the
+ * container's status (foreground), 0 (detached), or -1. */
+int container_start(struct container *c, bool detach);
+/* Remove a container that is not running: cgroups, directory, record. */
+int container_delete(struct container *c);
+/* Is the container's monitor alive? (It holds a lock on ID.lock.) */
+bool container_monitor_alive(const struct container *c);
+/* The status to show: a record that says running whose monitor is gone
+ * is dead. */
+const char *container_real_status(const struct container *c);
+/* Find a container by name, full id or unique id prefix. -1
+ * (no_such_container) when none. */
+int container_find(const char *key, struct container *c);
+/* Take (and give back) the lock that makes name checks and record writes
+ * of several minictr processes one at a time. */
+int container_lock_names(void);
+void container_unlock_names(int fd);
+/* A random name, as Docker's: "adjective_scientist". */
+void container_random_name(char *buf, size_t size);
+/* The command line, as `ps` shows it. */
+void container_command_line(const struct container *c, char *buf, size_t size);
+
+/* ---- spawn.c: the first process, in the new namespaces ----------------- */
+/* Clone the container's PID 1 into new namespaces (and its cgroup). The
+ * child sets everything up and execs; the parent gets its pid. io: the
+ * child's stdin, stdout, stderr (-1: /dev/null); chan: the parent's end of
+ * the channel the child reports on. -1 on failure. */
+struct spawn_io {
+    int in, out, err; /* the child's ends */
+    int chan; /* the monitor's end of the channel (SOCK_SEQPACKET) */
+};
+pid_t spawn_container(struct container *c, struct spawn_io *io);
+/* What the child says on the channel. */
+enum spawn_msg {
+    SPAWN_READY = 'R', /* held: set up, waiting for "go" */
+    SPAWN_ERROR = 'E', /* failed: code, errno, message, hint follow */
+    SPAWN_TTY = 'T', /* the pty's master side (SCM_RIGHTS) */
+    SPAWN_GO = 'G', /* monitor -> child: exec now */
+};
+/* Read one message from the channel: its kind (0 at EOF: the child
+ * exec'd, or died). For SPAWN_ERROR the error is recorded as our own
+ * (ct_restore_error) and *fd is the exit code the child dies with; for
+ * SPAWN_TTY *fd is the pty's master. -1 on a read error. */
+int spawn_read(int chan, int *fd);
+/* The child's exec step, shared with init.c and exec.c: exec argv with
+ * c's env and workdir; on failure report why and _exit(126 or 127). */
+_Noreturn void exec_command(struct container *c, char **argv);
+/* exec: report errors to the caller on fd (moved to fd 3). */
+int spawn_use_channel(int fd);
+/* --init: close our end of the channel once the command has it. */
+void spawn_close_channel(void);
+/* In the child: send the recorded error to the monitor, then _exit. */
+_Noreturn void child_exit(int code);
+/* The signal mask from before the monitor blocked every signal: what the
+ * command gets back right before exec. */
+extern sigset_t spawn_old_mask;
+/* The environment Docker gives, in a static array. */
+char **spawn_environment(const struct container *c, char **extra, int nextra);
+
+/* ---- monitor.c --------------------------------------------------------- */
+/* Hold the container: spawn it, log its output, serve the control socket,
+ * apply --rm and the restart policy. `sync_fd` (detached): where to write
+ * the one line that tells the caller how the start went; -1 in the
+ * foreground, where the output also goes to our own stdout and stderr.
+ * `lock_fd`: the lock that says the monitor is alive. Returns the exit
+ * status (foreground) or never returns (detached: _exit). */
+int monitor_run(struct container *c, int sync_fd, int lock_fd);
+/* Block every signal but the faults (mask: what was blocked), saving the
+ * mask before into spawn_old_mask the first time. */
+void monitor_block_signals(sigset_t *mask);
+
+/* ---- ctl.c: the control socket ----------------------------------------- */
+/* ID.sock in the state dir; bound with the /proc/self/fd trick when the
+ * path is too long for sun_path. */
+int ctl_listen(const char *id);
+void ctl_unlink(const char *id);
+/* Connect to a container's monitor and send one request line; returns the
+ * connected fd, or -1 (container_not_running when nobody listens). */
+int ctl_connect(const struct container *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Read the reply line into buf (NUL-terminated, without the newline).
+ * Returns its length, or -1. */
+ssize_t ctl_read_line(int fd, char *buf, size_t size);
+/* One request, one reply: the reply's JSON object, or NULL (error
+ * recorded, from the reply's "error" too). */
+struct json_object *ctl_call(const struct container *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* The attach stream without a tty: 8-byte frames [stream,0,0,0,len BE32],
+ * as Docker's API. */
+enum { STREAM_STDIN = 0, STREAM_STDOUT = 1, STREAM_STDERR = 2 };
+int ctl_write_frame(int fd, int stream, const char *buf, size_t len);
+
+/* ---- logs.c ------------------------------------------------------------ */
+struct log_writer {
+    int fd;
+    char path[4200];
+    uint64_t size;
+    struct log_config cfg;
+    char partial[2][16384]; /* a line not ended yet, per stream */
+    size_t plen[2];
+};
+int log_open(struct log_writer *w, const struct container *c);
+/* Append output of stream (STREAM_STDOUT/ERR) as json-file lines. */
+void log_write(struct log_writer *w, int stream, const char *buf, size_t len);
+void log_close(struct log_writer *w);
+void log_path(const struct container *c, char *buf, size_t size);
+int cmd_logs(int argc, char **argv);
+
 /* ---- namespaces.c ------------------------------------------------------ */
-int namespaces_clone_flags(void); /* for clone(2) in run.c */
-/* cgroup v2: clone3 into new namespaces and straight into the container's
- * cgroup. Returns as fork does (0 in the child), or -1 when that is not
- * possible here (v1, old kernel): then clone and join. */
+int namespaces_clone_flags(void); /* for clone(2) */
+/* clone3 into new namespaces and straight into the container's cgroup
+ * (cgroup v2, or the cgroup2 tree of a hybrid host). Returns as fork does
+ * (0 in the child), or -1 when that is not possible here: then clone and
+ * join. */
 pid_t namespaces_clone_into_cgroup(struct container *c);
 /* In the child, after joining its cgroups: a cgroup namespace, / private,
  * the hostname, the loopback device up. */
 int namespaces_enter(struct container *c);
 
 /* ---- cgroups.c --------------------------------------------------------- */
-/* Create the container's cgroup(s) and write the limits. Records in c the
- * directories to join. -1 on failure, with nothing left behind. */
+/* The directories the container will get: names only, nothing made. */
+int cgroups_plan(struct container *c);
+/* Make the planned directories and write the limits. -1 on failure, with
+ * nothing left behind. */
 int cgroups_create(struct container *c);
 /* In the child: move ourselves into every cgroup made for us. */
 int cgroups_join(struct container *c);
+/* The same for another process (exec): into each cgroup but the one
+ * clone3 already put it in (skip_first). */
+int cgroups_join_pid(const struct container *c, pid_t pid, bool skip_first);
+/* The cgroup2 directory a process can be cloned into (v2, or hybrid's
+ * unified tree), or NULL. */
+const char *cgroups_v2_dir(const struct container *c);
 /* Kill what is left in the cgroups and remove them; safe to call twice. */
 void cgroups_destroy(struct container *c);
 /* Remove cgroup directories left by a dead container (minictr rm). */
@@ -131,7 +346,22 @@ void cgroups_remove_dirs(char (*dirs)[512], int n);
 /* How the host mounts cgroups: "v2", "v1" or "hybrid". */
 const char *cgroups_mode(void);
 /* oom kills seen in the container's memory cgroup (for exit 137). */
-uint64_t cgroups_oom_kills(struct container *c);
+uint64_t cgroups_oom_kills(const struct container *c);
+/* pause: freeze (true) or thaw (false) every process, and wait until the
+ * kernel says it is done. */
+int cgroups_freeze(const struct container *c, bool freeze);
+/* The host pids of every process in the container. Returns the count (up
+ * to max), or -1. */
+int cgroups_pids(const struct container *c, pid_t *pids, int max);
+/* Counters for `stats`. */
+struct cgroup_stats {
+    uint64_t cpu_usec; /* cpu time used, all cpus */
+    uint64_t mem_usage, mem_limit; /* bytes; limit 0 = none */
+    uint64_t pids;
+    uint64_t blk_read, blk_write; /* bytes */
+    bool mem_from_cgroup; /* else summed from the processes' RSS */
+};
+int cgroups_stats(const struct container *c, struct cgroup_stats *s);
 
 /* ---- overlay.c --------------------------------------------------------- */
 int overlay_prepare(struct container *c); /* mkdir upper, work, merged */
@@ -139,8 +369,13 @@ int overlay_mount(struct container *c); /* in the child's mount ns */
 int overlay_remove(const char *dir); /* rm -rf the container dir */
 
 /* ---- pivot_root.c ------------------------------------------------------ */
-/* In the child: volumes, pivot_root, /proc (masked), /dev, /sys, --read-only. */
+/* In the child: mounts, pivot_root, /proc (masked), /dev, /sys,
+ * --read-only. */
 int rootfs_setup(struct container *c);
+/* Open `rel` inside the root rootfd, never following a symlink; `create`:
+ * make missing directories (and the last part as a file when `file`).
+ * Returns an O_PATH fd, or -1 with errno. */
+int open_in_root(int rootfd, const char *rel, bool create, bool file);
 
 /* ---- privileges.c ------------------------------------------------------ */
 uint64_t caps_default(void);
@@ -153,43 +388,77 @@ int privileges_apply(struct container *c);
  * 0, or -1 with errno set (then MKNOD is dropped). */
 int privileges_device_filter(const char *cgroup_dir);
 
+/* ---- volumes.c --------------------------------------------------------- */
+/* The host directory of volume NAME; `create`: make it when missing (as
+ * `-v NAME:/path` does). -1 (no_such_volume). */
+int volume_path(const char *name, bool create, char *buf, size_t size);
+int cmd_volume(int argc, char **argv);
+
 /* ---- init.c ------------------------------------------------------------ */
 /* PID 1 for --init: run argv as a child, reap every zombie, forward signals,
  * exit with the command's status. Never returns. */
 _Noreturn void init_run(struct container *c);
 
 /* ---- tty.c ------------------------------------------------------------- */
-int tty_setup_in_container(int sock); /* in the child */
-int tty_receive_master(int sock); /* in minictr */
-int tty_relay(int master, pid_t child); /* in the parent */
+/* In the child: make a pty in the container's devpts, make it the
+ * controlling terminal and stdin/out/err, send the master over sock. */
+int tty_setup_in_container(int sock);
+/* The master side received over sock (SCM_RIGHTS), or -1. */
+int tty_receive_fd(int sock, char *kind);
+int tty_send_fd(int sock, char kind, int fd);
+/* Your terminal in raw mode (true if it is one), and back. */
+bool tty_raw(int fd);
+void tty_restore(int fd);
+/* Copy your terminal's size to the pty. */
+void tty_copy_size(int from, int to);
 
 /* ---- state.c ----------------------------------------------------------- */
-int state_write(const struct container *c, const char *status, int exit_code);
+/* Write c's record (atomically: a temporary file, then rename). */
+int state_write(const struct container *c);
 int state_remove(const char *id);
-/* Load the record of a container by name or id into c (paths, pid, cgroups,
- * status). -1 (no_such_container) when there is none. */
-int state_load(const char *name_or_id, struct container *c, char *status,
-               size_t size);
-/* Call fn for each record (a json_object *) until it returns non-zero. */
 struct json_object;
-int state_each(int (*fn)(struct json_object *o, void *arg), void *arg);
-/* Fill c and status from a record. */
-void state_from_json(struct json_object *o, struct container *c, char *status,
-                     size_t size);
-/* Is NAME taken by another container? */
-bool state_name_taken(const char *name);
+/* Call fn for each record (loaded into a struct container) until it
+ * returns non-zero; returns that. */
+int state_each(int (*fn)(struct container *c, void *arg), void *arg);
+/* Load the record of container id into c. */
+int state_load(const char *id, struct container *c);
+/* The record as JSON (for inspect and ps --json); caller puts it. */
+struct json_object *state_to_json(const struct container *c);
+/* Paths of a container's files in the state dir: ID.json, ID.sock,
+ * ID.lock. */
+int state_path(char *buf, size_t size, const char *id, const char *suffix);
+/* Free what state_load allocated in c. */
+void state_free(struct container *c);
 
-/* ---- containers.c ------------------------------------------------------ */
+/* ---- the commands ------------------------------------------------------ */
+int cmd_run(int argc, char **argv);
+int cmd_create(int argc, char **argv);
+int cmd_start(int argc, char **argv);
+int cmd_stop(int argc, char **argv);
+int cmd_kill(int argc, char **argv);
+int cmd_wait(int argc, char **argv);
+int cmd_restart(int argc, char **argv);
+int cmd_pause(int argc, char **argv);
+int cmd_unpause(int argc, char **argv);
+int cmd_rename(int argc, char **argv);
+int cmd_attach(int argc, char **argv);
+int cmd_exec(int argc, char **argv);
 int cmd_ps(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_rm(int argc, char **argv);
-
-/* ---- run.c ------------------------------------------------------------- */
-int cmd_run(int argc, char **argv);
-/* The child's exec step, shared with init.c: exec argv with c's env and
- * workdir; on failure print why and _exit(126 or 127). */
-_Noreturn void exec_command(struct container *c, char **argv);
-/* In the child: send the recorded error to minictr, then _exit(code). */
-_Noreturn void child_exit(int code);
+int cmd_system(int argc, char **argv);
+int cmd_top(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_cp(int argc, char **argv);
+/* The garbage collector ps, rm and `system prune` run: what a dead
+ * monitor left (cgroups, socket, lock; with --rm the directory and the
+ * record too). Returns how many containers it cleaned. */
+int containers_collect(void);
+/* Docker's "Up 3 minutes", "2 seconds ago" wording of a duration. */
+void human_duration(int64_t ns, char *buf, size_t size);
+/* Attach this terminal to a running container (attach, start -a). */
+int attach_stream(const struct container *c, bool with_stdin);
+/* Parse a signal name or number: "TERM", "SIGTERM", "15". -1 if none. */
+int parse_signal(const char *s);
 
 #endif

@@ -33,11 +33,12 @@ namespaces_clone_flags(void)
         CLONE_NEWNET;
 }
 
-/* clone3(2) with CLONE_INTO_CGROUP (Linux 5.7, cgroup v2 only): the
- * child is born in its cgroup, so it never has to move there. Moving a
- * process between cgroups makes the kernel wait for an RCU grace period
- * (milliseconds on a busy machine); this is how crun starts containers.
- * glibc has no clone3 wrapper: called by number, it returns like fork. */
+/* clone3(2) with CLONE_INTO_CGROUP (Linux 5.7, a cgroup2 cgroup: on v2,
+ * or the unified tree of a hybrid host): the child is born in its
+ * cgroup, so it never has to move there. Moving a process between cgroups
+ * makes the kernel wait for an RCU grace period (milliseconds on a busy
+ * machine); this is how crun starts containers. glibc has no clone3
+ * wrapper: called by number, it returns like fork. */
 #ifndef CLONE_INTO_CGROUP
 #define CLONE_INTO_CGROUP 0x200000000ULL
 #endif
@@ -50,13 +51,14 @@ pid_t
 namespaces_clone_into_cgroup(struct container *c)
 {
     struct clone3_args args = {.exit_signal = SIGCHLD};
+    const char *dir = cgroups_v2_dir(c);
     int fd;
     pid_t pid;
 
     c->in_cgroup = false;
-    if (c->ncgroups != 1 || strcmp(cgroups_mode(), "v2") != 0)
+    if (!dir)
         return -1;
-    fd = open(c->cgroups[0], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd == -1)
         return -1;
     args.flags = (uint64_t)namespaces_clone_flags() | CLONE_INTO_CGROUP;

@@ -1,9 +1,10 @@
 /*
  * pivot_root.c: the container's filesystem, as step 05-pivot-root builds
- * it, plus volumes and --read-only.
+ * it, plus volumes, tmpfs mounts and --read-only.
  *
  * In the child, in its own mount namespace, with the overlay mounted:
- *   1. bind the volumes into the new root (paths resolved inside it)
+ *   1. bind the volumes into the new root, and tmpfs mounts (targets
+ *      resolved inside it, never through a symlink)
  *   2. pivot_root into it and detach the old root: the host's tree is gone
  *      from this mount namespace, not just out of sight as with chroot
  *   3. a fresh /proc with runc's masked and read-only paths, a read-only
@@ -37,12 +38,13 @@ do_mount(const char *src, const char *dst, const char *type,
     return 0;
 }
 
-/* Open (making directories, or an empty file when `file`) the path `rel`
- * inside the root rootfd, never following a symlink: an image with
- * /data -> /etc must not turn `-v x:/data` into a mount on the host's /etc
- * (the CVE-2018-15664 family). Returns an O_PATH fd, or -1. */
-static int
-open_in_root(int rootfd, const char *rel, bool file)
+/* Open the path `rel` inside the root rootfd, never following a symlink:
+ * an image with /data -> /etc must not turn `-v x:/data` into a mount on
+ * the host's /etc (the CVE-2018-15664 family). `create`: make missing
+ * directories on the way, and the last part too (an empty file when
+ * `file`). Returns an O_PATH fd, or -1 with errno. */
+int
+open_in_root(int rootfd, const char *rel, bool create, bool file)
 {
     char buf[4096], *save = NULL, *part, *next;
     int fd = dup(rootfd);
@@ -56,11 +58,13 @@ open_in_root(int rootfd, const char *rel, bool file)
             errno = EINVAL;
             return -1;
         }
-        if (!next && file) {
+        if (create && !next && file) {
             sub = openat(fd, part, O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC,
                          0644);
+        } else if (!next && !create) {
+            sub = openat(fd, part, O_PATH | O_NOFOLLOW | O_CLOEXEC);
         } else {
-            if (mkdirat(fd, part, 0755) == -1 && errno != EEXIST) {
+            if (create && mkdirat(fd, part, 0755) == -1 && errno != EEXIST) {
                 close(fd);
                 return -1;
             }
@@ -81,6 +85,11 @@ struct mount_attr {
     uint64_t attr_set, attr_clr, propagation, userns_fd;
 };
 #endif
+#ifndef MOUNT_ATTR_NOSUID
+#define MOUNT_ATTR_NOSUID 0x2
+#define MOUNT_ATTR_NODEV 0x4
+#define MOUNT_ATTR_NOEXEC 0x8
+#endif
 #ifndef OPEN_TREE_CLONE
 #define OPEN_TREE_CLONE 1
 #endif
@@ -88,66 +97,117 @@ struct mount_attr {
 #define MOVE_MOUNT_F_EMPTY_PATH 0x4
 #define MOVE_MOUNT_T_EMPTY_PATH 0x40
 #endif
+#ifndef FSCONFIG_SET_STRING
+#define FSCONFIG_SET_STRING 1
+#define FSCONFIG_CMD_CREATE 6
+#endif
 
-/* -v HOST:CTR[:ro]: clone the host tree as a detached mount (open_tree),
- * make it read-only before anyone can see it (mount_setattr), and attach
- * it on the target we opened inside the root (move_mount). No path is
- * looked up twice, so nothing can be swapped in between. */
+/* Attach the detached mount `tree` on the target we opened inside the
+ * root, read-only first when asked. */
 static int
-bind_volume(const struct volume *v, int target_fd)
+attach(int tree, bool ro, int target_fd, const char *what, const char *ctr)
 {
     struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
+    int rc = 0;
+
+    if (ro &&
+        syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | AT_RECURSIVE,
+                &attr, sizeof(attr)) == -1)
+        rc = ct_fail_errno("mount_setattr read-only on '%s'", what);
+    else if (syscall(SYS_move_mount, tree, "", target_fd, "",
+                     MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) == -1)
+        rc = ct_fail_errno("move_mount '%s' to '%s'", what, ctr);
+    close(tree);
+    return rc;
+}
+
+/* -v HOST:CTR[:ro] and named volumes: clone the host tree as a detached
+ * mount (open_tree), make it read-only before anyone can see it
+ * (mount_setattr), and attach it on the target (move_mount). No path is
+ * looked up twice, so nothing can be swapped in between. */
+static int
+bind_mount(const char *host, const struct mount_spec *m, int target_fd)
+{
     int tree;
 
-    ct_trace(v->ro ? "mount --bind -o ro HOST CTR" : "mount --bind HOST CTR",
-             "open_tree(\"%s\"); %smove_mount(.., \"%s\")", v->host,
-             v->ro ? "mount_setattr(RDONLY); " : "", v->ctr);
-    tree = (int)syscall(SYS_open_tree, AT_FDCWD, v->host,
+    ct_trace(m->ro ? "mount --bind -o ro HOST CTR" : "mount --bind HOST CTR",
+             "open_tree(\"%s\"); %smove_mount(.., \"%s\")", host,
+             m->ro ? "mount_setattr(RDONLY); " : "", m->target);
+    tree = (int)syscall(SYS_open_tree, AT_FDCWD, host,
                         OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
     if (tree == -1)
-        return ct_fail_errno("open_tree '%s'", v->host);
-    if (v->ro &&
-        syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | AT_RECURSIVE,
-                &attr, sizeof(attr)) == -1) {
-        close(tree);
-        return ct_fail_errno("mount_setattr read-only on '%s'", v->host);
+        return ct_fail_errno("open_tree '%s'", host);
+    return attach(tree, m->ro, target_fd, host, m->target);
+}
+
+/* --tmpfs CTR[:size=..]: a new tmpfs made with fsopen/fsconfig/fsmount,
+ * nosuid, nodev and noexec as Docker's. */
+static int
+tmpfs_mount(const struct mount_spec *m, int target_fd)
+{
+    char size[32], mode[16];
+    int fs, tree;
+
+    snprintf(size, sizeof(size), "%llu", (unsigned long long)m->size);
+    snprintf(mode, sizeof(mode), "%o", m->mode ? m->mode : 01777);
+    ct_trace("mount -t tmpfs -o nosuid,nodev,noexec tmpfs CTR",
+             "fsopen(\"tmpfs\"); fsmount; move_mount(.., \"%s\")", m->target);
+    fs = (int)syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC);
+    if (fs == -1)
+        return ct_fail_errno("fsopen tmpfs for '%s'", m->target);
+    if ((m->size &&
+         syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "size", size, 0) ==
+             -1) ||
+        syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "mode", mode, 0) == -1 ||
+        syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) == -1) {
+        close(fs);
+        return ct_fail_errno("fsconfig tmpfs for '%s'", m->target);
     }
-    if (syscall(SYS_move_mount, tree, "", target_fd, "",
-                MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) == -1) {
-        close(tree);
-        return ct_fail_errno("move_mount '%s' to '%s'", v->host, v->ctr);
-    }
-    close(tree);
-    return 0;
+    tree =
+        (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC,
+                     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+    close(fs);
+    if (tree == -1)
+        return ct_fail_errno("fsmount tmpfs for '%s'", m->target);
+    return attach(tree, m->ro, target_fd, "tmpfs", m->target);
 }
 
 static int
-mount_volumes(struct container *c, const char *root)
+mount_all(struct container *c, const char *root)
 {
     int rootfd, rc = 0;
 
-    if (c->nvolumes == 0)
+    if (c->nmounts == 0)
         return 0;
     rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (rootfd == -1)
         return ct_fail_errno("open '%s'", root);
-    for (int i = 0; i < c->nvolumes && rc == 0; i++) {
-        struct volume *v = &c->volumes[i];
-        struct stat st;
+    for (int i = 0; i < c->nmounts && rc == 0; i++) {
+        struct mount_spec *m = &c->mounts[i];
+        char host[4096];
+        struct stat st = {.st_mode = S_IFDIR};
         int fd;
 
-        if (stat(v->host, &st) == -1) {
-            rc = ct_fail_errno("volume source '%s'", v->host);
+        if (m->type == MOUNT_VOLUME &&
+            volume_path(m->source, false, host, sizeof(host)) == -1) {
+            rc = -1;
             break;
         }
-        fd = open_in_root(rootfd, v->ctr, !S_ISDIR(st.st_mode));
+        if (m->type == MOUNT_BIND)
+            snprintf(host, sizeof(host), "%s", m->source);
+        if (m->type != MOUNT_TMPFS && stat(host, &st) == -1) {
+            rc = ct_fail_errno("volume source '%s'", host);
+            break;
+        }
+        fd = open_in_root(rootfd, m->target, true, !S_ISDIR(st.st_mode));
         if (fd == -1) {
             rc = ct_fail_errno("volume target '%s' in the container (a "
                                "symlink on the way is refused)",
-                               v->ctr);
+                               m->target);
             break;
         }
-        rc = bind_volume(v, fd);
+        rc = m->type == MOUNT_TMPFS ? tmpfs_mount(m, fd)
+                                    : bind_mount(host, m, fd);
         close(fd);
     }
     close(rootfd);
@@ -269,12 +329,13 @@ rootfs_setup(struct container *c)
     char root[4200];
 
     snprintf(root, sizeof(root), "%s/merged", c->dir);
-    if (mount_volumes(c, root) == -1 || pivot(root) == -1 ||
-        mount_dev() == -1 || mount_proc_sys() == -1)
+    if (mount_all(c, root) == -1 || pivot(root) == -1 || mount_dev() == -1 ||
+        mount_proc_sys() == -1)
         return -1;
     if (c->workdir) {
         int root_fd = open("/", O_PATH | O_CLOEXEC);
-        int fd = root_fd == -1 ? -1 : open_in_root(root_fd, c->workdir, false);
+        int fd =
+            root_fd == -1 ? -1 : open_in_root(root_fd, c->workdir, true, false);
         if (root_fd != -1)
             close(root_fd);
         if (fd == -1)

@@ -1,52 +1,56 @@
 /*
- * run.c: `minictr run` — Docker's flags in, a container out.
+ * run.c: `minictr run` and `minictr create` — Docker's flags in, a
+ * struct container out, then the core (container.c) does the rest.
  *
- * The order is the order of the steps:
- *   parse and check every flag            (nothing made yet: a bad flag
- *                                          leaves nothing behind)
- *   find the image's rootfs               04-tar-runner / `minictr import`
- *   make the container's directories      07-overlay
- *   make its cgroups and set the limits   03-cgroups
- *   clone into new namespaces             02-namespaces
- *     child: join the cgroups, mount the overlay, pivot_root with a
- *            minimal /dev and masked /proc   05-pivot-root
- *            drop privileges, exec            06-privileges
- *   wait, pass the exit status on, clean up (always: also on Ctrl-C, and
- *   after `kill -9` of minictr `minictr rm` finds what is left)
+ *   parse and check every flag      nothing is made yet: a bad flag
+ *                                   leaves nothing behind
+ *   the image's rootfs and defaults 04-tar-runner / `minictr import`
+ *                                   (--change CMD, ENV, WORKDIR, USER)
+ *   container_create                the record and directories
+ *   container_start                 cgroups, monitor, the container;
+ *                                   -d: the monitor goes on without us
+ *
+ * This is a front door: it mounts, clones and writes no cgroup itself.
+ * The steps the core runs, in order, are in container.c, monitor.c and
+ * spawn.c.
  */
 #include "minictr.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <sched.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
-#include <sys/prctl.h>
 #include <sys/random.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 static void
-run_usage(FILE *out)
+run_usage(FILE *out, const char *cmd)
 {
     fprintf(out,
-            "usage: minictr run [OPTIONS] IMAGE|--rootfs DIR COMMAND [ARG...]\n"
+            "usage: minictr %s [OPTIONS] IMAGE|--rootfs DIR [COMMAND "
+            "[ARG...]]\n"
             "\n"
+            "%s"
             "  --rm                   remove the container when it exits\n"
             "  --name NAME            name the container\n"
             "  -h, --hostname NAME    the container's hostname\n"
             "  -e, --env KEY=VALUE    set an environment variable\n"
             "  -w, --workdir DIR      working directory inside\n"
-            "  -u, --user UID[:GID]   run the command as this user\n"
+            "  -u, --user USER[:GROUP]  run as this user (a number, or a "
+            "name\n"
+            "                         from the image's /etc/passwd)\n"
+            "  --entrypoint CMD       run CMD instead of the image's "
+            "entrypoint\n"
             "  -v, --volume HOST:CTR[:ro]  bind-mount a host path\n"
+            "  -v, --volume NAME:CTR[:ro]  mount a named volume (made if "
+            "new)\n"
+            "  -v, --volume CTR       an anonymous volume\n"
+            "  --mount type=bind|volume|tmpfs,source=..,target=..[,readonly]\n"
+            "  --tmpfs CTR[:size=64m,mode=1777]  a tmpfs inside\n"
             "  --read-only            mount the root read-only\n"
             "  -m, --memory SIZE      memory limit (64m, 1g), swap off\n"
             "  --cpus N               cpu limit (0.5 = half a cpu)\n"
@@ -57,17 +61,22 @@ run_usage(FILE *out)
             "                         seccomp=unconfined\n"
             "  --init                 a tiny PID 1 reaps zombies and\n"
             "                         forwards signals\n"
+            "  --restart POLICY       no, on-failure[:N], always, "
+            "unless-stopped\n"
+            "  --log-driver DRIVER    json-file (the default) or none\n"
+            "  --log-opt OPT          max-size=10m, max-file=3\n"
             "  -i, --interactive      keep stdin open (else /dev/null)\n"
             "  -t, --tty              give the container a terminal\n"
-            "  --rootfs DIR           run on a rootfs directory, no image\n");
+            "  --rootfs DIR           run on a rootfs directory, no image\n",
+            cmd,
+            !strcmp(cmd, "run")
+                ? "  -d, --detach           run in the background, print "
+                  "its id\n"
+                : "");
 }
 
-static int usage_error(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
-
-/* A bad flag or value: minictr's own error, code "usage". */
-static int
-usage_error(const char *fmt, ...)
+int
+mc_usage_error(const char *fmt, ...)
 {
     char msg[512];
     va_list ap;
@@ -79,69 +88,274 @@ usage_error(const char *fmt, ...)
     return ct_fail("%s", msg);
 }
 
+/* ---- users ------------------------------------------------------------- */
+
+/* Look NAME up in the image's /etc/passwd (field 0 -> 2, 3) or /etc/group
+ * (field 0 -> 2). The file is opened inside the rootfs without following
+ * symlinks out of it. */
+static int
+lookup_in_image(const struct container *c, const char *file, const char *name,
+                uint64_t *id, uint64_t *gid)
+{
+    char line[1024];
+    int rootfd = open(c->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    int fd = rootfd == -1 ? -1 : open_in_root(rootfd, file, false, false);
+    FILE *f = NULL;
+    int rc = -1;
+
+    if (fd != -1) {
+        char path[64];
+        snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+        f = fopen(path, "re");
+    }
+    while (f && rc == -1 && fgets(line, sizeof(line), f)) {
+        char *fields[4] = {line, NULL, NULL, NULL};
+        for (int i = 1; i < 4 && fields[i - 1]; i++) {
+            fields[i] = strchr(fields[i - 1], ':');
+            if (fields[i])
+                *fields[i]++ = '\0';
+        }
+        if (fields[2] && !strcmp(fields[0], name)) {
+            *id = strtoull(fields[2], NULL, 10);
+            if (gid)
+                *gid = fields[3] ? strtoull(fields[3], NULL, 10) : *id;
+            rc = 0;
+        }
+    }
+    if (f)
+        fclose(f);
+    if (fd != -1)
+        close(fd);
+    if (rootfd != -1)
+        close(rootfd);
+    return rc;
+}
+
+/* -u UID[:GID], or a name from the image. */
 static int
 parse_user(struct container *c, const char *s)
 {
-    char *colon;
-    uint64_t v;
-    char buf[64];
+    char buf[128], *group;
+    uint64_t uid, gid;
 
-    if (strlen(s) >= sizeof(buf))
-        return usage_error("bad --user '%s'", s);
+    if (strlen(s) >= sizeof(buf) || !*s)
+        return mc_usage_error("bad --user '%s'", s);
     strcpy(buf, s);
-    colon = strchr(buf, ':');
-    if (colon)
-        *colon = '\0';
-    if (ct_parse_u64(buf, &v) == -1 || v >= UINT32_MAX)
-        return usage_error("bad --user '%s': give a numeric UID[:GID]", s);
-    c->uid = (uid_t)v;
-    c->gid = (gid_t)v;
-    if (colon) {
-        if (ct_parse_u64(colon + 1, &v) == -1 || v >= UINT32_MAX)
-            return usage_error("bad --user '%s': give a numeric UID[:GID]", s);
-        c->gid = (gid_t)v;
+    group = strchr(buf, ':');
+    if (group)
+        *group++ = '\0';
+    if (ct_parse_u64(buf, &uid) == 0) {
+        gid = uid;
+    } else if (lookup_in_image(c, "etc/passwd", buf, &uid, &gid) == -1) {
+        return mc_usage_error("bad --user '%s': no user '%s' in the image's "
+                              "/etc/passwd (or give a numeric UID[:GID])",
+                              s, buf);
     }
+    if (group && ct_parse_u64(group, &gid) == -1 &&
+        lookup_in_image(c, "etc/group", group, &gid, NULL) == -1)
+        return mc_usage_error("bad --user '%s': no group '%s' in the image", s,
+                              group);
+    if (uid >= UINT32_MAX || gid >= UINT32_MAX)
+        return mc_usage_error("bad --user '%s'", s);
+    c->uid = (uid_t)uid;
+    c->gid = (gid_t)gid;
     c->user_set = true;
     return 0;
 }
 
-/* -v HOST:CTR[:ro]. The host path must exist (a typo would otherwise make
- * an empty directory appear in the container); CTR must be absolute. */
+/* ---- mounts ------------------------------------------------------------ */
+
+static bool
+bad_target(const char *t)
+{
+    size_t len = strlen(t);
+    return t[0] != '/' || !strcmp(t, "/") || strstr(t, "/../") ||
+        (len >= 3 && !strcmp(t + len - 3, "/..")) || strpbrk(t, ":,");
+}
+
+static struct mount_spec *
+new_mount(struct container *c)
+{
+    if (c->nmounts == MC_MAX_MOUNTS) {
+        mc_usage_error("too many mounts (at most %d)", MC_MAX_MOUNTS);
+        return NULL;
+    }
+    return memset(&c->mounts[c->nmounts++], 0, sizeof(struct mount_spec));
+}
+
+/* The source of a bind mount must exist (a typo would otherwise make an
+ * empty directory appear in the container); a volume is made if new. */
+static int
+check_source(struct mount_spec *m)
+{
+    char path[4096];
+    struct stat st;
+
+    if (m->type == MOUNT_VOLUME)
+        return volume_path(m->source, true, path, sizeof(path));
+    if (m->type == MOUNT_BIND && stat(m->source, &st) == -1) {
+        mc_error_code("no_such_volume");
+        return ct_fail_errno("volume source '%s'", m->source);
+    }
+    return 0;
+}
+
+/* -v HOST:CTR[:ro|rw], -v NAME:CTR[:ro|rw], -v CTR (anonymous). */
 static int
 parse_volume(struct container *c, char *s)
 {
-    struct volume *v;
+    struct mount_spec *m = new_mount(c);
     char *ctr, *mode;
-    struct stat st;
 
-    if (c->nvolumes == MC_MAX_VOLUMES)
-        return usage_error("too many volumes (at most %s)", "32");
-    v = &c->volumes[c->nvolumes];
+    if (!m)
+        return -1;
     ctr = strchr(s, ':');
-    if (!ctr || s[0] != '/' || ctr[1] != '/')
-        return usage_error("bad --volume '%s': give HOST:CTR[:ro] with "
-                           "absolute paths",
-                           s);
+    if (!ctr) { /* -v /data: a volume of its own, as Docker */
+        unsigned char raw[16];
+        char name[64];
+        if (bad_target(s))
+            return mc_usage_error("bad --volume '%s'", s);
+        if (getrandom(raw, sizeof(raw), 0) != sizeof(raw))
+            return ct_fail_errno("getrandom");
+        for (int i = 0; i < 16; i++)
+            snprintf(name + 2 * i, 3, "%02x", raw[i]);
+        m->type = MOUNT_VOLUME;
+        m->anonymous = true; /* removed with the container (rm -v, --rm) */
+        m->source = strdup(name);
+        m->target = s;
+        return check_source(m);
+    }
     *ctr++ = '\0';
     mode = strchr(ctr, ':');
     if (mode) {
         *mode++ = '\0';
         if (strcmp(mode, "ro") != 0 && strcmp(mode, "rw") != 0)
-            return usage_error("bad --volume mode '%s': give ro or rw", mode);
-        v->ro = !strcmp(mode, "ro");
+            return mc_usage_error("bad --volume mode '%s': give ro or rw",
+                                  mode);
+        m->ro = !strcmp(mode, "ro");
     }
-    if (strstr(ctr, "/../") || !strcmp(ctr, "/") ||
-        (strlen(ctr) >= 3 && !strcmp(ctr + strlen(ctr) - 3, "/..")))
-        return usage_error("bad --volume target '%s'", ctr);
-    if (stat(s, &st) == -1) {
-        mc_error_code("no_such_volume");
-        return ct_fail_errno("volume source '%s'", s);
+    if (s[0] == '/') {
+        m->type = MOUNT_BIND;
+    } else if (mc_valid_name(s)) {
+        m->type = MOUNT_VOLUME;
+    } else {
+        return mc_usage_error("bad --volume '%s': give HOST:CTR with an "
+                              "absolute HOST path, or NAME:CTR for a named "
+                              "volume",
+                              s);
     }
-    v->host = s;
-    v->ctr = ctr;
-    c->nvolumes++;
+    if (bad_target(ctr))
+        return mc_usage_error("bad --volume target '%s': give an absolute "
+                              "path inside",
+                              ctr);
+    m->source = s;
+    m->target = ctr;
+    return check_source(m);
+}
+
+/* tmpfs options: size=64m, mode=1777, ro, rw (and Docker's others,
+ * which tmpfs takes anyway: nosuid, nodev, noexec are always on). */
+static int
+parse_tmpfs_opts(struct mount_spec *m, char *opts)
+{
+    for (char *o = strtok(opts, ","); o; o = strtok(NULL, ",")) {
+        if (!strncmp(o, "size=", 5) || !strncmp(o, "tmpfs-size=", 11)) {
+            if (ct_parse_size(strchr(o, '=') + 1, &m->size) == -1)
+                return mc_usage_error("bad tmpfs size '%s'", o);
+        } else if (!strncmp(o, "mode=", 5) || !strncmp(o, "tmpfs-mode=", 11)) {
+            char *end;
+            unsigned long mode = strtoul(strchr(o, '=') + 1, &end, 8);
+            if (*end || mode > 07777)
+                return mc_usage_error("bad tmpfs mode '%s'", o);
+            m->mode = (unsigned)mode;
+        } else if (!strcmp(o, "ro")) {
+            m->ro = true;
+        } else if (strcmp(o, "rw") && strcmp(o, "nosuid") &&
+                   strcmp(o, "nodev") && strcmp(o, "noexec") &&
+                   strcmp(o, "exec")) {
+            return mc_usage_error("unknown tmpfs option '%s'", o);
+        }
+    }
     return 0;
 }
+
+/* --tmpfs CTR[:OPTS] */
+static int
+parse_tmpfs(struct container *c, char *s)
+{
+    struct mount_spec *m = new_mount(c);
+    char *opts = strchr(s, ':');
+
+    if (!m)
+        return -1;
+    if (opts)
+        *opts++ = '\0';
+    if (bad_target(s))
+        return mc_usage_error("bad --tmpfs '%s': give an absolute path", s);
+    m->type = MOUNT_TMPFS;
+    m->target = s;
+    return opts ? parse_tmpfs_opts(m, opts) : 0;
+}
+
+/* --mount type=bind|volume|tmpfs,source=..,target=..[,readonly] */
+static int
+parse_mount(struct container *c, char *s)
+{
+    struct mount_spec *m = new_mount(c);
+    char tmpfs_opts[256] = "";
+    bool typed = false;
+
+    if (!m)
+        return -1;
+    m->type = MOUNT_VOLUME;
+    for (char *kv = strtok(s, ","); kv; kv = strtok(NULL, ",")) {
+        char *v = strchr(kv, '=');
+        if (v)
+            *v++ = '\0';
+        if (!strcmp(kv, "type") && v) {
+            typed = true;
+            if (!strcmp(v, "bind"))
+                m->type = MOUNT_BIND;
+            else if (!strcmp(v, "volume"))
+                m->type = MOUNT_VOLUME;
+            else if (!strcmp(v, "tmpfs"))
+                m->type = MOUNT_TMPFS;
+            else
+                return mc_usage_error("bad --mount type '%s': give bind, "
+                                      "volume or tmpfs",
+                                      v);
+        } else if ((!strcmp(kv, "source") || !strcmp(kv, "src")) && v) {
+            m->source = v;
+        } else if ((!strcmp(kv, "target") || !strcmp(kv, "dst") ||
+                    !strcmp(kv, "destination")) &&
+                   v) {
+            m->target = v;
+        } else if (!strcmp(kv, "readonly") || !strcmp(kv, "ro")) {
+            m->ro = !v || !strcmp(v, "true") || !strcmp(v, "1");
+        } else if (!strncmp(kv, "tmpfs-", 6) && v) {
+            snprintf(tmpfs_opts + strlen(tmpfs_opts),
+                     sizeof(tmpfs_opts) - strlen(tmpfs_opts), "%s%s=%s",
+                     tmpfs_opts[0] ? "," : "", kv, v);
+        } else {
+            return mc_usage_error("unknown --mount key '%s'", kv);
+        }
+    }
+    (void)typed;
+    if (!m->target || bad_target(m->target))
+        return mc_usage_error("--mount needs target=/absolute/path");
+    if (m->type == MOUNT_TMPFS)
+        return tmpfs_opts[0] ? parse_tmpfs_opts(m, tmpfs_opts) : 0;
+    if (!m->source)
+        return mc_usage_error("--mount type=%s needs source=",
+                              m->type == MOUNT_BIND ? "bind" : "volume");
+    if (m->type == MOUNT_BIND && m->source[0] != '/')
+        return mc_usage_error("--mount type=bind needs an absolute source");
+    if (m->type == MOUNT_VOLUME && !mc_valid_name(m->source))
+        return mc_usage_error("bad volume name '%s'", m->source);
+    return check_source(m);
+}
+
+/* ---- the other flags --------------------------------------------------- */
 
 static int
 parse_cap_change(struct container *c, const char *name, bool add)
@@ -154,7 +368,7 @@ parse_cap_change(struct container *c, const char *name, bool add)
     }
     cap = caps_parse(name);
     if (cap < 0)
-        return usage_error("unknown capability '%s'", name);
+        return mc_usage_error("unknown capability '%s'", name);
     if (add)
         c->caps |= 1ULL << cap;
     else
@@ -176,15 +390,119 @@ parse_security_opt(struct container *c, const char *opt)
              !strcmp(opt, "seccomp:unconfined"))
         c->seccomp = false;
     else
-        return usage_error("unknown --security-opt '%s' (known: "
-                           "no-new-privileges[=false], seccomp=unconfined)",
-                           opt);
+        return mc_usage_error("unknown --security-opt '%s' (known: "
+                              "no-new-privileges[=false], "
+                              "seccomp=unconfined)",
+                              opt);
     return 0;
 }
 
-/* Parse Docker's flags into c. Nothing is made here. */
+/* --restart no|on-failure[:N]|always|unless-stopped */
 static int
-parse_run(struct container *c, int argc, char **argv)
+parse_restart(struct container *c, const char *s)
+{
+    uint64_t max;
+
+    if (!strcmp(s, "no"))
+        c->restart = RESTART_NO;
+    else if (!strcmp(s, "always"))
+        c->restart = RESTART_ALWAYS;
+    else if (!strcmp(s, "unless-stopped"))
+        c->restart = RESTART_UNLESS_STOPPED;
+    else if (!strcmp(s, "on-failure"))
+        c->restart = RESTART_ON_FAILURE;
+    else if (!strncmp(s, "on-failure:", 11) &&
+             ct_parse_u64(s + 11, &max) == 0 && max < 1000000) {
+        c->restart = RESTART_ON_FAILURE;
+        c->restart_max = (int)max;
+    } else {
+        return mc_usage_error("bad --restart '%s': give no, on-failure[:N], "
+                              "always or unless-stopped",
+                              s);
+    }
+    return 0;
+}
+
+static int
+parse_log_opt(struct container *c, const char *s)
+{
+    uint64_t v;
+
+    if (!strncmp(s, "max-size=", 9) && ct_parse_size(s + 9, &v) == 0 &&
+        v >= 4096)
+        c->log.max_size = v;
+    else if (!strncmp(s, "max-file=", 9) && ct_parse_u64(s + 9, &v) == 0 &&
+             v >= 1 && v <= 100)
+        c->log.max_files = (int)v;
+    else
+        return mc_usage_error("bad --log-opt '%s' (known: max-size=SIZE of "
+                              "at least 4k, max-file=1..100)",
+                              s);
+    return 0;
+}
+
+static int
+add_env(struct container *c, char *kv)
+{
+    if (c->nenv == MC_MAX_ENV)
+        return mc_usage_error("too many environment variables (at most %d)",
+                              MC_MAX_ENV);
+    c->env[c->nenv++] = kv;
+    return 0;
+}
+
+/* The image's defaults, where the flags did not say: Docker's rules. The
+ * command is ENTRYPOINT + CMD; --entrypoint replaces the first and drops
+ * the image's CMD; a command given replaces CMD. */
+static int
+apply_image_config(struct container *c, const char *entrypoint, char **cmd,
+                   int ncmd, char **env_flags, int nenv_flags)
+{
+    struct image_config ic = {0};
+    char *ep[2] = {(char *)entrypoint, NULL}, **argv;
+    int n = 0, total;
+
+    if (c->image[0] && image_config_load(c->image, &ic) == -1)
+        return -1;
+    if (entrypoint) { /* --entrypoint "" clears it */
+        ic.entrypoint = *entrypoint ? ep : NULL;
+        ic.cmd = NULL;
+    }
+    total = ncmd;
+    for (char **a = ic.entrypoint; a && *a; a++)
+        total++;
+    for (char **a = ic.cmd; !ncmd && a && *a; a++)
+        total++;
+    if (total == 0)
+        return mc_usage_error("%s",
+                              "no command given, and the image has "
+                              "none: minictr run IMAGE COMMAND "
+                              "[ARG...]");
+    argv = calloc((size_t)total + 1, sizeof(char *));
+    for (char **a = ic.entrypoint; a && *a; a++)
+        argv[n++] = strdup(*a);
+    for (int i = 0; i < ncmd; i++)
+        argv[n++] = cmd[i];
+    for (char **a = ic.cmd; !ncmd && a && *a; a++)
+        argv[n++] = strdup(*a);
+    c->argv = argv;
+    for (char **e = ic.env; e && *e; e++)
+        if (add_env(c, *e) == -1)
+            return -1;
+    for (int i = 0; i < nenv_flags; i++)
+        if (add_env(c, env_flags[i]) == -1)
+            return -1;
+    if (!c->workdir && ic.workdir && *ic.workdir)
+        c->workdir = ic.workdir;
+    if (!c->user_set && ic.user && *ic.user && parse_user(c, ic.user) == -1)
+        return -1;
+    return 0;
+}
+
+/* Parse Docker's flags into c. Nothing is made here, but a new named
+ * volume. *detach gets -d (NULL for create, which has no -d). */
+static int
+parse_run(struct container *c, int argc, char **argv, bool *detach)
 {
     enum {
         RM = 256,
@@ -196,7 +514,13 @@ parse_run(struct container *c, int argc, char **argv)
         CAP_DROP,
         SECURITY_OPT,
         INIT,
-        ROOTFS
+        ROOTFS,
+        ENTRYPOINT,
+        RESTART,
+        LOG_DRIVER,
+        LOG_OPT,
+        MOUNT,
+        TMPFS,
     };
     static const struct option opts[] = {
         {"rm", no_argument, NULL, RM},
@@ -206,6 +530,8 @@ parse_run(struct container *c, int argc, char **argv)
         {"workdir", required_argument, NULL, 'w'},
         {"user", required_argument, NULL, 'u'},
         {"volume", required_argument, NULL, 'v'},
+        {"mount", required_argument, NULL, MOUNT},
+        {"tmpfs", required_argument, NULL, TMPFS},
         {"read-only", no_argument, NULL, READ_ONLY},
         {"memory", required_argument, NULL, 'm'},
         {"cpus", required_argument, NULL, CPUS},
@@ -216,79 +542,87 @@ parse_run(struct container *c, int argc, char **argv)
         {"init", no_argument, NULL, INIT},
         {"interactive", no_argument, NULL, 'i'},
         {"tty", no_argument, NULL, 't'},
+        {"detach", no_argument, NULL, 'd'},
         {"rootfs", required_argument, NULL, ROOTFS},
+        {"entrypoint", required_argument, NULL, ENTRYPOINT},
+        {"restart", required_argument, NULL, RESTART},
+        {"log-driver", required_argument, NULL, LOG_DRIVER},
+        {"log-opt", required_argument, NULL, LOG_OPT},
         {"help", no_argument, NULL, 'H'},
         {0},
     };
-    const char *rootfs = NULL;
-    int opt;
+    const char *rootfs = NULL, *entrypoint = NULL, *user = NULL;
+    char *env_flags[MC_MAX_ENV];
+    char *mount_flags[MC_MAX_MOUNTS][2];
+    int nenv = 0, nmount_flags = 0, opt;
 
-    c->caps = caps_default();
-    c->no_new_privs = true;
-    c->seccomp = true;
+    container_init(c);
     opterr = 0;
     optind = 0; /* restart getopt on the subcommand's argv */
-    while ((opt = getopt_long(argc, argv, "+h:e:w:u:v:m:it", opts, NULL)) !=
+    while ((opt = getopt_long(argc, argv, "+h:e:w:u:v:m:itd", opts, NULL)) !=
            -1) {
         switch (opt) {
         case RM: c->remove = true; break;
         case NAME:
             if (!mc_valid_name(optarg))
-                return usage_error("bad --name '%s': use letters, digits, "
-                                   "'_', '.', '-'",
-                                   optarg);
-            strcpy(c->name, optarg);
+                return mc_usage_error("bad --name '%s': use letters, "
+                                      "digits, '_', '.', '-'",
+                                      optarg);
+            snprintf(c->name, sizeof(c->name), "%s", optarg);
             break;
         case 'h':
             if (!*optarg || strlen(optarg) > 64)
-                return usage_error("bad --hostname '%s': 1 to 64 "
-                                   "characters",
-                                   optarg);
+                return mc_usage_error("bad --hostname '%s': 1 to 64 "
+                                      "characters",
+                                      optarg);
             c->hostname = optarg;
             break;
         case 'e':
-            if (c->nenv == MC_MAX_ENV)
-                return usage_error("too many -e (at most %s)", "256");
             if (!strchr(optarg, '=') || optarg[0] == '=')
-                return usage_error("bad --env '%s': give KEY=VALUE", optarg);
-            c->env[c->nenv++] = optarg;
+                return mc_usage_error("bad --env '%s': give KEY=VALUE", optarg);
+            if (nenv == MC_MAX_ENV)
+                return mc_usage_error("too many -e (at most %d)", MC_MAX_ENV);
+            env_flags[nenv++] = optarg;
             break;
         case 'w':
             if (optarg[0] != '/')
-                return usage_error("bad --workdir '%s': give an absolute "
-                                   "path",
-                                   optarg);
+                return mc_usage_error("bad --workdir '%s': give an absolute "
+                                      "path",
+                                      optarg);
             c->workdir = optarg;
             break;
-        case 'u':
-            if (parse_user(c, optarg) == -1)
-                return -1;
-            break;
+        case 'u': user = optarg; break;
         case 'v':
-            if (parse_volume(c, optarg) == -1)
-                return -1;
+        case MOUNT:
+        case TMPFS:
+            /* After the flags: a volume is made only when all is well. */
+            if (nmount_flags == MC_MAX_MOUNTS)
+                return mc_usage_error("too many mounts (at most %d)",
+                                      MC_MAX_MOUNTS);
+            mount_flags[nmount_flags][0] = (char *)(intptr_t)opt;
+            mount_flags[nmount_flags++][1] = optarg;
             break;
         case READ_ONLY: c->read_only = true; break;
         case 'm':
             if (ct_parse_size(optarg, &c->limits.memory) == -1 ||
                 c->limits.memory < 6 * 1024 * 1024)
-                return usage_error("bad --memory '%s': give a size of at "
-                                   "least 6m, such as 64m or 1g",
-                                   optarg);
+                return mc_usage_error("bad --memory '%s': give a size of at "
+                                      "least 6m, such as 64m or 1g",
+                                      optarg);
             break;
         case CPUS:
             if (ct_parse_millionths(optarg, &c->limits.cpus_millionths) == -1 ||
                 c->limits.cpus_millionths < 10000)
-                return usage_error("bad --cpus '%s': give a number of cpus "
-                                   "of at least 0.01, such as 0.5",
-                                   optarg);
+                return mc_usage_error("bad --cpus '%s': give a number of "
+                                      "cpus of at least 0.01, such as 0.5",
+                                      optarg);
             break;
         case PIDS:
             if (ct_parse_u64(optarg, &c->limits.pids) == -1 ||
                 c->limits.pids == 0)
-                return usage_error("bad --pids-limit '%s': give a whole "
-                                   "number above 0",
-                                   optarg);
+                return mc_usage_error("bad --pids-limit '%s': give a whole "
+                                      "number above 0",
+                                      optarg);
             break;
         case CAP_ADD:
         case CAP_DROP:
@@ -302,26 +636,45 @@ parse_run(struct container *c, int argc, char **argv)
         case INIT: c->init = true; break;
         case 'i': c->interactive = true; break;
         case 't': c->tty = true; break;
+        case 'd':
+            if (!detach)
+                return mc_usage_error("%s",
+                                      "create has no -d: it starts "
+                                      "nothing");
+            *detach = true;
+            break;
         case ROOTFS: rootfs = optarg; break;
-        case 'H': run_usage(stdout); exit(0);
+        case ENTRYPOINT: entrypoint = optarg; break;
+        case RESTART:
+            if (parse_restart(c, optarg) == -1)
+                return -1;
+            break;
+        case LOG_DRIVER:
+            if (strcmp(optarg, "json-file") && strcmp(optarg, "none"))
+                return mc_usage_error("bad --log-driver '%s': give "
+                                      "json-file or none",
+                                      optarg);
+            c->log.none = !strcmp(optarg, "none");
+            break;
+        case LOG_OPT:
+            if (parse_log_opt(c, optarg) == -1)
+                return -1;
+            break;
+        case 'H': run_usage(stdout, detach ? "run" : "create"); exit(0);
         default:
-            return usage_error("unknown or incomplete option '%s' (see "
-                               "'minictr run --help')",
-                               argv[optind - 1]);
+            return mc_usage_error("unknown or incomplete option '%s' (see "
+                                  "'minictr %s --help')",
+                                  argv[optind - 1], detach ? "run" : "create");
         }
     }
+    if (c->remove && c->restart != RESTART_NO)
+        return mc_usage_error("%s", "conflicting options: --restart and --rm");
     if (!rootfs) {
         if (optind >= argc)
-            return usage_error("%s",
-                               "no image given (see 'minictr run "
-                               "--help')");
+            return mc_usage_error("no image given (see 'minictr %s --help')",
+                                  detach ? "run" : "create");
         c->image = argv[optind++];
     }
-    if (optind >= argc)
-        return usage_error("%s",
-                           "no command given: minictr run IMAGE "
-                           "COMMAND [ARG...]");
-    c->argv = argv + optind;
 
     if (rootfs) {
         struct stat st;
@@ -338,310 +691,44 @@ parse_run(struct container *c, int argc, char **argv)
     } else if (image_rootfs(c->image, c->rootfs, sizeof(c->rootfs)) == -1) {
         return -1;
     }
+    if (user && parse_user(c, user) == -1)
+        return -1;
+    if (apply_image_config(c, entrypoint, argv + optind, argc - optind,
+                           env_flags, nenv) == -1)
+        return -1;
+    for (int i = 0; i < nmount_flags; i++) {
+        int kind = (int)(intptr_t)mount_flags[i][0];
+        char *arg = mount_flags[i][1];
+        if ((kind == 'v'         ? parse_volume(c, arg)
+                 : kind == MOUNT ? parse_mount(c, arg)
+                                 : parse_tmpfs(c, arg)) == -1)
+            return -1;
+    }
     return 0;
-}
-
-/* A random id, as Docker's, shortened: 16 hex digits. */
-static int
-make_id(struct container *c)
-{
-    unsigned char raw[8];
-
-    if (getrandom(raw, sizeof(raw), 0) != sizeof(raw))
-        return ct_fail_errno("getrandom");
-    for (int i = 0; i < 8; i++)
-        snprintf(c->id + 2 * i, 3, "%02x", raw[i]);
-    if (!c->name[0])
-        snprintf(c->name, sizeof(c->name), "%.12s", c->id);
-    /* As Docker: the hostname is the short id unless --hostname says. */
-    if (!c->hostname) {
-        static char short_id[13];
-        snprintf(short_id, sizeof(short_id), "%.12s", c->id);
-        c->hostname = short_id;
-    }
-    snprintf(c->dir, sizeof(c->dir), "%s/containers/%s", mc_lib_dir(), c->id);
-    c->runner_pid = getpid();
-    c->created = (int64_t)time(NULL);
-    return 0;
-}
-
-/* ---- the child: everything inside the new namespaces ------------------- */
-
-/* -t: the child sends the pty's master side to minictr over this. */
-static int tty_sock[2] = {-1, -1};
-
-/* A failure inside the container goes back to minictr through this pipe
- * (closed on exec, so a command that started sends nothing), and main
- * prints it once: as text, or as JSON with --json. */
-static int err_pipe[2] = {-1, -1};
-
-_Noreturn void
-child_exit(int code)
-{
-    char buf[2048];
-    int n = snprintf(buf, sizeof(buf), "%s\n%d\n%s\n%s\n", mc_get_error_code(),
-                     ct_error_errno(), ct_error_message(), ct_error_hint());
-
-    if (err_pipe[1] == -1 || write(err_pipe[1], buf, (size_t)n) != n) {
-        ct_report(); /* no pipe: say it here */
-        fflush(stderr);
-    }
-    _exit(code);
-}
-
-/* In minictr, after the container exited: what went wrong inside, if
- * anything, recorded as our own error. */
-static void
-receive_child_error(void)
-{
-    char buf[2048], *lines[4] = {0};
-    ssize_t n = read(err_pipe[0], buf, sizeof(buf) - 1);
-    char *p = buf;
-
-    if (n <= 0)
-        return;
-    buf[n] = '\0';
-    for (int i = 0; i < 4 && p; i++) {
-        lines[i] = p;
-        p = strchr(p, '\n');
-        if (p)
-            *p++ = '\0';
-    }
-    if (!lines[2] || !*lines[2])
-        return;
-    if (*lines[0])
-        mc_error_code(strdup(lines[0]));
-    ct_restore_error(lines[2], atoi(lines[1]), lines[3]);
-}
-
-_Noreturn void
-exec_command(struct container *c, char **argv)
-{
-    extern char **environ;
-    static char *envp[MC_MAX_ENV + 8];
-    static char hostname_env[128];
-    int n = 0, err;
-
-    /* The environment Docker gives: PATH, HOSTNAME, HOME, TERM with -t,
-     * then every -e, which replaces an entry with the same key (getenv,
-     * and execvp's PATH search, take the first one they find). */
-    envp[n++] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:"
-                "/sbin:/bin";
-    snprintf(hostname_env, sizeof(hostname_env), "HOSTNAME=%s", c->hostname);
-    envp[n++] = hostname_env;
-    envp[n++] = c->user_set && c->uid != 0 ? "HOME=/" : "HOME=/root";
-    if (c->tty)
-        envp[n++] = "TERM=xterm";
-    for (int i = 0; i < c->nenv; i++) {
-        size_t key = strcspn(c->env[i], "=") + 1;
-        int j = 0;
-        while (j < n && strncmp(envp[j], c->env[i], key) != 0)
-            j++;
-        envp[j] = (char *)c->env[i];
-        if (j == n)
-            n++;
-    }
-    envp[n] = NULL;
-    environ = envp;
-
-    if (c->workdir && chdir(c->workdir) == -1) {
-        ct_fail_errno("chdir to the workdir '%s'", c->workdir);
-        child_exit(MC_EXIT_CANNOT_EXEC);
-    }
-    ct_trace(NULL, "execve(\"%s\", ...)", argv[0]);
-    execvp(argv[0], argv);
-    err = errno;
-    if (err == ENOENT) {
-        mc_error_code("command_not_found");
-        ct_set_hint("the command (or, for a dynamic program, its loader) is "
-                    "not in the image");
-    } else {
-        mc_error_code("command_cannot_run");
-    }
-    errno = err;
-    ct_fail_errno("exec '%s' in the container", argv[0]);
-    child_exit(err == ENOENT ? MC_EXIT_NOT_FOUND : MC_EXIT_CANNOT_EXEC);
-}
-
-/* Runs as PID 1 of the new pid namespace. Any failure: say why and exit
- * 125, which the parent passes on. */
-static int
-child_main(void *arg)
-{
-    struct container *c = arg;
-
-    /* If minictr dies (even kill -9), the container dies with it: PID 1
-     * gone, the kernel kills the whole pid namespace. */
-    if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 || cgroups_join(c) == -1)
-        goto fail;
-    if (namespaces_enter(c) == -1 || overlay_mount(c) == -1 ||
-        rootfs_setup(c) == -1)
-        goto fail;
-    /* A new session, so the container cannot reach the caller's terminal
-     * (TIOCSTI); with -t, the pty becomes its controlling terminal. */
-    if (setsid() == -1) {
-        ct_fail_errno("setsid");
-        goto fail;
-    }
-    if (c->tty) {
-        close(tty_sock[0]);
-        if (tty_setup_in_container(tty_sock[1]) == -1)
-            goto fail;
-    } else if (!c->interactive) {
-        int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
-        if (null == -1 || dup2(null, 0) == -1) {
-            ct_fail_errno("open /dev/null as stdin");
-            goto fail;
-        }
-        close(null);
-    }
-    if (privileges_apply(c) == -1)
-        goto fail;
-    if (c->init)
-        init_run(c);
-    exec_command(c, c->argv);
-fail:
-    child_exit(MC_EXIT_RUNNER);
-}
-
-/* ---- the parent: wait, forward signals, pass the status on ------------- */
-
-static volatile sig_atomic_t pending_signal;
-
-static void
-on_signal(int sig)
-{
-    pending_signal = sig;
-}
-
-/* Ctrl-C and kill are passed to the container. A PID 1 without a handler
- * ignores them (pid_namespaces(7)), so the same signal a second time
- * kills the container: Ctrl-C twice always stops it. */
-static void
-forward_signal(pid_t pid)
-{
-    static int forwarded[65];
-    int sig = pending_signal;
-
-    pending_signal = 0;
-    if (!sig)
-        return;
-    if (forwarded[sig]++) {
-        fprintf(stderr, "minictr: %s again: killing the container\n",
-                strsignal(sig));
-        kill(pid, SIGKILL);
-    } else {
-        kill(pid, sig);
-    }
-}
-
-static int
-wait_container(struct container *c)
-{
-    int status;
-
-    for (;;) {
-        pid_t r = waitpid(c->pid, &status, 0);
-        if (r == c->pid)
-            break;
-        if (r == -1 && errno != EINTR)
-            return ct_fail_errno("waitpid %d", c->pid);
-        forward_signal(c->pid);
-    }
-    if (WIFEXITED(status))
-        return WEXITSTATUS(status);
-    if (WTERMSIG(status) == SIGKILL && cgroups_oom_kills(c) > 0)
-        fprintf(stderr,
-                "minictr: the container was killed by the kernel's OOM "
-                "killer: it reached its --memory limit\n");
-    return 128 + WTERMSIG(status);
 }
 
 int
 cmd_run(int argc, char **argv)
 {
     static struct container c;
-    static char stack[256 * 1024] __attribute__((aligned(16)));
-    int code, tty_master = -1;
-    struct sigaction sa = {.sa_handler = on_signal};
+    bool detach = false;
+    int rc;
 
-    if (parse_run(&c, argc, argv) == -1)
+    if (parse_run(&c, argc, argv, &detach) == -1 || container_create(&c) == -1)
         return -1;
-    if (state_name_taken(c.name)) {
-        mc_error_code("name_in_use");
-        return ct_fail("the name '%s' is taken: 'minictr rm %s' first", c.name,
-                       c.name);
-    }
-    if (make_id(&c) == -1 || state_write(&c, "created", -1) == -1)
+    rc = container_start(&c, detach);
+    if (detach && rc == 0)
+        printf("%s\n", c.id); /* the full id, as Docker */
+    return rc;
+}
+
+int
+cmd_create(int argc, char **argv)
+{
+    static struct container c;
+
+    if (parse_run(&c, argc, argv, NULL) == -1 || container_create(&c) == -1)
         return -1;
-    if (overlay_prepare(&c) == -1)
-        goto fail_state;
-    if (cgroups_create(&c) == -1)
-        goto fail_dir;
-    if (c.tty &&
-        socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, tty_sock) == -1) {
-        ct_fail_errno("socketpair for the terminal");
-        goto fail_cgroups;
-    }
-
-    if (pipe2(err_pipe, O_CLOEXEC | O_NONBLOCK) == -1) {
-        ct_fail_errno("pipe2");
-        goto fail_cgroups;
-    }
-    c.keep_fd = err_pipe[1];
-    /* Signals arriving from here on are the container's. */
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
-    sigaction(SIGQUIT, &sa, NULL);
-
-    fflush(NULL);
-    ct_trace("unshare --mount --uts --ipc --pid --net --fork",
-             "clone(CLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWPID|"
-             "CLONE_NEWNET)");
-    c.pid = namespaces_clone_into_cgroup(&c);
-    if (c.pid == 0)
-        _exit(child_main(&c)); /* born in its cgroup (v2) */
-    if (c.pid == -1 && !c.in_cgroup)
-        c.pid = clone(child_main, stack + sizeof(stack),
-                      namespaces_clone_flags() | SIGCHLD, &c);
-    if (c.pid == -1) {
-        ct_fail_errno("clone into new namespaces");
-        goto fail_tty;
-    }
-    close(err_pipe[1]);
-    err_pipe[1] = -1;
-    state_write(&c, "running", -1);
-    if (c.tty) {
-        close(tty_sock[1]);
-        tty_master = tty_receive_master(tty_sock[0]);
-        close(tty_sock[0]);
-    }
-    code = tty_master != -1 ? tty_relay(tty_master, c.pid) : wait_container(&c);
-    receive_child_error();
-    close(err_pipe[0]);
-
-    cgroups_destroy(&c);
-    if (c.remove) {
-        overlay_remove(c.dir);
-        state_remove(c.id);
-    } else {
-        state_write(&c, "exited", code);
-    }
-    return code;
-
-fail_tty:
-    if (c.tty) {
-        close(tty_sock[0]);
-        close(tty_sock[1]);
-    }
-    close(err_pipe[0]);
-    close(err_pipe[1]);
-fail_cgroups:
-    cgroups_destroy(&c);
-fail_dir:
-    overlay_remove(c.dir);
-fail_state:
-    state_remove(c.id);
-    return -1;
+    printf("%s\n", c.id);
+    return 0;
 }

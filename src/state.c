@@ -2,73 +2,218 @@
  * state.c: one JSON record per container, MINICTR_STATE/ID.json (default
  * /run/minictr, a tmpfs: records vanish at reboot, as the containers do).
  *
- * Every later command (ps, inspect, rm) reads these records, so a record is
- * never seen half-written: it is written to a temporary file in the same
- * directory and renamed over the old one (rename(2) is atomic).
+ * The record holds everything about a container: what it was made with
+ * (image, command, flags), so that `start`, a restart policy and `exec`
+ * can do it again, and what happened to it (status, pids, exit code,
+ * times, the cgroups made for it). Every other command reads it, so a
+ * record is never seen half-written: it is written to a temporary file in
+ * the same directory and renamed over the old one (rename(2) is atomic).
+ * Try: sudo ls /run/minictr; sudo jq . /run/minictr/ID.json
  *
  * JSON library: json-c (libjson-c-dev). It is in Debian and Ubuntu, small,
- * C-only, and builds and parses objects with one call each; its
- * json_object_to_file does not write atomically, hence the rename here.
+ * C-only, and builds and parses objects with one call each. Its getters
+ * coerce (a missing key reads as 0), which is what we want for optional
+ * fields of our own records.
  */
 #include "minictr.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <json-c/json.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-static int
-record_path(char *buf, size_t size, const char *id)
+/* ---- times ------------------------------------------------------------- */
+
+int64_t
+mc_now_ns(void)
 {
-    if ((size_t)snprintf(buf, size, "%s/%s.json", mc_state_dir(), id) >= size) {
+    struct timespec t;
+    clock_gettime(CLOCK_REALTIME, &t);
+    return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+int64_t
+mc_monotonic_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+void
+mc_format_time(int64_t ns, char *buf, size_t size)
+{
+    time_t sec = (time_t)(ns / 1000000000);
+    struct tm tm;
+    size_t n;
+
+    if (ns <= 0) {
+        snprintf(buf, size, "0001-01-01T00:00:00Z");
+        return;
+    }
+    gmtime_r(&sec, &tm);
+    n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(buf + n, size - n, ".%09" PRId64 "Z", ns % 1000000000);
+}
+
+int64_t
+mc_parse_time(const char *s)
+{
+    struct tm tm = {0};
+    char frac[16] = "";
+    int64_t ns = 0;
+    const char *rest;
+
+    if (!strncmp(s, "0001-01-01", 10))
+        return 0;
+    rest = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+    if (!rest)
+        return -1;
+    if (*rest == '.' && sscanf(rest + 1, "%9[0-9]", frac) == 1) {
+        size_t digits = strlen(frac);
+        ns = strtoll(frac, NULL, 10);
+        for (; digits < 9; digits++)
+            ns *= 10;
+        rest += 1 + strspn(rest + 1, "0123456789");
+    }
+    if (*rest != 'Z')
+        return -1;
+    return (int64_t)timegm(&tm) * 1000000000 + ns;
+}
+
+/* ---- paths ------------------------------------------------------------- */
+
+int
+state_path(char *buf, size_t size, const char *id, const char *suffix)
+{
+    if ((size_t)snprintf(buf, size, "%s/%s%s", mc_state_dir(), id, suffix) >=
+        size) {
         errno = ENAMETOOLONG;
         return ct_fail_errno("state path for '%s'", id);
     }
     return 0;
 }
 
+/* ---- writing ----------------------------------------------------------- */
+
+static json_object *
+string_array(char *const *list, int n)
+{
+    json_object *a = json_object_new_array();
+    for (int i = 0; list && (n < 0 ? list[i] != NULL : i < n); i++)
+        json_object_array_add(a, json_object_new_string(list[i]));
+    return a;
+}
+
+static const char *const restart_names[] = {"no", "on-failure", "always",
+                                            "unless-stopped"};
+static const char *const mount_names[] = {"bind", "volume", "tmpfs"};
+
+static void
+add_time(json_object *o, const char *key, int64_t ns)
+{
+    char buf[64];
+    mc_format_time(ns, buf, sizeof(buf));
+    json_object_object_add(o, key, json_object_new_string(buf));
+}
+
+json_object *
+state_to_json(const struct container *c)
+{
+    json_object *o = json_object_new_object();
+    json_object *mounts = json_object_new_array();
+    json_object *cgroups = json_object_new_array();
+    char caps[32], user[32];
+
+#define ADD(key, value) json_object_object_add(o, key, value)
+#define STR(s) json_object_new_string((s) ? (s) : "")
+#define BOOL(b) json_object_new_boolean(b)
+#define INT(i) json_object_new_int64((int64_t)(i))
+    ADD("id", STR(c->id));
+    ADD("name", STR(c->name));
+    ADD("image", STR(c->image));
+    ADD("rootfs", STR(c->rootfs));
+    ADD("dir", STR(c->dir));
+    ADD("command", string_array(c->argv, -1));
+    ADD("hostname", STR(c->hostname));
+    ADD("workdir", STR(c->workdir));
+    snprintf(user, sizeof(user), "%u:%u", c->uid, c->gid);
+    ADD("user", json_object_new_string(c->user_set ? user : ""));
+    ADD("env", string_array(c->env, c->nenv));
+    for (int i = 0; i < c->nmounts; i++) {
+        const struct mount_spec *m = &c->mounts[i];
+        json_object *j = json_object_new_object();
+        json_object_object_add(j, "type", STR(mount_names[m->type]));
+        json_object_object_add(j, "source", STR(m->source));
+        json_object_object_add(j, "target", STR(m->target));
+        json_object_object_add(j, "ro", BOOL(m->ro));
+        json_object_object_add(j, "anonymous", BOOL(m->anonymous));
+        json_object_object_add(j, "size", INT(m->size));
+        json_object_object_add(j, "mode", INT(m->mode));
+        json_object_array_add(mounts, j);
+    }
+    ADD("mounts", mounts);
+    ADD("memory", INT(c->limits.memory));
+    ADD("cpus_millionths", INT(c->limits.cpus_millionths));
+    ADD("pids_limit", INT(c->limits.pids));
+    ADD("read_only", BOOL(c->read_only));
+    ADD("remove", BOOL(c->remove));
+    ADD("init", BOOL(c->init));
+    ADD("interactive", BOOL(c->interactive));
+    ADD("tty", BOOL(c->tty));
+    ADD("no_new_privs", BOOL(c->no_new_privs));
+    ADD("seccomp", BOOL(c->seccomp));
+    snprintf(caps, sizeof(caps), "%016" PRIx64, c->caps);
+    ADD("caps", json_object_new_string(caps));
+    ADD("restart", STR(restart_names[c->restart]));
+    ADD("restart_max", INT(c->restart_max));
+    ADD("log_driver", STR(c->log.none ? "none" : "json-file"));
+    ADD("log_max_size", INT(c->log.max_size));
+    ADD("log_max_files", INT(c->log.max_files));
+    add_time(o, "created", c->created_ns);
+
+    ADD("status", STR(c->status));
+    ADD("pid", INT(c->pid));
+    ADD("monitor_pid", INT(c->monitor_pid));
+    ADD("exit_code", INT(c->exit_code));
+    ADD("oom_killed", BOOL(c->oom_killed));
+    ADD("stopped_by_user", BOOL(c->stopped_by_user));
+    ADD("restart_count", INT(c->restart_count));
+    ADD("device_cgroup", BOOL(c->device_cgroup));
+    add_time(o, "started", c->started_ns);
+    add_time(o, "finished", c->finished_ns);
+    for (int i = 0; i < c->ncgroups; i++)
+        json_object_array_add(cgroups, STR(c->cgroups[i]));
+    ADD("cgroups", cgroups);
+#undef ADD
+#undef STR
+#undef BOOL
+#undef INT
+    return o;
+}
+
 int
-state_write(const struct container *c, const char *status, int exit_code)
+state_write(const struct container *c)
 {
     char path[4096], tmp[4200];
-    json_object *o = json_object_new_object();
-    json_object *cmd = json_object_new_array();
-    json_object *cgroups = json_object_new_array();
+    json_object *o = state_to_json(c);
     int rc = 0;
 
-    for (char **a = c->argv; a && *a; a++)
-        json_object_array_add(cmd, json_object_new_string(*a));
-    for (int i = 0; i < c->ncgroups; i++)
-        json_object_array_add(cgroups, json_object_new_string(c->cgroups[i]));
-    json_object_object_add(o, "id", json_object_new_string(c->id));
-    json_object_object_add(o, "name", json_object_new_string(c->name));
-    json_object_object_add(o, "image",
-                           json_object_new_string(c->image ? c->image : ""));
-    json_object_object_add(o, "rootfs", json_object_new_string(c->rootfs));
-    json_object_object_add(o, "dir", json_object_new_string(c->dir));
-    json_object_object_add(o, "command", cmd);
-    json_object_object_add(o, "status", json_object_new_string(status));
-    json_object_object_add(o, "pid", json_object_new_int(c->pid));
-    json_object_object_add(o, "runner_pid", json_object_new_int(c->runner_pid));
-    json_object_object_add(o, "exit_code", json_object_new_int(exit_code));
-    json_object_object_add(o, "created", json_object_new_int64(c->created));
-    json_object_object_add(o, "cgroups", cgroups);
-    json_object_object_add(o, "memory",
-                           json_object_new_uint64(c->limits.memory));
-    json_object_object_add(o, "cpus_millionths",
-                           json_object_new_uint64(c->limits.cpus_millionths));
-    json_object_object_add(o, "pids_limit",
-                           json_object_new_uint64(c->limits.pids));
-
-    if (record_path(path, sizeof(path), c->id) == -1 ||
-        ct_mkdir_p(mc_state_dir(), 0700) == -1) {
+    if (state_path(path, sizeof(path), c->id, ".json") == -1) {
+        rc = -1;
+        goto out;
+    }
+    if (ct_mkdir_p(mc_state_dir(), 0700) == -1) {
         rc = ct_fail_errno("mkdir '%s'", mc_state_dir());
         goto out;
     }
-    snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+    /* The temporary name carries our pid: two writers never share it. */
+    snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid());
     if (json_object_to_file_ext(tmp, o,
                                 JSON_C_TO_STRING_PRETTY |
                                     JSON_C_TO_STRING_NOSLASHESCAPE) == -1) {
@@ -89,19 +234,50 @@ state_remove(const char *id)
 {
     char path[4096];
 
-    if (record_path(path, sizeof(path), id) == -1)
+    if (state_path(path, sizeof(path), id, ".json") == -1)
         return -1;
     if (unlink(path) == -1 && errno != ENOENT)
         return ct_fail_errno("unlink '%s'", path);
     return 0;
 }
 
+/* ---- reading ----------------------------------------------------------- */
+
+static json_object *
+get(json_object *o, const char *key)
+{
+    json_object *v;
+    return json_object_object_get_ex(o, key, &v) ? v : NULL;
+}
+
 static const char *
 get_string(json_object *o, const char *key)
 {
-    json_object *v;
-    return json_object_object_get_ex(o, key, &v) ? json_object_get_string(v)
-                                                 : "";
+    json_object *v = get(o, key);
+    return v && json_object_is_type(v, json_type_string)
+        ? json_object_get_string(v)
+        : "";
+}
+
+static char *
+dup_string(json_object *o, const char *key)
+{
+    const char *s = get_string(o, key);
+    return *s ? strdup(s) : NULL;
+}
+
+static int64_t
+get_int(json_object *o, const char *key)
+{
+    json_object *v = get(o, key);
+    return v ? json_object_get_int64(v) : 0;
+}
+
+static bool
+get_bool(json_object *o, const char *key)
+{
+    json_object *v = get(o, key);
+    return v && json_object_get_boolean(v);
 }
 
 static void
@@ -110,97 +286,165 @@ copy(char *dst, size_t size, const char *src)
     snprintf(dst, size, "%s", src);
 }
 
-void
-state_from_json(json_object *o, struct container *c, char *status, size_t size)
+static int
+lookup(const char *const *names, int n, const char *s)
 {
-    json_object *v;
-
-    copy(c->id, sizeof(c->id), get_string(o, "id"));
-    copy(c->name, sizeof(c->name), get_string(o, "name"));
-    copy(c->rootfs, sizeof(c->rootfs), get_string(o, "rootfs"));
-    copy(c->dir, sizeof(c->dir), get_string(o, "dir"));
-    copy(status, size, get_string(o, "status"));
-    c->pid =
-        json_object_object_get_ex(o, "pid", &v) ? json_object_get_int(v) : 0;
-    c->runner_pid = json_object_object_get_ex(o, "runner_pid", &v)
-        ? json_object_get_int(v)
-        : 0;
-    c->ncgroups = 0;
-    if (json_object_object_get_ex(o, "cgroups", &v))
-        for (size_t i = 0; i < json_object_array_length(v) && i < 8; i++)
-            copy(c->cgroups[c->ncgroups++], sizeof(c->cgroups[0]),
-                 json_object_get_string(json_object_array_get_idx(v, i)));
+    for (int i = 0; i < n; i++)
+        if (!strcmp(names[i], s))
+            return i;
+    return 0;
 }
 
-/* Call fn for each record until it returns non-zero; returns that. */
-static int
-each_record(int (*fn)(json_object *o, void *arg), void *arg)
+/* Fill c from a record. */
+static void
+from_json(json_object *o, struct container *c)
+{
+    json_object *a;
+    const char *user;
+
+    memset(c, 0, sizeof(*c));
+    copy(c->id, sizeof(c->id), get_string(o, "id"));
+    copy(c->name, sizeof(c->name), get_string(o, "name"));
+    c->image = strdup(get_string(o, "image"));
+    copy(c->rootfs, sizeof(c->rootfs), get_string(o, "rootfs"));
+    copy(c->dir, sizeof(c->dir), get_string(o, "dir"));
+    a = get(o, "command");
+    c->argv = calloc((a ? json_object_array_length(a) : 0) + 1, sizeof(char *));
+    for (size_t i = 0; a && i < json_object_array_length(a); i++)
+        c->argv[i] =
+            strdup(json_object_get_string(json_object_array_get_idx(a, i)));
+    c->hostname = dup_string(o, "hostname");
+    c->workdir = dup_string(o, "workdir");
+    user = get_string(o, "user");
+    if (*user && sscanf(user, "%u:%u", &c->uid, &c->gid) == 2)
+        c->user_set = true;
+    a = get(o, "env");
+    for (size_t i = 0;
+         a && i < json_object_array_length(a) && c->nenv < MC_MAX_ENV; i++)
+        c->env[c->nenv++] =
+            strdup(json_object_get_string(json_object_array_get_idx(a, i)));
+    a = get(o, "mounts");
+    for (size_t i = 0;
+         a && i < json_object_array_length(a) && c->nmounts < MC_MAX_MOUNTS;
+         i++) {
+        json_object *j = json_object_array_get_idx(a, i);
+        struct mount_spec *m = &c->mounts[c->nmounts++];
+        m->type =
+            (enum mount_type)lookup(mount_names, 3, get_string(j, "type"));
+        m->source = dup_string(j, "source");
+        m->target = dup_string(j, "target");
+        m->ro = get_bool(j, "ro");
+        m->anonymous = get_bool(j, "anonymous");
+        m->size = (uint64_t)get_int(j, "size");
+        m->mode = (unsigned)get_int(j, "mode");
+    }
+    c->limits.memory = (uint64_t)get_int(o, "memory");
+    c->limits.cpus_millionths = (uint64_t)get_int(o, "cpus_millionths");
+    c->limits.pids = (uint64_t)get_int(o, "pids_limit");
+    c->read_only = get_bool(o, "read_only");
+    c->remove = get_bool(o, "remove");
+    c->init = get_bool(o, "init");
+    c->interactive = get_bool(o, "interactive");
+    c->tty = get_bool(o, "tty");
+    c->no_new_privs = get_bool(o, "no_new_privs");
+    c->seccomp = get_bool(o, "seccomp");
+    c->caps = strtoull(get_string(o, "caps"), NULL, 16);
+    c->restart =
+        (enum restart_policy)lookup(restart_names, 4, get_string(o, "restart"));
+    c->restart_max = (int)get_int(o, "restart_max");
+    c->log.none = !strcmp(get_string(o, "log_driver"), "none");
+    c->log.max_size = (uint64_t)get_int(o, "log_max_size");
+    c->log.max_files = (int)get_int(o, "log_max_files");
+    c->created_ns = mc_parse_time(get_string(o, "created"));
+
+    copy(c->status, sizeof(c->status), get_string(o, "status"));
+    c->pid = (pid_t)get_int(o, "pid");
+    c->monitor_pid = (pid_t)get_int(o, "monitor_pid");
+    c->exit_code = (int)get_int(o, "exit_code");
+    c->oom_killed = get_bool(o, "oom_killed");
+    c->stopped_by_user = get_bool(o, "stopped_by_user");
+    c->restart_count = (int)get_int(o, "restart_count");
+    c->device_cgroup = get_bool(o, "device_cgroup");
+    c->started_ns = mc_parse_time(get_string(o, "started"));
+    c->finished_ns = mc_parse_time(get_string(o, "finished"));
+    a = get(o, "cgroups");
+    for (size_t i = 0;
+         a && i < json_object_array_length(a) && c->ncgroups < MC_MAX_CGROUPS;
+         i++)
+        copy(c->cgroups[c->ncgroups++], sizeof(c->cgroups[0]),
+             json_object_get_string(json_object_array_get_idx(a, i)));
+    c->keep_fd = -1;
+}
+
+void
+state_free(struct container *c)
+{
+    free(c->image);
+    for (char **a = c->argv; a && *a; a++)
+        free(*a);
+    free(c->argv);
+    free(c->hostname);
+    free(c->workdir);
+    for (int i = 0; i < c->nenv; i++)
+        free(c->env[i]);
+    for (int i = 0; i < c->nmounts; i++) {
+        free(c->mounts[i].source);
+        free(c->mounts[i].target);
+    }
+    memset(c, 0, sizeof(*c));
+}
+
+int
+state_load(const char *id, struct container *c)
+{
+    char path[4096];
+    json_object *o;
+
+    if (state_path(path, sizeof(path), id, ".json") == -1)
+        return -1;
+    o = json_object_from_file(path);
+    if (!o) {
+        mc_error_code("no_such_container");
+        return ct_fail("no container '%s' (see 'minictr ps -a')", id);
+    }
+    from_json(o, c);
+    json_object_put(o);
+    return 0;
+}
+
+/* Call fn for each record until it returns non-zero; returns that. A
+ * record removed while we read the directory is skipped. */
+int
+state_each(int (*fn)(struct container *c, void *arg), void *arg)
 {
     DIR *d = opendir(mc_state_dir());
     struct dirent *e;
+    struct container *c = malloc(sizeof(*c));
     int rc = 0;
 
-    if (!d)
+    if (!d || !c) {
+        if (d)
+            closedir(d);
+        free(c);
         return 0;
+    }
     while (!rc && (e = readdir(d)) != NULL) {
         char path[4096];
         size_t len = strlen(e->d_name);
         json_object *o;
 
-        if (len < 6 || strcmp(e->d_name + len - 5, ".json") != 0)
+        if (len != MC_ID_LEN + 5 || strcmp(e->d_name + MC_ID_LEN, ".json"))
             continue;
         snprintf(path, sizeof(path), "%s/%s", mc_state_dir(), e->d_name);
         o = json_object_from_file(path);
         if (!o)
             continue;
-        rc = fn(o, arg);
+        from_json(o, c);
         json_object_put(o);
+        rc = fn(c, arg);
+        state_free(c);
     }
     closedir(d);
+    free(c);
     return rc;
-}
-
-struct find {
-    const char *key;
-    struct container *c;
-    char *status;
-    size_t size;
-};
-
-static int
-match(json_object *o, void *arg)
-{
-    struct find *f = arg;
-
-    if (strcmp(get_string(o, "name"), f->key) != 0 &&
-        strcmp(get_string(o, "id"), f->key) != 0)
-        return 0;
-    if (f->c)
-        state_from_json(o, f->c, f->status, f->size);
-    return 1;
-}
-
-int
-state_load(const char *name_or_id, struct container *c, char *status,
-           size_t size)
-{
-    struct find f = {name_or_id, c, status, size};
-
-    if (each_record(match, &f))
-        return 0;
-    mc_error_code("no_such_container");
-    return ct_fail("no container '%s' (see 'minictr ps -a')", name_or_id);
-}
-
-bool
-state_name_taken(const char *name)
-{
-    struct find f = {name, NULL, NULL, 0};
-    return *name && each_record(match, &f);
-}
-
-int
-state_each(int (*fn)(json_object *o, void *arg), void *arg)
-{
-    return each_record(fn, arg);
 }

@@ -70,6 +70,7 @@ doctor_in_mntns() {
     [[ "$stderr" == *"unexpected argument 'extra'"* ]]
 }
 
+# bats test_tags=lab:00-1,lab:00-2,lab:00-3
 @test "doctor: as root on this host: ready, exit 0, every check has a status" {
     need_root
     run --separate-stderr "$DOCTOR"
@@ -89,6 +90,7 @@ doctor_in_mntns() {
     [ "$warns" -eq "$fixes" ]
 }
 
+# bats test_tags=lab:00-1
 @test "doctor: the cgroup mode is the one the kernel really has" {
     local mode
     mode=$(kernel_cgroup_mode)
@@ -98,6 +100,7 @@ doctor_in_mntns() {
     [ "$(printf '%s' "$output" | json_get 'd["cgroup_mode"]')" = "$mode" ]
 }
 
+# bats test_tags=lab:00-1,lab:00-3
 @test "doctor: the controllers are those /proc/cgroups and cgroup2 offer" {
     local mode v2root want_v1 want_v2 all
     mode=$(kernel_cgroup_mode)
@@ -132,6 +135,7 @@ doctor_in_mntns() {
     [ "$(echo "$line" | sed 's/.*v2: \([^;]*\);.*/\1/' | tr ' ' '\n' | sort | xargs)" = "${want_v2:--}" ]
 }
 
+# bats test_tags=lab:00-1,lab:00-3
 @test "doctor: on a root run, memory, cpu and pids are usable" {
     need_root
     run "$DOCTOR" --json
@@ -173,6 +177,7 @@ doctor_in_mntns() {
         "$(printf '%s\n' "$text" | grep -c '^     fix: ' || true)" ]
 }
 
+# bats test_tags=lab:00-2
 @test "doctor: each namespace line agrees with unshare(1)" {
     need_root
     run "$DOCTOR"
@@ -198,6 +203,7 @@ doctor_in_mntns() {
     assert_line --regexp "^(ok  |warn) seccomp +mode $mode"
 }
 
+# bats test_tags=lab:00-1
 @test "doctor: without root it still reports, and says root is missing" {
     need_root
     need_cmd setpriv
@@ -251,6 +257,7 @@ doctor_in_mntns() {
     grep -q overlay /proc/filesystems
 }
 
+# bats test_tags=lab:00-1
 @test "doctor: tells v1, hybrid and v2 apart by the filesystem it finds" {
     need_root
     need_cmd unshare
@@ -275,6 +282,7 @@ doctor_in_mntns() {
     [ "$(grep -c ' /sys/fs/cgroup' /proc/self/mountinfo)" -eq "$mounts" ]
 }
 
+# bats test_tags=lab:00-1
 @test "doctor: finds the v1 hierarchies that are really mounted" {
     need_root
     need_cmd unshare

@@ -57,6 +57,7 @@ assert_no_jail_left() {
     assert_no_jail_left
 }
 
+# bats test_tags=lab:01-1,lab:01-2,lab:01-3
 @test "jail copies /bin/ls, its loader and every library ldd lists, at ldd's paths" {
     need_root
     run "$JAIL" "$D" /bin/ls /bin/cat
@@ -92,6 +93,7 @@ assert_no_jail_left() {
     assert_success
 }
 
+# bats test_tags=lab:01-3
 @test "jail keeps symlinks that are libraries' names (libcurl.so.4 -> libcurl.so.4.x)" {
     need_cmd curl
     run "$JAIL" "$D" /usr/bin/curl
@@ -104,6 +106,7 @@ assert_no_jail_left() {
     [ -f "$D$target" ] && [ ! -L "$D$target" ]
 }
 
+# bats test_tags=lab:01-1,lab:01-4
 @test "jail: a static program is copied alone, with no loader or library" {
     need_root
     cp "$PROBE" "$BATS_TEST_TMPDIR/probe"
@@ -116,6 +119,7 @@ assert_no_jail_left() {
     assert_failure 7
 }
 
+# bats test_tags=lab:01-4
 @test "jail says what ldd cannot see; whoami fails until /etc/passwd is copied" {
     need_root
     run "$JAIL" "$D" /usr/bin/whoami
@@ -132,6 +136,7 @@ assert_no_jail_left() {
     assert_output "root"
 }
 
+# bats test_tags=lab:01-2,lab:01-4
 @test "jail: a library loaded with dlopen (iconv's gconv module) is not seen by ldd" {
     need_root
     need_cmd iconv
@@ -154,6 +159,7 @@ assert_no_jail_left() {
 
 # ---- running ----------------------------------------------------------------
 
+# bats test_tags=lab:01-4
 @test "jail --run /bin/ls / lists exactly the jail's top-level entries" {
     need_root
     "$JAIL" "$D" /bin/ls >/dev/null
@@ -163,6 +169,7 @@ assert_no_jail_left() {
     [ -n "$output" ]
 }
 
+# bats test_tags=lab:01-4
 @test "jail --run: the program cannot see a file outside the jail" {
     need_root
     echo secret > "$BATS_TEST_TMPDIR/marker-outside"
@@ -175,6 +182,7 @@ assert_no_jail_left() {
     assert_output "open=ENOENT"
 }
 
+# bats test_tags=lab:01-4
 @test "jail --run: the kernel's root and cwd of the jailed process are DIR" {
     need_root
     "$JAIL" "$D" /bin/bash >/dev/null
@@ -196,6 +204,7 @@ assert_no_jail_left() {
     assert_equal "$cwd" "$want" # chdir("/") after chroot
 }
 
+# bats test_tags=lab:01-1,lab:01-2,lab:01-4
 @test "bash runs in its jail and sees only the jail" {
     need_root
     run "$JAIL" "$D" /bin/bash
@@ -206,6 +215,7 @@ assert_no_jail_left() {
     assert_line --index 1 "$(cd "$D" && printf '/%s ' * | sed 's/ $//')"
 }
 
+# bats test_tags=lab:01-2,lab:01-3,lab:01-4
 @test "curl --version runs in its jail" {
     need_root
     need_cmd curl
@@ -215,6 +225,7 @@ assert_no_jail_left() {
     assert_line --index 0 --partial "libcurl/"
 }
 
+# bats test_tags=lab:01-4
 @test "jail --trace shows chroot, chdir and execve with the shell commands" {
     need_root
     run "$JAIL" --trace "$D" /bin/ls
@@ -235,6 +246,7 @@ assert_no_jail_left() {
 
 # ---- the escape: chroot is not a container ----------------------------------
 
+# bats test_tags=lab:01-4
 @test "escape: root in the jail gets out and reads a file only the host has" {
     need_root
     echo "only-outside-$$" > "$BATS_TEST_TMPDIR/marker-outside"
@@ -256,6 +268,7 @@ assert_no_jail_left() {
     assert_failure
 }
 
+# bats test_tags=lab:01-4
 @test "escape: before, / is the jail; after, / is the host's root" {
     need_root
     cp "$BIN/escape" "$BATS_TEST_TMPDIR/escape"
@@ -313,6 +326,7 @@ assert_no_jail_left() {
     assert_no_jail_left
 }
 
+# bats test_tags=lab:01-2
 @test "jail: a library the loader cannot find exits 3 and makes no DIR" {
     need_cmd cc
     echo 'int foo(void) { return 0; }' > foo.c

@@ -77,6 +77,7 @@ child_of() {
     assert_output --partial "--ns LIST"
 }
 
+# bats test_tags=lab:02-1
 @test "nsbox: by default all six namespaces are new; user and time are the host's" {
     need_root
     need_image
@@ -93,6 +94,7 @@ child_of() {
     done
 }
 
+# bats test_tags=lab:02-1
 @test "nsbox: --ns uts,ipc makes only those; pid, mnt, net, cgroup stay the host's" {
     need_root
     run --separate-stderr inside_ns --ns uts,ipc
@@ -100,6 +102,7 @@ child_of() {
     assert_ns "$output" uts ipc
 }
 
+# bats test_tags=lab:02-1
 @test "nsbox: --ns pid,mount,net,cgroup makes those; uts and ipc stay the host's" {
     need_root
     run --separate-stderr inside_ns --ns pid,mount,net,cgroup
@@ -107,6 +110,7 @@ child_of() {
     assert_ns "$output" pid mnt net cgroup
 }
 
+# bats test_tags=lab:02-1,lab:02-3
 @test "nsbox: the command is PID 1 and ps sees only the namespace's processes" {
     need_root
     need_image
@@ -130,6 +134,7 @@ child_of() {
     assert_equal "$(printf '%s\n' "$output" | grep '^[0-9]*$')" 1
 }
 
+# bats test_tags=lab:02-1
 @test "nsbox: PID 1 ignores a SIGTERM sent inside its namespace" {
     need_root
     # pid_namespaces(7): init gets only the signals it has a handler for.
@@ -138,6 +143,7 @@ child_of() {
     assert_output "survived"
 }
 
+# bats test_tags=lab:02-4
 @test "nsbox: the hostname changes inside, not outside" {
     need_root
     need_image
@@ -153,6 +159,7 @@ child_of() {
     assert_equal "$(uname -n)" "$HOST_NAME"
 }
 
+# bats test_tags=lab:02-1
 @test "nsbox: the cgroup namespace shows the box's cgroup as /" {
     need_root
     need_image
@@ -167,6 +174,7 @@ child_of() {
     assert_output "$(cat /proc/self/cgroup)"
 }
 
+# bats test_tags=lab:02-1
 @test "nsbox: the net namespace has only a loopback device" {
     need_root
     need_image
@@ -176,6 +184,7 @@ child_of() {
     assert_equal "$devs" lo
 }
 
+# bats test_tags=lab:02-3
 @test "nsbox: the fresh /proc is not in the host's mountinfo, and is gone after" {
     need_root
     ready=$BATS_TEST_TMPDIR/proc-mount-id
@@ -193,6 +202,7 @@ child_of() {
     assert_equal "$(awk -v id="$id" '$1 == id' /proc/self/mountinfo)" ""
 }
 
+# bats test_tags=lab:02-2
 @test "nsbox: / is made private: a mount inside does not reach the host" {
     need_root
     need_cmd unshare
@@ -215,6 +225,7 @@ child_of() {
     assert_equal "$leaked" ""
 }
 
+# bats test_tags=lab:02-1
 @test "nsbox: exit status is passed back (exit 7, SIGTERM 143, SIGKILL 137)" {
     need_root
     run "$NSBOX" sh -c 'exit 7'
@@ -226,6 +237,7 @@ child_of() {
     assert_failure 137
 }
 
+# bats test_tags=lab:02-1
 @test "nsbox: PID 1 killed from the host with SIGKILL gives 137" {
     need_root
     "$NSBOX" sleep 30 &
@@ -305,6 +317,7 @@ child_of() {
     assert_equal "$(mounts_below "$BATS_TEST_TMPDIR")" ""
 }
 
+# bats test_tags=lab:02-1,lab:02-2,lab:02-3,lab:02-4
 @test "nsbox: --trace shows each call beside the command that does the same" {
     need_root
     need_image

@@ -116,6 +116,7 @@ json() {
     assert_output --partial "exec '/nonexistent/command' failed: ENOENT"
 }
 
+# bats test_tags=lab:03-2
 @test "the command runs in our cgroup from its first instruction" {
     # cat is the command itself: what it prints is where exec put it.
     run --separate-stderr "$CGBOX" --memory 64m --cpus 0.5 --pids 32 \
@@ -130,6 +131,7 @@ json() {
     fi
 }
 
+# bats test_tags=lab:03-1,lab:03-2
 @test "while it runs: its cgroup holds the limits, the kernel's own files say so" {
     "$CGBOX" --memory 64m --cpus 0.5 --pids 32 sleep 60 2>"$BATS_TEST_TMPDIR/err" 3>&- &
     local cg=$!
@@ -180,6 +182,7 @@ json() {
     [ ! -e "/proc/$CHILD" ] || fail "the command still runs"
 }
 
+# bats test_tags=lab:03-1,lab:03-3
 @test "a memory hog is OOM-killed at --memory: exit 137, oom_kill counted" {
     run "$CGBOX" --memory 64m --json -o "$REPORT" \
         dd if=/dev/zero of=/dev/null bs=200M count=1
@@ -194,6 +197,7 @@ json() {
     [ "$peak" = null ] || [ "$peak" -ge $((32 * 1024 * 1024)) ] || fail "peak $peak: the hog never grew"
 }
 
+# bats test_tags=lab:03-3
 @test "the report's OOM count is the cgroup's own counter" {
     # The shell survives (the OOM killer takes the biggest: dd), then reads
     # oom_kill from its own cgroup; the report must say the same.
@@ -211,6 +215,7 @@ json() {
     assert_equal "$(json .exit_code)" 0
 }
 
+# bats test_tags=lab:03-3
 @test "the human report names the kill and the OOM count" {
     run "$CGBOX" --memory 64m dd if=/dev/zero of=/dev/null bs=200M count=1
     assert_failure 137
@@ -218,6 +223,7 @@ json() {
     assert_output --regexp "OOM kills [1-9]"
 }
 
+# bats test_tags=lab:03-1,lab:03-3
 @test "a fork bomb stops at --pids and ends; the host is unaffected" {
     # Bounded: each shell forks two more down to depth 7 (255 at most
     # without a limit), leaves sleep 1; so it ends by itself.
@@ -232,6 +238,7 @@ json() {
     assert_success
 }
 
+# bats test_tags=lab:03-1,lab:03-3
 @test "--cpus 0.2 throttles a busy loop (cpu.stat, not a stopwatch)" {
     run "$CGBOX" --cpus 0.2 --json -o "$REPORT" \
         timeout 2 sh -c 'while :; do :; done'
@@ -249,6 +256,7 @@ json() {
         fail "used ${usage}us in ${wall}us: not throttled"
 }
 
+# bats test_tags=lab:03-4
 @test "what the command leaves running is killed, and reaped" {
     run --separate-stderr "$CGBOX" --pids 32 sh -c 'sleep 60 >/dev/null 2>&1 & echo "bg=$!"'
     assert_success
@@ -269,6 +277,7 @@ json() {
     assert_success
 }
 
+# bats test_tags=lab:03-1
 @test "a limit the kernel refuses half-way: exit 1, errno, nothing left" {
     # memory and cpu are written, then pids.max refuses the value.
     run "$CGBOX" --memory 64m --cpus 0.5 --pids 99999999 true
@@ -294,6 +303,7 @@ json() {
     assert_output --partial "hint:"
 }
 
+# bats test_tags=lab:03-1,lab:03-2
 @test "--trace shows mkdir, the limit written, the join and rmdir" {
     run "$CGBOX" --trace --memory 64m --pids 32 true
     assert_success
@@ -304,6 +314,7 @@ json() {
     assert_output --regexp '\$ rmdir /sys/fs/cgroup/.*cgbox-[0-9]+'
 }
 
+# bats test_tags=lab:03-2,lab:03-4
 @test "the v2 code path, on a cgroup2 mount of its own (also on hybrid hosts)" {
     need_cmd unshare
     grep -qw cgroup2 /proc/filesystems || skip "no cgroup2 in this kernel"

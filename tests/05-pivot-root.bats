@@ -7,18 +7,30 @@
 load lib/common
 bats_require_minimum_version 1.5.0
 
+# The tests run on a copy of the image of this file's own: a pivotbox that
+# writes into its ROOTFS (a student's, a mutant in labs/mutants.sh) changes
+# only the copy, and each test's teardown sees it. The built image may be
+# in use by another test run at the same time.
+setup_file() {
+    [ -d "$IMAGE" ] || return 0 # the tests say why they skip
+    cp -a "$IMAGE" "$BATS_FILE_TMPDIR/image"
+    IMAGE=$BATS_FILE_TMPDIR/image image_listing > "$BATS_FILE_TMPDIR/image.listing"
+}
+
 setup() {
     need_root
     PIVOTBOX=$(tool pivotbox)
     [ -d "$IMAGE" ] || skip "no image at $IMAGE (make images)"
+    IMAGE=$BATS_FILE_TMPDIR/image
     REAL_IMAGE=$(realpath "$IMAGE")
     # The host's root mount: its device and the mount point "/".
     HOST_ROOT_DEV=$(awk '$5 == "/" { print $3 }' /proc/self/mountinfo | tail -n 1)
 }
 
-# Every file of the image, with type and size: a run must not change it.
+# Every file of the image, with type, mode and size: a run must not
+# change it.
 image_listing() {
-    find "$IMAGE" -printf '%y %s %p\n' | sort
+    find "$IMAGE" -printf '%y %m %s %P\n' | LC_ALL=C sort
 }
 
 # The image directory's path inside its filesystem: what mountinfo shows as
@@ -36,8 +48,11 @@ image_fs_path() {
         }' /proc/self/mountinfo
 }
 
+# Nothing stays mounted on the host, and the image is as it was copied.
 teardown() {
-    [ -z "${REAL_IMAGE:-}" ] || [ -z "$(mounts_below "$REAL_IMAGE")" ]
+    [ -n "${REAL_IMAGE:-}" ] || return 0
+    [ -z "$(mounts_below "$REAL_IMAGE")" ]
+    diff "$BATS_FILE_TMPDIR/image.listing" <(image_listing)
 }
 
 @test "pivotbox: --help prints usage and exits 0" {
@@ -64,18 +79,21 @@ teardown() {
 @test "pivotbox: a command killed by a signal gives 128+N" {
     "$PIVOTBOX" "$IMAGE" /bin/sleep 30 &
     local pid=$! child=""
-    for _ in $(seq 100); do
+    # Wait until the child runs the command: killed before that (before
+    # pivotbox has written it the go byte), it is not the command that dies.
+    for _ in $(seq 200); do
         child=$(cat "/proc/$pid/task/$pid/children" 2>/dev/null | awk '{ print $1 }')
-        [ -n "$child" ] && break
+        [ -n "$child" ] && [ "$(cat "/proc/$child/comm" 2>/dev/null)" = sleep ] && break
         sleep 0.05
     done
-    [ -n "$child" ]
+    [ "$(cat "/proc/$child/comm")" = sleep ]
     kill -KILL "$child"
     local rc=0
     wait "$pid" || rc=$?
     assert_equal "$rc" 137
 }
 
+# bats test_tags=lab:05-2
 @test "pivotbox: the old root is gone from mountinfo; / is the image" {
     run "$PIVOTBOX" "$IMAGE" /bin/cat /proc/self/mountinfo
     assert_success
@@ -103,8 +121,18 @@ teardown() {
     # Only our own processes: PID 1 (ls itself) and no host PID.
     run sh -c "printf '%s\n' \"$output\" | grep -E '^[0-9]+$'"
     assert_output "1"
+    # The proc filesystem itself is read-write (only some paths in it are
+    # read-only): a process may still write its own /proc/self files.
+    run "$PIVOTBOX" "$IMAGE" /bin/cat /proc/self/mountinfo
+    assert_success
+    run awk '$5 == "/proc" { sub(/.* - /, ""); print }' <<<"$output"
+    assert_output --regexp '^proc proc rw(,|$)'
+    run "$PIVOTBOX" "$IMAGE" /usr/bin/probe write /proc/self/oom_score_adj
+    assert_success
+    assert_output "write=OK"
 }
 
+# bats test_tags=lab:05-1
 @test "pivotbox: /dev holds only the minimal set" {
     run "$PIVOTBOX" "$IMAGE" /bin/ls -A /dev
     assert_success
@@ -119,11 +147,32 @@ teardown() {
     assert_line --regexp '^mount=/dev/shm tmpfs '
     run "$PIVOTBOX" "$IMAGE" /usr/bin/probe write /dev/null
     assert_success
+    # Each device is what its name says, and every user may use it (the
+    # umask must not have trimmed the 0666).
+    run "$PIVOTBOX" "$IMAGE" /bin/stat -c '%n %F %t:%T %a' \
+        /dev/null /dev/zero /dev/full /dev/random /dev/urandom /dev/tty
+    assert_success
+    assert_output "$(printf '%s\n' '/dev/null character special file 1:3 666' \
+        '/dev/zero character special file 1:5 666' \
+        '/dev/full character special file 1:7 666' \
+        '/dev/random character special file 1:8 666' \
+        '/dev/urandom character special file 1:9 666' \
+        '/dev/tty character special file 5:0 666')"
+    # /dev/pts is a devpts of its own: no devpts of the host has its
+    # device number (a bind of the host's /dev/pts would show the host's
+    # ptys, and let the container open them).
+    run "$PIVOTBOX" "$IMAGE" /bin/cat /proc/self/mountinfo
+    assert_success
+    inside=$(awk '$5 == "/dev/pts" { print $3 }' <<<"$output")
+    [ -n "$inside" ]
+    run awk -v d="$inside" '$3 == d && / - devpts /' /proc/self/mountinfo
+    assert_output ""
     # The host's disk is not there.
     run "$PIVOTBOX" "$IMAGE" /usr/bin/probe open /dev/vda
     assert_output "open=ENOENT"
 }
 
+# bats test_tags=lab:05-3
 @test "pivotbox: masked /proc paths read empty" {
     local masked=0
     for f in /proc/keys /proc/timer_list /proc/kcore /proc/sched_debug; do
@@ -136,6 +185,13 @@ teardown() {
     [ "$masked" -gt 0 ]
     # The host's timer_list is not empty: the mask is what makes it so.
     [ "$(head -c 100 /proc/timer_list | wc -c)" -gt 0 ]
+    # Directories are masked too: /sys/firmware holds the host's ACPI
+    # tables and firmware memory map.
+    if [ -n "$(ls -A /sys/firmware 2>/dev/null)" ]; then
+        run "$PIVOTBOX" "$IMAGE" /bin/ls -A /sys/firmware
+        assert_success
+        assert_output ""
+    fi
     if [ -d /proc/acpi ]; then
         run "$PIVOTBOX" "$IMAGE" /bin/ls -A /proc/acpi
         assert_success
@@ -145,6 +201,7 @@ teardown() {
     fi
 }
 
+# bats test_tags=lab:05-3
 @test "pivotbox: read-only /proc paths and /sys refuse writes (EROFS)" {
     run "$PIVOTBOX" "$IMAGE" /usr/bin/probe write /proc/sys/kernel/domainname
     assert_failure
@@ -154,12 +211,16 @@ teardown() {
         assert_failure
         assert_output "write=EROFS"
     fi
+    # The read-only binds keep proc's nosuid, nodev, noexec.
+    run "$PIVOTBOX" "$IMAGE" /usr/bin/probe mounts
+    assert_line --regexp '^mount=/proc/sys proc ro,nosuid,nodev,noexec'
     need_kernel_file /sys/kernel/mm/transparent_hugepage/enabled
     run "$PIVOTBOX" "$IMAGE" /usr/bin/probe write /sys/kernel/mm/transparent_hugepage/enabled
     assert_failure
     assert_output "write=EROFS"
 }
 
+# bats test_tags=lab:05-2
 @test "pivotbox: the chroot escape of step 01 fails here" {
     local src=$ROOT/steps/01-chroot-jail/escape.c
     [ -f "$src" ] || skip "step 01's escape.c is not written yet"
@@ -216,6 +277,7 @@ teardown() {
     assert_equal "$(image_listing)" "$before"
 }
 
+# bats test_tags=lab:05-2,lab:05-3
 @test "pivotbox: --trace shows the shell equivalents" {
     run "$PIVOTBOX" --trace "$IMAGE" /bin/true
     assert_success

@@ -8,20 +8,48 @@
 load lib/common
 bats_require_minimum_version 1.5.0
 
+# The tests run on a copy of the image of this file's own: a privbox that
+# writes into its ROOTFS (a student's, a mutant in labs/mutants.sh) changes
+# only the copy, and each test's teardown sees it. The built image may be
+# in use by another test run at the same time.
+setup_file() {
+    [ -d "$IMAGE" ] || return 0 # the tests say why they skip
+    cp -a "$IMAGE" "$BATS_FILE_TMPDIR/image"
+    IMAGE=$BATS_FILE_TMPDIR/image image_listing > "$BATS_FILE_TMPDIR/image.listing"
+}
+
 setup() {
     need_root
-    PRIVBOX=$(tool privbox)
     [ -d "$IMAGE" ] || skip "no image at $IMAGE (make images)"
+    IMAGE=$BATS_FILE_TMPDIR/image
+    # privbox through a wrapper that writes down its pid before it execs
+    # (so the pid is privbox's own): the cgroups privbox names after its
+    # pid are then known to be this test's, whatever else runs on the
+    # machine.
+    PRIVBOX=$BATS_TEST_TMPDIR/privbox
+    printf '#!/bin/sh\necho $$ >> "%s"\nexec "%s" "$@"\n' \
+        "$BATS_TEST_TMPDIR/privbox.pids" "$(tool privbox)" > "$PRIVBOX"
+    chmod +x "$PRIVBOX"
     REAL_IMAGE=$(realpath "$IMAGE")
     # The host's root disk, as major:minor (this machine: 254:0, /dev/vda).
     ROOT_DEV=$(awk '$5 == "/" { print $3 }' /proc/self/mountinfo | tail -n 1)
 }
 
-# The cgroups privbox makes (other tools' cgroups are not ours to judge):
-# v1 .../devices/minictr-privbox-PID, v2 .../minictr/privbox-PID.
+# Every file of the image, with type, mode and size: a run must not
+# change it.
+image_listing() {
+    find "$IMAGE" -printf '%y %m %s %P\n' | LC_ALL=C sort
+}
+
+# The cgroups this test's privbox runs made (v1 .../devices/.../
+# minictr-privbox-PID, v2 .../minictr/privbox-PID): another privbox on the
+# machine, another test run's, is not ours to judge.
 our_cgroups() {
+    local pids
+    pids=$(tr '\n' '|' 2>/dev/null < "$BATS_TEST_TMPDIR/privbox.pids") || true
+    [ -n "$pids" ] || return 0
     find /sys/fs/cgroup -maxdepth 7 -type d -name '*privbox-*' 2>/dev/null |
-        grep minictr || true
+        grep minictr | grep -E -- "-(${pids%|})\$" || true
 }
 
 # The image directory's path inside its filesystem: what mountinfo shows as
@@ -39,9 +67,13 @@ image_fs_path() {
         }' /proc/self/mountinfo
 }
 
+# Nothing stays mounted on the host, no cgroup of ours is left, and the
+# image is as it was copied.
 teardown() {
-    [ -z "${REAL_IMAGE:-}" ] || [ -z "$(mounts_below "$REAL_IMAGE")" ]
+    [ -n "${REAL_IMAGE:-}" ] || return 0
+    [ -z "$(mounts_below "$REAL_IMAGE")" ]
     [ -z "$(our_cgroups)" ]
+    diff "$BATS_FILE_TMPDIR/image.listing" <(image_listing)
 }
 
 # The capability mask of Docker's defaults, computed from the numbers in
@@ -68,6 +100,7 @@ docker_caps() {
     assert_output --partial "try 'privbox --help'"
 }
 
+# bats test_tags=lab:06-1
 @test "privbox: the capability sets are exactly Docker's defaults" {
     want=$(docker_caps)
     run "$PRIVBOX" "$IMAGE" /usr/bin/probe caps
@@ -87,6 +120,28 @@ docker_caps() {
     [ "$(probe_get cap_bnd "$($PROBE caps)")" != "$want" ]
 }
 
+@test "privbox: inherited inheritable and ambient capabilities do not reach the command" {
+    need_cmd setpriv
+    # Started with CAP_SYS_ADMIN in its inheritable and ambient sets (as a
+    # launcher might leave them), privbox must clear both: at exec, root
+    # gets its inheritable set on top of the bounding set, so dropping the
+    # bounding set alone would hand CAP_SYS_ADMIN (21) back.
+    local caps=--inh-caps=+sys_admin,+sys_module
+    run setpriv "$caps" --ambient-caps=+sys_admin,+sys_module /bin/cat /proc/self/status
+    assert_success
+    assert_line --regexp "^CapAmb:[[:space:]]+0+210000\$" # the control: 21 and 16 are there
+    want=$(docker_caps)
+    run setpriv "$caps" --ambient-caps=+sys_admin,+sys_module \
+        "$PRIVBOX" "$IMAGE" /bin/cat /proc/self/status
+    assert_success
+    assert_line --regexp "^CapInh:[[:space:]]+0+\$"
+    assert_line --regexp "^CapPrm:[[:space:]]+$want\$"
+    assert_line --regexp "^CapEff:[[:space:]]+$want\$"
+    assert_line --regexp "^CapBnd:[[:space:]]+$want\$"
+    assert_line --regexp "^CapAmb:[[:space:]]+0+\$"
+}
+
+# bats test_tags=lab:06-2,lab:06-3
 @test "privbox: no_new_privs is set and a seccomp filter is loaded" {
     run "$PRIVBOX" "$IMAGE" /usr/bin/probe caps
     assert_success
@@ -97,10 +152,61 @@ docker_caps() {
     assert_line --regexp "^Seccomp:[[:space:]]+2\$"
 }
 
+# fake_kernel CMD...: run CMD under a seccomp filter (loaded with root's
+# CAP_SYS_ADMIN) that makes PR_SET_NO_NEW_PRIVS and loading a seccomp filter
+# return 0 and do nothing: a kernel, or a security module, that quietly
+# ignores them. x86_64 only (the filter checks the call numbers of that
+# architecture).
+fake_kernel() {
+    python3 - "$@" <<'PY'
+import ctypes, os, struct, sys
+ALLOW, FAKE = 0x7fff0000, 0x00050000  # SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO | 0
+LD, JEQ, RET = 0x20, 0x15, 0x06       # BPF_LD|W|ABS, BPF_JMP|JEQ|K, BPF_RET|K
+prog = [
+    (LD, 0, 0, 4),                # arch
+    (JEQ, 0, 8, 0xc000003e),      # not x86_64: allow
+    (LD, 0, 0, 0),                # nr
+    (JEQ, 0, 3, 157),             # prctl?
+    (LD, 0, 0, 16),               # its option
+    (JEQ, 5, 0, 38),              # PR_SET_NO_NEW_PRIVS: fake
+    (JEQ, 4, 3, 22),              # PR_SET_SECCOMP: fake, else allow
+    (JEQ, 0, 2, 317),             # seccomp?
+    (LD, 0, 0, 16),               # its operation
+    (JEQ, 1, 0, 1),               # SECCOMP_SET_MODE_FILTER: fake
+    (RET, 0, 0, ALLOW),
+    (RET, 0, 0, FAKE),
+]
+buf = ctypes.create_string_buffer(b"".join(struct.pack("HBBI", *i) for i in prog))
+class Fprog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+fprog = Fprog(len(prog), ctypes.addressof(buf))
+libc = ctypes.CDLL(None, use_errno=True)
+if libc.prctl(22, 2, ctypes.byref(fprog), 0, 0) != 0:  # PR_SET_SECCOMP, FILTER
+    sys.exit("fake_kernel: prctl PR_SET_SECCOMP: " + os.strerror(ctypes.get_errno()))
+os.execv(sys.argv[1], sys.argv[1:])
+PY
+}
+
+@test "privbox: a kernel that ignores no_new_privs is caught: the command never runs" {
+    [ "$(uname -m)" = x86_64 ] || skip "the fake filter is written for x86_64"
+    need_cmd python3
+    # The control: under the fake, setting the flag "works" and does nothing.
+    run fake_kernel /usr/bin/setpriv --no-new-privs /bin/grep NoNewPrivs /proc/self/status
+    assert_success
+    assert_output --regexp "^NoNewPrivs:[[:space:]]+0\$"
+    # privbox reads the flag back, sees it is not set, and stops: without
+    # no_new_privs (and here without its filter) nothing may run.
+    run fake_kernel "$PRIVBOX" "$IMAGE" /usr/bin/probe caps
+    assert_failure 1
+    refute_output --partial "no_new_privs=" # the probe did not run
+    assert_output --regexp "no_new_privs|NO_NEW_PRIVS"
+}
+
+# bats test_tags=lab:06-3
 @test "privbox: blocked system calls fail with EPERM" {
     local calls="keyctl add_key unshare userns mount umount pivot_root bpf
         perf_event_open userfaultfd kexec_load init_module swapon reboot setns
-        tiocsti tiocsti64"
+        tiocsti tiocsti64 tioclinux clone-userns"
     for call in $calls; do
         run "$PRIVBOX" "$IMAGE" /usr/bin/probe syscall "$call"
         assert_failure
@@ -112,18 +218,28 @@ docker_caps() {
     assert_output "clone3=ENOSYS"
 }
 
+# bats test_tags=lab:06-3
 @test "privbox: the filter blocks what no capability guards" {
     # Without the filter (step 05, or the host) these calls are allowed
     # and fail on their harmless arguments instead: EPERM here is the
     # filter's doing, not the capabilities'.
-    for call in keyctl add_key perf_event_open setns tiocsti tiocsti64 clone3; do
+    for call in keyctl add_key perf_event_open setns tiocsti tiocsti64 tioclinux clone3; do
         run "$PROBE" syscall "$call"
         refute_output --regexp "=(EPERM|OK)\$"
         run "$PRIVBOX" "$IMAGE" /usr/bin/probe syscall "$call"
         assert_output --regexp "^$call=(EPERM|ENOSYS)\$"
     done
+    # A user namespace needs no capability at all: clone(CLONE_NEWUSER)
+    # works on the host (and with the capabilities dropped); only the
+    # filter's rule on clone's flags refuses it.
+    run "$PROBE" syscall clone-userns
+    if [ "$output" = clone-userns=OK ]; then
+        run "$PRIVBOX" "$IMAGE" /usr/bin/probe syscall clone-userns
+        assert_output "clone-userns=EPERM"
+    fi
 }
 
+# bats test_tags=lab:06-1,lab:06-3
 @test "privbox: allowed things still work" {
     run "$PRIVBOX" "$IMAGE" /bin/sh -c \
         'echo piped | cat; sleep 0 & wait; /usr/bin/probe open /dev/null'
@@ -155,12 +271,20 @@ docker_caps() {
     assert_output "open=OK"
 }
 
+# bats test_tags=lab:06-4
 @test "privbox: no descriptor above 2 reaches the command" {
-    exec 7</etc/hostname
-    run "$PRIVBOX" "$IMAGE" /usr/bin/probe fds
-    exec 7<&-
+    # fd 3, fd 7, and fd 300 above a soft limit of 256 (a loop of close()
+    # up to sysconf(_SC_OPEN_MAX) stops below it). The control first.
+    local fds='exec 3</etc/hostname 7</etc/hostname 300</etc/hostname; ulimit -Sn 256; exec "$@"'
+    run bash -c "$fds" - "$PROBE" fds
+    assert_output --regexp "^fds=0,1,2,3,.*,7,.*,300(,|\$)"
+    run bash -c "$fds" - "$PRIVBOX" "$IMAGE" /usr/bin/probe fds
     assert_success
     assert_output "fds=0,1,2"
+    # stderr stays: a failure inside can still be told.
+    run bash -c "$fds" - "$PRIVBOX" "$IMAGE" /bin/sh -c 'echo to-stderr >&2'
+    assert_success
+    assert_output to-stderr
 }
 
 @test "privbox: the command runs in a session of its own" {
@@ -194,7 +318,8 @@ docker_caps() {
     for _ in $(seq 600); do
         dir=$(our_cgroups | grep -- "-$pid\$" | head -n 1)
         # (cgroup files show size 0: read them, do not test -s)
-        [ -n "$dir" ] && [ -n "$(cat "$dir/cgroup.procs" 2>/dev/null)" ] && break
+        [ -n "$dir" ] && [ -n "$(cat "$dir/cgroup.procs" 2>/dev/null)" ] &&
+            [ "$(cat "/proc/$(head -n 1 "$dir/cgroup.procs")/comm" 2>/dev/null)" = sleep ] && break
         sleep 0.05
     done
     [ -n "$dir" ]
@@ -230,6 +355,7 @@ docker_caps() {
     refute_output --partial "dropping CAP_MKNOD"
 }
 
+# bats test_tags=lab:06-1
 @test "privbox: without a device cgroup, CAP_MKNOD is dropped and it says so" {
     run unshare --mount sh -c '
         mount -t tmpfs none /sys/fs/cgroup || exit 77
@@ -242,6 +368,7 @@ docker_caps() {
     assert_equal "$(probe_get cap_bnd "$output")" "$want"
 }
 
+# bats test_tags=lab:06-2,lab:06-3
 @test "privbox: --trace shows the filter and what it cost" {
     run "$PRIVBOX" --trace "$IMAGE" /bin/true
     assert_success

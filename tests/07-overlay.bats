@@ -5,11 +5,21 @@
 # kernel inside the container (mountinfo, stat), from upper on the host, and
 # from a checksum listing of the image, which must never change.
 #
-# $IMAGE is shared with other tests running at the same time: it is only
-# ever used as a read-only lower layer here.
+# The tests use a copy of the image of this file's own (the built image
+# may be in use by another test run at the same time): an overlaybox that
+# writes into its lower layer (a student's, a mutant in labs/mutants.sh)
+# changes only the copy, and each test's teardown sees it. MINICTR_STATE is
+# this file's own too: overlaybox's default state is $MINICTR_STATE/overlaybox.
 
 load lib/common
 bats_require_minimum_version 1.5.0
+
+setup_file() {
+    export MINICTR_STATE=$BATS_FILE_TMPDIR/minictr-state
+    [ -d "$IMAGE" ] || return 0 # the tests say why they skip
+    cp -a "$IMAGE" "$BATS_FILE_TMPDIR/image"
+    IMAGE=$BATS_FILE_TMPDIR/image image_checksum > "$BATS_FILE_TMPDIR/image.sum"
+}
 
 setup() {
     need_root
@@ -17,14 +27,18 @@ setup() {
         skip "this kernel has no overlayfs"
     OVERLAYBOX=$(tool overlaybox)
     [ -d "$IMAGE" ] || skip "no image at $IMAGE (make images)"
+    IMAGE=$BATS_FILE_TMPDIR/image
     REAL_IMAGE=$(realpath "$IMAGE")
     STATE=$BATS_TEST_TMPDIR/state
 }
 
 teardown() {
-    # No overlay (or anything else) may stay mounted on the host.
+    [ -n "${REAL_IMAGE:-}" ] || return 0
+    # No overlay (or anything else) may stay mounted on the host, and the
+    # image is byte for byte as it was copied.
     [ -z "$(mounts_below "$BATS_TEST_TMPDIR")" ]
-    [ -z "${REAL_IMAGE:-}" ] || [ -z "$(mounts_below "$REAL_IMAGE")" ]
+    [ -z "$(mounts_below "$REAL_IMAGE")" ]
+    assert_equal "$(image_checksum)" "$(cat "$BATS_FILE_TMPDIR/image.sum")"
 }
 
 # Every entry of the image with type, mode, owner, size, mtime and ctime,
@@ -87,6 +101,7 @@ ovl() {
     [ ! -e "$img/new" ]
 }
 
+# bats test_tags=lab:07-1,lab:07-2
 @test "overlaybox: / inside is an overlay of the image and the container's upper dir" {
     run ovl --name box1 "$IMAGE" /usr/bin/probe id
     assert_success
@@ -105,6 +120,7 @@ ovl() {
     [ -z "$(ls -A "$STATE")" ]
 }
 
+# bats test_tags=lab:07-1,lab:07-2,lab:07-3
 @test "overlaybox: writes go to upper, the image stays byte-for-byte the same" {
     local before
     before=$(image_checksum)
@@ -140,6 +156,7 @@ ovl() {
         'C /etc/passwd' 'A /hello' 'C /var' 'A /var/new' 'A /var/new/file')"
 }
 
+# bats test_tags=lab:07-1,lab:07-2
 @test "overlaybox: a second container copies nothing: upper stays empty, files are the image's own" {
     local before
     before=$(image_checksum)
@@ -170,6 +187,7 @@ ovl() {
     [ -n "$ino_after" ]
 }
 
+# bats test_tags=lab:07-2
 @test "overlaybox: two containers from one image do not see each other's writes" {
     ovl --keep --name c1 "$IMAGE" /bin/sh -c 'echo one > /mine; sleep 1.5' &
     local pid=$!
@@ -192,6 +210,7 @@ ovl() {
     [ ! -e "$IMAGE/mine" ]
 }
 
+# bats test_tags=lab:07-1,lab:07-3
 @test "overlaybox: a kept upper works as a layer: its whiteouts and opaque dirs hide the image's files" {
     run ovl --keep --name base "$IMAGE" /bin/sh -c '
         echo hi > /hello
@@ -221,6 +240,35 @@ ovl() {
     [ -e "$IMAGE/etc/hostname" ]
 }
 
+@test "overlaybox: --diff tells a deletion (D), a replaced directory (R) and what is new in it (A), a device node (A)" {
+    run ovl --keep --name rep "$IMAGE" /bin/sh -c '
+        rm -rf /etc && mkdir /etc && echo new > /etc/passwd
+        mknod /null1 c 1 3 && mkdir /var/dev && mknod /var/dev/zero c 1 5
+        rm /linuxrc'
+    assert_success
+    # The kernel's view in upper: etc opaque, the devices real ones.
+    run python3 -c 'import os, sys; print(os.getxattr(sys.argv[1], "trusted.overlay.opaque").decode())' \
+        "$STATE/rep/upper/etc"
+    assert_output y
+    assert_equal "$(stat -c '%F %t:%T' "$STATE/rep/upper/null1")" "character special file 1:3"
+    run ovl --diff rep
+    assert_success
+    # Below an opaque directory everything is new, even what the image has
+    # a file of the same name for; a device 1:3 is a device, not a whiteout.
+    assert_output "$(printf '%s\n' 'R /etc' 'A /etc/passwd' 'D /linuxrc' \
+        'A /null1' 'C /var' 'A /var/dev' 'A /var/dev/zero')"
+}
+
+@test "overlaybox: without --state, containers live in \$MINICTR_STATE/overlaybox" {
+    run "$OVERLAYBOX" --keep --name d1 "$IMAGE" /bin/sh -c 'echo x > /x'
+    assert_success
+    assert_output --partial "kept '$MINICTR_STATE/overlaybox/d1/upper' (what changed: overlaybox --diff d1)"
+    assert_equal "$(cat "$MINICTR_STATE/overlaybox/d1/upper/x")" x
+    run "$OVERLAYBOX" --diff d1
+    assert_output "A /x"
+}
+
+# bats test_tags=lab:07-1
 @test "overlaybox: IMAGE:IMAGE2 stacks layers, the left one on top" {
     local top=$BATS_TEST_TMPDIR/top
     mkdir -p "$top/etc"
@@ -254,6 +302,7 @@ ovl() {
     assert_equal "$(cat "$STATE/taken/upper/file")" keep
 }
 
+# bats test_tags=lab:07-1
 @test "overlaybox: options longer than one page are refused, not cut (exit 2)" {
     local args=() d
     for i in $(seq 60); do
@@ -273,6 +322,7 @@ ovl() {
     assert_output --partial "--keep"
 }
 
+# bats test_tags=lab:07-1
 @test "overlaybox: --trace shows the overlay mount as a shell command" {
     run ovl --trace "$IMAGE" /bin/true
     assert_success

@@ -297,7 +297,7 @@ no_containers_left() {
     kill -KILL "$runner"
     # at once, before anyone reaped the runner: it is dead, not running
     run "$MC" ps -a
-    assert_line --regexp 'victim +busybox +dead'
+    assert_line --regexp ' Dead +victim$'
     run "$MC" rm victim
     assert_success
     wait "$runner" || true

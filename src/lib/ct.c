@@ -407,6 +407,14 @@ ct_rm_rf(const char *path)
     return rmdir(path) == -1 && errno != ENOENT ? -1 : 0;
 }
 
+const char *
+ct_state_dir(void)
+{
+    const char *dir = getenv("MINICTR_STATE");
+
+    return dir && *dir ? dir : "/run/minictr";
+}
+
 /* ---- numbers ----------------------------------------------------------- */
 
 int

@@ -131,6 +131,12 @@ int ct_mkdir_p(const char *path, mode_t mode);
  * process removing the same tree) is fine. Returns 0, or -1 with errno. */
 int ct_rm_rf(const char *path);
 
+/* Where the tools keep what lives while they run (unpacked roots,
+ * containers' upper directories, state records): $MINICTR_STATE, or
+ * /run/minictr when it is unset or empty. Two runs with different
+ * MINICTR_STATE never see each other's files (the tests rely on it). */
+const char *ct_state_dir(void);
+
 /* ---- numbers ----------------------------------------------------------- */
 
 /* Parse a decimal unsigned number that must fill the whole string.

@@ -38,13 +38,12 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#define RUN_DIR "/run/minictr/tarbox"
 #define STACK_SIZE (1024 * 1024)
 
 struct options {
     const char *tarball;
     char **cmd;
-    const char *dir; /* --dir, or NULL for RUN_DIR/<pid> */
+    const char *dir; /* --dir, or NULL for $MINICTR_STATE/tarbox/<pid> */
     const char *hostname;
     bool keep;
     bool allow_devices;
@@ -76,7 +75,8 @@ usage(FILE *out)
             "with a message; the rest is unpacked.\n"
             "\n"
             "  --dir DIR        unpack into DIR (must not exist yet);\n"
-            "                   default " RUN_DIR "/<pid>\n"
+            "                   default $MINICTR_STATE/tarbox/<pid>\n"
+            "                   (MINICTR_STATE: /run/minictr if unset)\n"
             "  --keep           keep the unpacked root after the run\n"
             "  --allow-devices  create the device nodes the tarball holds\n"
             "  --hostname NAME  hostname inside (default: tarbox)\n"
@@ -696,7 +696,8 @@ main(int argc, char **argv)
     if (opt.dir)
         snprintf(root, sizeof(root), "%s", opt.dir);
     else
-        snprintf(root, sizeof(root), RUN_DIR "/%d", (int)getpid());
+        snprintf(root, sizeof(root), "%s/tarbox/%d", ct_state_dir(),
+                 (int)getpid());
 
     unpack_into(opt.tarball, root, opt.allow_devices);
     status = run_in_root(root, opt.hostname, opt.cmd);

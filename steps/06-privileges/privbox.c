@@ -1108,6 +1108,11 @@ catch_signals(void)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
+    /* A child killed before it read its go byte (a SIGTERM just then)
+     * must not kill us with SIGPIPE when we write it: we still have its
+     * cgroup to remove. A handler, not SIG_IGN, which exec would pass on
+     * to the command. */
+    sigaction(SIGPIPE, &sa, NULL);
 }
 
 /* Returns the child's pid, or -1 (recorded with ct_fail). */

@@ -44,7 +44,6 @@
 
 /* overlayfs stacks at most 500 lower layers (OVL_MAX_STACK). */
 #define MAX_LAYERS 500
-#define DEFAULT_STATE "/run/minictr/overlaybox"
 
 /* ---- options ----------------------------------------------------------- */
 
@@ -79,7 +78,9 @@ usage(FILE *out)
         "                ovl-PID); its files are in STATE/NAME\n"
         "  --keep        keep STATE/NAME/upper (what the container\n"
         "                changed) after CMD exits; default: remove it\n"
-        "  --state DIR   where containers live (default " DEFAULT_STATE ")\n"
+        "  --state DIR   where containers live (default\n"
+        "                $MINICTR_STATE/overlaybox; MINICTR_STATE is\n"
+        "                /run/minictr if unset)\n"
         "  --layer DIR   one more read-only layer on top of IMAGE (may\n"
         "                be repeated; each one goes above the last)\n"
         "  --diff NAME   list what the kept container NAME changed:\n"
@@ -91,6 +92,17 @@ usage(FILE *out)
         "\n"
         "Exit status: CMD's own (128+N if killed by signal N), 127 if\n"
         "CMD is missing, 1 if a kernel call failed, 2 usage, 3 bad image.\n");
+}
+
+/* Where containers live without --state: $MINICTR_STATE/overlaybox. */
+static const char *
+default_state(void)
+{
+    static char dir[PATH_MAX];
+
+    if (!dir[0])
+        snprintf(dir, sizeof(dir), "%s/overlaybox", ct_state_dir());
+    return dir;
 }
 
 /* Split IMAGE at ':' and put the parts under the --layer ones. `tops` are
@@ -126,7 +138,7 @@ parse_args(struct options *o, int argc, char **argv)
     char *tops[MAX_LAYERS];
     int ntops = 0, c;
 
-    o->state = DEFAULT_STATE;
+    o->state = default_state();
     /* "+": stop at the first non-option, so CMD's flags stay CMD's. */
     while ((c = getopt_long(argc, argv, "+n:ks:l:d:th", longopts, NULL)) !=
            -1) {
@@ -485,8 +497,8 @@ finish_container(const struct options *o)
     fflush(stdout);
     fprintf(stderr, "%s: kept '%s' (what changed: %s%s%s --diff %s)\n", ct_prog,
             o->upper, ct_prog,
-            strcmp(o->state, DEFAULT_STATE) ? " --state " : "",
-            strcmp(o->state, DEFAULT_STATE) ? o->state : "", o->name);
+            strcmp(o->state, default_state()) ? " --state " : "",
+            strcmp(o->state, default_state()) ? o->state : "", o->name);
     return 0;
 }
 

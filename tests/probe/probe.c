@@ -13,7 +13,8 @@
  *                             mount-dir umount pivot_root chroot reboot
  *                             bpf perf_event_open userfaultfd kexec_load
  *                             init_module swapon setns tiocsti tiocsti64
- *                             clone3)
+ *                             tioclinux clone3 clone-userns: clone(2)
+ *                             with CLONE_NEWUSER)
  *   probe mknod PATH b|c MAJOR MINOR
  *   probe thread              start a thread (pthread_create) and join it
  *   probe spawn               start a child with posix_spawn (this probe
@@ -21,7 +22,8 @@
  *   probe exit N              exit with status N
  *
  * Attempts print "KEY=OK" or "KEY=ENAME" and exit 0 on success, 1 on
- * failure.
+ * failure. Facts come from syscalls where one exists (capget, prctl,
+ * uname) and from /proc where only /proc knows ("unavailable" without it).
  *
  * mount and mount-dir tell seccomp's wall from the capability's.
  * mount(2) first looks up its target, then checks CAP_SYS_ADMIN; a
@@ -32,8 +34,7 @@
  *
  * thread and spawn show what glibc (2.34 and later) does with clone3: it
  * makes threads and posix_spawn children (also system() and popen()) with
- * clone3 and falls back to clone only on ENOSYS; fork uses clone. Facts come from syscalls where one exists (capget, prctl,
- * uname) and from /proc where only /proc knows ("unavailable" without it).
+ * clone3 and falls back to clone only on ENOSYS; fork uses clone.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -41,6 +42,7 @@
 #include <linux/capability.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -232,6 +234,20 @@ try_syscall(const char *name)
          * command is an int): a filter must compare the low 32 bits. */
         char c = 0;
         rc = syscall(SYS_ioctl, -1, (unsigned long)TIOCSTI | (1UL << 32), &c);
+    } else if (!strcmp(name, "tioclinux")) {
+        char c = 0;
+        rc = ioctl(-1, TIOCLINUX, &c); /* reads the console: EBADF here */
+    } else if (!strcmp(name, "clone-userns")) {
+        /* A user namespace needs no capability: only a filter on clone's
+         * flags refuses it. The child exits at once. */
+        rc =
+            syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, NULL, NULL, NULL, NULL);
+        if (rc == 0)
+            _exit(0);
+        if (rc > 0) {
+            waitpid((pid_t)rc, NULL, 0);
+            rc = 0;
+        }
     } else if (!strcmp(name, "clone3")) {
         rc = syscall(SYS_clone3, NULL, 0); /* size 0: EINVAL if allowed */
     } else {

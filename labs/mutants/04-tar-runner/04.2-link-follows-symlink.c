@@ -1,3 +1,4 @@
+// tests: hard link
     /* MUTANT 04.2: linkat with AT_SYMLINK_FOLLOW. A hard link 'h' to a
      * symlink 's -> /host/canary' becomes a hard link to the host's file
      * itself: writing h in the container writes the host file. */

@@ -1,0 +1,409 @@
+/*
+ * container.c: the container core. Every front door (`run`, `create` and
+ * `start`, later the OCI command line, the API server, compose) fills a
+ * struct container and calls these four: create, start, (wait: ctl.c),
+ * delete.
+ *
+ *   create   an id and a name, the record, the directories (07-overlay)
+ *   start    the cgroups (03-cgroups), then a monitor (monitor.c) that
+ *            clones the container (spawn.c) and holds it: in this process
+ *            (`run` in the foreground) or in a child of its own that
+ *            outlives us (`run -d`, `start`)
+ *   delete   cgroups, directories, the record: in the reverse order
+ *
+ * Named first: every piece is written into the record before it is made,
+ * so whatever moment a `kill -9` comes, `rm` and the collector
+ * (containers.c) find it from the record and can undo it. The record is
+ * the first thing written and the last thing removed.
+ *
+ * Alive or not: the monitor holds a lock on ID.lock in the state directory
+ * for as long as it lives (an open file description lock, fcntl(2)
+ * F_OFD_SETLK). The kernel drops it when the monitor dies, however it
+ * dies, so "is the monitor alive?" is one F_OFD_GETLK — no pid that could
+ * have been reused meanwhile.
+ *
+ * Read: fcntl(2) "Open file description locks", flock(2), fork(2).
+ */
+#include "minictr.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+void
+container_init(struct container *c)
+{
+    memset(c, 0, sizeof(*c));
+    c->caps = caps_default();
+    c->no_new_privs = true;
+    c->seccomp = true;
+    /* Docker keeps json-file logs unbounded by default; a container that
+     * prints forever would fill the disk, so ours rotate at 10 MB and
+     * keep 3 files unless --log-opt says otherwise. */
+    c->log.max_size = 10 * 1024 * 1024;
+    c->log.max_files = 3;
+    c->keep_fd = -1;
+    c->image = "";
+}
+
+/* ---- names ------------------------------------------------------------- */
+
+int
+container_lock_names(void)
+{
+    char path[4200];
+    int fd;
+
+    if (ct_mkdir_p(mc_state_dir(), 0700) == -1)
+        return ct_fail_errno("mkdir '%s'", mc_state_dir());
+    snprintf(path, sizeof(path), "%s/.lock", mc_state_dir());
+    fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd == -1)
+        return ct_fail_errno("open '%s'", path);
+    /* flock(2) blocks until every other minictr is out of its critical
+     * section: a name check and the record write that claims it. */
+    while (flock(fd, LOCK_EX) == -1)
+        if (errno != EINTR) {
+            close(fd);
+            return ct_fail_errno("flock '%s'", path);
+        }
+    return fd;
+}
+
+void
+container_unlock_names(int fd)
+{
+    if (fd >= 0)
+        close(fd); /* closing the last descriptor drops the lock */
+}
+
+static int
+has_name(struct container *o, void *name)
+{
+    return !strcmp(o->name, name);
+}
+
+static bool
+name_taken(const char *name)
+{
+    return state_each(has_name, (void *)name) != 0;
+}
+
+void
+container_random_name(char *buf, size_t size)
+{
+    static const char *const adjectives[] = {
+        "brave",  "calm",   "eager",  "fancy",  "gentle", "happy",
+        "jolly",  "kind",   "lucid",  "merry",  "nifty",  "proud",
+        "quirky", "serene", "tender", "vivid",  "witty",  "zealous",
+        "bold",   "clever", "dreamy", "focused"};
+    static const char *const people[] = {
+        "lovelace", "turing",   "hopper",   "ritchie",  "thompson",
+        "kerrisk",  "torvalds", "hamilton", "knuth",    "liskov",
+        "dijkstra", "backus",   "allen",    "goldberg", "noether",
+        "curie",    "meitner",  "shannon",  "wozniak",  "tanenbaum"};
+    unsigned char r[2];
+
+    if (getrandom(r, sizeof(r), 0) != sizeof(r))
+        r[0] = r[1] = (unsigned char)getpid();
+    snprintf(buf, size, "%s_%s",
+             adjectives[r[0] % (sizeof(adjectives) / sizeof(char *))],
+             people[r[1] % (sizeof(people) / sizeof(char *))]);
+}
+
+/* ---- create ------------------------------------------------------------ */
+
+static int
+make_id(struct container *c)
+{
+    unsigned char raw[MC_ID_LEN / 2];
+
+    if (getrandom(raw, sizeof(raw), 0) != sizeof(raw))
+        return ct_fail_errno("getrandom");
+    for (size_t i = 0; i < sizeof(raw); i++)
+        snprintf(c->id + 2 * i, 3, "%02x", raw[i]);
+    return 0;
+}
+
+int
+container_create(struct container *c)
+{
+    int lock;
+
+    if (make_id(c) == -1)
+        return -1;
+    /* As Docker: the hostname is the short id unless --hostname says. */
+    if (!c->hostname)
+        c->hostname = strndup(c->id, 12);
+    snprintf(c->dir, sizeof(c->dir), "%s/containers/%s", mc_lib_dir(), c->id);
+    c->created_ns = mc_now_ns();
+    snprintf(c->status, sizeof(c->status), "%s", ST_CREATED);
+
+    lock = container_lock_names();
+    if (lock == -1)
+        return -1;
+    if (c->name[0] && name_taken(c->name)) {
+        container_unlock_names(lock);
+        mc_error_code("name_in_use");
+        return ct_fail("the name '%s' is taken: 'minictr rm %s' first", c->name,
+                       c->name);
+    }
+    for (int tries = 0; !c->name[0] && tries < 50; tries++) {
+        container_random_name(c->name, sizeof(c->name));
+        if (name_taken(c->name))
+            c->name[0] = '\0';
+    }
+    if (!c->name[0]) /* 50 names taken: the short id is free */
+        snprintf(c->name, sizeof(c->name), "%.12s", c->id);
+    /* The record first: from here on, whatever we make can be found. */
+    if (state_write(c) == -1) {
+        container_unlock_names(lock);
+        return -1;
+    }
+    container_unlock_names(lock);
+    if (overlay_prepare(c) == -1) {
+        overlay_remove(c->dir);
+        state_remove(c->id);
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- alive or not ------------------------------------------------------ */
+
+/* Open (creating) the lock file the monitor holds. */
+static int
+open_lock(const struct container *c, bool create)
+{
+    char path[4096];
+
+    if (state_path(path, sizeof(path), c->id, ".lock") == -1)
+        return -1;
+    return open(path, O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0), 0600);
+}
+
+bool
+container_monitor_alive(const struct container *c)
+{
+    struct flock lk = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+    int fd = open_lock(c, false);
+    bool alive;
+
+    if (fd == -1) {
+        ct_clear_error();
+        return false;
+    }
+    /* F_OFD_GETLK only asks: would this lock conflict with one held? */
+    alive = fcntl(fd, F_OFD_GETLK, &lk) == 0 && lk.l_type != F_UNLCK;
+    close(fd);
+    return alive;
+}
+
+const char *
+container_real_status(const struct container *c)
+{
+    if (strcmp(c->status, ST_RUNNING) && strcmp(c->status, ST_PAUSED) &&
+        strcmp(c->status, ST_RESTARTING))
+        return c->status;
+    return container_monitor_alive(c) ? c->status : ST_DEAD;
+}
+
+/* ---- start ------------------------------------------------------------- */
+
+/* Read the monitor's one line: {"pid":N} or {"error":{...},"exit":N}. */
+static int
+read_sync(int fd)
+{
+    char line[4096];
+    size_t len = 0;
+    ssize_t n;
+    json_object *o, *e, *v;
+    int rc;
+
+    while (len < sizeof(line) - 1 &&
+           (n = read(fd, line + len, sizeof(line) - 1 - len)) != 0) {
+        if (n == -1 && errno == EINTR)
+            continue;
+        if (n == -1)
+            return ct_fail_errno("read the monitor's sync pipe");
+        len += (size_t)n;
+        if (memchr(line, '\n', len))
+            break;
+    }
+    line[len] = '\0';
+    o = json_tokener_parse(line);
+    if (!o)
+        return ct_fail("the monitor died before it said how the start went");
+    if (!json_object_object_get_ex(o, "error", &e)) {
+        json_object_put(o);
+        return 0;
+    }
+    if (json_object_object_get_ex(e, "code", &v))
+        mc_error_code(strdup(json_object_get_string(v)));
+    {
+        json_object *m = NULL, *h = NULL, *en = NULL;
+        json_object_object_get_ex(e, "message", &m);
+        json_object_object_get_ex(e, "hint", &h);
+        json_object_object_get_ex(e, "errno", &en);
+        ct_restore_error(m ? json_object_get_string(m) : "start failed",
+                         en ? json_object_get_int(en) : 0,
+                         h ? json_object_get_string(h) : "");
+    }
+    rc = json_object_object_get_ex(o, "exit", &v) ? json_object_get_int(v) : -1;
+    json_object_put(o);
+    return rc == MC_EXIT_RUNNER ? -1 : rc;
+}
+
+int
+container_start(struct container *c, bool detach)
+{
+    struct flock lk = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+    int lock_fd, sync[2], rc;
+    sigset_t mask;
+    pid_t pid;
+
+    lock_fd = open_lock(c, true);
+    if (lock_fd == -1)
+        return ct_fail_errno("open the lock of container '%s'", c->name);
+    /* The monitor's lock: taken here, inherited by the monitor across
+     * fork (the same open file description), dropped when it dies. */
+    for (int tries = 0; fcntl(lock_fd, F_OFD_SETLK, &lk) == -1; tries++) {
+        struct timespec pause = {0, 10 * 1000 * 1000};
+        /* A monitor that just answered `stop` is still cleaning up:
+         * give it two seconds before saying it runs. */
+        if (tries == 200 || (errno != EAGAIN && errno != EACCES)) {
+            close(lock_fd);
+            mc_error_code("container_running");
+            return ct_fail("container '%s' is running already", c->name);
+        }
+        nanosleep(&pause, NULL);
+    }
+    if (cgroups_plan(c) == -1 || state_write(c) == -1) { /* named first */
+        close(lock_fd);
+        goto failed;
+    }
+    if (!detach) {
+        rc = monitor_run(c, -1, lock_fd);
+        close(lock_fd);
+        return rc;
+    }
+    if (pipe2(sync, O_CLOEXEC) == -1) {
+        close(lock_fd);
+        ct_fail_errno("pipe2 for the monitor");
+        goto failed;
+    }
+    /* Signals blocked before the fork, so that none is lost between the
+     * fork and the monitor's signalfd; we unblock ours after. */
+    monitor_block_signals(&mask);
+    fflush(NULL);
+    pid = fork();
+    if (pid != 0)
+        sigprocmask(SIG_SETMASK, &spawn_old_mask, NULL);
+    if (pid == -1) {
+        close(lock_fd);
+        ct_fail_errno("fork the monitor");
+        goto failed;
+    }
+    if (pid == 0) {
+        close(sync[0]);
+        /* A session of its own: no terminal's hangup or Ctrl-C reaches
+         * it, and it outlives the command that started it. */
+        setsid();
+        _exit(monitor_run(c, sync[1], lock_fd));
+    }
+    close(sync[1]);
+    close(lock_fd); /* the monitor's copy keeps the lock */
+    rc = read_sync(sync[0]);
+    close(sync[0]);
+    return rc;
+
+failed:
+    /* No monitor came to be: --rm still means removed. */
+    if (c->remove)
+        container_delete(c);
+    return -1;
+}
+
+/* ---- delete ------------------------------------------------------------ */
+
+int
+container_delete(struct container *c)
+{
+    char path[4096];
+
+    cgroups_remove_dirs(c->cgroups, c->ncgroups);
+    ctl_unlink(c->id);
+    if (overlay_remove(c->dir) == -1)
+        return -1;
+    if (state_path(path, sizeof(path), c->id, ".lock") == 0)
+        unlink(path);
+    return state_remove(c->id); /* last: until here, rm can try again */
+}
+
+/* ---- find -------------------------------------------------------------- */
+
+struct find {
+    const char *key;
+    char exact[MC_ID_LEN + 1];
+    char prefix[MC_ID_LEN + 1];
+    int prefixes;
+};
+
+static int
+find_one(struct container *c, void *arg)
+{
+    struct find *f = arg;
+
+    if (!strcmp(c->name, f->key) || !strcmp(c->id, f->key)) {
+        snprintf(f->exact, sizeof(f->exact), "%s", c->id);
+        return 1;
+    }
+    if (!strncmp(c->id, f->key, strlen(f->key))) {
+        snprintf(f->prefix, sizeof(f->prefix), "%s", c->id);
+        f->prefixes++;
+    }
+    return 0;
+}
+
+int
+container_find(const char *key, struct container *c)
+{
+    struct find f = {.key = key};
+
+    if (!*key || strlen(key) > MC_ID_LEN || strchr(key, '/'))
+        goto none;
+    state_each(find_one, &f);
+    if (f.exact[0])
+        return state_load(f.exact, c);
+    if (f.prefixes > 1) {
+        mc_error_code("ambiguous_id");
+        return ct_fail("'%s' is the start of %d container ids: give more of "
+                       "it",
+                       key, f.prefixes);
+    }
+    if (f.prefixes == 1)
+        return state_load(f.prefix, c);
+none:
+    mc_error_code("no_such_container");
+    return ct_fail("no container '%s' (see 'minictr ps -a')", key);
+}
+
+void
+container_command_line(const struct container *c, char *buf, size_t size)
+{
+    size_t len = 0;
+
+    buf[0] = '\0';
+    for (char **a = c->argv; a && *a && len + 1 < size; a++)
+        len += (size_t)snprintf(buf + len, size - len, "%s%s",
+                                a == c->argv ? "" : " ", *a);
+}

@@ -1,0 +1,626 @@
+/*
+ * lifecycle.c: the commands that move a container through its life, with
+ * Docker's names: start, stop, kill, wait, restart, pause, unpause,
+ * rename, attach.
+ *
+ *   created --start--> running --stop/kill/exit--> exited --start--> ...
+ *                      running --pause--> paused --unpause--> running
+ *
+ * Each is a front door too: it finds the container's record and asks its
+ * monitor, over the control socket (ctl.c), to do the thing; `start` asks
+ * the core for a new monitor. Only the monitor signals the container, so
+ * it knows that a stop was asked for (no restart then) and when the end
+ * came (the answer to `wait`).
+ *
+ * Read: signal(7); Documentation/admin-guide/cgroup-v2.rst "Freezer".
+ */
+#include "minictr.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <json-c/json.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+int
+parse_signal(const char *s)
+{
+    uint64_t n;
+
+    if (ct_parse_u64(s, &n) == 0)
+        return n >= 1 && n <= 64 ? (int)n : -1;
+    if (!strncasecmp(s, "SIG", 3))
+        s += 3;
+    for (int sig = 1; sig < 32; sig++) {
+        const char *name = sigabbrev_np(sig);
+        if (name && !strcasecmp(name, s))
+            return sig;
+    }
+    return -1;
+}
+
+/* `minictr stop a b c`: each name, and the first error at the end. */
+static bool
+running(const struct container *c)
+{
+    const char *s = container_real_status(c);
+    return !strcmp(s, ST_RUNNING) || !strcmp(s, ST_PAUSED) ||
+        !strcmp(s, ST_RESTARTING);
+}
+
+/* Wait until the container's monitor is gone (it cleans up after it
+ * answered a stop), for up to ten seconds. */
+static void
+wait_monitor_gone(const struct container *c)
+{
+    struct timespec t = {0, 10 * 1000 * 1000};
+
+    for (int i = 0; i < 1000 && container_monitor_alive(c); i++)
+        nanosleep(&t, NULL);
+}
+
+/* ---- attach ------------------------------------------------------------ */
+
+/* Without a tty the stream is framed: split it back into stdout and
+ * stderr. buf holds what came so far; returns what is left over. */
+static size_t
+unframe(char *buf, size_t len)
+{
+    size_t at = 0;
+
+    while (len - at >= 8) {
+        unsigned char *h = (unsigned char *)buf + at;
+        size_t n =
+            (size_t)h[4] << 24 | (size_t)h[5] << 16 | (size_t)h[6] << 8 | h[7];
+        if (len - at < 8 + n)
+            break;
+        if (write(h[0] == STREAM_STDERR ? 2 : 1, buf + at + 8, n) < 0)
+            break;
+        at += 8 + n;
+    }
+    memmove(buf, buf + at, len - at);
+    return len - at;
+}
+
+int
+attach_stream(const struct container *c, bool with_stdin)
+{
+    static char buf[65536 + 16];
+    char reply[512];
+    size_t have = 0;
+    int waiter, fd, sfd, code = 0, prev = 0;
+    bool tty, raw = false, in_open = with_stdin;
+    json_object *o, *v;
+    sigset_t mask;
+
+    /* `wait` first: its answer, at the end, is the exit code. */
+    waiter = ctl_connect(c, "wait");
+    if (waiter == -1)
+        return -1;
+    fd = ctl_connect(c, "attach%s", with_stdin ? " stdin" : "");
+    if (fd == -1 || ctl_read_line(fd, reply, sizeof(reply)) == -1 ||
+        !(o = json_tokener_parse(reply))) {
+        close(waiter);
+        if (fd != -1)
+            close(fd);
+        mc_error_code("container_not_running");
+        return ct_fail("container '%s' is not running", c->name);
+    }
+    tty = json_object_object_get_ex(o, "tty", &v) && json_object_get_boolean(v);
+    json_object_put(o);
+    if (c->hold) { /* start -a: attached, now let it go */
+        json_object *r = ctl_call(c, "start");
+        if (!r) {
+            close(fd);
+            close(waiter);
+            return -1;
+        }
+        json_object_put(r);
+    }
+    if (tty && isatty(0)) {
+        struct winsize ws;
+        raw = tty_raw(0);
+        if (ioctl(0, TIOCGWINSZ, &ws) == 0)
+            json_object_put(ctl_call(c, "resize %d %d", ws.ws_row, ws.ws_col));
+        ct_clear_error();
+    }
+    /* Ctrl-C without a tty: passed to the container (Docker's
+     * --sig-proxy); with a tty it is a key like any other. */
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGINT);
+    sigaddset(&mask, SIGTERM);
+    sigaddset(&mask, SIGWINCH);
+    sigprocmask(SIG_BLOCK, &mask, NULL);
+    sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+    for (;;) {
+        struct pollfd p[3] = {
+            {fd, POLLIN, 0}, {in_open ? 0 : -1, POLLIN, 0}, {sfd, POLLIN, 0}};
+        ssize_t n;
+
+        if (poll(p, 3, -1) == -1 && errno != EINTR)
+            break;
+        if (p[2].revents) {
+            struct signalfd_siginfo si;
+            if (read(sfd, &si, sizeof(si)) == sizeof(si)) {
+                if (si.ssi_signo == SIGWINCH && raw) {
+                    struct winsize ws;
+                    if (ioctl(0, TIOCGWINSZ, &ws) == 0)
+                        json_object_put(
+                            ctl_call(c, "resize %d %d", ws.ws_row, ws.ws_col));
+                } else if (si.ssi_signo != SIGWINCH) {
+                    json_object_put(ctl_call(c, "kill %d", si.ssi_signo));
+                }
+                ct_clear_error();
+            }
+        }
+        if (p[0].revents) {
+            n = read(fd, buf + have, sizeof(buf) - 16 - have);
+            if (n <= 0)
+                break; /* the container is done */
+            if (tty) {
+                if (write(1, buf, (size_t)n) < 0)
+                    break;
+            } else {
+                have = unframe(buf, have + (size_t)n);
+            }
+        }
+        if (p[1].revents) {
+            char in[4096];
+            n = read(0, in, sizeof(in));
+            if (n <= 0) {
+                in_open = false;
+                shutdown(fd, SHUT_WR);
+                continue;
+            }
+            /* Docker's detach keys with a tty: Ctrl-P Ctrl-Q. */
+            for (ssize_t i = 0; tty && i < n; i++) {
+                if (prev == 0x10 && in[i] == 0x11) {
+                    if (raw)
+                        tty_restore(0);
+                    close(fd);
+                    close(waiter);
+                    fprintf(stderr, "read escape sequence\n");
+                    return 0;
+                }
+                prev = (unsigned char)in[i];
+            }
+            if (send(fd, in, (size_t)n, MSG_NOSIGNAL) != n)
+                in_open = false;
+        }
+    }
+    if (raw)
+        tty_restore(0);
+    close(fd);
+    if (ctl_read_line(waiter, reply, sizeof(reply)) > 0 &&
+        (o = json_tokener_parse(reply))) {
+        if (json_object_object_get_ex(o, "exit_code", &v))
+            code = json_object_get_int(v);
+        json_object_put(o);
+    }
+    close(waiter);
+    return code;
+}
+
+static int
+attach_usage(void)
+{
+    printf("usage: minictr attach [--no-stdin] NAME\n");
+    return 0;
+}
+
+int
+cmd_attach(int argc, char **argv)
+{
+    struct container c;
+    bool no_stdin = false;
+    const char *name = NULL;
+
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--help"))
+            return attach_usage();
+        if (!strcmp(argv[i], "--no-stdin"))
+            no_stdin = true;
+        else if (!strncmp(argv[i], "--sig-proxy", 11))
+            continue;
+        else if (argv[i][0] == '-' || name)
+            return mc_usage_error("usage: minictr attach [--no-stdin] NAME");
+        else
+            name = argv[i];
+    }
+    if (!name)
+        return mc_usage_error("usage: minictr attach [--no-stdin] NAME");
+    if (container_find(name, &c) == -1)
+        return -1;
+    if (!running(&c)) {
+        mc_error_code("container_not_running");
+        return ct_fail("container '%s' is not running: 'minictr start -a %s' "
+                       "to start it attached",
+                       name, name);
+    }
+    return attach_stream(&c, c.interactive && !no_stdin);
+}
+
+/* ---- start ------------------------------------------------------------- */
+
+int
+cmd_start(int argc, char **argv)
+{
+    bool attach = false, interactive = false;
+    int rc = 0, n = 0;
+
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--help")) {
+            printf("usage: minictr start [-a] [-i] NAME...\n");
+            return 0;
+        }
+        if (!strcmp(argv[i], "-a") || !strcmp(argv[i], "--attach"))
+            attach = true;
+        else if (!strcmp(argv[i], "-i") || !strcmp(argv[i], "--interactive"))
+            interactive = true;
+        else if (!strcmp(argv[i], "-ai") || !strcmp(argv[i], "-ia"))
+            attach = interactive = true;
+        else if (argv[i][0] == '-')
+            return mc_usage_error("unknown option '%s' (usage: minictr start "
+                                  "[-a] [-i] NAME...)",
+                                  argv[i]);
+        else
+            n++;
+    }
+    if (!n)
+        return mc_usage_error("usage: minictr start [-a] [-i] NAME...");
+    if (attach && n > 1)
+        return mc_usage_error("start -a takes one container");
+    for (int i = 1; i < argc; i++) {
+        struct container c;
+        if (argv[i][0] == '-')
+            continue;
+        if (container_find(argv[i], &c) == -1) {
+            rc = -1;
+            continue;
+        }
+        if (running(&c)) { /* as Docker: nothing to do, say its name */
+            if (!attach)
+                printf("%s\n", argv[i]);
+            else
+                rc = attach_stream(&c, c.interactive && interactive);
+            continue;
+        }
+        c.stopped_by_user = false;
+        c.hold = attach; /* attach first, then it runs: no output lost */
+        if (container_start(&c, true) != 0) {
+            rc = -1;
+            continue;
+        }
+        if (attach)
+            rc = attach_stream(&c, c.interactive && interactive);
+        else
+            printf("%s\n", argv[i]);
+    }
+    return rc;
+}
+
+/* ---- stop, kill -------------------------------------------------------- */
+
+int
+cmd_stop(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"time", required_argument, NULL, 't'},
+        {"timeout", required_argument, NULL, 't'},
+        {"help", no_argument, NULL, 'h'},
+        {0},
+    };
+    uint64_t seconds = 10;
+    int opt, rc = 0;
+
+    opterr = 0;
+    optind = 0;
+    while ((opt = getopt_long(argc, argv, "+t:", opts, NULL)) != -1) {
+        switch (opt) {
+        case 't':
+            if (ct_parse_u64(optarg, &seconds) == -1 || seconds > 86400)
+                return mc_usage_error("bad --time '%s': give seconds", optarg);
+            break;
+        case 'h':
+            printf("usage: minictr stop [-t SECONDS] NAME...\n\n"
+                   "SIGTERM, then SIGKILL after SECONDS (default 10).\n");
+            return 0;
+        default:
+            return mc_usage_error("unknown option '%s' (usage: minictr stop "
+                                  "[-t SECONDS] NAME...)",
+                                  argv[optind - 1]);
+        }
+    }
+    if (optind >= argc)
+        return mc_usage_error("usage: minictr stop [-t SECONDS] NAME...");
+    for (int i = optind; i < argc; i++) {
+        struct container c;
+        json_object *r;
+        if (container_find(argv[i], &c) == -1) {
+            rc = -1;
+            continue;
+        }
+        if (!strcmp(container_real_status(&c), ST_PAUSED)) {
+            mc_error_code("container_paused");
+            ct_set_hint("unpause it first: minictr unpause NAME (a frozen "
+                        "process cannot act on SIGTERM)");
+            rc = ct_fail("container '%s' is paused", argv[i]);
+            continue;
+        }
+        if (running(&c)) {
+            r = ctl_call(&c, "stop %d", (int)seconds);
+            if (!r) {
+                rc = -1;
+                continue;
+            }
+            json_object_put(r);
+            wait_monitor_gone(&c);
+        }
+        printf("%s\n", argv[i]);
+    }
+    return rc;
+}
+
+int
+cmd_kill(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"signal", required_argument, NULL, 's'},
+        {"help", no_argument, NULL, 'h'},
+        {0},
+    };
+    int sig = SIGKILL, opt, rc = 0;
+
+    opterr = 0;
+    optind = 0;
+    while ((opt = getopt_long(argc, argv, "+s:", opts, NULL)) != -1) {
+        switch (opt) {
+        case 's':
+            sig = parse_signal(optarg);
+            if (sig < 0)
+                return mc_usage_error("bad --signal '%s': give a name (TERM, "
+                                      "SIGHUP) or a number",
+                                      optarg);
+            break;
+        case 'h': printf("usage: minictr kill [-s SIGNAL] NAME...\n"); return 0;
+        default:
+            return mc_usage_error("unknown option '%s' (usage: minictr kill "
+                                  "[-s SIGNAL] NAME...)",
+                                  argv[optind - 1]);
+        }
+    }
+    if (optind >= argc)
+        return mc_usage_error("usage: minictr kill [-s SIGNAL] NAME...");
+    for (int i = optind; i < argc; i++) {
+        struct container c;
+        json_object *r;
+        if (container_find(argv[i], &c) == -1) {
+            rc = -1;
+            continue;
+        }
+        if (!running(&c)) {
+            mc_error_code("container_not_running");
+            rc = ct_fail("container '%s' is not running", argv[i]);
+            continue;
+        }
+        r = ctl_call(&c, "kill %d", sig);
+        if (!r) {
+            rc = -1;
+            continue;
+        }
+        json_object_put(r);
+        printf("%s\n", argv[i]);
+    }
+    return rc;
+}
+
+/* ---- wait -------------------------------------------------------------- */
+
+/* The exit code of c: from its monitor when it ends, or from the record
+ * when it ended already. */
+static int
+wait_one(const char *name)
+{
+    struct container c;
+    char reply[512];
+    json_object *o, *v;
+    int fd, code = -1;
+
+    if (container_find(name, &c) == -1)
+        return -1;
+    if (running(&c) && (fd = ctl_connect(&c, "wait")) != -1) {
+        if (ctl_read_line(fd, reply, sizeof(reply)) > 0 &&
+            (o = json_tokener_parse(reply))) {
+            if (json_object_object_get_ex(o, "exit_code", &v))
+                code = json_object_get_int(v);
+            json_object_put(o);
+        }
+        close(fd);
+    }
+    ct_clear_error();
+    if (code == -1) { /* it ended meanwhile, or before: the record says */
+        wait_monitor_gone(&c);
+        state_free(&c);
+        if (container_find(name, &c) == -1)
+            return -1;
+        code = c.exit_code;
+    }
+    state_free(&c);
+    return code;
+}
+
+int
+cmd_wait(int argc, char **argv)
+{
+    int rc = 0;
+
+    if (argc < 2)
+        return mc_usage_error("usage: minictr wait NAME...");
+    if (!strcmp(argv[1], "--help")) {
+        printf("usage: minictr wait NAME...\n\nBlocks until each container "
+               "stops, then prints its exit code.\n");
+        return 0;
+    }
+    for (int i = 1; i < argc; i++) {
+        int code = wait_one(argv[i]);
+        if (code < 0)
+            rc = -1;
+        else
+            printf("%d\n", code);
+        fflush(stdout);
+    }
+    return rc;
+}
+
+/* ---- restart ----------------------------------------------------------- */
+
+int
+cmd_restart(int argc, char **argv)
+{
+    uint64_t seconds = 10;
+    int rc = 0, first = 1;
+
+    if (argc > 1 && !strcmp(argv[1], "--help")) {
+        printf("usage: minictr restart [-t SECONDS] NAME...\n");
+        return 0;
+    }
+    if (argc > 2 && (!strcmp(argv[1], "-t") || !strcmp(argv[1], "--time"))) {
+        if (ct_parse_u64(argv[2], &seconds) == -1 || seconds > 86400)
+            return mc_usage_error("bad --time '%s': give seconds", argv[2]);
+        first = 3;
+    }
+    if (first >= argc)
+        return mc_usage_error("usage: minictr restart [-t SECONDS] NAME...");
+    for (int i = first; i < argc; i++) {
+        struct container c;
+        if (container_find(argv[i], &c) == -1) {
+            rc = -1;
+            continue;
+        }
+        if (!strcmp(container_real_status(&c), ST_PAUSED)) {
+            mc_error_code("container_paused");
+            rc = ct_fail("container '%s' is paused: unpause it first", argv[i]);
+            continue;
+        }
+        if (running(&c)) {
+            json_object *r = ctl_call(&c, "stop %d", (int)seconds);
+            if (!r) {
+                rc = -1;
+                continue;
+            }
+            json_object_put(r);
+            wait_monitor_gone(&c);
+        }
+        state_free(&c);
+        if (container_find(argv[i], &c) == -1) { /* --rm removed it */
+            rc = -1;
+            continue;
+        }
+        c.stopped_by_user = false;
+        if (container_start(&c, true) != 0) {
+            rc = -1;
+            continue;
+        }
+        printf("%s\n", argv[i]);
+    }
+    return rc;
+}
+
+/* ---- pause, unpause ---------------------------------------------------- */
+
+static int
+freeze_all(int argc, char **argv, const char *request)
+{
+    int rc = 0;
+
+    if (argc < 2)
+        return mc_usage_error("usage: minictr %s NAME...", request);
+    if (!strcmp(argv[1], "--help")) {
+        printf("usage: minictr %s NAME...\n", request);
+        return 0;
+    }
+    for (int i = 1; i < argc; i++) {
+        struct container c;
+        json_object *r;
+        if (container_find(argv[i], &c) == -1) {
+            rc = -1;
+            continue;
+        }
+        if (!running(&c)) {
+            mc_error_code("container_not_running");
+            rc = ct_fail("container '%s' is not running", argv[i]);
+            continue;
+        }
+        r = ctl_call(&c, "%s", request);
+        if (!r) {
+            rc = -1;
+            continue;
+        }
+        json_object_put(r);
+        printf("%s\n", argv[i]);
+    }
+    return rc;
+}
+
+int
+cmd_pause(int argc, char **argv)
+{
+    return freeze_all(argc, argv, "pause");
+}
+
+int
+cmd_unpause(int argc, char **argv)
+{
+    return freeze_all(argc, argv, "unpause");
+}
+
+/* ---- rename ------------------------------------------------------------ */
+
+static int
+has_name(struct container *o, void *name)
+{
+    return !strcmp(o->name, name);
+}
+
+int
+cmd_rename(int argc, char **argv)
+{
+    struct container c;
+    int lock, rc = 0;
+
+    if (argc == 2 && !strcmp(argv[1], "--help")) {
+        printf("usage: minictr rename NAME NEW_NAME\n");
+        return 0;
+    }
+    if (argc != 3)
+        return mc_usage_error("usage: minictr rename NAME NEW_NAME");
+    if (!mc_valid_name(argv[2]))
+        return mc_usage_error("bad name '%s': use letters, digits, '_', '.', "
+                              "'-'",
+                              argv[2]);
+    if (container_find(argv[1], &c) == -1)
+        return -1;
+    lock = container_lock_names();
+    if (lock == -1)
+        return -1;
+    if (state_each(has_name, argv[2])) {
+        mc_error_code("name_in_use");
+        rc = ct_fail("the name '%s' is taken", argv[2]);
+    } else if (container_monitor_alive(&c)) {
+        json_object *r = ctl_call(&c, "rename %s", argv[2]);
+        rc = r ? 0 : -1;
+        json_object_put(r);
+    } else {
+        snprintf(c.name, sizeof(c.name), "%s", argv[2]);
+        rc = state_write(&c);
+    }
+    container_unlock_names(lock);
+    return rc;
+}

@@ -1,0 +1,311 @@
+/*
+ * spawn.c: the container's first process, from clone to exec.
+ *
+ * The monitor clones it into new namespaces (and, on cgroup v2, straight
+ * into its cgroup); inside, it does the steps in order:
+ *
+ *   join the cgroups (v1)                          03-cgroups
+ *   a cgroup namespace, / private, the hostname    02-namespaces
+ *   mount the overlay                              07-overlay
+ *   mounts, pivot_root, /dev, masked /proc         05-pivot-root
+ *   a session of its own; a pty with -t
+ *   capabilities, no_new_privs, seccomp, fds       06-privileges
+ *   (held: wait for the monitor's "go")
+ *   exec the command (or --init first)
+ *
+ * It talks to the monitor over a SOCK_SEQPACKET socketpair, one message a
+ * kind byte: 'T' carries the pty's master side (SCM_RIGHTS), 'R' says it is
+ * ready and waits for 'G' (create, then start), 'E' carries an error. The
+ * child's end is close-on-exec: when exec succeeds, the monitor reads EOF.
+ * So the monitor always knows how the start went, and prints an error
+ * once, as text or JSON.
+ *
+ * Read: clone(2), unix(7) SOCK_SEQPACKET and SCM_RIGHTS, execve(2).
+ */
+#include "minictr.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+/* The signal mask the monitor had before it blocked everything; the
+ * command gets it back right before exec. */
+sigset_t spawn_old_mask;
+static struct spawn_io *child_io;
+/* Our end of the channel to the monitor, once it is fd 3. */
+static int chan_fd = -1;
+
+_Noreturn void
+child_exit(int code)
+{
+    char buf[2400];
+    int n = snprintf(buf, sizeof(buf), "E%d\n%s\n%d\n%s\n%s", code,
+                     mc_get_error_code(), ct_error_errno(), ct_error_message(),
+                     ct_error_hint());
+
+    if (n >= (int)sizeof(buf))
+        n = (int)sizeof(buf) - 1;
+    if (chan_fd == -1 || send(chan_fd, buf, (size_t)n, MSG_NOSIGNAL) != n) {
+        ct_report(); /* no monitor to tell: say it here */
+        fflush(stderr);
+    }
+    _exit(code);
+}
+
+int
+spawn_read(int chan, int *fd)
+{
+    char buf[2400], *lines[6] = {0}, *p;
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } control;
+    struct iovec iov = {buf, sizeof(buf) - 1};
+    struct msghdr msg = {.msg_iov = &iov,
+                         .msg_iovlen = 1,
+                         .msg_control = control.buf,
+                         .msg_controllen = sizeof(control.buf)};
+    struct cmsghdr *cmsg;
+    ssize_t n;
+
+    while ((n = recvmsg(chan, &msg, MSG_CMSG_CLOEXEC)) == -1 && errno == EINTR)
+        ;
+    if (n <= 0)
+        return n == 0 ? 0 : -1;
+    buf[n] = '\0';
+    cmsg = CMSG_FIRSTHDR(&msg);
+    if (fd && cmsg && cmsg->cmsg_type == SCM_RIGHTS)
+        memcpy(fd, CMSG_DATA(cmsg), sizeof(int));
+    if (buf[0] != SPAWN_ERROR)
+        return buf[0];
+    if (fd)
+        *fd = atoi(buf + 1); /* the exit code it will die with */
+    /* E<exit>\n<code>\n<errno>\n<message>\n<hint> */
+    p = buf + 1;
+    for (int i = 0; i < 5 && p; i++) {
+        lines[i] = p;
+        p = i < 4 ? strchr(p, '\n') : NULL;
+        if (p)
+            *p++ = '\0';
+    }
+    if (lines[1] && *lines[1])
+        mc_error_code(strdup(lines[1]));
+    ct_restore_error(lines[3] ? lines[3] : "the container failed to start",
+                     lines[2] ? atoi(lines[2]) : 0, lines[4]);
+    return SPAWN_ERROR;
+}
+
+char **
+spawn_environment(const struct container *c, char **extra, int nextra)
+{
+    static char *envp[2 * MC_MAX_ENV + 8];
+    static char hostname_env[128];
+    char *const *lists[2] = {c->env, extra};
+    int counts[2] = {c->nenv, nextra};
+    int n = 0;
+
+    /* The environment Docker gives: PATH, HOSTNAME, HOME, TERM with -t,
+     * then the image's and every -e, each of which replaces an entry with
+     * the same key (getenv, and execvp's PATH search, take the first one
+     * they find). */
+    envp[n++] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:"
+                "/sbin:/bin";
+    snprintf(hostname_env, sizeof(hostname_env), "HOSTNAME=%s",
+             c->hostname ? c->hostname : "");
+    envp[n++] = hostname_env;
+    envp[n++] = c->user_set && c->uid != 0 ? "HOME=/" : "HOME=/root";
+    if (c->tty)
+        envp[n++] = "TERM=xterm";
+    for (int l = 0; l < 2; l++)
+        for (int i = 0; i < counts[l]; i++) {
+            size_t key = strcspn(lists[l][i], "=") + 1;
+            int j = 0;
+            while (j < n && strncmp(envp[j], lists[l][i], key) != 0)
+                j++;
+            envp[j] = lists[l][i];
+            if (j == n)
+                n++;
+        }
+    envp[n] = NULL;
+    return envp;
+}
+
+_Noreturn void
+exec_command(struct container *c, char **argv)
+{
+    extern char **environ;
+    int err;
+
+    environ = spawn_environment(c, NULL, 0);
+    if (c->workdir && chdir(c->workdir) == -1) {
+        ct_fail_errno("chdir to the workdir '%s'", c->workdir);
+        child_exit(MC_EXIT_CANNOT_EXEC);
+    }
+    ct_trace(NULL, "execve(\"%s\", ...)", argv[0]);
+    /* The monitor blocked every signal before it cloned us: the command
+     * starts with the mask its caller had, and every signal's default
+     * action — an ignored SIGINT (a shell's `cmd &` sets that) would
+     * otherwise be ignored inside too, for good. */
+    for (int sig = 1; sig < NSIG; sig++)
+        if (sig != SIGKILL && sig != SIGSTOP)
+            signal(sig, SIG_DFL);
+    sigprocmask(SIG_SETMASK, &spawn_old_mask, NULL);
+    execvp(argv[0], argv);
+    err = errno;
+    if (err == ENOENT) {
+        mc_error_code("command_not_found");
+        ct_set_hint("the command (or, for a dynamic program, its loader) is "
+                    "not in the image");
+    } else {
+        mc_error_code("command_cannot_run");
+    }
+    errno = err;
+    ct_fail_errno("exec '%s' in the container", argv[0]);
+    child_exit(err == ENOENT ? MC_EXIT_NOT_FOUND : MC_EXIT_CANNOT_EXEC);
+}
+
+/* stdin, stdout, stderr: the monitor's pipes, or /dev/null. */
+static int
+set_stdio(const struct spawn_io *io)
+{
+    int fds[3] = {io->in, io->out, io->err};
+
+    for (int i = 0; i < 3; i++) {
+        int fd = fds[i];
+        if (fd == -1) {
+            fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+            if (fd == -1)
+                return ct_fail_errno("open /dev/null");
+        }
+        if (fd != i && dup2(fd, i) == -1)
+            return ct_fail_errno("dup2 onto fd %d", i);
+    }
+    return 0;
+}
+
+/* Move our end of the channel to fd 3, where child_exit finds it. */
+int
+spawn_use_channel(int fd)
+{
+    if (fd != 3) {
+        if (dup3(fd, 3, O_CLOEXEC) == -1)
+            return ct_fail_errno("dup3 the channel onto fd 3");
+        close(fd);
+    }
+    chan_fd = 3;
+    return 0;
+}
+
+static int
+channel_to_3(struct container *c)
+{
+    if (spawn_use_channel(c->keep_fd) == -1)
+        return -1;
+    c->keep_fd = 3;
+    return 0;
+}
+
+void
+spawn_close_channel(void)
+{
+    if (chan_fd >= 0)
+        close(chan_fd);
+    chan_fd = -1;
+}
+
+/* Die with the monitor: PR_SET_PDEATHSIG, then check it is still there
+ * (it may have died before). The setting is cleared when our credentials
+ * change (-u), so it is made again after that. */
+static void
+die_with_monitor(int chan)
+{
+    struct pollfd pfd = {.fd = chan, .events = 0};
+
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1)
+        _exit(MC_EXIT_RUNNER);
+    if (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLHUP))
+        _exit(MC_EXIT_RUNNER);
+}
+
+/* Runs as PID 1 of the new pid namespace. Any failure: say why on the
+ * channel and exit 125, which the monitor passes on. */
+static int
+child_main(void *arg)
+{
+    struct container *c = arg;
+
+    /* Our copy of the monitor's end goes first: then a hangup on our
+     * own end means the monitor is gone. */
+    close(child_io->chan);
+    if (set_stdio(child_io) == -1 || channel_to_3(c) == -1)
+        goto fail;
+    /* If the monitor dies (even kill -9), the container dies with it: PID
+     * 1 gone, the kernel kills the whole pid namespace. */
+    die_with_monitor(c->keep_fd);
+    if (cgroups_join(c) == -1 || namespaces_enter(c) == -1 ||
+        overlay_mount(c) == -1 || rootfs_setup(c) == -1)
+        goto fail;
+    /* A new session, so the container cannot reach the caller's terminal
+     * (TIOCSTI); with -t, the pty becomes its controlling terminal. */
+    if (setsid() == -1) {
+        ct_fail_errno("setsid");
+        goto fail;
+    }
+    if (c->tty && tty_setup_in_container(c->keep_fd) == -1)
+        goto fail;
+    if (privileges_apply(c) == -1)
+        goto fail;
+    die_with_monitor(c->keep_fd);
+    if (c->hold) {
+        char go = 0;
+        if (send(c->keep_fd, (char[]){SPAWN_READY}, 1, MSG_NOSIGNAL) != 1 ||
+            recv(c->keep_fd, &go, 1, 0) != 1 || go != SPAWN_GO)
+            _exit(MC_EXIT_RUNNER); /* the monitor went away */
+    }
+    if (c->init)
+        init_run(c);
+    exec_command(c, c->argv);
+fail:
+    child_exit(MC_EXIT_RUNNER);
+}
+
+pid_t
+spawn_container(struct container *c, struct spawn_io *io)
+{
+    static char stack[256 * 1024] __attribute__((aligned(16)));
+    int sp[2];
+    pid_t pid;
+
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) == -1)
+        return ct_fail_errno("socketpair for the container's channel");
+    io->chan = sp[0];
+    c->keep_fd = sp[1];
+    child_io = io;
+    fflush(NULL);
+    ct_trace("unshare --mount --uts --ipc --pid --net --fork",
+             "clone(CLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWPID|"
+             "CLONE_NEWNET)");
+    pid = namespaces_clone_into_cgroup(c);
+    if (pid == 0)
+        _exit(child_main(c)); /* born in its cgroup */
+    if (pid == -1 && !c->in_cgroup)
+        pid = clone(child_main, stack + sizeof(stack),
+                    namespaces_clone_flags() | SIGCHLD, c);
+    close(sp[1]);
+    c->keep_fd = -1;
+    if (pid == -1) {
+        ct_fail_errno("clone into new namespaces");
+        close(sp[0]);
+        io->chan = -1;
+        return -1;
+    }
+    return pid;
+}
