@@ -147,6 +147,10 @@ container_create(struct container *c)
     snprintf(c->dir, sizeof(c->dir), "%s/containers/%s", mc_lib_dir(), c->id);
     c->created_ns = mc_now_ns();
     snprintf(c->status, sizeof(c->status), "%s", ST_CREATED);
+    /* Its cgroups' names too, so that `run` writes the record once
+     * before the monitor does. */
+    if (cgroups_plan(c) == -1)
+        return -1;
 
     lock = container_lock_names();
     if (lock == -1)
@@ -287,9 +291,19 @@ container_start(struct container *c, bool detach)
         }
         nanosleep(&pause, NULL);
     }
-    if (cgroups_plan(c) == -1 || state_write(c) == -1) { /* named first */
-        close(lock_fd);
-        goto failed;
+    {
+        /* Named first: the cgroups go into the record before they are
+         * made (unless the record has these names already). */
+        char before[MC_MAX_CGROUPS][512];
+        int n = c->ncgroups;
+        memcpy(before, c->cgroups, sizeof(before));
+        if (cgroups_plan(c) == -1 ||
+            ((n != c->ncgroups ||
+              memcmp(before, c->cgroups, sizeof(before[0]) * (size_t)n)) &&
+             state_write(c) == -1)) {
+            close(lock_fd);
+            goto failed;
+        }
     }
     if (!detach) {
         rc = monitor_run(c, -1, lock_fd);

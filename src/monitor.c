@@ -597,6 +597,8 @@ finish_run(struct monitor *m)
             : (m->backoff_ms * 2 > 60000 ? 60000 : m->backoff_ms * 2);
         m->restart_at = mc_monotonic_ms() + m->backoff_ms;
         set_status(c, ST_RESTARTING);
+    } else if (c->remove) { /* removed next: no record to write */
+        snprintf(c->status, sizeof(c->status), "%s", ST_EXITED);
     } else {
         set_status(c, ST_EXITED);
     }

@@ -159,6 +159,8 @@ tmpfs_mount(const struct mount_spec *m, int target_fd)
          syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "size", size, 0) ==
              -1) ||
         syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "mode", mode, 0) == -1 ||
+        syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "source", "tmpfs", 0) ==
+            -1 ||
         syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) == -1) {
         close(fs);
         return ct_fail_errno("fsconfig tmpfs for '%s'", m->target);

@@ -76,6 +76,22 @@ static const struct hint hints[] = {
     {EPERM, "chroot",
      "chroot(2) needs CAP_SYS_CHROOT: run it as root (sudo); as root, see "
      "if something dropped it (CapEff in /proc/self/status)"},
+    /* user namespaces: the maps */
+    {EPERM, "setgroups",
+     "setgroups is written before gid_map, and once: 'deny' cannot be "
+     "taken back, and after gid_map it cannot be written at all"},
+    {EPERM, "gid_map",
+     "a user may write one line to gid_map, mapping its own gid, and only "
+     "after 'deny' went to setgroups; a range needs newgidmap (package "
+     "uidmap) and /etc/subgid; each map is written once"},
+    {EPERM, "uid_map",
+     "a user may write one line to uid_map, mapping its own uid; a range "
+     "needs newuidmap (package uidmap) and /etc/subuid; each map is "
+     "written once"},
+    {EOVERFLOW, NULL,
+     "an id outside the user namespace's map: a file owned by an unmapped "
+     "id cannot be copied up or chowned, and an unmapped process can "
+     "create none; own the image with mapped ids (copy it as yourself)"},
     /* namespaces */
     {EPERM, "user",
      "user namespaces may be restricted: check sysctl "

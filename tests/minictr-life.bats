@@ -1,0 +1,575 @@
+#!/usr/bin/env bats
+# The life of a container: run -d, the monitor, logs, exec, stop, kill,
+# wait, pause, restart policies, volumes, cp, top, stats, prune. Every test
+# checks kernel state (/proc/PID/ns/*, /proc/PID/status, cgroup files,
+# mountinfo) from the host, and that nothing of its own is left: no
+# cgroup, no mount, no container directory, no record, no process.
+
+load lib/common
+bats_require_minimum_version 1.5.0
+
+setup_file() {
+    export MINICTR_ROOT=$BATS_FILE_TMPDIR/lib
+    export MINICTR_STATE=$BATS_FILE_TMPDIR/state
+    "$BIN/minictr" import "$IMAGE" busybox >/dev/null
+}
+
+setup() {
+    need_root
+    MC=$BIN/minictr
+}
+
+teardown() {
+    # A failed test may leave containers: remove them (they are ours),
+    # then judge.
+    local ids
+    ids=$("$MC" ps -aq --no-trunc 2>/dev/null) || true
+    [ -z "$ids" ] || "$MC" rm -f $ids >/dev/null 2>&1 || true
+    run leftover_cgroups
+    assert_output ""
+    run our_mounts
+    assert_output ""
+}
+
+# Mounts of ours anywhere: any process's mount table that shows a path
+# below our MINICTR_ROOT (a container's overlay lives in its own mount
+# namespace; when the container is gone, so is the mount).
+our_mounts() {
+    cat /proc/[0-9]*/mountinfo 2>/dev/null | grep -F "$MINICTR_ROOT/" | sort -u || true
+}
+
+nothing_left() {
+    run "$MC" ps -aq
+    assert_output ""
+    run find "$MINICTR_ROOT/containers" -mindepth 1 -maxdepth 1
+    assert_output ""
+    run find "$MINICTR_STATE" -name '*.json' -o -name '*.sock'
+    assert_output ""
+    run leftover_cgroups
+    assert_output ""
+    run our_mounts
+    assert_output ""
+}
+
+# field NAME KEY: one field of the container's record.
+field() {
+    "$MC" inspect -f "{{.$2}}" "$1"
+}
+
+# wait_until SECONDS CMD...: poll CMD every 0.05 s until it succeeds.
+wait_until() {
+    local i tries=$(($1 * 20))
+    shift
+    for ((i = 0; i < tries; i++)); do
+        "$@" && return 0
+        sleep 0.05
+    done
+    return 1
+}
+
+status_is() {
+    [ "$(field "$1" status 2>/dev/null)" = "$2" ]
+}
+
+# The container's cgroup2 directory (v2, or the unified tree of a hybrid
+# host), from its PID 1's /proc/PID/cgroup: empty on a pure v1 host.
+v2_dir() {
+    local pid=$1 path
+    path=$(sed -n 's/^0:://p' "/proc/$pid/cgroup")
+    if [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; then
+        echo "/sys/fs/cgroup$path"
+    elif [ "$(stat -f -c %T /sys/fs/cgroup/unified 2>/dev/null)" = cgroup2fs ]; then
+        echo "/sys/fs/cgroup/unified$path"
+    fi
+}
+
+cpu_ticks() {
+    awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
+
+# ---- run -d and the monitor ----------------------------------------------
+
+@test "run -d prints the full id; the monitor holds the container, not the caller" {
+    run "$MC" run -d --name bg busybox sleep 1001
+    assert_success
+    assert_output --regexp '^[0-9a-f]{64}$'
+    id=$output
+    pid=$(field bg pid)
+    mon=$(field bg monitor_pid)
+    [ "$pid" -gt 1 ] && [ "$mon" -gt 1 ]
+    # The container's PID 1 is the monitor's child, in its own pid
+    # namespace; the monitor is a session leader of its own, a subreaper.
+    assert_equal "$(awk '/^PPid:/ { print $2 }' /proc/$pid/status)" "$mon"
+    assert_equal "$(awk '{ print $6 }' /proc/$mon/stat)" "$mon" # session id
+    [ "$(stat -L -c %i /proc/$pid/ns/pid)" != "$(stat -L -c %i /proc/self/ns/pid)" ]
+    assert_equal "$(tr -s ' ' <"/proc/$pid/cmdline" | tr '\0' ' ')" "sleep 1001 "
+    # The record says running; ps says Up, with Docker's columns.
+    assert_equal "$(field bg status)" running
+    run "$MC" ps
+    assert_line --index 0 --regexp '^CONTAINER ID +IMAGE +COMMAND +CREATED +STATUS +PORTS +NAMES$'
+    assert_line --regexp "^${id:0:12} +busybox +\"sleep 1001\" +.* ago +Up .* +bg$"
+    run "$MC" ps -q
+    assert_output "${id:0:12}"
+    "$MC" rm -f bg
+    [ ! -d /proc/$pid ]
+    nothing_left
+}
+
+@test "kill -9 of the monitor kills the container; ps says dead; rm cleans up" {
+    "$MC" run -d --name doomed busybox sleep 1002 >/dev/null
+    pid=$(field doomed pid)
+    mon=$(field doomed monitor_pid)
+    kill -KILL "$mon"
+    wait_until 5 test ! -d /proc/$pid || fail "PID 1 outlived its monitor"
+    run "$MC" ps -a
+    assert_line --regexp ' Dead +doomed$'
+    assert_equal "$(field doomed status)" dead
+    run "$MC" rm doomed
+    assert_success
+    nothing_left
+}
+
+# ---- exec --------------------------------------------------------------
+
+@test "exec: the new process has PID 1's namespaces, cgroup, capabilities, no_new_privs and seccomp" {
+    "$MC" run -d --name ex busybox sleep 1003 >/dev/null
+    pid=$(field ex pid)
+    # The exec'd process reports on itself: its own /proc/self.
+    run "$MC" exec ex sh -c 'for ns in uts pid mnt ipc net cgroup; do
+            echo "$ns $(stat -L -c %i /proc/self/ns/$ns)"; done
+        grep -E "^(CapBnd|CapEff|CapPrm|NoNewPrivs|Seccomp):" /proc/self/status
+        cat /proc/self/cgroup'
+    assert_success
+    for ns in uts pid mnt ipc net cgroup; do
+        assert_line "$ns $(stat -L -c %i /proc/$pid/ns/$ns)"
+    done
+    for key in CapBnd CapEff CapPrm NoNewPrivs Seccomp; do
+        assert_line "$(grep "^$key:" /proc/$pid/status)"
+    done
+    # Inside its cgroup namespace the container's own cgroup is /.
+    while read -r line; do assert_line "$line"; done < <(
+        nsenter -t "$pid" -C cat /proc/$pid/cgroup)
+    # It is a new process: not PID 1, and in the container's pid space.
+    run "$MC" exec ex sh -c 'echo $$; cat /proc/1/cmdline | tr "\0" " "'
+    assert_line --index 1 "sleep 1003 "
+    [ "${lines[0]}" -gt 1 ]
+    "$MC" rm -f ex
+    nothing_left
+}
+
+@test "exec: the command's exit status, -e, -w, -u, -i and -t" {
+    "$MC" run -d --name ex2 -e FROM_RUN=yes busybox sleep 1004 >/dev/null
+    run "$MC" exec ex2 sh -c 'exit 42'
+    assert_failure 42
+    run "$MC" exec -e GREETING=hi -w /tmp -u 1000:1000 ex2 sh -c 'echo $GREETING $FROM_RUN; pwd; id -u; id -g; grep CapEff /proc/self/status'
+    assert_success
+    assert_line --index 0 "hi yes"
+    assert_line --index 1 /tmp
+    assert_line --index 2 1000
+    assert_line --index 3 1000
+    assert_line --regexp '^CapEff:[[:space:]]+0+$'
+    run bash -c "echo piped | '$MC' exec -i ex2 cat"
+    assert_output piped
+    run bash -c "echo piped | '$MC' exec ex2 cat"
+    assert_output ""
+    run "$MC" exec -t ex2 tty
+    assert_output --regexp '^/dev/pts/[0-9]+'
+    run -127 "$MC" exec ex2 /no/such/thing
+    assert_output --partial ENOENT
+    "$MC" rm -f ex2
+    nothing_left
+}
+
+@test "exec -d runs in the background and dies with the container" {
+    "$MC" run -d --name exd busybox sleep 1005 >/dev/null
+    run "$MC" exec -d exd sleep 1006
+    assert_success
+    wait_until 5 pgrep -f '^sleep 1006$' >/dev/null
+    "$MC" rm -f exd
+    wait_until 5 bash -c '! pgrep -f "^sleep 1006$" >/dev/null' || fail "exec -d process outlived its container"
+    nothing_left
+}
+
+# ---- stop, kill, wait -------------------------------------------------------
+
+@test "stop sends SIGTERM first (a trap sees it), and wait gives the exit code" {
+    "$MC" run -d --name term busybox sh -c 'trap "echo got-TERM; exit 3" TERM; echo ready; while :; do sleep 0.1; done' >/dev/null
+    wait_until 5 bash -c "'$MC' logs term | grep -q ready"
+    run "$MC" stop -t 10 term
+    assert_success
+    assert_output term
+    run "$MC" logs term
+    assert_line got-TERM
+    run "$MC" wait term
+    assert_output 3
+    assert_equal "$(field term status)" exited
+    run "$MC" ps -a
+    assert_line --regexp 'Exited \(3\) .* ago +term$'
+    "$MC" rm term
+    nothing_left
+}
+
+@test "stop -t: SIGKILL after the timeout for a PID 1 that ignores SIGTERM" {
+    "$MC" run -d --name stubborn busybox sleep 1007 >/dev/null
+    pid=$(field stubborn pid)
+    start=$(date +%s%N)
+    run "$MC" stop -t 1 stubborn
+    assert_success
+    took=$((($(date +%s%N) - start) / 1000000))
+    [ "$took" -ge 1000 ] || fail "stop took ${took} ms: SIGKILL came before the timeout"
+    [ "$took" -lt 8000 ] || fail "stop took ${took} ms"
+    [ ! -d /proc/$pid ]
+    assert_equal "$(field stubborn exit_code)" 137
+    "$MC" rm stubborn
+    nothing_left
+}
+
+@test "kill -s delivers the signal; kill defaults to SIGKILL" {
+    "$MC" run -d --name sig busybox sh -c 'trap "echo got-USR1" USR1; while :; do sleep 0.1; done' >/dev/null
+    wait_until 5 status_is sig running
+    sleep 0.3
+    run "$MC" kill -s USR1 sig
+    assert_success
+    wait_until 5 bash -c "'$MC' logs sig | grep -q got-USR1"
+    run "$MC" kill sig
+    assert_success
+    run "$MC" wait sig
+    assert_output 137
+    "$MC" rm sig
+    nothing_left
+}
+
+# ---- pause -----------------------------------------------------------------
+
+@test "pause freezes the cgroup and the processes stop using cpu; unpause thaws" {
+    "$MC" run -d --name spin busybox sh -c 'while :; do :; done' >/dev/null
+    pid=$(field spin pid)
+    dir=$(v2_dir "$pid")
+    run "$MC" pause spin
+    assert_success
+    if [ -n "$dir" ]; then
+        assert_equal "$(cat "$dir/cgroup.freeze")" 1
+        grep -qx 'frozen 1' "$dir/cgroup.events"
+    else
+        fz=$(awk -F: '$2 ~ /freezer/ { print $3 }' /proc/$pid/cgroup)
+        assert_equal "$(cat /sys/fs/cgroup/freezer$fz/freezer.state)" FROZEN
+    fi
+    assert_equal "$(field spin status)" paused
+    run "$MC" ps
+    assert_line --regexp 'Up .* \(Paused\) +spin$'
+    a=$(cpu_ticks "$pid")
+    sleep 0.6
+    b=$(cpu_ticks "$pid")
+    [ "$a" = "$b" ] || fail "a frozen process used cpu: $a -> $b ticks"
+    run "$MC" unpause spin
+    assert_success
+    [ -z "$dir" ] || grep -qx 'frozen 0' "$dir/cgroup.events"
+    sleep 0.6
+    c=$(cpu_ticks "$pid")
+    [ "$c" -gt "$b" ] || fail "a thawed process used no cpu"
+    "$MC" rm -f spin
+    nothing_left
+}
+
+# ---- logs ------------------------------------------------------------------
+
+@test "logs keep stdout and stderr apart, in json-file lines, and survive the exit" {
+    "$MC" run -d --name talk busybox sh -c 'echo to-out; echo to-err >&2; printf "no newline"' >/dev/null
+    run "$MC" wait talk
+    assert_output 0
+    run bash -c "'$MC' logs talk 2>/dev/null"
+    assert_output "to-out"$'\n'"no newline"
+    run bash -c "'$MC' logs talk 2>&1 >/dev/null"
+    assert_output to-err
+    id=$(field talk id)
+    file=$MINICTR_ROOT/containers/$id/$id-json.log
+    # Docker's json-file format, one object a line, the stream named.
+    run jq -c '[.stream, .log]' "$file"
+    assert_line '["stdout","to-out\n"]'
+    assert_line '["stderr","to-err\n"]'
+    assert_line '["stdout","no newline"]'
+    run jq -r .time "$file"
+    assert_line --regexp '^20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\.[0-9]{9}Z$'
+    run "$MC" logs -t --tail 1 talk
+    assert_output --regexp '^20[0-9-]+T[0-9:.]+Z (to-err|no newline)$'
+    "$MC" rm talk
+    nothing_left
+}
+
+@test "logs -f follows until the container stops; logs rotate at max-size" {
+    "$MC" run -d --name chatty --log-opt max-size=8k --log-opt max-file=2 busybox sh -c 'i=0; while [ $i -lt 400 ]; do echo line-$i-padding-padding-padding; i=$((i+1)); done; sleep 0.5; echo last' >/dev/null
+    run timeout 20 "$MC" logs -f chatty
+    assert_success
+    assert_line last
+    id=$(field chatty id)
+    dir=$MINICTR_ROOT/containers/$id
+    [ -f "$dir/$id-json.log.1" ] || fail "no rotated file"
+    [ ! -e "$dir/$id-json.log.2" ] || fail "more than max-file files"
+    for f in "$dir/$id-json.log" "$dir/$id-json.log.1"; do
+        [ "$(stat -c %s "$f")" -le 8192 ] || fail "$f is larger than max-size"
+    done
+    "$MC" rm chatty
+    nothing_left
+}
+
+# ---- restart policies --------------------------------------------------------
+
+@test "--restart on-failure:3 restarts three times and counts; always restarts until stopped" {
+    "$MC" run -d --name flaky --restart on-failure:3 busybox sh -c 'echo try; exit 1' >/dev/null
+    wait_until 20 status_is flaky exited
+    assert_equal "$(field flaky restart_count)" 3
+    assert_equal "$(field flaky exit_code)" 1
+    run "$MC" logs flaky
+    assert_equal "$(grep -c '^try$' <<<"$output")" 4
+    "$MC" rm flaky
+    "$MC" run -d --name forever --restart always busybox sh -c 'exit 0' >/dev/null
+    wait_until 20 bash -c "[ \"\$('$MC' inspect -f '{{.restart_count}}' forever)\" -ge 2 ]"
+    run "$MC" stop -t 1 forever
+    assert_success
+    wait_until 5 status_is forever exited
+    n=$(field forever restart_count)
+    sleep 1
+    assert_equal "$(field forever restart_count)" "$n" # stopped: no more
+    "$MC" rm forever
+    nothing_left
+}
+
+# ---- create, start, attach, restart, rename ----------------------------------
+
+@test "create + start -a: the exit code comes back; start again runs it again" {
+    run "$MC" create --name later busybox sh -c 'echo ran; exit 4'
+    assert_success
+    assert_equal "$(field later status)" created
+    [ "$(field later pid)" = 0 ]
+    run "$MC" start -a later
+    assert_failure 4
+    assert_output ran
+    run "$MC" start later
+    assert_output later
+    run "$MC" wait later
+    assert_output 4
+    run "$MC" logs later
+    assert_output "ran"$'\n'"ran"
+    "$MC" rename later sooner
+    run "$MC" inspect -f '{{.name}}' sooner
+    assert_output sooner
+    "$MC" rm sooner
+    nothing_left
+}
+
+@test "attach: input goes in, output comes out; restart gives a new PID 1" {
+    "$MC" run -d -i --name echoer busybox cat >/dev/null
+    run bash -c "(echo through-attach; sleep 0.5) | timeout -s KILL 5 '$MC' attach echoer"
+    assert_output --partial through-attach
+    old=$(field echoer pid)
+    run "$MC" restart -t 1 echoer
+    assert_success
+    new=$(field echoer pid)
+    [ "$new" != "$old" ] && [ -d /proc/$new ] && [ ! -d /proc/$old ]
+    "$MC" rm -f echoer
+    nothing_left
+}
+
+# ---- volumes, tmpfs, cp ------------------------------------------------------
+
+@test "a named volume's data outlives its container; volume rm refuses one in use" {
+    run "$MC" run --name writer -v keep:/data busybox sh -c 'echo kept > /data/f'
+    assert_success
+    run "$MC" volume ls
+    assert_line --regexp '^local +keep$'
+    run "$MC" volume rm keep
+    assert_failure 125
+    assert_output --partial "in use by container 'writer'"
+    [ -f "$MINICTR_ROOT/volumes/keep/_data/f" ]
+    "$MC" rm writer
+    run "$MC" run --rm -v keep:/d:ro busybox sh -c 'cat /d/f; echo x > /d/g'
+    assert_line kept
+    assert_output --partial "Read-only file system"
+    run "$MC" volume rm keep
+    assert_success
+    [ ! -e "$MINICTR_ROOT/volumes/keep" ]
+    nothing_left
+}
+
+@test "--tmpfs and --mount type=tmpfs,bind,volume" {
+    mkdir -p "$BATS_TEST_TMPDIR/host"
+    echo from-host >"$BATS_TEST_TMPDIR/host/file"
+    run "$MC" run --rm --tmpfs /scratch:size=1m \
+        --mount "type=bind,source=$BATS_TEST_TMPDIR/host,target=/h,readonly" \
+        --mount type=volume,source=mvol,target=/v \
+        busybox sh -c 'grep " /scratch " /proc/mounts; cat /h/file; probe write /h/file; echo v > /v/x'
+    assert_success
+    assert_line --regexp '^tmpfs /scratch tmpfs rw,nosuid,nodev,noexec,relatime,size=1024k'
+    assert_line from-host
+    assert_line write=EROFS
+    [ -f "$MINICTR_ROOT/volumes/mvol/_data/x" ]
+    "$MC" volume rm mvol
+    nothing_left
+}
+
+@test "cp out and in, running and stopped; a symlink inside never reaches the host" {
+    canary=$BATS_TEST_TMPDIR/canary
+    mkdir -p "$canary"
+    echo untouched >"$canary/file"
+    "$MC" run -d --name box busybox sh -c "mkdir -p /d; echo inside > /d/f; ln -s $canary /escape; ln -s $canary/file /d/link; sleep 1008" >/dev/null
+    wait_until 5 bash -c "'$MC' exec box test -L /d/link"
+    run "$MC" cp box:/d "$BATS_TEST_TMPDIR/out"
+    assert_success
+    assert_equal "$(cat "$BATS_TEST_TMPDIR/out/f")" inside
+    [ -L "$BATS_TEST_TMPDIR/out/link" ] # copied as a link, not followed
+    echo new >"$BATS_TEST_TMPDIR/in"
+    # Through the symlink /escape -> $canary: resolved inside the
+    # container's root, so it lands in the container, never the host.
+    run "$MC" cp "$BATS_TEST_TMPDIR/in" box:/escape/file
+    assert_equal "$(cat "$canary/file")" untouched
+    run "$MC" cp "$BATS_TEST_TMPDIR/in" box:/d/in
+    assert_success
+    run "$MC" exec box cat /d/in
+    assert_output new
+    "$MC" stop -t 0 box >/dev/null
+    run "$MC" cp box:/d/in "$BATS_TEST_TMPDIR/back"
+    assert_success
+    assert_equal "$(cat "$BATS_TEST_TMPDIR/back")" new
+    run "$MC" cp box:/../../etc/passwd "$BATS_TEST_TMPDIR/x"
+    assert_failure 125
+    assert_output --partial "'..' is not allowed"
+    [ ! -e "$BATS_TEST_TMPDIR/x" ]
+    assert_equal "$(cat "$canary/file")" untouched
+    "$MC" rm box
+    nothing_left
+}
+
+# ---- top, stats --------------------------------------------------------------
+
+@test "top lists the cgroup's processes with host and container pids; stats reads the cgroup" {
+    "$MC" run -d --name tops -m 64m busybox sh -c 'sleep 1009 & sleep 1010; true' >/dev/null
+    wait_until 5 bash -c "[ \$('$MC' top tops | wc -l) -ge 4 ]"
+    pid=$(field tops pid)
+    run "$MC" top tops
+    assert_success
+    assert_line --index 0 --regexp '^UID +PID +CPID +PPID +C +STIME +TTY +TIME +CMD$'
+    assert_line --regexp "^root +$pid +1 +.* sh -c sleep 1009 & sleep 1010; true$"
+    assert_line --regexp '^root +[0-9]+ +[0-9]+ +.* sleep 1009$'
+    # every pid listed is in the container's cgroup, by the kernel's word
+    for p in $(awk 'NR > 1 { print $2 }' <<<"$output"); do
+        grep -q "minictr-$(field tops id)" /proc/$p/cgroup
+    done
+    run "$MC" --json stats --no-stream tops
+    assert_success
+    assert_output --partial '"name":"tops"'
+    assert_output --partial '"memory_limit":67108864'
+    assert_output --regexp '"pids":[34]\}'
+    run "$MC" stats --no-stream tops
+    assert_line --index 0 --regexp '^CONTAINER ID +NAME +CPU % +MEM USAGE / LIMIT +MEM % +NET I/O +BLOCK I/O +PIDS$'
+    assert_line --regexp ' tops +[0-9.]+% +[0-9.]+(B|KiB|MiB) / 64MiB '
+    "$MC" rm -f tops
+    nothing_left
+}
+
+# ---- image defaults ------------------------------------------------------------
+
+@test "import --change: CMD, ENV, WORKDIR, ENTRYPOINT reach run; flags win" {
+    run "$MC" import --change 'CMD ["sh", "-c", "echo $GREETING from $(pwd)"]' \
+        --change 'ENV GREETING=hello' --change 'WORKDIR /tmp' "$IMAGE" withcfg
+    assert_success
+    run "$MC" run --rm withcfg
+    assert_output "hello from /tmp"
+    run "$MC" run --rm -e GREETING=hi -w / withcfg
+    assert_output "hi from /"
+    run "$MC" run --rm withcfg echo given
+    assert_output given
+    run "$MC" run --rm --entrypoint /bin/echo withcfg via-entrypoint
+    assert_output via-entrypoint
+    run "$MC" import --change 'FROB x' "$IMAGE" bad
+    assert_failure 125
+    assert_output --partial "knows CMD"
+    "$MC" rmi withcfg >/dev/null
+    nothing_left
+}
+
+# ---- bad input -------------------------------------------------------------------
+
+@test "bad input: clear message, exit 125, documented code, nothing changed" {
+    "$MC" run -d --name bad busybox sleep 1011 >/dev/null
+    "$MC" pause bad >/dev/null
+    run "$MC" stop bad
+    assert_failure 125
+    assert_output --partial "is paused"
+    run "$MC" --json stop bad
+    assert_output --partial '"code":"container_paused"'
+    assert_equal "$(field bad status)" paused
+    run "$MC" exec bad true
+    assert_failure 125
+    assert_output --partial "is paused"
+    "$MC" unpause bad >/dev/null
+    "$MC" rm -f bad >/dev/null
+    run "$MC" --json exec nosuch true
+    assert_failure 125
+    assert_output --partial '"code":"no_such_container"'
+    "$MC" create --name idle busybox true >/dev/null
+    run "$MC" --json exec idle true
+    assert_failure 125
+    assert_output --partial '"code":"container_not_running"'
+    run "$MC" run --rm --restart bogus busybox true
+    assert_failure 125
+    assert_output --partial "bad --restart 'bogus'"
+    run "$MC" run --rm --restart always busybox true
+    assert_failure 125
+    assert_output --partial "conflicting options"
+    "$MC" run --name quiet --log-driver none busybox echo hidden >/dev/null
+    run "$MC" --json logs quiet
+    assert_failure 125
+    assert_output --partial '"code":"no_logs"'
+    "$MC" rm idle quiet >/dev/null
+    nothing_left
+}
+
+# ---- faults ----------------------------------------------------------------------
+
+@test "faults: kill -9 of the monitor at random moments, 30 times: ps, rm -f and prune leave nothing" {
+    for i in $(seq 30); do
+        if [ $((i % 2)) = 0 ]; then
+            # in the foreground the monitor is minictr itself: start-up
+            "$MC" run --name f$i busybox sleep 1012 &
+            sleep "0.0$((RANDOM % 40 + 1))"
+            kill -KILL $! 2>/dev/null
+            wait $! 2>/dev/null || true
+        else
+            # detached: kill the monitor during the container's life
+            "$MC" run -d --name f$i busybox sleep 1012 >/dev/null
+            sleep "0.0$((RANDOM % 30))"
+            mon=$("$MC" inspect -f '{{.monitor_pid}}' f$i)
+            kill -KILL "$mon" 2>/dev/null || true
+        fi
+    done
+    "$MC" ps -a >/dev/null
+    for i in $(seq 30); do "$MC" rm -f f$i >/dev/null 2>&1 || true; done
+    "$MC" system prune -f >/dev/null
+    wait_until 5 bash -c '! pgrep -f "^sleep 1012$" >/dev/null' || fail "stray processes: $(pgrep -af '^sleep 1012$')"
+    nothing_left
+}
+
+@test "faults: 20 containers started at once all run, with 20 names and 20 cgroups" {
+    local pids=()
+    for i in $(seq 20); do
+        "$MC" run -d --name many$i busybox sleep 1013 >"$BATS_TEST_TMPDIR/id$i" 2>&1 &
+        pids+=($!)
+    done
+    wait "${pids[@]}" # not a bare wait: bats has a timer running too
+    for i in $(seq 20); do
+        grep -qE '^[0-9a-f]{64}$' "$BATS_TEST_TMPDIR/id$i" || fail "many$i: $(cat "$BATS_TEST_TMPDIR/id$i")"
+        pid=$(field many$i pid)
+        grep -q "minictr-$(cat "$BATS_TEST_TMPDIR/id$i")" /proc/$pid/cgroup
+    done
+    assert_equal "$("$MC" ps -q | sort -u | wc -l)" 20
+    "$MC" rm -f $("$MC" ps -q) >/dev/null
+    nothing_left
+}
+
+@test "faults: 1000 run -d + rm -f cycles leave nothing" {
+    for i in $(seq "${LIFE_CYCLES:-1000}"); do
+        id=$("$MC" run -d busybox true) || fail "cycle $i: run -d failed"
+        "$MC" rm -f "$id" >/dev/null || fail "cycle $i: rm -f failed"
+    done
+    nothing_left
+}
