@@ -67,6 +67,10 @@ lab_step() {
     lab_step 07
 }
 
+@test "lab 08: a fresh student copy builds and fails its grader clearly" {
+    lab_step 08
+}
+
 @test "lab: mklab refuses to overwrite a student's work" {
     dir=$(ls -d "$ROOT"/steps/[0-9][0-9]-*/ | head -n 1)
     step=$(basename "$dir"); step=${step%%-*}

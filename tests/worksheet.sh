@@ -26,12 +26,18 @@
 #
 # Words combine with commas (`<!-- run: needs v2, fails 1 -->`), and a
 # reason may follow in parentheses: `<!-- run: your code (make grade) -->`.
+# A worksheet typed as an ordinary user (lab 08) says so once, before its
+# first block: `<!-- worksheet: as a user -->`.
 # Every ```sh block of a worksheet must carry a marker (--check says which
 # do not); plain ``` blocks are output and pictures, never run.
 #
 # The blocks of one worksheet run in order in one bash, as root, the way a
 # student types them into one root shell: variables and the working
 # directory carry from block to block; `sudo` is a no-op (`sudo -s` too).
+# "As a user": as minictr-student, a user that exists only in the sandbox
+# (a private copy of /etc, with its /etc/subuid range and a sudoers line
+# for the real sudo), who owns the project's copy and whose HOME is in the
+# scratch dir.
 # The run is a sandbox, so a worksheet can never touch the host:
 #   - a copy of the project (bin/, build/images/busybox, the sources) at
 #     /tmp/minictr, the working directory;
@@ -79,6 +85,14 @@ parse() {
             first = 0
             next
         }
+        /^[ \t]*<!-- worksheet: as a user -->[ \t]*$/ {
+            if (blocks) bad(NR, "\"as a user\" must come before the first block")
+            next
+        }
+        /^[ \t]*<!-- (run|worksheet)[^>]*-->/ && !/^[ \t]*<!-- run(:[^>]*)? -->[ \t]*$/ {
+            bad(NR, "a marker that is not one (see tests/worksheet.sh)")
+            next
+        }
         /^[ \t]*<!-- run(:[^>]*)? -->[ \t]*$/ {
             m = $0; sub(/^[ \t]*<!-- run:?/, "", m); sub(/ -->[ \t]*$/, "", m)
             reason = ""
@@ -97,7 +111,7 @@ parse() {
         /^[ \t]*```/ {
             indent = $0; sub(/```.*/, "", indent)
             lang = $0; sub(/^[ \t]*```/, "", lang); lang = trim(lang)
-            inblock = 1; body = ""; first = 1
+            inblock = 1; body = ""; first = 1; blocks++
             if (pending == NR - 1) {
                 marked = 1; start = NR + 1; kind = pkind; words = pwords; reason = preason
             } else if (lang == "sh" || lang == "bash" || lang == "shell") {
@@ -143,6 +157,14 @@ lab=${lab#"$project/"}
 name=$(basename "$lab" .md)
 [ "$(id -u)" -eq 0 ] || { echo "$0: run it as root: the worksheets are typed in a root shell" >&2; exit 77; }
 blocks=$(parse "$file" "$lab") || exit 2
+student=
+if grep -q '^[[:space:]]*<!-- worksheet: as a user -->' "$file"; then
+    student=minictr-student
+    for c in useradd setpriv sudo; do
+        command -v "$c" >/dev/null ||
+            { echo "$0: $lab is typed as a user: it needs $c" >&2; exit 77; }
+    done
+fi
 
 cgmode=v1
 [ "$(stat -f -c %T /sys/fs/cgroup 2>/dev/null)" = cgroup2fs ] && cgmode=v2
@@ -179,6 +201,9 @@ done
 if [ -d "$project/build/images" ]; then
     cp -a "$project/build/images" "$tmp/minictr/build/"
 fi
+chmod 1777 "$tmp"
+# As a user: /etc becomes a copy, where the user is made (see setup.sh).
+[ -z "$student" ] || cp -a /etc "$tmp/.worksheet/etc"
 cat >"$tmp/.worksheet/bin/sudo" <<'EOF'
 #!/bin/sh
 # The worksheet runs in a root shell already: sudo CMD runs CMD, sudo -s
@@ -313,11 +338,30 @@ setup=$scratch/setup.sh
     echo '[ ! -d /var/lib/minictr ] || mount -t tmpfs minictr-worksheet /var/lib/minictr'
     printf 'mount --bind %q /tmp\n' "$tmp"
     echo 'cd /tmp/minictr'
-    echo 'export HOME=/tmp/.worksheet/home TERM=dumb LC_ALL=C.UTF-8'
+    echo 'export TERM=dumb LC_ALL=C.UTF-8'
     echo 'export MINICTR_ROOT=/tmp/mc-lab MINICTR_STATE=/tmp/mc-lab-state'
-    echo 'export PATH=/tmp/.worksheet/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin:/usr/local/bin'
     echo 'unset MINICTR_BIN TOOL BATS_TEST_TIMEOUT RESULTS_FILE'
-    echo 'bash /tmp/.worksheet/lab.sh </dev/null'
+    if [ -z "$student" ]; then
+        echo 'export HOME=/tmp/.worksheet/home'
+        echo 'export PATH=/tmp/.worksheet/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin:/usr/local/bin'
+        echo 'bash /tmp/.worksheet/lab.sh </dev/null'
+    else
+        # The user, in the sandbox's own /etc: useradd gives it a range in
+        # /etc/subuid and /etc/subgid, as for any new user.
+        cat <<EOF
+mount --bind /tmp/.worksheet/etc /etc
+touch /etc/subuid /etc/subgid
+useradd --create-home --home-dir /tmp/.worksheet/home-student --shell /bin/bash $student
+printf 'Defaults:$student !syslog, !lecture\\n$student ALL=(ALL:ALL) NOPASSWD: ALL\\n' >/etc/sudoers.d/minictr-worksheet
+chmod 0440 /etc/sudoers.d/minictr-worksheet
+# The clone is the student's (the image that make images built is root's).
+find /tmp/minictr -path /tmp/minictr/build/images -prune -o -exec chown -h $student: {} +
+echo "(typed as $student, uid \$(id -u $student), with \$(grep "^$student:" /etc/subuid | cut -d: -f2-) in /etc/subuid)"
+export HOME=/tmp/.worksheet/home-student USER=$student LOGNAME=$student
+export PATH=/usr/local/bin:/usr/bin:/bin
+setpriv --reuid=$student --regid=$student --init-groups bash /tmp/.worksheet/lab.sh </dev/null
+EOF
+    fi
 } >"$setup"
 
 cgns=()

@@ -144,6 +144,14 @@ worksheet() {
     worksheet 07-overlay
 }
 
+@test "worksheet 08-user-namespaces: every runnable block runs (as a user)" {
+    need_cmd newuidmap
+    need_cmd useradd
+    need_cmd setpriv
+    need_cmd sudo
+    worksheet 08-user-namespaces
+}
+
 @test "worksheet minictr: every runnable block runs" {
     need_cmd jq
     need_cmd capsh
