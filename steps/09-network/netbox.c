@@ -796,8 +796,8 @@ static void
 teardown(struct net *net)
 {
     for (int i = 0; i < MAX_PROXIES; i++)
-        if (net->proxies[i] > 0)
-            kill(net->proxies[i], SIGKILL);
+        if (net->proxies[i] > 0 && kill(net->proxies[i], SIGKILL) == 0)
+            waitpid(net->proxies[i], NULL, 0);
     for (int i = 0; i < net->nboxes; i++)
         if (net->boxes[i].pid > 0 && kill(net->boxes[i].pid, SIGKILL) == 0)
             waitpid(net->boxes[i].pid, NULL, 0);
