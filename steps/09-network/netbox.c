@@ -345,7 +345,7 @@ address_link(struct net *net, int nl, int index, const char *name,
     areq.h.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
     lreq.h.nlmsg_len = NLMSG_LENGTH(sizeof(lreq.ifi));
     lreq.h.nlmsg_type = RTM_NEWLINK; /* no NLM_F_CREATE: change a link */
-    /* LAB 09.2: the address (ifaddrmsg, IFA_LOCAL, IFA_ADDRESS), then up */
+    /* LAB 09.1: the address (ifaddrmsg, IFA_LOCAL, IFA_ADDRESS), then up */
     areq.ifa.ifa_family = AF_INET;
     areq.ifa.ifa_prefixlen = (unsigned char)net->prefix;
     areq.ifa.ifa_index = (unsigned)index;
@@ -498,7 +498,7 @@ add_veth(struct net *net, struct box *b)
     req.h.nlmsg_len = NLMSG_LENGTH(sizeof(req.ifi));
     req.h.nlmsg_type = RTM_NEWLINK;
     req.h.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
-    /* LAB 09.1: our end's name, then the three nests around the peer */
+    /* LAB 09.2: our end's name, then the three nests around the peer */
     nl_put(&req.h, sizeof(req), IFLA_IFNAME, name, strlen(name) + 1);
     info = nl_put(&req.h, sizeof(req), IFLA_LINKINFO, NULL, 0);
     nl_put(&req.h, sizeof(req), IFLA_INFO_KIND, "veth", sizeof("veth"));
