@@ -140,7 +140,11 @@ sysfs_in() {
     assert_success
     eth0=$(printf '%s\n' "$output" | sed -n 's/^link=\([0-9]*\) eth0 .*/\1/p')
     [ -n "$eth0" ] || fail "no eth0 in the box: $output"
-    assert_line --regexp "^link=$eth0 eth0 up master=0 iflink=[0-9]+$"
+    assert_line --regexp "^link=$eth0 eth0 up master=0 iflink=[0-9]+ flags=0x[0-9a-f]+$"
+    # Up changed IFF_UP only (BROADCAST and MULTICAST stay as the kernel
+    # made them), and the carrier is on (LOWER_UP): the host end is up too.
+    flags=$(printf '%s\n' "$output" | sed -n "s/^link=$eth0 eth0 .* flags=//p")
+    assert_equal "$(printf '0x%x' $((flags & 0x11003)))" 0x11003
     assert_line --regexp "^link=1 lo up "
     assert_line "addr=$eth0 10.77.5.66/26"
     assert_line "addr=1 127.0.0.1/8"
@@ -174,7 +178,7 @@ sysfs_in() {
 
     # eth0's peer (iflink) is our veth: one cable, two namespaces.
     run nsenter --net="/proc/$BOX1/ns/net" "$PROBE" net
-    assert_line --regexp "^link=[0-9]+ eth0 up master=0 iflink=$veth_index$"
+    assert_line --regexp "^link=[0-9]+ eth0 up master=0 iflink=$veth_index flags="
     eth0_index=$(printf '%s\n' "$output" | sed -n 's/^link=\([0-9]*\) eth0 .*/\1/p')
 
     # The host side: the bridge (up, with the gateway), the veth on it.
@@ -182,7 +186,9 @@ sysfs_in() {
     br_index=$(printf '%s\n' "$output" | sed -n "s/^link=\([0-9]*\) $bridge up .*/\1/p")
     [ -n "$br_index" ] || fail "bridge not up: $output"
     assert_line "addr=$br_index 10.77.6.1/24"
-    assert_line "link=$veth_index $veth up master=$br_index iflink=$eth0_index"
+    assert_line --regexp "^link=$veth_index $veth up master=$br_index iflink=$eth0_index flags="
+    flags=$(printf '%s\n' "$output" | sed -n "s/^link=$br_index $bridge .* flags=//p")
+    assert_equal "$(printf '0x%x' $((flags & 0x1003)))" 0x1003
     stop_netbox TERM
 }
 
@@ -296,9 +302,9 @@ sysfs_in() {
         # held open here, and have only lo left.
         run nsenter --net="/proc/$host_side/ns/net" "$PROBE" net
         assert_success
-        assert_equal "$(printf '%s\n' "$output" | grep '^link=')" "link=1 lo down master=0 iflink=1"
+        assert_equal "$(printf '%s\n' "$output" | grep '^link=' | cut -d' ' -f1-5)" "link=1 lo down master=0 iflink=1"
         run nsenter --net="/proc/$box1_ns/ns/net" "$PROBE" net
-        assert_equal "$(printf '%s\n' "$output" | grep '^link=')" "link=1 lo up master=0 iflink=1"
+        assert_equal "$(printf '%s\n' "$output" | grep '^link=' | cut -d' ' -f1-5)" "link=1 lo up master=0 iflink=1"
         for p in "$TESTNS" "${HOLDERS[@]}"; do
             { kill -KILL "$p" && wait "$p"; } 2>/dev/null || true
         done

@@ -8,6 +8,7 @@
  *   probe net                 links, IPv4 addresses and routes of this
  *                             network namespace, from rtnetlink dumps:
  *                             link=INDEX NAME up|down master=N iflink=N
+ *                                  flags=0xIFF_FLAGS
  *                             addr=INDEX LOCAL/PREFIX [peer=ADDRESS]
  *                             route=DST/LEN via GATEWAY dev INDEX
  *                             (not part of "all")
@@ -236,10 +237,11 @@ net_link(struct nlmsghdr *h)
     struct rtattr *tb[IFLA_MAX + 1];
 
     attrs(h, sizeof(*i), tb, IFLA_MAX + 1);
-    printf("link=%d %s %s master=%u iflink=%u\n", i->ifi_index,
+    printf("link=%d %s %s master=%u iflink=%u flags=0x%x\n", i->ifi_index,
            tb[IFLA_IFNAME] ? (char *)RTA_DATA(tb[IFLA_IFNAME]) : "?",
            i->ifi_flags & IFF_UP ? "up" : "down", u32(tb[IFLA_MASTER]),
-           tb[IFLA_LINK] ? u32(tb[IFLA_LINK]) : (unsigned)i->ifi_index);
+           tb[IFLA_LINK] ? u32(tb[IFLA_LINK]) : (unsigned)i->ifi_index,
+           i->ifi_flags);
 }
 
 static void
