@@ -105,6 +105,7 @@ struct net {
     int nboxes;
     pid_t proxies[MAX_PROXIES];
     int requests; /* netlink requests sent, for -v */
+    double nl_ms; /* and the time they took, answers included */
     bool verbose;
     int sfd; /* signals, as reads */
     sigset_t old_mask;
@@ -319,10 +320,16 @@ become_host_side(struct net *net)
 static int
 talk(struct net *net, int nl, struct nlmsghdr *h, const char *shell)
 {
+    struct timespec t0, t1;
+    int rc;
+
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    rc = nl_talk(nl, h, shell);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
     net->requests++;
-    if (nl_talk(nl, h, shell) == -1)
-        return ct_fail_errno("netlink request '%s'", shell);
-    return 0;
+    net->nl_ms += (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+        (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+    return rc == -1 ? ct_fail_errno("netlink request '%s'", shell) : 0;
 }
 
 /* ip-address(8), ip-link(8): give link `index` (called `name` in the
@@ -637,12 +644,12 @@ set_up_network(struct net *net)
     if (net->verbose)
         fprintf(stderr,
                 "netbox: bridge %s %s/%d in netbox's namespace (nsenter -t "
-                "%d -n ip link): ready in %.2f ms, %d requests\n",
+                "%d -n ip link): ready in %.2f ms, %d requests in %.2f ms\n",
                 net->bridge, ct_ip_str(net->gateway, ip), net->prefix,
                 (int)getpid(),
                 (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
                     (double)(t1.tv_nsec - t0.tv_nsec) / 1e6,
-                net->requests);
+                net->requests, net->nl_ms);
     for (int i = 0; i < net->nboxes; i++) {
         struct box *b = &net->boxes[i];
         if (write(b->go[1], "g", 1) != 1 && errno != EPIPE)
