@@ -126,6 +126,12 @@ static const struct hint hints[] = {
      "the kernel lacks veth (modprobe veth, or CONFIG_VETH)"},
     {EOPNOTSUPP, "type bridge",
      "the kernel lacks the bridge (modprobe bridge, or CONFIG_BRIDGE)"},
+    {EOPNOTSUPP, "ip route",
+     "rtnetlink hands a request to the address family its family struct "
+     "names: is rtm_family AF_INET?"},
+    {EOPNOTSUPP, "ip addr",
+     "rtnetlink hands a request to the address family its family struct "
+     "names: is ifa_family AF_INET?"},
     {EEXIST, "ip link add",
      "a link of that name exists already in this network namespace"},
     {ENETUNREACH, "route add",
