@@ -316,19 +316,28 @@ become_host_side(struct net *net)
         die_errno("socket AF_NETLINK NETLINK_ROUTE");
 }
 
+/* Milliseconds since t0 (CLOCK_MONOTONIC), for -v. */
+static double
+ms_since(const struct timespec *t0)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) * 1e3 +
+        (double)(t.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
 /* Send one request; when the kernel refuses it, say which one. */
 static int
 talk(struct net *net, int nl, struct nlmsghdr *h, const char *shell)
 {
-    struct timespec t0, t1;
+    struct timespec t0;
     int rc;
 
     clock_gettime(CLOCK_MONOTONIC, &t0);
     rc = nl_talk(nl, h, shell);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
+    net->nl_ms += ms_since(&t0);
     net->requests++;
-    net->nl_ms += (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
-        (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
     return rc == -1 ? ct_fail_errno("netlink request '%s'", shell) : 0;
 }
 
@@ -626,8 +635,9 @@ plug_in_box(struct net *net, struct box *b)
 static int
 set_up_network(struct net *net)
 {
-    struct timespec t0, t1;
+    struct timespec t0;
     char ip[INET_ADDRSTRLEN];
+    double ms;
 
     clock_gettime(CLOCK_MONOTONIC, &t0);
     if (add_bridge(net) == -1)
@@ -635,7 +645,7 @@ set_up_network(struct net *net)
     for (int i = 0; i < net->nboxes; i++)
         if (plug_in_box(net, &net->boxes[i]) == -1)
             return -1;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
+    ms = ms_since(&t0);
     for (int i = 0; net->verbose && i < net->nboxes; i++)
         fprintf(stderr, "netbox: box%d: pid %d, eth0 %s/%d, host end %s\n",
                 net->boxes[i].n, (int)net->boxes[i].pid,
@@ -646,10 +656,7 @@ set_up_network(struct net *net)
                 "netbox: bridge %s %s/%d in netbox's namespace (nsenter -t "
                 "%d -n ip link): ready in %.2f ms, %d requests in %.2f ms\n",
                 net->bridge, ct_ip_str(net->gateway, ip), net->prefix,
-                (int)getpid(),
-                (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
-                    (double)(t1.tv_nsec - t0.tv_nsec) / 1e6,
-                net->requests, net->nl_ms);
+                (int)getpid(), ms, net->requests, net->nl_ms);
     for (int i = 0; i < net->nboxes; i++) {
         struct box *b = &net->boxes[i];
         if (write(b->go[1], "g", 1) != 1 && errno != EPIPE)
