@@ -349,6 +349,7 @@ sysfs_in() {
     assert_failure 7
     run -127 --separate-stderr "$NETBOX" "$IMAGE" minictr-no-such-command
     assert_failure 127
+    [[ "$stderr" == *"box1: exec 'minictr-no-such-command' failed: ENOENT"* ]] || fail "$stderr"
 }
 
 @test "netbox: two runs at once get names of their own" {

@@ -429,7 +429,8 @@ static int
 box_main(void *arg)
 {
     struct box *b = arg;
-    char proc[PATH_MAX], name[16], go;
+    char proc[PATH_MAX], name[16], what[PATH_MAX + 16], go;
+    int err;
 
     /* Die with netbox; restore the signals netbox blocked, and SIGPIPE. */
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1)
@@ -442,18 +443,27 @@ box_main(void *arg)
     close(b->go[0]);
     snprintf(proc, sizeof(proc), "%s/proc", b->net->root);
     snprintf(name, sizeof(name), "box%d", b->n);
+    ct_trace("mount --make-rprivate /; mount -t proc proc ROOTFS/proc; "
+             "chroot ROOTFS; hostname boxN",
+             "box%d: mount(MS_REC|MS_PRIVATE), mount(\"proc\"), chroot, "
+             "sethostname, execvp(\"%s\")",
+             b->n, b->argv[0]);
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
         box_die(b, "make '/' private", 1);
+    snprintf(what, sizeof(what), "mount proc on '%s'", proc);
     if (mount("proc", proc, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) ==
         -1)
-        box_die(b, "mount proc", 1);
+        box_die(b, what, 1);
     if (chroot(b->net->root) == -1 || chdir("/") == -1)
-        box_die(b, "chroot", 1);
+        box_die(b, "chroot into ROOTFS", 1);
     if (sethostname(name, strlen(name)) == -1)
         box_die(b, "sethostname", 1);
     fflush(stdout);
     execvp(b->argv[0], b->argv);
-    box_die(b, "exec", errno == ENOENT ? 127 : 126);
+    err = errno;
+    snprintf(what, sizeof(what), "exec '%s'", b->argv[0]);
+    errno = err;
+    box_die(b, what, err == ENOENT ? 127 : 126);
 }
 
 /* clone(2) into new net, uts, pid and mount namespaces; the box waits on
