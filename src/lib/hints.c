@@ -137,7 +137,8 @@ static const struct hint hints[] = {
     {ENETUNREACH, "route add",
      "the gateway is on no subnet of a link that is up: is the link up, "
      "with an address on the gateway's subnet?"},
-    {ENODEV, "ip ", "no link of that name or index in this network namespace"},
+    {ENODEV, "ip link",
+     "no link of that name or index in this network namespace"},
     {ECONNREFUSED, "connect",
      "nothing listens on that address and port (yet?)"},
     /* files */
