@@ -255,6 +255,30 @@ check_args(struct net *net)
 
 /* ---- the host side: a listening socket, then a namespace of our own ---- */
 
+/* signalfd(2): block before the first clone, or a SIGTERM that comes in
+ * between kills us with links made and nobody to delete them. From then
+ * on a signal is a read in run()'s poll; the boxes restore the old mask.
+ * A shell starts background jobs with SIGINT ignored: we want it, so it
+ * goes back to the default (which, blocked, means "wait in sfd"). */
+static void
+block_signals(struct net *net)
+{
+    static const int stops[] = {SIGINT, SIGTERM, SIGHUP};
+    sigset_t mask;
+
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGCHLD);
+    for (size_t i = 0; i < sizeof(stops) / sizeof(stops[0]); i++) {
+        sigaddset(&mask, stops[i]);
+        signal(stops[i], SIG_DFL); /* an ignored signal never reaches sfd */
+    }
+    sigprocmask(SIG_BLOCK, &mask, &net->old_mask);
+    net->sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+    if (net->sfd == -1)
+        die_errno("signalfd");
+    signal(SIGPIPE, SIG_IGN); /* a box that died: EPIPE on its go pipe */
+}
+
 /* The published port's socket, made first: in the host's namespace (it
  * stays there when we leave), and before anything else exists, so that a
  * port in use fails with nothing to undo. */
@@ -830,30 +854,6 @@ teardown(struct net *net)
             del_link(net, net->boxes[i].veth);
     if (net->made_bridge)
         del_link(net, net->bridge);
-}
-
-/* signalfd(2): block before the first clone, or a SIGTERM that comes in
- * between kills us with links made and nobody to delete them. From then
- * on a signal is a read in run()'s poll; the boxes restore the old mask.
- * A shell starts background jobs with SIGINT ignored: we want it, so it
- * goes back to the default (which, blocked, means "wait in sfd"). */
-static void
-block_signals(struct net *net)
-{
-    static const int stops[] = {SIGINT, SIGTERM, SIGHUP};
-    sigset_t mask;
-
-    sigemptyset(&mask);
-    sigaddset(&mask, SIGCHLD);
-    for (size_t i = 0; i < sizeof(stops) / sizeof(stops[0]); i++) {
-        sigaddset(&mask, stops[i]);
-        signal(stops[i], SIG_DFL); /* an ignored signal never reaches sfd */
-    }
-    sigprocmask(SIG_BLOCK, &mask, &net->old_mask);
-    net->sfd = signalfd(-1, &mask, SFD_CLOEXEC);
-    if (net->sfd == -1)
-        die_errno("signalfd");
-    signal(SIGPIPE, SIG_IGN); /* a box that died: EPIPE on its go pipe */
 }
 
 int
