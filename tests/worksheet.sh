@@ -23,6 +23,7 @@
 #   <!-- run: second terminal -->  not run: it runs beside another block
 #   <!-- run: interactive -->    not run: it needs a terminal (a shell, -t)
 #   <!-- run: elsewhere -->      not run: another test runs exactly this
+#   <!-- run: slow -->           not run: it takes minutes (a benchmark)
 #
 # Words combine with commas (`<!-- run: needs v2, fails 1 -->`), and a
 # reason may follow in parentheses: `<!-- run: your code (make grade) -->`.
@@ -41,7 +42,9 @@
 # The run is a sandbox, so a worksheet can never touch the host:
 #   - a copy of the project (bin/, build/images/busybox, the sources) at
 #     /tmp/minictr, the working directory;
-#   - new mount, pid, uts and ipc namespaces: /tmp is a directory of the
+#   - new mount, pid, net, uts and ipc namespaces (the network one holds
+#     only lo, down, and /sys is mounted again to show it, as lab 09's lab
+#     shell does): /tmp is a directory of the
 #     scratch dir (so /tmp/j1, /tmp/ovl ... are scratch), /run (where the
 #     step tools keep their state) and /var/lib/minictr are empty tmpfs,
 #     /proc is the new pid namespace's, and every process of the run dies
@@ -102,7 +105,7 @@ parse() {
             for (i = 1; i <= n; i++) {
                 x = trim(w[i])
                 if (x ~ /^fails( [0-9]+)+$/ || x ~ /^may fail( [0-9]+)+$/ || x == "needs v2" || x == "needs v1" || x == "shell") continue
-                if (x == "your code" || x == "second terminal" || x == "interactive" || x == "elsewhere") { kind = "skip"; continue }
+                if (x == "your code" || x == "second terminal" || x == "interactive" || x == "elsewhere" || x == "slow") { kind = "skip"; continue }
                 bad(NR, "unknown marker word \"" x "\" (see tests/worksheet.sh)")
             }
             pending = NR; pwords = words; pkind = kind; preason = reason
@@ -269,7 +272,7 @@ EOF
         may=$(printf '%s' "$words" | tr ',' '\n' | sed -n 's/^ *may fail //p' | xargs)
         why="" key=""
         if [ "$kind" = skip ]; then
-            key=$(printf '%s' "$words" | tr ',' '\n' | grep -E -m1 'your code|second terminal|interactive|elsewhere' | xargs)
+            key=$(printf '%s' "$words" | tr ',' '\n' | grep -E -m1 'your code|second terminal|interactive|elsewhere|slow' | xargs)
             why="${words}${reason:+ ($reason)}"
         elif [[ ",$words," == *"needs v2"* ]] && [ "$cgmode" != v2 ]; then
             key="needs v2" why="needs a cgroup v2 host (this one is not)"
@@ -305,7 +308,12 @@ EOF
 setup=$scratch/setup.sh
 {
     echo 'set -e'
-    if [ "$cgmode" = v1 ]; then
+    # A sysfs of the new network namespace (it shows the namespace that
+    # mounted it); the cgroup mounts below go on top of it again.
+    echo 'mount -t sysfs minictr-worksheet /sys'
+    if [ "$cgmode" = v2 ]; then
+        echo 'mount -t cgroup2 cgroup2 /sys/fs/cgroup'
+    else
         echo 'mount -t tmpfs -o mode=755 minictr-worksheet /sys/fs/cgroup'
         while read -r mnt root opts; do
             ctls=
@@ -372,7 +380,7 @@ start=$(date +%s)
         echo "$BASHPID" >"$d/cgroup.procs" || exit 1
     done
     exec timeout -k 5 "${WORKSHEET_TIMEOUT:-150}" unshare --mount --propagation private \
-        --uts --ipc --pid --fork --kill-child --mount-proc "${cgns[@]}" bash "$setup"
+        --uts --ipc --net --pid --fork --kill-child --mount-proc "${cgns[@]}" bash "$setup"
 )
 status=$?
 echo "($name: $(($(date +%s) - start)) s)"

@@ -152,6 +152,12 @@ worksheet() {
     worksheet 08-user-namespaces
 }
 
+@test "worksheet 09-network: every runnable block runs" {
+    need_cmd ip
+    need_cmd nsenter
+    worksheet 09-network
+}
+
 @test "worksheet minictr: every runnable block runs" {
     need_cmd jq
     need_cmd capsh
