@@ -385,6 +385,15 @@ accept_client(struct monitor *m)
     m->clients[m->nclients++] = (struct client){.fd = fd};
 }
 
+/* Signal the container's PID 1 — never pid 0 or -1, which would mean our
+ * own process group, or every process we may signal. */
+static void
+signal_container(const struct container *c, int sig)
+{
+    if (c->pid > 0)
+        kill(c->pid, sig);
+}
+
 static void
 request_stop(struct monitor *m, int seconds)
 {
@@ -396,7 +405,7 @@ request_stop(struct monitor *m, int seconds)
         return;
     }
     ct_trace(NULL, "kill(%d, SIGTERM), SIGKILL after %d s", c->pid, seconds);
-    kill(c->pid, seconds > 0 ? SIGTERM : SIGKILL);
+    signal_container(c, seconds > 0 ? SIGTERM : SIGKILL);
     if (seconds > 0)
         m->kill_at = mc_monotonic_ms() + (int64_t)seconds * 1000;
 }
@@ -430,7 +439,7 @@ handle_request(struct monitor *m, int i)
                         "the container is not running");
         } else {
             c->stopped_by_user = true;
-            kill(c->pid, n);
+            signal_container(c, n);
             if (n == SIGKILL && !strcmp(c->status, ST_PAUSED))
                 cgroups_freeze(c, false); /* let it die */
             reply_ok(cl->fd);
@@ -667,9 +676,9 @@ on_signal(struct monitor *m, int sig)
     if (m->foreground && m->forwarded[sig]++) {
         fprintf(stderr, "minictr: %s again: killing the container\n",
                 strsignal(sig));
-        kill(pid, SIGKILL);
+        signal_container(m->c, SIGKILL);
     } else {
-        kill(pid, sig);
+        signal_container(m->c, sig);
     }
 }
 
@@ -699,7 +708,7 @@ handle_deadlines(struct monitor *m)
 
     if (m->kill_at && now >= m->kill_at) {
         ct_trace(NULL, "kill(%d, SIGKILL): stop's time is up", c->pid);
-        kill(c->pid, SIGKILL);
+        signal_container(c, SIGKILL);
         m->kill_at = 0;
     }
     if (m->restart_at && now >= m->restart_at) {

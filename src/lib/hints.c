@@ -37,8 +37,8 @@ static const struct hint hints[] = {
     {EINVAL, "cpu.max", "cpu.max takes '<quota> <period>' in microseconds"},
     {EBUSY, "rmdir", "the cgroup still has processes in it; kill them first"},
     {EINVAL, "pids.max",
-     "pids.max takes a number of tasks below 4194304 (the kernel's "
-     "PID_MAX_LIMIT), or 'max'"},
+     "pids.max takes 'max' or a number of tasks from 0 to 4194304 (the "
+     "kernel's PID_MAX_LIMIT on 64-bit machines)"},
     {EBUSY, "cgroup.procs",
      "cgroup v2 puts no process into a cgroup that enables controllers for "
      "its children (the no-internal-processes rule): use a leaf cgroup"},
@@ -131,6 +131,32 @@ static const struct hint hints[] = {
     {EINVAL, "BPF_PROG",
      "the kernel's verifier refused the program, or this kernel lacks "
      "cgroup BPF (CONFIG_CGROUP_BPF)"},
+    /* network */
+    {EADDRINUSE, "bind",
+     "another program listens on that port already (ss -ltnp shows which): "
+     "pick another host port"},
+    {EADDRNOTAVAIL, "bind 127.0.0.1",
+     "this network namespace has no 127.0.0.1: its loopback is down "
+     "(ip link set lo up)"},
+    {EOPNOTSUPP, "type veth",
+     "the kernel lacks veth (modprobe veth, or CONFIG_VETH)"},
+    {EOPNOTSUPP, "type bridge",
+     "the kernel lacks the bridge (modprobe bridge, or CONFIG_BRIDGE)"},
+    {EOPNOTSUPP, "ip route",
+     "rtnetlink hands a request to the address family its family struct "
+     "names: is rtm_family AF_INET?"},
+    {EOPNOTSUPP, "ip addr",
+     "rtnetlink hands a request to the address family its family struct "
+     "names: is ifa_family AF_INET?"},
+    {EEXIST, "ip link add",
+     "a link of that name exists already in this network namespace"},
+    {ENETUNREACH, "route add",
+     "the gateway is on no subnet of a link that is up: is the link up, "
+     "with an address on the gateway's subnet?"},
+    {ENODEV, "ip link",
+     "no link of that name or index in this network namespace"},
+    {ECONNREFUSED, "connect",
+     "nothing listens on that address and port (yet?)"},
     /* files */
     {ENOSPC, "unpack",
      "the filesystem the tarball is unpacked on is full: free space, or "

@@ -16,7 +16,7 @@
 # The process that calls runcg_enter is the one moved ($BASHPID: a subshell
 # of labs/mutants.sh grading one copy moves itself, not the whole script).
 
-RUNCG_CONTROLLERS="devices memory cpu pids freezer blkio"
+RUNCG_CONTROLLERS="devices memory cpu cpuacct pids freezer blkio"
 RUNCG_DIRS=()
 RUNCG_HOME=()
 

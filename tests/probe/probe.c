@@ -5,33 +5,62 @@
  *
  *   probe                     every fact below, one "key=value" per line
  *   probe id|ns|caps|mounts|cgroup|fds    one group of facts
+ *   probe net                 links, IPv4 addresses and routes of this
+ *                             network namespace, from rtnetlink dumps:
+ *                             link=INDEX NAME up|down master=N iflink=N
+ *                                  flags=0xIFF_FLAGS
+ *                             addr=INDEX LOCAL/PREFIX [peer=ADDRESS]
+ *                             route=DST/LEN via GATEWAY dev INDEX
+ *                             (not part of "all")
  *   probe open PATH           try to open PATH for reading
  *   probe write PATH          try to open PATH for writing and write a byte
  *   probe read PATH           print how many bytes PATH reads
  *   probe syscall NAME        try a call a container should not make
- *                             (keyctl add_key unshare userns mount umount
- *                             pivot_root chroot reboot bpf perf_event_open
- *                             userfaultfd kexec_load init_module swapon
- *                             setns tiocsti tiocsti64 tioclinux clone3
- *                             clone-userns: clone(2) with CLONE_NEWUSER)
+ *                             (keyctl add_key unshare userns mount
+ *                             mount-dir umount pivot_root chroot reboot
+ *                             bpf perf_event_open userfaultfd kexec_load
+ *                             init_module swapon setns tiocsti tiocsti64
+ *                             tioclinux clone3 clone-userns: clone(2)
+ *                             with CLONE_NEWUSER)
  *   probe mknod PATH b|c MAJOR MINOR
+ *   probe thread              start a thread (pthread_create) and join it
+ *   probe spawn               start a child with posix_spawn (this probe
+ *                             again: "probe exit 0") and wait for it
  *   probe exit N              exit with status N
  *
  * Attempts print "KEY=OK" or "KEY=ENAME" and exit 0 on success, 1 on
  * failure. Facts come from syscalls where one exists (capget, prctl,
  * uname) and from /proc where only /proc knows ("unavailable" without it).
+ *
+ * mount and mount-dir tell seccomp's wall from the capability's.
+ * mount(2) first looks up its target, then checks CAP_SYS_ADMIN; a
+ * seccomp filter answers before either. So "mount" (a target that does not
+ * exist) says ENOENT without the capability and EPERM only under a filter;
+ * "mount-dir" (target "/", which exists) says EPERM for either wall, and
+ * EINVAL when both let it through (its flags contradict each other).
+ *
+ * thread and spawn show what glibc (2.34 and later) does with clone3: it
+ * makes threads and posix_spawn children (also system() and popen()) with
+ * clone3 and falls back to clone only on ENOSYS; fork uses clone.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <arpa/inet.h>
 #include <linux/capability.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -166,6 +195,120 @@ facts_mounts(void)
     fclose(f);
 }
 
+/* One rtnetlink dump (netlink(7)): a GET request with NLM_F_DUMP, answered
+ * by one message per object, then NLMSG_DONE. Independent of src/lib, so
+ * that it checks the tools instead of sharing their mistakes. */
+static void
+dump(int fd, int type, void (*each)(struct nlmsghdr *))
+{
+    struct {
+        struct nlmsghdr h;
+        struct rtmsg r; /* the largest family struct asked for here */
+    } req = {{NLMSG_LENGTH(sizeof(struct rtmsg)), (unsigned short)type,
+              NLM_F_REQUEST | NLM_F_DUMP, (unsigned)type, 0},
+             {.rtm_family = AF_INET}};
+    static char buf[32768];
+
+    if (send(fd, &req, req.h.nlmsg_len, 0) == -1)
+        return;
+    for (;;) {
+        int len = (int)recv(fd, buf, sizeof(buf), 0);
+
+        if (len <= 0)
+            return;
+        for (struct nlmsghdr *h = (void *)buf; NLMSG_OK(h, len);
+             h = NLMSG_NEXT(h, len)) {
+            if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR)
+                return;
+            each(h);
+        }
+    }
+}
+
+/* The attributes after a family struct of `fixed` bytes, by type. */
+static void
+attrs(struct nlmsghdr *h, size_t fixed, struct rtattr **tb, int max)
+{
+    int len = (int)h->nlmsg_len - (int)NLMSG_LENGTH(fixed);
+    struct rtattr *a = (void *)((char *)NLMSG_DATA(h) + NLMSG_ALIGN(fixed));
+
+    memset(tb, 0, sizeof(*tb) * (size_t)max);
+    for (; RTA_OK(a, len); a = RTA_NEXT(a, len))
+        if (a->rta_type < max)
+            tb[a->rta_type] = a;
+}
+
+static const char *
+in4(struct rtattr *a, char *buf)
+{
+    return a ? inet_ntop(AF_INET, RTA_DATA(a), buf, INET_ADDRSTRLEN) : "-";
+}
+
+static unsigned
+u32(struct rtattr *a)
+{
+    return a ? *(unsigned *)RTA_DATA(a) : 0;
+}
+
+static void
+net_link(struct nlmsghdr *h)
+{
+    struct ifinfomsg *i = NLMSG_DATA(h);
+    struct rtattr *tb[IFLA_MAX + 1];
+
+    attrs(h, sizeof(*i), tb, IFLA_MAX + 1);
+    printf("link=%d %s %s master=%u iflink=%u flags=0x%x\n", i->ifi_index,
+           tb[IFLA_IFNAME] ? (char *)RTA_DATA(tb[IFLA_IFNAME]) : "?",
+           i->ifi_flags & IFF_UP ? "up" : "down", u32(tb[IFLA_MASTER]),
+           tb[IFLA_LINK] ? u32(tb[IFLA_LINK]) : (unsigned)i->ifi_index,
+           i->ifi_flags);
+}
+
+static void
+net_addr(struct nlmsghdr *h)
+{
+    struct ifaddrmsg *a = NLMSG_DATA(h);
+    struct rtattr *tb[IFA_MAX + 1];
+    char l[INET_ADDRSTRLEN], p[INET_ADDRSTRLEN];
+
+    attrs(h, sizeof(*a), tb, IFA_MAX + 1);
+    printf("addr=%u %s/%u", a->ifa_index, in4(tb[IFA_LOCAL], l),
+           a->ifa_prefixlen);
+    if (strcmp(l, in4(tb[IFA_ADDRESS], p)))
+        printf(" peer=%s", p);
+    printf("\n");
+}
+
+static void
+net_route(struct nlmsghdr *h)
+{
+    struct rtmsg *r = NLMSG_DATA(h);
+    struct rtattr *tb[RTA_MAX + 1];
+    char d[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN];
+
+    attrs(h, sizeof(*r), tb, RTA_MAX + 1);
+    if (r->rtm_table != RT_TABLE_MAIN)
+        return; /* the local table: the kernel's own */
+    printf("route=%s/%u via %s dev %u\n",
+           tb[RTA_DST] ? in4(tb[RTA_DST], d) : "0.0.0.0", r->rtm_dst_len,
+           in4(tb[RTA_GATEWAY], g), u32(tb[RTA_OIF]));
+}
+
+static void
+facts_net(void)
+{
+    int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+
+    if (fd == -1) {
+        printf("net=unavailable\n");
+        return;
+    }
+    dump(fd, RTM_GETLINK, net_link);
+    dump(fd, RTM_GETADDR, net_addr);
+    dump(fd, RTM_GETROUTE, net_route);
+    close(fd);
+}
+
 static int
 try_syscall(const char *name)
 {
@@ -184,6 +327,9 @@ try_syscall(const char *name)
         rc = unshare(CLONE_NEWUSER);
     else if (!strcmp(name, "mount"))
         rc = mount("none", "/nonexistent-probe", "tmpfs", 0, NULL);
+    else if (!strcmp(name, "mount-dir"))
+        /* Two propagation types at once: EINVAL once past the checks. */
+        rc = mount(NULL, "/", NULL, MS_SHARED | MS_PRIVATE, NULL);
     else if (!strcmp(name, "umount"))
         rc = umount2("/nonexistent-probe", 0);
     else if (!strcmp(name, "pivot_root"))
@@ -274,6 +420,49 @@ try_mknod(char **argv)
     return result("mknod", mknod(argv[0], type | 0600, dev));
 }
 
+static void *
+thread_main(void *arg)
+{
+    return arg;
+}
+
+/* pthread_create returns its error instead of setting errno. */
+static int
+try_thread(void)
+{
+    pthread_t t;
+    int err = pthread_create(&t, NULL, thread_main, NULL);
+
+    if (err) {
+        errno = err;
+        return result("thread", -1);
+    }
+    pthread_join(t, NULL);
+    return result("thread", 0);
+}
+
+/* posix_spawn this probe again ("probe exit 0"), or argv0 where there is
+ * no /proc; like pthread_create, it returns its error. */
+static int
+try_spawn(const char *argv0)
+{
+    extern char **environ;
+    char *args[] = {"probe", "exit", "0", NULL};
+    const char *self =
+        access("/proc/self/exe", X_OK) == 0 ? "/proc/self/exe" : argv0;
+    int status, err;
+    pid_t pid;
+
+    err = posix_spawn(&pid, self, NULL, NULL, args, environ);
+    if (err) {
+        errno = err;
+        return result("spawn", -1);
+    }
+    if (waitpid(pid, &status, 0) == -1)
+        return result("spawn", -1);
+    return result("spawn", 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -291,6 +480,10 @@ main(int argc, char **argv)
         return try_syscall(argv[2]);
     if (argc > 5 && !strcmp(what, "mknod"))
         return try_mknod(argv + 2);
+    if (!strcmp(what, "thread"))
+        return try_thread();
+    if (!strcmp(what, "spawn"))
+        return try_spawn(argv[0]);
     if (argc > 2 && !strcmp(what, "exit"))
         return atoi(argv[2]);
     if (all || !strcmp(what, "id"))
@@ -305,5 +498,7 @@ main(int argc, char **argv)
         print_lines("cgroup", "/proc/self/cgroup");
     if (all || !strcmp(what, "mounts"))
         facts_mounts();
+    if (!strcmp(what, "net"))
+        facts_net();
     return 0;
 }
