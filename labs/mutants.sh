@@ -103,6 +103,20 @@ make_runner_copy() {
     replace_region "$section" "$body" "$f" >"$out/$f"
 }
 
+# clean_runner_state DIR: what a killed grader's containers left below DIR
+# (their monitors killed by runcg_leave): removed with the reference
+# minictr, from the records that name it.
+clean_runner_state() {
+    local state ids
+    for state in $(find "$1" -type d -name state 2>/dev/null); do
+        [ -d "${state%/state}/lib" ] || continue
+        ids=$(MINICTR_ROOT=${state%/state}/lib MINICTR_STATE=$state \
+            bin/minictr ps -aq --no-trunc 2>/dev/null) || continue
+        [ -z "$ids" ] || MINICTR_ROOT=${state%/state}/lib MINICTR_STATE=$state \
+            timeout 60 bin/minictr rm -f $ids >/dev/null 2>&1
+    done
+}
+
 # grade_one NAME SECTION BODY STEP: build and grade one copy; writes
 # RESULT (killed|survived|passed|failed|broken) and the first failing test
 # to $scratch/NAME.result.
@@ -141,21 +155,27 @@ grade_one() {
     fi
     # The grader, stopped at its first failing test: one failure is a fail.
     # A runner copy's grader runs in cgroups of its own (runcg_enter moves
-    # this subshell, and so the grader, into them; runcg_leave below).
-    [ -z "$runner" ] || runcg_enter
+    # this subshell, and so the grader, into them; runcg_leave below), with
+    # its temporary files in the copy's directory; it is not stopped at its
+    # first failure but left to clean up (each test's teardown removes its
+    # containers: a killed bats would leave monitors and their records),
+    # unless it takes more than MUTANT_TIMEOUT seconds (default 600).
+    [ -z "$runner" ] || { runcg_enter && mkdir -p "$dir/tmp"; }
     (
         unset RESULTS_FILE
         if [ -n "$runner" ]; then
             export MINICTR_BIN=$dir/bin BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-60}
+            export TMPDIR=$dir/tmp
         else
             export TOOL=$dir/$tool BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-120}
         fi
         exec setsid bats --tap "${filter[@]}" "tests/$step_name.bats"
     ) >"$log" 2>&1 &
-    local pid=$! first=""
+    local pid=$! first="" deadline=$((SECONDS + ${MUTANT_TIMEOUT:-600}))
     while kill -0 "$pid" 2>/dev/null; do
         first=$(grep -m1 '^not ok' "$log")
-        if [ -n "$first" ]; then
+        if { [ -n "$first" ] && [ -z "$runner" ]; } || [ $SECONDS -ge $deadline ]; then
+            [ -n "$first" ] || first="not ok the grader ran longer than ${MUTANT_TIMEOUT:-600} s"
             kill -TERM -- -"$pid" 2>/dev/null
             sleep 1
             kill -KILL -- -"$pid" 2>/dev/null
@@ -164,7 +184,10 @@ grade_one() {
         sleep 0.2
     done
     wait "$pid" 2>/dev/null
-    [ -z "$runner" ] || runcg_leave
+    if [ -n "$runner" ]; then
+        runcg_leave
+        clean_runner_state "$dir/tmp"
+    fi
     [ -n "$first" ] || first=$(grep -m1 '^not ok' "$log")
     if [ -z "$section" ]; then
         if [ -z "$first" ] && grep -q '^ok' "$log"; then
