@@ -163,3 +163,10 @@ worksheet() {
     need_cmd capsh
     worksheet minictr
 }
+
+@test "worksheet minictr-life: every runnable block runs" {
+    need_cmd jq
+    need_cmd socat
+    need_cmd nsenter
+    worksheet minictr-life
+}
