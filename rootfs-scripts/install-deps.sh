@@ -13,10 +13,11 @@ build=(build-essential pkg-config libcap-dev libseccomp-dev libarchive-dev
 # iproute2: step 09's tests bring up lo in namespaces of their own; and
 # what the worksheets' commands use, which tests/worksheets.bats runs (jq,
 # getfattr from attr, capsh from libcap2-bin, strace, ip, top; sudo: lab 08
-# is typed as a user, who needs it once).
+# is typed as a user, who needs it once; socat: lab minictr-life talks to a
+# monitor's control socket with it).
 test=(bats bats-assert bats-support bats-file clang-format xz-utils zstd curl
       gzip tar file python3 uidmap iproute2 jq attr libcap2-bin strace procps
-      sudo)
+      sudo socat)
 # For the cgroup v2 tests in a VM: QEMU and Debian's kernel (unpacked only).
 vm=(qemu-system-x86 cpio)
 # For the benchmark: the runtimes we are measured against; GNU time (peak
