@@ -73,8 +73,7 @@ struct load {
     uint64_t made_size[MAX_MADE];
 };
 
-static int __attribute__((format(printf, 1, 2)))
-bad_input(const char *fmt, ...)
+static int __attribute__((format(printf, 1, 2))) bad_input(const char *fmt, ...)
 {
     char msg[8192];
     va_list ap;
@@ -95,8 +94,8 @@ open_in_input(struct load *l, const char *path)
 {
     struct open_how how = {
         .flags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW,
-        .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
-            RESOLVE_NO_MAGICLINKS,
+        .resolve =
+            RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
     };
     int fd = (int)syscall(SYS_openat2, l->root, path, &how, sizeof(how));
 
@@ -162,8 +161,7 @@ hash_in_input(struct load *l, const char *path, char digest[72])
 /* Parse a JSON object out of the input; when want is not NULL, the file
  * must hash to it. */
 static json_object *
-json_in_input(struct load *l, const char *path, const char *want,
-              char got[72])
+json_in_input(struct load *l, const char *path, const char *want, char got[72])
 {
     char digest[72];
     size_t len;
@@ -182,8 +180,9 @@ json_in_input(struct load *l, const char *path, const char *want,
     }
     o = json_tokener_parse(buf);
     free(buf);
-    if (!o || (!json_object_is_type(o, json_type_object) &&
-               !json_object_is_type(o, json_type_array))) {
+    if (!o ||
+        (!json_object_is_type(o, json_type_object) &&
+         !json_object_is_type(o, json_type_array))) {
         json_object_put(o);
         bad_input("'%s' in '%s' is not JSON", path, l->input);
         return NULL;
@@ -238,8 +237,7 @@ read_config(struct load *l, struct incoming *im, const char *want)
     for (int i = 0; i < im->n; i++) {
         json_object *v = json_object_array_get_idx(ids, (size_t)i);
         const char *d = json_object_get_string(v);
-        if (!json_object_is_type(v, json_type_string) ||
-            !store_valid_digest(d))
+        if (!json_object_is_type(v, json_type_string) || !store_valid_digest(d))
             return bad_input("config '%s' in '%s': a diff_id is not a "
                              "sha256 digest",
                              im->config_path, l->input);
@@ -308,7 +306,8 @@ read_manifest(struct load *l, const char *digest, const char *ref)
         return -1;
     if (l->nimg == MAX_IMAGES) {
         json_object_put(m);
-        return bad_input("'%s' holds more than %d images", l->input, MAX_IMAGES);
+        return bad_input("'%s' holds more than %d images", l->input,
+                         MAX_IMAGES);
     }
     im = calloc(1, sizeof(*im));
     l->img[l->nimg++] = im;
@@ -438,29 +437,32 @@ read_docker_manifest(struct load *l)
         struct incoming *im;
         char claim[72];
         if (l->nimg == MAX_IMAGES)
-            return bad_input("'%s' holds more than %d images", l->input, MAX_IMAGES);
+            return bad_input("'%s' holds more than %d images", l->input,
+                             MAX_IMAGES);
         im = calloc(1, sizeof(*im));
         l->img[l->nimg++] = im;
         if (json_object_object_get_ex(e, "RepoTags", &tags) &&
             json_object_is_type(tags, json_type_array) &&
             json_object_array_length(tags) > 0 &&
-            store_parse_ref(json_object_get_string(
-                                json_object_array_get_idx(tags, 0)),
-                            im->ref, sizeof(im->ref)) == -1)
+            store_parse_ref(
+                json_object_get_string(json_object_array_get_idx(tags, 0)),
+                im->ref, sizeof(im->ref)) == -1)
             rc = -1;
-        if (rc == 0 && (!json_object_object_get_ex(e, "Layers", &layers) ||
-                        !json_object_is_type(layers, json_type_array)))
+        if (rc == 0 &&
+            (!json_object_object_get_ex(e, "Layers", &layers) ||
+             !json_object_is_type(layers, json_type_array)))
             rc = bad_input("manifest.json in '%s' has an image without "
                            "Layers",
                            l->input);
-        if (rc == 0 && archive_path(l, get_string(e, "Config"), im->config_path,
-                                    sizeof(im->config_path)) == -1)
+        if (rc == 0 &&
+            archive_path(l, get_string(e, "Config"), im->config_path,
+                         sizeof(im->config_path)) == -1)
             rc = -1;
         if (rc == 0) {
             im->n = (int)json_object_array_length(layers);
             if (im->n > MC_MAX_LAYERS)
-                rc = bad_input("an image in '%s' has too many layers",
-                               l->input);
+                rc =
+                    bad_input("an image in '%s' has too many layers", l->input);
         }
         for (int k = 0; rc == 0 && k < im->n; k++)
             rc = archive_path(l,
@@ -518,8 +520,8 @@ load_layer(struct load *l, struct incoming *im, int k)
         return -1;
     if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
         close(fd);
-        return bad_input("layer '%s' in '%s' is not a file",
-                         im->layer_path[k], l->input);
+        return bad_input("layer '%s' in '%s' is not a file", im->layer_path[k],
+                         l->input);
     }
     if (!sl->media_type[0])
         sniff_type(fd, sl->media_type, sizeof(sl->media_type));
@@ -685,13 +687,14 @@ load(struct load *l)
         return ct_fail_errno("open '%s'", l->root_path);
     if (faccessat(l->root, "index.json", F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
         if (faccessat(l->root, "oci-layout", F_OK, AT_SYMLINK_NOFOLLOW) == -1)
-            fprintf(stderr, "minictr: warning: '%s' has index.json but no "
-                            "oci-layout\n",
+            fprintf(stderr,
+                    "minictr: warning: '%s' has index.json but no "
+                    "oci-layout\n",
                     l->input);
         if (read_index(l, "index.json", NULL, 0) == -1)
             return -1;
-    } else if (faccessat(l->root, "manifest.json", F_OK,
-                         AT_SYMLINK_NOFOLLOW) == 0) {
+    } else if (faccessat(l->root, "manifest.json", F_OK, AT_SYMLINK_NOFOLLOW) ==
+               0) {
         if (read_docker_manifest(l) == -1)
             return -1;
     } else {

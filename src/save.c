@@ -192,9 +192,9 @@ save_image(const char *work, const char *arg, json_object *index,
         if (sl->blob[0] && access(blobfile, F_OK) == 0) {
             if (put_store_blob(work, sl->blob, &size) == -1)
                 goto out;
-            json_object_array_add(layers,
-                                  descriptor(oci_layer_type(sl->media_type),
-                                             sl->blob, size));
+            json_object_array_add(
+                layers,
+                descriptor(oci_layer_type(sl->media_type), sl->blob, size));
             snprintf(path, sizeof(path), "blobs/sha256/%s", sl->blob + 7);
         } else {
             if (put_layer_tar(work, sl, &size) == -1)
@@ -208,14 +208,15 @@ save_image(const char *work, const char *arg, json_object *index,
     json_object_object_add(manifest, "layers", layers);
     if (put_bytes(work,
                   json_object_to_json_string_ext(
-                      manifest, JSON_C_TO_STRING_PLAIN |
-                          JSON_C_TO_STRING_NOSLASHESCAPE),
+                      manifest,
+                      JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
                   digest) == -1)
         goto out;
-    desc = descriptor(MT_MANIFEST, digest,
-                      strlen(json_object_to_json_string_ext(
-                          manifest, JSON_C_TO_STRING_PLAIN |
-                              JSON_C_TO_STRING_NOSLASHESCAPE)));
+    desc = descriptor(
+        MT_MANIFEST, digest,
+        strlen(json_object_to_json_string_ext(
+            manifest,
+            JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)));
     tags = json_object_new_array();
     if (ref[0]) {
         ann = json_object_new_object();

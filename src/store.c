@@ -241,11 +241,13 @@ store_parse_ref(const char *s, char *buf, size_t size)
     tlen = strlen(tag);
     if (nlen == 0 || nlen > 255 || tlen == 0 || tlen > 128 || s[0] == '.' ||
         s[0] == '-' || s[0] == '/' || s[nlen - 1] == '/' ||
-        strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                  "0123456789_.-/:") < nlen ||
+        strspn(s,
+               "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+               "0123456789_.-/:") < nlen ||
         strstr(s, "//") || strstr(s, "..") || tag[0] == '.' || tag[0] == '-' ||
-        strspn(tag, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                    "0123456789_.-") != tlen) {
+        strspn(tag,
+               "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+               "0123456789_.-") != tlen) {
         mc_error_code("usage");
         return ct_fail("bad image name '%s': give NAME[:TAG] (letters, "
                        "digits, '_', '.', '-', '/')",
@@ -258,6 +260,17 @@ store_parse_ref(const char *s, char *buf, size_t size)
         return ct_fail("bad image name '%s': ':' only before the tag or in "
                        "a registry's host:port/",
                        s);
+    }
+    /* Docker Hub's names, as `docker images` shows them: the familiar
+     * "busybox" for docker.io/library/busybox, "me/app" for
+     * docker.io/me/app. */
+    if (!strncmp(s, "docker.io/", 10) && nlen > 10) {
+        s += 10;
+        nlen -= 10;
+        if (!strncmp(s, "library/", 8) && nlen > 8) {
+            s += 8;
+            nlen -= 8;
+        }
     }
     snprintf(buf, size, "%.*s:%s", (int)nlen, s, tag);
     return 0;
@@ -373,8 +386,7 @@ store_image_load(const char *ref, struct store_image *img)
         if (json_object_object_get_ex(l, "blobSize", &v))
             sl->blob_size = (uint64_t)json_object_get_int64(v);
         if (!store_valid_digest(sl->diff_id)) {
-            ct_fail("images.json: image %s, layer %d: bad diff_id", img->id,
-                    i);
+            ct_fail("images.json: image %s, layer %d: bad diff_id", img->id, i);
             goto out;
         }
     }
@@ -658,10 +670,11 @@ add_image_entry(json_object *idx, void *arg)
     if (!json_object_object_get_ex(images, c->id, &entry)) {
         entry = json_object_new_object();
         mc_format_time(mc_now_ns(), created, sizeof(created));
-        json_object_object_add(entry, "stored", json_object_new_string(created));
-        json_object_object_add(entry, "source",
-                               json_object_new_string(c->source ? c->source
-                                                                : ""));
+        json_object_object_add(entry, "stored",
+                               json_object_new_string(created));
+        json_object_object_add(
+            entry, "source",
+            json_object_new_string(c->source ? c->source : ""));
         list = json_object_new_array();
         for (int i = 0; i < c->n; i++) {
             const struct store_layer *l = &c->layers[i];
@@ -723,9 +736,8 @@ store_commit_image(const char *ref, json_object *config,
     json_object_object_add(rootfs, "type", json_object_new_string("layers"));
     json_object_object_add(rootfs, "diff_ids", ids);
     json_object_object_add(config, "rootfs", rootfs);
-    bytes = json_object_to_json_string_ext(config,
-                                           JSON_C_TO_STRING_PLAIN |
-                                               JSON_C_TO_STRING_NOSLASHESCAPE);
+    bytes = json_object_to_json_string_ext(
+        config, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
     if (store_put_blob_bytes(bytes, strlen(bytes), id) == -1)
         return -1;
     return store_record_image(ref, id, layers, n, source);

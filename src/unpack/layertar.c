@@ -320,8 +320,8 @@ walk_dir(struct walk *w, const char *rel)
                 full_len + 1 + strlen(name) >= sizeof(w->full)) {
                 rc = ct_fail("path too long below '%s'", w->full);
             } else {
-                snprintf(w->full + full_len, sizeof(w->full) - full_len,
-                         "/%s", name);
+                snprintf(w->full + full_len, sizeof(w->full) - full_len, "/%s",
+                         name);
                 rc = write_one(w, child, child + len - strlen(name));
                 w->full[full_len] = '\0';
             }
