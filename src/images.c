@@ -288,9 +288,11 @@ cmd_import(int argc, char **argv)
         sscanf(result, "%71s %*s %" SCNu64, layer.diff_id, &size) != 2)
         rc = ct_fail("minictr-unpack said '%s'", result);
     if (rc == -1) {
+        char what[4200];
         ct_rm_rf(tmp);
         store_release(hold);
-        return ct_fail("import '%s': %s", source, ct_error_message());
+        snprintf(what, sizeof(what), "import '%s'", source);
+        return store_fail_context(what);
     }
     rc = store_adopt_layer(tmp, layer.diff_id, size);
     if (rc == -1)

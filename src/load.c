@@ -556,9 +556,12 @@ load_layer(struct load *l, struct incoming *im, int k)
         return ct_fail_errno("mkdir '%s'", dir);
     snprintf(source, sizeof(source), "%s/%s", l->root_path, im->layer_path[k]);
     if (store_unpack((const char *[]){source, dir, NULL}, result,
-                     sizeof(result)) == -1)
-        return ct_fail("layer %s of '%s': %s", im->layer_path[k], l->input,
-                       ct_error_message());
+                     sizeof(result)) == -1) {
+        char what[4400];
+        snprintf(what, sizeof(what), "layer '%s' of '%s'", im->layer_path[k],
+                 l->input);
+        return store_fail_context(what);
+    }
     if (sscanf(result, "%71s %71s %" SCNu64, diff, blob, &size) != 3)
         return ct_fail("minictr-unpack said '%s'", result);
     if (sl->blob[0] && strcmp(sl->blob, blob)) {
@@ -678,7 +681,7 @@ load(struct load *l)
             return ct_fail_errno("realpath '%s'", l->input);
         if (store_unpack((const char *[]){l->root_path, in, NULL}, result,
                          sizeof(result)) == -1)
-            return ct_fail("load '%s': %s", l->input, ct_error_message());
+            return store_fail_context(l->input);
         snprintf(l->root_path, sizeof(l->root_path), "%s", in);
         l->from_tar = true;
     }

@@ -189,6 +189,8 @@ struct json_object *store_image_config(const char *id); /* NULL: error */
 struct json_object *store_index_read(void);
 int store_index_update(int (*fn)(struct json_object *idx, void *arg),
                        void *arg);
+/* "WHAT: " in front of the error recorded; returns -1. */
+int store_fail_context(const char *what);
 /* A fresh directory tmp/WHAT-PID-N of ours. */
 int store_tmpdir(const char *what, char *buf, size_t size);
 /* minictr-unpack with args (NULL-terminated); its stdout line -> result. */

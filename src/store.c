@@ -534,6 +534,21 @@ store_unpack(const char *const *args, char *result, size_t size)
     return ct_fail("%s", last ? last : "minictr-unpack failed");
 }
 
+/* Put "what: " in front of the error recorded (the first error is the
+ * one kept, so it is taken out and recorded again). Returns -1. */
+int
+store_fail_context(const char *what)
+{
+    char msg[1024], hint[512];
+    int err = ct_error_errno();
+
+    snprintf(msg, sizeof(msg), "%s: %s", what, ct_error_message());
+    snprintf(hint, sizeof(hint), "%s", ct_error_hint());
+    ct_clear_error();
+    ct_restore_error(msg, err, hint[0] ? hint : NULL);
+    return -1;
+}
+
 /* A new directory of our own under tmp/, for work in progress. */
 int
 store_tmpdir(const char *what, char *buf, size_t size)
