@@ -901,7 +901,7 @@ int
 cmd_history(int argc, char **argv)
 {
     struct store_image img;
-    json_object *history, *v;
+    json_object *history, *v, *idx;
     bool no_trunc = false;
     const char *name = NULL;
     int layer, n;
@@ -925,6 +925,7 @@ cmd_history(int argc, char **argv)
         return mc_usage_error("usage: minictr history [--no-trunc] IMAGE");
     if (store_image_load(name, &img) == -1)
         return -1;
+    idx = store_index_read(); /* the layers' sizes */
     if (!json_object_object_get_ex(img.config, "history", &history) ||
         !json_object_is_type(history, json_type_array))
         history = NULL;
@@ -940,9 +941,8 @@ cmd_history(int argc, char **argv)
     }
     if (layer != img.nlayers)
         n = 0; /* a history that does not match: show the layers alone */
-    if (!mc_json)
-        printf("%-14s %-15s %-45s %-9s %s\n", "IMAGE", "CREATED", "CREATED BY",
-               "SIZE", "COMMENT");
+    printf("%-14s %-23s %-45s %-9s %s\n", "IMAGE", "CREATED", "CREATED BY",
+           "SIZE", "COMMENT");
     layer = img.nlayers;
     for (int i = (n ? n : img.nlayers) - 1; i >= 0; i--) {
         json_object *h =
@@ -953,12 +953,8 @@ cmd_history(int argc, char **argv)
         char ago[64] = "N/A", sz[32], cut[64];
         uint64_t size = 0;
         if (!empty) {
-            char path[4200];
-            json_object *idx = store_index_read();
             layer--;
-            store_layer_path(img.layers[layer].diff_id, path, sizeof(path));
             size = idx ? layer_size(idx, img.layers[layer].diff_id) : 0;
-            json_object_put(idx);
         }
         if (h) {
             if (json_object_object_get_ex(h, "created_by", &v))
@@ -972,10 +968,11 @@ cmd_history(int argc, char **argv)
             snprintf(cut, sizeof(cut), "%.42s...", by);
         else
             snprintf(cut, sizeof(cut), "%.60s", by);
-        printf("%-14.12s %-15s %-45s %-9s %s\n",
+        printf("%-14.12s %-23s %-45s %-9s %s\n",
                i == (n ? n : img.nlayers) - 1 ? img.id + 7 : "<missing>", ago,
                no_trunc ? by : cut, sz, comment);
     }
+    json_object_put(idx);
     store_image_free(&img);
     return 0;
 }
