@@ -366,3 +366,46 @@ upperfile"
     assert_line --index 1 1
     "$MC" rmi many:41 >/dev/null
 }
+
+@test "buildah and podman: buildah's images (a RUN deletes a file) load; podman loads what save writes, same ID" {
+    need_cmd buildah
+    s=$BATS_TEST_TMPDIR/containers
+    B=(buildah --root "$s/root" --runroot "$s/run" --storage-driver vfs)
+    c=$("${B[@]}" from scratch)
+    "${B[@]}" copy "$c" "$IMAGE" / >/dev/null
+    "${B[@]}" commit -q "$c" bh-base >/dev/null
+    c=$("${B[@]}" from bh-base)
+    # buildah's own runtime cannot start on this host's cgroups; its chroot
+    # isolation needs none, and the layer it commits is what counts
+    "${B[@]}" run --isolation chroot "$c" sh -c 'echo built > /etc/built; rm /bin/vi'
+    "${B[@]}" config --cmd '["cat", "/etc/built"]' "$c"
+    "${B[@]}" commit -q "$c" bh-app >/dev/null
+    "${B[@]}" push -q bh-app "oci-archive:$BATS_TEST_TMPDIR/app.oci.tar:bh-app"
+    "${B[@]}" push -q bh-app "docker-archive:$BATS_TEST_TMPDIR/app.docker.tar:bh/app:v1"
+    run "$MC" load -i "$BATS_TEST_TMPDIR/app.docker.tar"
+    assert_output "Loaded image: bh/app:v1"
+    run "$MC" run --rm bh/app:v1
+    assert_output built
+    run "$MC" run --rm bh/app:v1 ls /bin/vi
+    assert_failure 1
+    [ "$(lower_dirs bh/app:v1 | wc -l)" -eq 2 ]
+    # the OCI archive is the same image: the same ID, nothing new stored
+    layers=$(ls "$MINICTR_ROOT/layers" | wc -l)
+    run "$MC" load -i "$BATS_TEST_TMPDIR/app.oci.tar"
+    assert_output "Loaded image ID: $("$MC" image inspect bh/app:v1 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["Id"])')"
+    [ "$(ls "$MINICTR_ROOT/layers" | wc -l)" -eq "$layers" ]
+    # podman reads minictr's save (OCI layout and docker archive in one tar)
+    need_cmd podman
+    "$MC" save -o "$BATS_TEST_TMPDIR/ours.tar" bh/app:v1
+    P=(podman --root "$s/proot" --runroot "$s/prun" --storage-driver vfs --cgroup-manager cgroupfs --events-backend file)
+    run "${P[@]}" load -i "$BATS_TEST_TMPDIR/ours.tar"
+    assert_success
+    assert_output --partial "Loaded image: "
+    id=$("$MC" image inspect bh/app:v1 | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["Id"][7:])')
+    run "${P[@]}" image inspect --format '{{.Id}}' bh/app:v1
+    assert_output "$id"
+    "$MC" rmi bh/app:v1 >/dev/null
+    run "$MC" image prune
+    assert_success
+    rm -rf "$s" 2>/dev/null || true
+}
