@@ -30,7 +30,7 @@
  * How load, save and build use it (their files are load.c, save.c, and
  * the build):
  *
- *   store_hold()                          gc.lock shared, for the whole job
+ *   store_hold(false)                     gc.lock shared, for the whole job
  *   store_unpack(args, result)            minictr-unpack, one tar or dir
  *   store_put_layer_from_dir(dir, diff)   a directory (a container's upper
  *                                         dir) becomes a layer
