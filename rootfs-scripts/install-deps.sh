@@ -11,10 +11,14 @@ build=(build-essential pkg-config libcap-dev libseccomp-dev libarchive-dev
 # To test: bats and its helper libraries; tools the tests build tarballs with
 # (python3: step 04 crafts malicious tarballs with its tarfile module);
 # uidmap: step 08's newuidmap and newgidmap, for /etc/subuid ranges;
-# iproute2: step 09's tests bring up lo in namespaces of their own;
-# umoci, skopeo: images made by other tools (tests/minictr-images.bats).
+# iproute2: step 09's tests bring up lo in namespaces of their own; and
+# what the worksheets' commands use, which tests/worksheets.bats runs (jq,
+# getfattr from attr, capsh from libcap2-bin, strace, ip, top; sudo: lab 08
+# is typed as a user, who needs it once); umoci, skopeo: images made by
+# other tools (tests/minictr-images.bats, and labs/minictr.md's section 10).
 test=(bats bats-assert bats-support bats-file clang-format xz-utils zstd curl
-      gzip tar file python3 uidmap iproute2 umoci skopeo)
+      gzip tar file python3 uidmap iproute2 jq attr libcap2-bin strace procps
+      sudo umoci skopeo)
 # For the cgroup v2 tests in a VM: QEMU and Debian's kernel (unpacked only).
 vm=(qemu-system-x86 cpio)
 # For the benchmark: the runtimes we are measured against; GNU time (peak

@@ -301,3 +301,101 @@ doctor_in_mntns() {
     [[ "$stderr" == *'$ unshare '*'--uts true'* ]]
     [[ "$stderr" == *'dlopen("libcap.so.2", RTLD_NOW)'* ]]
 }
+
+# What the grader needs (make grade and make test). The doctor must find what
+# the shell finds, and a machine without it must not be "ready".
+
+@test "doctor: finds bats and its libraries, python3, xz, zstd and the image as the shell does" {
+    run "$DOCTOR"
+    echo "$output"
+    local lib bats_ok=1 tool
+    command -v bats >/dev/null || bats_ok=0
+    for lib in bats-support bats-assert bats-file; do
+        [ -r "/usr/lib/bats/$lib/load.bash" ] || bats_ok=0
+    done
+    if [ "$bats_ok" = 1 ]; then
+        assert_line "ok   bats         $(command -v bats); bats-support, bats-assert, bats-file in /usr/lib/bats"
+    else
+        assert_line --regexp '^FAIL bats '
+    fi
+    for tool in python3 xz zstd; do
+        if command -v "$tool" >/dev/null; then
+            assert_line --regexp "^ok +$tool +$(command -v "$tool")\$"
+        else
+            assert_line --regexp "^FAIL $tool +no $tool in \\\$PATH: "
+        fi
+    done
+    if [ -x "$IMAGE/usr/bin/probe" ]; then
+        assert_line --regexp '^ok +image +.*build/images/busybox, with the probe$'
+    else
+        assert_line --regexp '^(warn|FAIL) image '
+    fi
+}
+
+@test "doctor: no bats in PATH, or its libraries hidden: FAIL with the apt-get line" {
+    need_root
+    need_cmd unshare
+    [ -d /usr/lib/bats ] || skip "no /usr/lib/bats here to hide"
+    # A PATH with python3, xz and zstd, but no bats.
+    local bin=$BATS_TEST_TMPDIR/bin tool
+    mkdir "$bin"
+    for tool in python3 xz zstd; do
+        ln -s "$(command -v "$tool")" "$bin/$tool"
+    done
+    run env PATH="$bin" "$DOCTOR"
+    echo "$output"
+    assert_failure 1
+    assert_line --regexp '^FAIL bats +no bats in \$PATH: make grade and make test cannot run$'
+    assert_line --partial 'fix: sudo apt-get install bats (rootfs-scripts/install-deps.sh --test'
+    assert_line --regexp '^ok +python3 '
+    assert_line --regexp '^ready: no \(1 failed'
+
+    # bats itself, but an empty /usr/lib/bats, seen only by this doctor.
+    doctor_in_mntns "mount -t tmpfs none /usr/lib/bats"
+    echo "$output"
+    assert_failure 1
+    assert_line --regexp '^FAIL bats +bats-support, bats-assert, bats-file missing from /usr/lib/bats: '
+    assert_line --partial 'fix: sudo apt-get install bats-support bats-assert bats-file ('
+    refute_line --partial 'apt-get install bats bats-'
+    # And the host still has them.
+    [ -r /usr/lib/bats/bats-assert/load.bash ]
+}
+
+@test "doctor: python3, xz and zstd missing are each a FAIL naming its package" {
+    mkdir "$BATS_TEST_TMPDIR/empty"
+    run env PATH="$BATS_TEST_TMPDIR/empty" "$DOCTOR"
+    echo "$output"
+    assert_failure 1
+    assert_line --regexp '^FAIL python3 +no python3 in \$PATH: the tests of steps 00 and 04 '
+    assert_line '     fix: sudo apt-get install python3'
+    assert_line --regexp '^FAIL xz +no xz in \$PATH: '
+    assert_line '     fix: sudo apt-get install xz-utils'
+    assert_line --regexp '^FAIL zstd +no zstd in \$PATH: '
+    assert_line '     fix: sudo apt-get install zstd'
+    assert_line --partial 'fix: sudo apt-get install bats ('
+    # --json says the same.
+    run env PATH="$BATS_TEST_TMPDIR/empty" "$DOCTOR" --json
+    [ "$(printf '%s' "$output" | json_get '" ".join(c["name"] for c in d["checks"] if c["status"] == "FAIL")')" = "bats python3 xz zstd" ]
+}
+
+@test "doctor: no built-in image is a warning (make images); one without a static probe a FAIL" {
+    need_root
+    need_cmd unshare
+    [ -d "$ROOT/build/images" ] || skip "no build/images here (make images)"
+    # build/images hidden: make grade would build it, so the doctor warns.
+    doctor_in_mntns "mount -t tmpfs none '$ROOT/build/images'"
+    echo "$output"
+    assert_line --regexp '^warn image +.*build/images/busybox is missing: make grade and make test build it first'
+    assert_line --regexp '^     fix: make images \(in .*\)$'
+    refute_line --regexp '^FAIL '
+    assert_success
+    # A dynamic program where the static probe belongs: a FAIL.
+    [ -x "$IMAGE/usr/bin/probe" ] || skip "the image has no probe to replace"
+    doctor_in_mntns "mount --bind /bin/true '$IMAGE/usr/bin/probe'"
+    echo "$output"
+    assert_failure 1
+    assert_line --regexp '^FAIL image +.*build/images/busybox has no static probe at /usr/bin/probe \(dynamically linked\)'
+    assert_line --regexp '^     fix: make -B images \(in .*\)$'
+    # The host's image is as it was.
+    cmp -s "$PROBE" "$IMAGE/usr/bin/probe"
+}
