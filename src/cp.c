@@ -210,23 +210,13 @@ copy_tree(int sfd, const char *sname, int ddir, const char *dname, bool inward)
 static int
 mount_stopped(const struct container *c, char *root, size_t size)
 {
-    char opts[8192];
-
     snprintf(root, size, "%s/merged", c->dir);
     ct_trace("unshare --mount", "unshare(CLONE_NEWNS)");
     if (unshare(CLONE_NEWNS) == -1)
         return ct_fail_errno("unshare(CLONE_NEWNS)");
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
         return ct_fail_errno("make / private");
-    if ((size_t)snprintf(opts, sizeof(opts),
-                         "lowerdir=%s,upperdir=%s/upper,workdir=%s/work",
-                         c->rootfs, c->dir, c->dir) >= sizeof(opts)) {
-        errno = E2BIG;
-        return ct_fail_errno("overlay options for '%s'", c->rootfs);
-    }
-    if (mount("overlay", root, "overlay", 0, opts) == -1)
-        return ct_fail_errno("mount overlay on '%s'", root);
-    return 0;
+    return overlay_mount_at(c, root);
 }
 
 /* Split "NAME:PATH"; NULL when s is a host path. */

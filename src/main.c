@@ -78,8 +78,13 @@ static const struct command commands[] = {
     {"volume", cmd_volume, "create, list, inspect, remove volumes"},
     {"system", cmd_system, "system prune: remove what is stopped"},
     {"import", cmd_import, "import a tarball (or a directory) as an image"},
-    {"images", cmd_images, "list images"},
-    {"rmi", cmd_rmi, "remove an image"},
+    {"load", cmd_load, "load an OCI image layout or docker-save archive"},
+    {"save", cmd_save, "save images as an OCI image layout (dir or tar)"},
+    {"images", cmd_images, "list images, their sizes, the space they take"},
+    {"history", cmd_history, "what made each layer of an image"},
+    {"tag", cmd_tag, "give an image another name"},
+    {"rmi", cmd_rmi, "remove an image (its layers when no one uses them)"},
+    {"image", cmd_image, "image ls|rm|prune|tag|history|inspect|load|save"},
 };
 
 static void

@@ -91,15 +91,14 @@ mc_usage_error(const char *fmt, ...)
 /* ---- users ------------------------------------------------------------- */
 
 /* Look NAME up in the image's /etc/passwd (field 0 -> 2, 3) or /etc/group
- * (field 0 -> 2). The file is opened inside the rootfs without following
- * symlinks out of it. */
+ * (field 0 -> 2). The file is found in the image's layers as overlay
+ * would show it, and opened without following symlinks out of them. */
 static int
 lookup_in_image(const struct container *c, const char *file, const char *name,
                 uint64_t *id, uint64_t *gid)
 {
     char line[1024];
-    int rootfd = open(c->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
-    int fd = rootfd == -1 ? -1 : open_in_root(rootfd, file, false, false);
+    int fd = overlay_open_lower(c->rootfs, file);
     FILE *f = NULL;
     int rc = -1;
 
@@ -126,8 +125,6 @@ lookup_in_image(const struct container *c, const char *file, const char *name,
         fclose(f);
     if (fd != -1)
         close(fd);
-    if (rootfd != -1)
-        close(rootfd);
     return rc;
 }
 
@@ -677,6 +674,7 @@ parse_run(struct container *c, int argc, char **argv, bool *detach)
     }
 
     if (rootfs) {
+        char abs[4096];
         struct stat st;
         if (stat(rootfs, &st) == -1) {
             mc_error_code("no_such_rootfs");
@@ -686,8 +684,11 @@ parse_run(struct container *c, int argc, char **argv, bool *detach)
             mc_error_code("no_such_rootfs");
             return ct_fail("--rootfs '%s' is not a directory", rootfs);
         }
-        if (!realpath(rootfs, c->rootfs))
+        /* one lower directory, escaped as overlay's options need */
+        if (!realpath(rootfs, abs))
             return ct_fail_errno("realpath '%s'", rootfs);
+        if (overlay_escape(abs, c->rootfs, sizeof(c->rootfs)) == -1)
+            return mc_usage_error("--rootfs '%s': path too long", rootfs);
     } else if (image_rootfs(c->image, c->rootfs, sizeof(c->rootfs)) == -1) {
         return -1;
     }
@@ -712,9 +713,18 @@ cmd_run(int argc, char **argv)
 {
     static struct container c;
     bool detach = false;
-    int rc;
+    int rc, hold = store_hold(false);
 
-    if (parse_run(&c, argc, argv, &detach) == -1 || container_create(&c) == -1)
+    /* The image's layers must stay until the record names them (rmi and
+     * prune wait for gc.lock); then the lock goes, before the monitor is
+     * forked and would keep it. */
+    if (hold == -1)
+        return -1;
+    rc = parse_run(&c, argc, argv, &detach) == -1 || container_create(&c) == -1
+        ? -1
+        : 0;
+    store_release(hold);
+    if (rc == -1)
         return -1;
     rc = container_start(&c, detach);
     if (detach && rc == 0)
@@ -726,8 +736,15 @@ int
 cmd_create(int argc, char **argv)
 {
     static struct container c;
+    int hold = store_hold(false), rc;
 
-    if (parse_run(&c, argc, argv, NULL) == -1 || container_create(&c) == -1)
+    if (hold == -1)
+        return -1;
+    rc = parse_run(&c, argc, argv, NULL) == -1 || container_create(&c) == -1
+        ? -1
+        : 0;
+    store_release(hold);
+    if (rc == -1)
         return -1;
     printf("%s\n", c.id);
     return 0;
