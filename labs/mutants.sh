@@ -107,8 +107,17 @@ run_grader() {
     ) >"$log" 2>&1 &
     pid=$!
     first=""
+    local lines=0 now since=$SECONDS
     while kill -0 "$pid" 2>/dev/null; do
         first=$(grep -m1 '^not ok' "$log")
+        # bats's own timeout kills only the test's children: a grandchild
+        # that holds the output pipe (a hung tool under `run`) hangs it.
+        # So a grader that writes no line for longer is stopped here.
+        now=$(wc -l <"$log")
+        [ "$now" -eq "$lines" ] || { lines=$now since=$SECONDS; }
+        if [ -z "$first" ] && [ $((SECONDS - since)) -gt $((timeout + 15)) ]; then
+            first="not ok timeout: no test ended in $((timeout + 15)) s after: $(tail -n 1 "$log")"
+        fi
         if [ -n "$first" ]; then
             kill -TERM -- -"$pid" 2>/dev/null
             sleep 1
