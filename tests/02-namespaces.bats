@@ -146,6 +146,13 @@ child_of() {
     assert_equal "$(probe_get hostname "$output")" minictr-box
     assert_equal "$(uname -n)" "$HOST_NAME"
 
+    # With no fresh /proc in the box (uts only, --root without pid+mnt)
+    # the name is set all the same: sethostname(2) needs no file.
+    run --separate-stderr "$NSBOX" --ns uts --hostname minictr-box --root "$IMAGE" probe id
+    assert_success
+    assert_equal "$(probe_get hostname "$output")" minictr-box
+    assert_equal "$(uname -n)" "$HOST_NAME"
+
     # A command renaming its box leaves the host alone too.
     run --separate-stderr "$NSBOX" --ns uts sh -c 'hostname minictr-renamed; uname -n'
     assert_success
@@ -191,6 +198,23 @@ child_of() {
     kill -KILL "$pid"
     wait "$pid" || true
     assert_equal "$(awk -v id="$id" '$1 == id' /proc/self/mountinfo)" ""
+}
+
+@test "nsbox: the box's /proc is a proc of its own, mounted nosuid,nodev,noexec" {
+    need_root
+    need_image
+    # mountinfo as the box sees it: one proc at /proc, with the per-mount
+    # options (field 6) a runtime gives it (runc and Docker do the same).
+    run --separate-stderr "$NSBOX" --root "$IMAGE" cat /proc/self/mountinfo
+    assert_success
+    local line opts
+    line=$(printf '%s\n' "$output" | awk '$5 == "/proc"')
+    [ "$(printf '%s\n' "$line" | wc -l)" -eq 1 ] || fail "not one mount at /proc: $line"
+    [[ "$line" == *" - proc "* ]] || fail "/proc is no proc: $line"
+    opts=,$(printf '%s\n' "$line" | awk '{ print $6 }'),
+    for o in nosuid nodev noexec; do
+        [[ "$opts" == *",$o,"* ]] || fail "/proc is not $o: $line"
+    done
 }
 
 @test "nsbox: / is made private: a mount inside does not reach the host" {
