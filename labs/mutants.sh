@@ -20,7 +20,14 @@
 # to run only the grader's tests whose names match (bats --filter): a test
 # that fails in a subset fails in the whole grader too, so the kill is real,
 # and the run is faster. The grader stops at the first failing test for the
-# same reason.
+# same reason. A line
+#
+#     // needs: PATH
+#
+# (first or second) says the mistake lives in code that runs only on hosts
+# where PATH exists, e.g. /sys/fs/cgroup/memory/memory.limit_in_bytes for a
+# cgroup v1 mistake: elsewhere the mutant is the reference, so it is not run
+# there, and the count line says how many were left out.
 #
 # Each grader runs the step's tests on its copy as `make grade` does (TOOL=
 # the copy), inside three walls, because a wrong solution may do what the
@@ -73,7 +80,7 @@ make_copy() {
                     if (s == section) {
                         replacing = 1; found = 1
                         while ((getline line < body) > 0)
-                            if (line !~ /^\/\/ tests:/) print line
+                            if (line !~ /^\/\/ (tests|needs):/) print line
                         close(body)
                         next
                     }
@@ -153,7 +160,7 @@ grade_one() {
         return
     fi
     if [ -n "$body" ]; then
-        f=$(sed -n '1s|^// tests: *||p' "$body")
+        f=$(sed -n '1,2s|^// tests: *||p' "$body")
         [ -z "$f" ] || filter=(--filter "$f")
     fi
     runcg_enter
@@ -189,9 +196,16 @@ for step in "${steps[@]}"; do
     sname=$(basename "$mdir")
     names=(reference)
     grade_one "$sname-reference" "" "" "$step" &
+    skipped=0
     for m in "$mdir"/*.c; do
         [ -e "$m" ] || continue
         base=$(basename "$m" .c)
+        needs=$(sed -n '1,2s|^// needs: *||p' "$m")
+        if [ -n "$needs" ] && [ ! -e "$needs" ]; then
+            echo "    $base: not run here: it needs $needs" >>"$scratch/$sname.skipped"
+            skipped=$((skipped + 1))
+            continue
+        fi
         names+=("$base")
         while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
         grade_one "$sname-$base" "${base%%-*}" "$(pwd)/$m" &
@@ -212,7 +226,12 @@ for step in "${steps[@]}"; do
         *) report+=$(sed 's/^/        | /' "$scratch/$sname-$n.log" | tail -n 15)$'\n' ;;
         esac
     done
-    echo "$sname: $total mutants, $killed killed"
+    if [ "$skipped" -gt 0 ]; then
+        echo "$sname: $total mutants, $killed killed ($skipped not run on this host)"
+        cat "$scratch/$sname.skipped"
+    else
+        echo "$sname: $total mutants, $killed killed"
+    fi
     printf '%s' "$report"
 done
 exit $status

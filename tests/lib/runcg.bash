@@ -15,7 +15,7 @@
 # On pure cgroup v2 the tools use one tree of our own (/sys/fs/cgroup/minictr),
 # so the check stays global there: the v2 VM runs one suite at a time.
 
-RUNCG_CONTROLLERS="devices memory cpu pids freezer blkio"
+RUNCG_CONTROLLERS="devices memory cpu cpuacct pids freezer blkio"
 RUNCG_DIRS=()
 RUNCG_HOME=()
 

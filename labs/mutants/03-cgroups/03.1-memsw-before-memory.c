@@ -1,3 +1,4 @@
+// needs: /sys/fs/cgroup/memory/memory.memsw.limit_in_bytes
     /* MUTANT 03.1: v1's memsw limit written before the memory limit (the
      * teacher notes' error). memory.memsw.limit_in_bytes (memory + swap)
      * may never be below memory.limit_in_bytes, which is still unlimited

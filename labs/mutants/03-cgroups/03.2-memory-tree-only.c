@@ -1,3 +1,4 @@
+// needs: /sys/fs/cgroup/memory/memory.limit_in_bytes
     /* MUTANT 03.2: the child joins only the memory tree (the teacher
      * notes' error: one cgroup.procs, as on v2). On v1 each controller is
      * a tree of its own: the command is outside the cpu and pids cgroups,

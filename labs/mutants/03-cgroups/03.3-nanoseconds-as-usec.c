@@ -1,3 +1,4 @@
+// needs: /sys/fs/cgroup/cpuacct/cpuacct.usage
     /* MUTANT 03.3: v1's cpuacct.usage and throttled_time taken as they
      * are (the teacher notes' error): they count nanoseconds, the report
      * says microseconds, so a command that used 0.4 s reports 400 s of cpu

@@ -1,3 +1,4 @@
+// needs: /sys/fs/cgroup/cpuacct/cpuacct.usage
     /* MUTANT 03.3: cpuacct.usage converted to microseconds, but v1's
      * throttled_time in cpu.stat left in nanoseconds: half the lesson
      * about units. The report's throttled time is 1000 times too long,

@@ -1,3 +1,5 @@
+// needs: /sys/fs/cgroup/memory/memory.limit_in_bytes
+// tests: leaves running
     /* MUTANT 03.4: cgroup.kill written on every tree (the teacher notes'
      * error): v1 has no such file, the write fails with ENOENT, nothing is
      * killed, and rmdir stays EBUSY until cgbox gives up and leaves the

@@ -1,3 +1,5 @@
+// needs: /sys/fs/cgroup/memory/memory.limit_in_bytes
+// tests: leaves running
     /* MUTANT 03.4: kill_if_ours given the cgroup's directory, where it
      * wants the path as /proc/PID/cgroup names it ("/.../minictr-cgbox-N",
      * without the mount point): no process ever matches, so none is

@@ -1,3 +1,5 @@
+// needs: /sys/fs/cgroup/memory/memory.limit_in_bytes
+// tests: leaves running
     /* MUTANT 03.4: a polite SIGTERM to each process left, with kill(2)
      * ("let them clean up"): a leftover that ignores SIGTERM (a daemon, a
      * shell with trap '' TERM) lives on; and kill() by number may hit a
