@@ -30,20 +30,22 @@
 # there, and the count line says how many were left out.
 #
 # Each grader runs the step's tests on its copy as `make grade` does (TOOL=
-# the copy), inside three walls, because a wrong solution may do what the
-# right one never does, and several graders run at once: cgroups of its own (tests/lib/runcg.bash, on
-# v1 and hybrid hosts: its leftover checks see only its own), and, as root,
-# a mount and a uts namespace of its own (a mutant that mounts in the wrong
-# namespace or renames "the host" does it there, where its own tests see it
-# and no other run does). On pure cgroup v2 the leftover checks look at the
-# whole tree, so mutants run one at a time there.
+# the copy), inside walls of its own, because a wrong solution may do what
+# the right one never does, and several graders run at once: cgroups of its
+# own on v1 and hybrid hosts (tests/lib/runcg.bash: its leftover checks see
+# only its own), and, as root, a mount and a uts namespace of its own (a
+# mutant that mounts in the wrong namespace or renames "the host" does it
+# there, where its own tests see it and no other run does). On pure cgroup
+# v2 the leftover checks look at the whole tree, so graders run one at a
+# time there.
 #
 # MUTANT_JOBS=N runs N graders at a time (default: the number of cpus; 1 on
-# pure cgroup v2). MUTANT_TIMEOUT=S stops a test after S seconds (default
-# 60: a mutant that hangs is killed by the timeout; the reference's slowest
-# test takes a few seconds).
+# pure cgroup v2). MUTANT_TIMEOUT=S is bats's timeout for each test
+# (default 60 s; the reference's slowest test takes a few); a grader that
+# prints nothing for S + 15 s is stopped here, as a mutant that hangs can
+# outlive bats's timeout.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 3
 
 if [ "$(stat -f -c %T /sys/fs/cgroup 2>/dev/null)" = cgroup2fs ]; then
     jobs=${MUTANT_JOBS:-1}
@@ -53,7 +55,7 @@ fi
 timeout=${MUTANT_TIMEOUT:-60}
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/minictr-mutants.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
-# shellcheck source=../tests/lib/runcg.bash
+# shellcheck source=tests/lib/runcg.bash
 . tests/lib/runcg.bash
 
 steps=("$@")

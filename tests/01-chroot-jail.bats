@@ -10,9 +10,15 @@
 load lib/common
 
 setup_file() {
-    # escape is a helper program of this step, never a student's: make it
-    # when a grader run (make grade) has not.
-    [ -x "$BIN/escape" ] || make -C "$ROOT" -s bin/escape >&2
+    # escape is a helper program of this step, never a student's. When a
+    # grader run (make grade) has not made it, it is made here, in this
+    # file's own directory: two runs at once never write the same file.
+    ESCAPE=$BIN/escape
+    if [ ! -x "$ESCAPE" ]; then
+        make -C "$ROOT" -s BIN="$BATS_FILE_TMPDIR" "$BATS_FILE_TMPDIR/escape" >&2
+        ESCAPE=$BATS_FILE_TMPDIR/escape
+    fi
+    export ESCAPE
 }
 
 setup() {
@@ -326,7 +332,7 @@ assert_no_jail_left() {
 @test "escape: root in the jail gets out and reads a file only the host has" {
     need_root
     echo "only-outside-$$" > "$BATS_TEST_TMPDIR/marker-outside"
-    cp "$BIN/escape" "$BATS_TEST_TMPDIR/escape"
+    cp "$ESCAPE" "$BATS_TEST_TMPDIR/escape"
     run "$JAIL" "$D" ./escape /bin/cat /bin/readlink
     assert_success
     # Jailed, cat cannot read the marker ...
@@ -346,7 +352,7 @@ assert_no_jail_left() {
 
 @test "escape: before, / is the jail; after, / is the host's root" {
     need_root
-    cp "$BIN/escape" "$BATS_TEST_TMPDIR/escape"
+    cp "$ESCAPE" "$BATS_TEST_TMPDIR/escape"
     "$JAIL" "$D" ./escape >/dev/null
     run "$JAIL" "$D" --run /bin/escape
     assert_success
