@@ -59,12 +59,20 @@ assert_ns() {
     done
 }
 
+# Is PID still running (not gone, not a zombie waiting for its parent)?
+running() {
+    case "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" in
+        '' | Z) return 1 ;;
+    esac
+}
+
 # The host pid of the first child of PID (nsbox's child: the box's PID 1).
 child_of() {
     local i kids
     for i in $(seq 100); do
         kids=$(cat "/proc/$1/task/$1/children" 2>/dev/null || true)
         [ -z "$kids" ] || { echo "${kids%% *}"; return 0; }
+        running "$1" || return 1 # nsbox ended: no child will come
         sleep 0.05
     done
     return 1
@@ -189,7 +197,7 @@ child_of() {
     "$NSBOX" sh -c "awk '\$5 == \"/proc\" { id = \$1 } END { print id }' \
         /proc/self/mountinfo > $ready.tmp; mv $ready.tmp $ready; sleep 30" &
     pid=$!
-    for i in $(seq 100); do [ -s "$ready" ] && break; sleep 0.05; done
+    for i in $(seq 100); do [ -s "$ready" ] || ! running "$pid" && break; sleep 0.05; done
     id=$(cat "$ready")
     [ -n "$id" ]
     # The host's /proc is a different mount, and the box's is not listed.

@@ -103,20 +103,27 @@ cg_dir() {
     fi
 }
 
-# wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds.
+# wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds; give
+# up early when it returns 2 (what it waits for can no longer happen).
 wait_for() {
-    local i tries=$(($1 * 10))
+    local i rc tries=$(($1 * 10))
     shift
     for ((i = 0; i < tries; i++)); do
         "$@" && return 0
+        rc=$?
+        [ "$rc" -ne 2 ] || return 1
         sleep 0.1
     done
     return 1
 }
 
-# The child of cgbox PID once it has exec'd COMM, else nothing.
+# The child of cgbox PID once it has exec'd COMM, else nothing; 2 once
+# cgbox has ended (a zombie until the test reaps it): no child will come.
 child_running() {
     local kids
+    case "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" in
+        '' | Z) return 2 ;;
+    esac
     kids=$(cat "/proc/$1/task/$1/children" 2>/dev/null) || return 1
     CHILD=${kids%% *}
     [ -n "$CHILD" ] && [ "$(cat "/proc/$CHILD/comm" 2>/dev/null)" = "$2" ]
