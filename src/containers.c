@@ -481,8 +481,8 @@ print_format(json_object *o, const char *fmt)
         if (!strcmp(path, "State.Running") || !strcmp(path, "State.Paused")) {
             json_object *st;
             json_object_object_get_ex(o, "status", &st);
-            fputs(!strcmp(json_object_get_string(st), path[6] == 'R' ? "running"
-                                                                    : "paused")
+            fputs(!strcmp(json_object_get_string(st),
+                          path[6] == 'R' ? "running" : "paused")
                       ? "true"
                       : "false",
                   stdout);
@@ -500,12 +500,13 @@ print_format(json_object *o, const char *fmt)
                            ".State.Status, .Id, .Name ... work too)",
                            (int)(close - open - 2), open + 2);
         }
-        fputs(json_object_is_type(v, json_type_string)
-                  ? json_object_get_string(v)
-                  : json_object_to_json_string_ext(
-                        v, JSON_C_TO_STRING_PLAIN |
-                               JSON_C_TO_STRING_NOSLASHESCAPE),
-              stdout);
+        fputs(
+            json_object_is_type(v, json_type_string)
+                ? json_object_get_string(v)
+                : json_object_to_json_string_ext(
+                      v,
+                      JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
+            stdout);
         p = close + 2;
     }
     putchar('\n');

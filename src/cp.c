@@ -62,8 +62,8 @@ note_escape(int rootfd, const char *path)
                            .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS};
     /* An absolute path is "beneath" nothing: look it up as relative. */
     const char *rel = path + strspn(path, "/");
-    int fd = (int)syscall(SYS_openat2, rootfd, *rel ? rel : ".", &how,
-                          sizeof(how));
+    int fd =
+        (int)syscall(SYS_openat2, rootfd, *rel ? rel : ".", &how, sizeof(how));
 
     if (fd == -1 && errno == EXDEV)
         fprintf(stderr,

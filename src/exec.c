@@ -314,8 +314,7 @@ apply_opts(struct container *c, const struct exec_opts *o)
  * *master), or the code it failed with (125, 126, 127: the error is
  * recorded, the child reaped). */
 static int
-exec_start(struct container *c, struct exec_opts *o, pid_t *child,
-           int *master)
+exec_start(struct container *c, struct exec_opts *o, pid_t *child, int *master)
 {
     struct clone3_args args = {.exit_signal = SIGCHLD};
     const char *v2;
@@ -399,7 +398,8 @@ opts_to_json(const struct container *c, const struct exec_opts *o)
         json_object_array_add(a, json_object_new_string(o->env[i]));
     json_object_object_add(j, "env", a);
     if (o->workdir)
-        json_object_object_add(j, "workdir", json_object_new_string(o->workdir));
+        json_object_object_add(j, "workdir",
+                               json_object_new_string(o->workdir));
     if (c->user_set) {
         snprintf(user, sizeof(user), "%u:%u", c->uid, c->gid);
         json_object_object_add(j, "user", json_object_new_string(user));
@@ -422,17 +422,19 @@ exec_detached_for_monitor(const struct container *c, const char *json, int fd)
     if (!j || !json_object_object_get_ex(j, "argv", &a) ||
         !json_object_is_type(a, json_type_array) ||
         json_object_array_length(a) == 0) {
-        dprintf(fd, "{\"error\":{\"code\":\"usage\",\"message\":\"bad "
-                    "exec request\"}}\n");
+        dprintf(fd,
+                "{\"error\":{\"code\":\"usage\",\"message\":\"bad "
+                "exec request\"}}\n");
         json_object_put(j);
         return;
     }
     o.argv = calloc(json_object_array_length(a) + 1, sizeof(char *));
     for (size_t i = 0; i < json_object_array_length(a); i++)
-        o.argv[i] = strdup(json_object_get_string(json_object_array_get_idx(a, i)));
+        o.argv[i] =
+            strdup(json_object_get_string(json_object_array_get_idx(a, i)));
     if (json_object_object_get_ex(j, "env", &a))
-        for (size_t i = 0; i < json_object_array_length(a) && o.nenv < MC_MAX_ENV;
-             i++)
+        for (size_t i = 0;
+             i < json_object_array_length(a) && o.nenv < MC_MAX_ENV; i++)
             o.env[o.nenv++] =
                 strdup(json_object_get_string(json_object_array_get_idx(a, i)));
     if (json_object_object_get_ex(j, "workdir", &v))
@@ -446,8 +448,9 @@ exec_detached_for_monitor(const struct container *c, const char *json, int fd)
     h = fork();
     if (h != 0) {
         if (h == -1)
-            dprintf(fd, "{\"error\":{\"code\":\"failed\",\"message\":"
-                        "\"fork failed\"}}\n");
+            dprintf(fd,
+                    "{\"error\":{\"code\":\"failed\",\"message\":"
+                    "\"fork failed\"}}\n");
         return;
     }
     if (apply_opts(&copy, &o) == -1 ||
@@ -474,8 +477,9 @@ cmd_exec(int argc, char **argv)
         container_find(name, &c) == -1)
         return -1;
     if (o.tty && o.interactive && !isatty(0))
-        return mc_usage_error("%s", "the input device is not a TTY (-i -t "
-                                    "needs your terminal as stdin)");
+        return mc_usage_error("%s",
+                              "the input device is not a TTY (-i -t "
+                              "needs your terminal as stdin)");
     status = container_real_status(&c);
     if (!strcmp(status, ST_PAUSED)) {
         mc_error_code("container_paused");
@@ -493,8 +497,9 @@ cmd_exec(int argc, char **argv)
         char *json = opts_to_json(&c, &o);
         json_object *r;
         if (o.tty)
-            return mc_usage_error("%s", "exec -d runs without a terminal: "
-                                        "drop -t");
+            return mc_usage_error("%s",
+                                  "exec -d runs without a terminal: "
+                                  "drop -t");
         r = ctl_call(&c, "exec %s", json);
         free(json);
         if (!r)

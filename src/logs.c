@@ -313,8 +313,7 @@ parse_since(const char *s, int64_t *out)
     if (strlen(s) == 10)
         snprintf(full, sizeof(full), "%sT00:00:00Z", s);
     else
-        snprintf(full, sizeof(full), "%s%s", s,
-                 strchr(s, 'Z') ? "" : "Z");
+        snprintf(full, sizeof(full), "%s%s", s, strchr(s, 'Z') ? "" : "Z");
     t = mc_parse_time(full);
     if (t < 0)
         return mc_usage_error("bad time '%s': give an RFC 3339 time "

@@ -845,8 +845,7 @@ clean_up(struct monitor *m)
     if (c->remove) {
         container_remove_anonymous(c);
         container_delete(c);
-    }
-    else
+    } else
         state_write(c);
 }
 

@@ -194,8 +194,8 @@ fill_volume(const char *host, int target_fd)
     if (d)
         closedir(d);
     /* target_fd is O_PATH: reopen it to read the directory. */
-    src = empty ? openat(target_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-                : -1;
+    src =
+        empty ? openat(target_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
     if (src != -1) {
         ct_trace(NULL, "copy the image's '%s' into the new volume", host);
         rc = mc_copy_contents(src, vol, true);

@@ -746,9 +746,10 @@ cmd_run(int argc, char **argv)
         return -1;
     rc = parse_run(&c, argc, argv, &detach);
     if (rc == 0 && !detach && c.tty && c.interactive && !isatty(0))
-        rc = mc_usage_error("%s", "the input device is not a TTY (-i -t "
-                                  "needs your terminal as stdin; drop -t to "
-                                  "pipe into it)");
+        rc = mc_usage_error("%s",
+                            "the input device is not a TTY (-i -t "
+                            "needs your terminal as stdin; drop -t to "
+                            "pipe into it)");
     if (rc == 0)
         rc = container_create(&c);
     store_release(hold);

@@ -65,3 +65,11 @@ mutants_of() {
 @test "mutants: 07-overlay: every wrong solution fails the grader" {
     mutants_of 07
 }
+
+@test "mutants: 08-user-namespaces: every wrong solution fails the grader" {
+    mutants_of 08
+}
+
+@test "mutants: 09-network: every wrong solution fails the grader" {
+    mutants_of 09
+}
