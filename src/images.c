@@ -147,9 +147,29 @@ apply_change(json_object *cfg, const char *change)
         json_object_object_add(cfg, "WorkingDir", json_object_new_string(arg));
     } else if (!strcmp(word, "USER")) {
         json_object_object_add(cfg, "User", json_object_new_string(arg));
+    } else if (!strcmp(word, "EXPOSE")) {
+        /* EXPOSE 80 443/udp: {"80/tcp": {}, "443/udp": {}} */
+        json_object *ports;
+        char buf[1024];
+        if (!json_object_object_get_ex(cfg, "ExposedPorts", &ports)) {
+            ports = json_object_new_object();
+            json_object_object_add(cfg, "ExposedPorts", ports);
+        }
+        snprintf(buf, sizeof(buf), "%s", arg);
+        for (char *p = strtok(buf, " \t"); p; p = strtok(NULL, " \t")) {
+            char key[64], *end;
+            unsigned long port = strtoul(p, &end, 10);
+            if (port == 0 || port > 65535 ||
+                (*end && strcmp(end, "/tcp") && strcmp(end, "/udp")))
+                return mc_usage_error("--change '%s': EXPOSE takes PORT or "
+                                      "PORT/tcp, PORT/udp",
+                                      change);
+            snprintf(key, sizeof(key), "%lu%s", port, *end ? end : "/tcp");
+            json_object_object_add(ports, key, json_object_new_object());
+        }
     } else {
         return mc_usage_error("--change '%s': minictr knows CMD, ENTRYPOINT, "
-                              "ENV, WORKDIR and USER",
+                              "ENV, WORKDIR, USER and EXPOSE",
                               change);
     }
     return 0;

@@ -56,6 +56,8 @@
 
 #include "ct.h"
 
+#define MC_VERSION "0.9"
+
 /* Exit codes of the runner itself, as Docker's: any other status is the
  * container command's own (128+N when signal N killed it). */
 enum {
@@ -316,6 +318,8 @@ int container_create(struct container *c);
 int container_start(struct container *c, bool detach);
 /* Remove a container that is not running: cgroups, directory, record. */
 int container_delete(struct container *c);
+/* Its anonymous volumes (-v /path): gone with --rm, rm -v and prune. */
+void container_remove_anonymous(const struct container *c);
 /* Is the container's monitor alive? (It holds a lock on ID.lock.) */
 bool container_monitor_alive(const struct container *c);
 /* The status to show: a record that says running whose monitor is gone
@@ -543,6 +547,20 @@ struct json_object *state_to_json(const struct container *c);
 int state_path(char *buf, size_t size, const char *id, const char *suffix);
 /* Free what state_load allocated in c. */
 void state_free(struct container *c);
+
+/* A user or group NAME in a passwd or group file open at fd (closed
+ * here): its id, and for a user its group. 0, or -1 when not there. */
+int mc_lookup_id(int fd, const char *name, uint64_t *id, uint64_t *gid);
+
+/* Copy what is in directory `from` into directory `to` (cp.c's careful
+ * copy: *at() calls, no symlink followed), owners kept when asked. */
+int mc_copy_contents(int from, int to, bool keep_owner);
+
+/* exec -d, in the monitor: run the request's command (a JSON object:
+ * argv, env, workdir, user) in container c as the monitor's child, and
+ * answer on fd. Returns at once; a helper process does the work. */
+void exec_detached_for_monitor(const struct container *c, const char *json,
+                               int fd);
 
 /* ---- the commands ------------------------------------------------------ */
 int cmd_run(int argc, char **argv);

@@ -90,15 +90,14 @@ mc_usage_error(const char *fmt, ...)
 
 /* ---- users ------------------------------------------------------------- */
 
-/* Look NAME up in the image's /etc/passwd (field 0 -> 2, 3) or /etc/group
- * (field 0 -> 2). The file is found in the image's layers as overlay
- * would show it, and opened without following symlinks out of them. */
-static int
-lookup_in_image(const struct container *c, const char *file, const char *name,
-                uint64_t *id, uint64_t *gid)
+/* Look NAME up in a passwd file (field 0 -> 2, 3) or a group file (field
+ * 0 -> 2), open at fd (which this closes). For an image, the file is
+ * found in its layers as overlay would show it, and opened without
+ * following symlinks out of them. */
+int
+mc_lookup_id(int fd, const char *name, uint64_t *id, uint64_t *gid)
 {
     char line[1024];
-    int fd = overlay_open_lower(c->rootfs, file);
     FILE *f = NULL;
     int rc = -1;
 
@@ -126,6 +125,13 @@ lookup_in_image(const struct container *c, const char *file, const char *name,
     if (fd != -1)
         close(fd);
     return rc;
+}
+
+static int
+lookup_in_image(const struct container *c, const char *file, const char *name,
+                uint64_t *id, uint64_t *gid)
+{
+    return mc_lookup_id(overlay_open_lower(c->rootfs, file), name, id, gid);
 }
 
 /* -u UID[:GID], or a name from the image. */
@@ -575,8 +581,19 @@ parse_run(struct container *c, int argc, char **argv, bool *detach)
             c->hostname = optarg;
             break;
         case 'e':
-            if (!strchr(optarg, '=') || optarg[0] == '=')
-                return mc_usage_error("bad --env '%s': give KEY=VALUE", optarg);
+            if (optarg[0] == '=' || !*optarg)
+                return mc_usage_error("bad --env '%s': give KEY=VALUE, or "
+                                      "KEY to pass yours on",
+                                      optarg);
+            if (!strchr(optarg, '=')) { /* -e KEY: as Docker, from here */
+                const char *v = getenv(optarg);
+                char *kv;
+                if (!v)
+                    break; /* not set here: not set there */
+                if (asprintf(&kv, "%s=%s", optarg, v) == -1)
+                    return ct_fail_errno("asprintf");
+                optarg = kv;
+            }
             if (nenv == MC_MAX_ENV)
                 return mc_usage_error("too many -e (at most %d)", MC_MAX_ENV);
             env_flags[nenv++] = optarg;
@@ -613,6 +630,13 @@ parse_run(struct container *c, int argc, char **argv, bool *detach)
                 return mc_usage_error("bad --cpus '%s': give a number of "
                                       "cpus of at least 0.01, such as 0.5",
                                       optarg);
+            if (c->limits.cpus_millionths >
+                (uint64_t)sysconf(_SC_NPROCESSORS_ONLN) * 1000000)
+                return mc_usage_error("bad --cpus '%s': the range of cpus is "
+                                      "from 0.01 to %ld.00, as there are "
+                                      "only %ld here",
+                                      optarg, sysconf(_SC_NPROCESSORS_ONLN),
+                                      sysconf(_SC_NPROCESSORS_ONLN));
             break;
         case PIDS:
             if (ct_parse_u64(optarg, &c->limits.pids) == -1 ||
@@ -720,9 +744,14 @@ cmd_run(int argc, char **argv)
      * forked and would keep it. */
     if (hold == -1)
         return -1;
-    rc = parse_run(&c, argc, argv, &detach) == -1 || container_create(&c) == -1
-        ? -1
-        : 0;
+    rc = parse_run(&c, argc, argv, &detach);
+    if (rc == 0 && !detach && c.tty && c.interactive && !isatty(0))
+        rc = mc_usage_error("%s",
+                            "the input device is not a TTY (-i -t "
+                            "needs your terminal as stdin; drop -t to "
+                            "pipe into it)");
+    if (rc == 0)
+        rc = container_create(&c);
     store_release(hold);
     if (rc == -1)
         return -1;

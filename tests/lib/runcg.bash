@@ -8,13 +8,12 @@
 # use, moves itself in (every test, tool and container inherits it), and
 # exports them in MINICTR_TEST_CGROUPS: leftover_cgroups looks only below
 # them. At the end it moves back, kills what is left in them (started by
-# this run) and removes them.
+# this run) and removes them. PID is that of the shell that calls
+# runcg_enter ($BASHPID: a subshell of labs/mutants.sh grading one copy
+# has runs of its own too, nested in an outer run's when there is one).
 #
 # On pure cgroup v2 the tools use one tree of our own (/sys/fs/cgroup/minictr),
 # so the check stays global there: the v2 VM runs one suite at a time.
-#
-# The process that calls runcg_enter is the one moved ($BASHPID: a subshell
-# of labs/mutants.sh grading one copy moves itself, not the whole script).
 
 RUNCG_CONTROLLERS="devices memory cpu cpuacct pids freezer blkio"
 RUNCG_DIRS=()
@@ -45,7 +44,7 @@ runcg_enter() {
         home=$(runcg_dir "$ctl") || continue
         dir=$home/minictr-testrun-$BASHPID
         mkdir "$dir" 2>/dev/null || continue
-        if ! echo $BASHPID >"$dir/cgroup.procs" 2>/dev/null; then
+        if ! echo "$BASHPID" >"$dir/cgroup.procs" 2>/dev/null; then
             rmdir "$dir"
             continue
         fi
@@ -60,7 +59,7 @@ runcg_leave() {
     local i dir sub tries
     for i in "${!RUNCG_DIRS[@]}"; do
         dir=${RUNCG_DIRS[$i]}
-        echo $BASHPID >"${RUNCG_HOME[$i]}/cgroup.procs" 2>/dev/null
+        echo "$BASHPID" >"${RUNCG_HOME[$i]}/cgroup.procs" 2>/dev/null
         # Deepest first; whatever still runs there was started by this run.
         for sub in $(find "$dir" -depth -type d 2>/dev/null); do
             for tries in 1 2 3 4 5 6 7 8 9 10; do
