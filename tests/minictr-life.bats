@@ -792,11 +792,14 @@ AS_BLOCKED=(perl -MPOSIX -e 'sigprocmask(SIG_BLOCK, POSIX::SigSet->new(SIGUSR2))
     nothing_left
 }
 
+# bats test_tags=lab:life-2,lab:life-3
 @test "exec -d: the process is the monitor's child, reaped by it" {
     "$MC" run -d --name zb busybox sleep 1015 >/dev/null
-    "$MC" exec -d zb sleep 1016
-    wait_until 5 pgrep -f '^sleep 1016$' >/dev/null
-    p=$(pgrep -f '^sleep 1016$')
+    # a number of this run's own: another run's sleep is not ours to judge
+    n=$((1016000 + RANDOM))
+    timeout -k 5 10 "$MC" exec -d zb sleep $n >/dev/null 2>&1
+    wait_until 5 pgrep -f "^sleep $n\$" >/dev/null
+    p=$(pgrep -f "^sleep $n\$")
     assert_equal "$(awk '/^PPid:/ { print $2 }' /proc/$p/status)" "$(field zb monitor_pid)"
     "$MC" exec -d zb sh -c 'exit 0'
     sleep 0.5

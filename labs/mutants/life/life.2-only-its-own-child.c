@@ -1,8 +1,9 @@
 // tests: ^reap:
     /* MUTANT life.2: only the child we care about is waited for
-     * (waitpid(pid, ...)). The monitor has one child and gets away with
-     * it; --init's PID 1 does not: the orphans the kernel gives it are
-     * never reaped and stay zombies for the container's whole life. */
+     * (waitpid(pid, ...)). The orphans the kernel gives --init's PID 1,
+     * and the `exec -d` processes that come to the monitor, are never
+     * reaped: they stay zombies for the container's whole life, each
+     * holding a pid. */
     int st;
 
     if (waitpid(pid, &st, WNOHANG) == pid) {
