@@ -364,6 +364,7 @@ exec_start(struct container *c, struct exec_opts *o, pid_t *child, int *master)
 {
     int pidfd, sp[2], kind, code = 0, got = -1, st;
 
+    *child = -1;
     *master = -1;
     pidfd = (int)syscall(SYS_pidfd_open, c->pid, 0);
     if (pidfd == -1 || !is_ours(c)) {
