@@ -53,6 +53,8 @@ container_init(struct container *c)
     c->log.max_files = 3;
     c->keep_fd = -1;
     c->image = "";
+    /* A user's container always has a user namespace: its root is you. */
+    c->userns.mode = geteuid() == 0 ? USERNS_HOST : USERNS_ROOTLESS;
 }
 
 /* ---- names ------------------------------------------------------------- */
@@ -63,8 +65,8 @@ container_lock_names(void)
     char path[4200];
     int fd;
 
-    if (ct_mkdir_p(mc_state_dir(), 0700) == -1)
-        return ct_fail_errno("mkdir '%s'", mc_state_dir());
+    if (userns_make_state_dir() == -1)
+        return -1;
     snprintf(path, sizeof(path), "%s/.lock", mc_state_dir());
     fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd == -1)
@@ -147,9 +149,9 @@ container_create(struct container *c)
     snprintf(c->dir, sizeof(c->dir), "%s/containers/%s", mc_lib_dir(), c->id);
     c->created_ns = mc_now_ns();
     snprintf(c->status, sizeof(c->status), "%s", ST_CREATED);
-    /* Its cgroups' names too, so that `run` writes the record once
-     * before the monitor does. */
-    if (cgroups_plan(c) == -1)
+    /* Its user namespace's map, and its cgroups' names too, so that `run`
+     * writes the record once before the monitor does. */
+    if (userns_plan(c) == -1 || cgroups_plan(c) == -1)
         return -1;
 
     lock = container_lock_names();
@@ -304,6 +306,12 @@ container_start(struct container *c, bool detach)
             close(lock_fd);
             goto failed;
         }
+    }
+    /* --userns auto: a range of root's ids no running container holds,
+     * in the record before it is used; free when our lock is gone. */
+    if (userns_allocate(c) == -1) {
+        close(lock_fd);
+        goto failed;
     }
     if (!detach) {
         rc = monitor_run(c, -1, lock_fd);

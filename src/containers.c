@@ -8,8 +8,8 @@
  * ID.lock is gone, so the container is dead. The collector — run by ps,
  * rm and `system prune` — takes that lock itself (so no `start` can
  * begin meanwhile), removes what the dead monitor left (its cgroups, its
- * socket; with --rm the directory and the record too) and writes the
- * record as dead. The mounts went with the container's mount namespace.
+ * socket, its --userns auto range; with --rm the directory and the record
+ * too) and writes the record as dead. The mounts went with the container's mount namespace.
  */
 #include "minictr.h"
 
@@ -78,14 +78,16 @@ take_lock(const struct container *c)
 }
 
 /* What a dead monitor left: status running/paused/restarting without a
- * monitor, or cgroups named for a start that never finished. */
+ * monitor, or cgroups (or a --userns auto range) named for a start that
+ * never finished. */
 static bool
 left_behind(const struct container *c)
 {
     bool live_status = !strcmp(c->status, ST_RUNNING) ||
         !strcmp(c->status, ST_PAUSED) || !strcmp(c->status, ST_RESTARTING);
-    return (live_status ||
-            (c->ncgroups > 0 && !strcmp(c->status, ST_CREATED))) &&
+    bool named = c->ncgroups > 0 ||
+        (c->userns.mode == USERNS_AUTO && c->userns.uid.n > 0);
+    return (live_status || (named && !strcmp(c->status, ST_CREATED))) &&
         !container_monitor_alive(c);
 }
 
@@ -106,6 +108,7 @@ collect_one(struct container *seen, void *arg)
         was_live = strcmp(c.status, ST_CREATED) != 0;
         cgroups_remove_dirs(c.cgroups, c.ncgroups);
         ctl_unlink(c.id);
+        userns_release(&c); /* --userns auto: its range is free */
         if (c.remove && was_live) {
             container_delete(&c);
         } else {

@@ -12,7 +12,8 @@
  * The unpacking itself is src/unpack/unpack.c, a program of its own
  * (minictr-unpack) so that `minictr run` never loads libarchive. It unpacks
  * into a temporary directory that is renamed into place at the end, so a
- * corrupt or truncated tarball leaves nothing behind.
+ * corrupt or truncated tarball leaves nothing behind. A user's import runs
+ * it inside the user's own user namespace (userns.c).
  *
  * Read: rename(2), and src/unpack/unpack.c.
  */
@@ -93,6 +94,12 @@ run_unpacker(const char *source, const char *rootfs)
         return ct_fail_errno("fork");
     if (pid == 0) {
         dup2(fds[1], 2);
+        /* A user's image is unpacked as root of its own user namespace:
+         * its files belong to the ids its containers will map. */
+        if (geteuid() != 0 && userns_enter(NULL) == -1) {
+            ct_report();
+            _exit(CT_EXIT_FAILURE);
+        }
         execl(helper, "minictr-unpack", source, rootfs, (char *)NULL);
         fprintf(stderr, "exec '%s' failed: %s\n", helper, strerror(errno));
         _exit(CT_EXIT_FAILURE);
@@ -116,6 +123,15 @@ run_unpacker(const char *source, const char *rootfs)
     mc_error_code(WIFEXITED(status) && WEXITSTATUS(status) == CT_EXIT_INPUT
                       ? "bad_archive"
                       : "failed");
+    if (geteuid() != 0 && last &&
+        (strstr(last, "Couldn't visit") || strstr(last, "ermission denied")))
+        ct_set_hint("as a user you import what you can read: a tarball, or "
+                    "a directory you made (rootfs-scripts/busybox.sh ~/img)");
+    else if (geteuid() != 0 && last && strstr(last, "Can't set"))
+        ct_set_hint("the image has files owned by ids your user namespace "
+                    "does not map: ask root for a /etc/subuid and "
+                    "/etc/subgid range (sudo usermod --add-subuids "
+                    "100000-165535 --add-subgids 100000-165535 USER)");
     return ct_fail("import '%s': %s", source, last ? last : "unpack failed");
 }
 
@@ -361,7 +377,7 @@ cmd_import(int argc, char **argv)
     if (rc == 0 && rename(tmp, final) == -1)
         rc = ct_fail_errno("rename '%s' to '%s'", tmp, final);
     if (rc == -1) {
-        ct_rm_rf(tmp);
+        userns_rm_rf(tmp);
         return -1;
     }
     printf("%s\n", name);
@@ -444,8 +460,8 @@ cmd_rmi(int argc, char **argv)
                        argv[1]);
     }
     snprintf(dir, sizeof(dir), "%s/images/%s", mc_lib_dir(), argv[1]);
-    if (ct_rm_rf(dir) == -1)
-        return ct_fail_errno("remove '%s'", dir);
+    if (userns_rm_rf(dir) == -1)
+        return -1;
     printf("%s\n", argv[1]);
     return 0;
 }

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 bool mc_json;
 static const char *error_code = "";
@@ -36,17 +37,24 @@ mc_get_error_code(void)
     return error_code;
 }
 
+/* A user without root keeps its own store and records (userns.c), as
+ * podman does: nothing of root's is shared. */
 const char *
 mc_lib_dir(void)
 {
     const char *dir = getenv("MINICTR_ROOT");
-    return dir && *dir ? dir : "/var/lib/minictr";
+    if (dir && *dir)
+        return dir;
+    return geteuid() == 0 ? "/var/lib/minictr" : userns_data_dir();
 }
 
 const char *
 mc_state_dir(void)
 {
-    return ct_state_dir();
+    const char *dir = getenv("MINICTR_STATE");
+    if ((dir && *dir) || geteuid() == 0)
+        return ct_state_dir();
+    return userns_runtime_dir();
 }
 
 struct command {

@@ -34,6 +34,8 @@
  *     overlay.c      07-overlay:    the container's copy-on-write root
  *     pivot_root.c   05-pivot-root: pivot_root, /dev, masked /proc, mounts
  *     privileges.c   06-privileges: capabilities, no_new_privs, seccomp
+ *     userns.c       08-user-namespaces: rootless containers, --userns
+ *                    auto, the maps, idmapped layers and volumes
  *     init.c         --init: a tiny PID 1
  *     tty.c          -t: a pseudo-terminal
  *
@@ -48,9 +50,38 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/mount.h>
 #include <sys/types.h>
 
 #include "ct.h"
+
+/* The new mount API (Linux 5.12+), called by number: glibc 2.35 (Ubuntu
+ * 22.04) has no wrappers yet, nor these names. */
+#ifndef MOUNT_ATTR_RDONLY
+#define MOUNT_ATTR_RDONLY 0x1
+struct mount_attr {
+    uint64_t attr_set, attr_clr, propagation, userns_fd;
+};
+#endif
+#ifndef MOUNT_ATTR_NOSUID
+#define MOUNT_ATTR_NOSUID 0x2
+#define MOUNT_ATTR_NODEV 0x4
+#define MOUNT_ATTR_NOEXEC 0x8
+#endif
+#ifndef MOUNT_ATTR_IDMAP
+#define MOUNT_ATTR_IDMAP 0x00100000
+#endif
+#ifndef OPEN_TREE_CLONE
+#define OPEN_TREE_CLONE 1
+#endif
+#ifndef MOVE_MOUNT_F_EMPTY_PATH
+#define MOVE_MOUNT_F_EMPTY_PATH 0x4
+#define MOVE_MOUNT_T_EMPTY_PATH 0x40
+#endif
+#ifndef FSCONFIG_SET_STRING
+#define FSCONFIG_SET_STRING 1
+#define FSCONFIG_CMD_CREATE 6
+#endif
 
 /* Exit codes of the runner itself, as Docker's: any other status is the
  * container command's own (128+N when signal N killed it). */
@@ -62,7 +93,9 @@ enum {
 
 /* Where everything lives; MINICTR_ROOT moves images, containers and
  * volumes (default /var/lib/minictr) and MINICTR_STATE the state records
- * and sockets (default /run/minictr), e.g. for tests. */
+ * and sockets (default /run/minictr), e.g. for tests. A user without root
+ * gets $XDG_DATA_HOME/minictr (~/.local/share/minictr) and
+ * $XDG_RUNTIME_DIR/minictr (or ${TMPDIR:-/tmp}/minictr-run-UID). */
 const char *mc_lib_dir(void); /* images/, containers/, volumes/ */
 const char *mc_state_dir(void); /* ID.json, ID.sock, ID.lock */
 
@@ -143,6 +176,23 @@ struct log_config {
     int max_files; /* the current file and max_files-1 rotated ones */
 };
 
+/* The user namespace (08-user-namespaces), --userns. */
+enum userns_mode {
+    USERNS_HOST, /* none: root inside is the host's root (root's default) */
+    USERNS_AUTO, /* root, --userns auto: 65536 ids of root's /etc/subuid */
+    USERNS_ROOTLESS, /* a user: you are root inside, and your range */
+};
+/* A map as /proc/PID/uid_map reads: lines "INSIDE OUTSIDE COUNT". */
+struct id_map {
+    uint32_t inside[2], outside[2], count[2];
+    int n; /* 0: not set (auto: no range held) */
+};
+struct userns {
+    enum userns_mode mode;
+    struct id_map uid, gid;
+    bool helpers; /* a range: written by newuidmap and newgidmap */
+};
+
 struct container {
     /* what it is: set when created, kept in the record */
     char id[MC_ID_LEN + 1]; /* 64 hex digits, as Docker's */
@@ -181,11 +231,15 @@ struct container {
     char cgroups[MC_MAX_CGROUPS][512]; /* named before they are made */
     int ncgroups;
     bool device_cgroup; /* devices are limited: MKNOD may stay */
+    struct userns userns; /* the map, written here before it is used */
 
     /* this process only */
     bool in_cgroup; /* born in its cgroup (clone3): no need to join */
     bool hold; /* spawn: wait for "start" before exec */
     int keep_fd; /* the channel to the monitor, kept until exec */
+    /* --userns auto, in the child: idmapped trees the monitor made (the
+     * image, the container's directory, each bind or volume source) */
+    int lower_fd, dir_fd, mount_fds[MC_MAX_MOUNTS];
 };
 
 /* Status words, as Docker's. */
@@ -244,6 +298,8 @@ enum spawn_msg {
     SPAWN_ERROR = 'E', /* failed: code, errno, message, hint follow */
     SPAWN_TTY = 'T', /* the pty's master side (SCM_RIGHTS) */
     SPAWN_GO = 'G', /* monitor -> child: exec now */
+    SPAWN_MAPS = 'M', /* monitor -> child: your maps are written (and, for
+                         --userns auto, the idmapped trees, SCM_RIGHTS) */
 };
 /* Read one message from the channel: its kind (0 at EOF: the child
  * exec'd, or died). For SPAWN_ERROR the error is recorded as our own
@@ -315,7 +371,7 @@ void log_path(const struct container *c, char *buf, size_t size);
 int cmd_logs(int argc, char **argv);
 
 /* ---- namespaces.c ------------------------------------------------------ */
-int namespaces_clone_flags(void); /* for clone(2) */
+int namespaces_clone_flags(const struct container *c); /* for clone(2) */
 /* clone3 into new namespaces and straight into the container's cgroup
  * (cgroup v2, or the cgroup2 tree of a hybrid host). Returns as fork does
  * (0 in the child), or -1 when that is not possible here: then clone and
@@ -365,6 +421,9 @@ int cgroups_stats(const struct container *c, struct cgroup_stats *s);
 
 /* ---- overlay.c --------------------------------------------------------- */
 int overlay_prepare(struct container *c); /* mkdir upper, work, merged */
+/* The container's directory as the child names it: c->dir, or "." with
+ * --userns auto, where it works inside the idmapped copy (userns.c). */
+const char *overlay_dir(const struct container *c);
 int overlay_mount(struct container *c); /* in the child's mount ns */
 int overlay_remove(const char *dir); /* rm -rf the container dir */
 
@@ -387,6 +446,44 @@ int privileges_apply(struct container *c);
 /* cgroup v2: attach a BPF program that allows only the harmless devices.
  * 0, or -1 with errno set (then MKNOD is dropped). */
 int privileges_device_filter(const char *cgroup_dir);
+
+/* ---- userns.c: user namespaces ---------------------------------------- */
+/* --userns host|auto (root); a user's containers always have one. */
+int userns_parse(struct container *c, const char *value);
+/* At create: a rootless container's map (you as root, and your
+ * /etc/subuid range through newuidmap when you have one), or for auto a
+ * check that root has a range. -1 with a fix (nothing is made yet). */
+int userns_plan(struct container *c);
+/* At start, --userns auto: a range no running container holds, written
+ * into the record before it is used (under the names lock). */
+int userns_allocate(struct container *c);
+/* The run is over (monitor, collector): the range is free again. */
+void userns_release(struct container *c);
+/* Parent side, right after the clone: write the child's maps, make the
+ * idmapped trees (auto), and send SPAWN_MAPS on chan. */
+int userns_map_child(struct container *c, pid_t pid, int chan);
+/* Child side: wait for SPAWN_MAPS and keep the trees it carries; then,
+ * after namespaces_enter, attach them (auto) and become root inside. */
+int userns_wait_for_maps(struct container *c);
+int userns_setup_child(struct container *c);
+/* After joining or entering a user namespace: uid and gid 0 inside (and
+ * no supplementary groups where setgroups is allowed). */
+int userns_become_root(const struct container *c);
+/* This process, into a new user namespace with c's map (a user's: its
+ * own map, when c is NULL): for import, rm and cp as a user. */
+int userns_enter(const struct container *c);
+/* rm -rf of a tree that ids of a user's namespace own (a user's
+ * containers, images, volumes): inside such a namespace. */
+int userns_rm_rf(const char *path);
+/* The map in the kernel's format ("0 1000 1\n1 100000 65536"), and back. */
+void userns_map_format(const struct id_map *m, char *buf, size_t size);
+int userns_map_parse(const char *s, struct id_map *m);
+/* A user's default directories (see mc_lib_dir); NULL for root. */
+const char *userns_data_dir(void);
+const char *userns_runtime_dir(void);
+/* The state directory, made if missing (0700); a user's is checked to be
+ * its own and closed to others. */
+int userns_make_state_dir(void);
 
 /* ---- volumes.c --------------------------------------------------------- */
 /* The host directory of volume NAME; `create`: make it when missing (as

@@ -821,6 +821,7 @@ clean_up(struct monitor *m)
     close_fd(&m->lfd);
     ctl_unlink(c->id);
     cgroups_destroy(c);
+    userns_release(c); /* --userns auto: the range is free again */
     if (c->remove)
         container_delete(c);
     else

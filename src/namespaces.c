@@ -3,7 +3,8 @@
  * 02-namespaces makes it.
  *
  * minictr clones straight into new mount, uts, ipc, pid and net namespaces
- * (one clone(2) call, no helper process); the child then joins its
+ * (one clone(2) call, no helper process; a user namespace too for a user's
+ * container and with --userns auto, see userns.c); the child then joins its
  * cgroups and only after that makes its cgroup namespace, so that inside,
  * its own cgroup is "/". The network namespace holds only a loopback
  * device, which is down when the namespace is made: it is brought up, as
@@ -26,11 +27,14 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+/* With a user namespace (a user's container, --userns auto) it comes in
+ * the same clone and owns the others: root inside has its capabilities
+ * for them, not for the host (user_namespaces(7)). */
 int
-namespaces_clone_flags(void)
+namespaces_clone_flags(const struct container *c)
 {
     return CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID |
-        CLONE_NEWNET;
+        CLONE_NEWNET | (c->userns.mode != USERNS_HOST ? CLONE_NEWUSER : 0);
 }
 
 /* clone3(2) with CLONE_INTO_CGROUP (Linux 5.7, a cgroup2 cgroup: on v2,
@@ -61,7 +65,7 @@ namespaces_clone_into_cgroup(struct container *c)
     fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd == -1)
         return -1;
-    args.flags = (uint64_t)namespaces_clone_flags() | CLONE_INTO_CGROUP;
+    args.flags = (uint64_t)namespaces_clone_flags(c) | CLONE_INTO_CGROUP;
     args.cgroup = (uint64_t)fd;
     fflush(NULL);
     pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));

@@ -8,6 +8,13 @@
  * container even if minictr is killed: only the directories remain, and
  * `minictr rm` removes those.
  *
+ * In a user namespace (a user's container, --userns auto) root inside may
+ * not write overlayfs's notes into trusted.* xattrs (host root only), so
+ * `userxattr` puts them in user.overlay.*: without it, removing a
+ * directory of the image fails with EIO (step 08). With --userns auto the
+ * layers are idmapped copies (userns.c): the image at DIR/lower, and DIR
+ * itself, which the child works in ("." below).
+ *
  * Read: overlayfs documentation (filesystems/overlayfs.rst), mount(2).
  */
 #include "minictr.h"
@@ -21,13 +28,14 @@
 int
 overlay_prepare(struct container *c)
 {
-    static const char *const subdirs[] = {"upper", "work", "merged"};
+    static const char *const subdirs[] = {"upper", "work", "merged", "lower"};
     char path[4200];
 
     ct_trace(NULL, "mkdir -p %s/{upper,work,merged}", c->dir);
     if (ct_mkdir_p(c->dir, 0700) == -1)
         return ct_fail_errno("mkdir '%s'", c->dir);
-    for (size_t i = 0; i < 3; i++) {
+    /* lower: where --userns auto attaches the idmapped image */
+    for (size_t i = 0; i < (c->userns.mode == USERNS_AUTO ? 4 : 3); i++) {
         snprintf(path, sizeof(path), "%s/%s", c->dir, subdirs[i]);
         if (mkdir(path, 0755) == -1)
             return ct_fail_errno("mkdir '%s'", path);
@@ -35,9 +43,17 @@ overlay_prepare(struct container *c)
     return 0;
 }
 
+const char *
+overlay_dir(const struct container *c)
+{
+    return c->userns.mode == USERNS_AUTO ? "." : c->dir;
+}
+
 static int
 mount_overlay(struct container *c, bool volatile_upper)
 {
+    const char *dir = overlay_dir(c);
+    const char *lower = c->userns.mode == USERNS_AUTO ? "./lower" : c->rootfs;
     char opts[8192 + 64], merged[4200];
     int n;
 
@@ -48,13 +64,14 @@ mount_overlay(struct container *c, bool volatile_upper)
                        "cannot hold",
                        strpbrk(c->rootfs, ":,") ? c->rootfs : c->dir);
     n = snprintf(opts, sizeof(opts),
-                 "lowerdir=%s,upperdir=%s/upper,workdir=%s/work%s", c->rootfs,
-                 c->dir, c->dir, volatile_upper ? ",volatile" : "");
+                 "lowerdir=%s,upperdir=%s/upper,workdir=%s/work%s%s", lower,
+                 dir, dir, volatile_upper ? ",volatile" : "",
+                 c->userns.mode != USERNS_HOST ? ",userxattr" : "");
     if (n >= 4096) {
         errno = E2BIG;
         return ct_fail_errno("overlay options for '%s'", c->rootfs);
     }
-    snprintf(merged, sizeof(merged), "%s/merged", c->dir);
+    snprintf(merged, sizeof(merged), "%s/merged", dir);
     if (ct_tracing) {
         char shell[8192 + 4300];
         snprintf(shell, sizeof(shell), "mount -t overlay overlay -o %s %s",
@@ -91,7 +108,5 @@ overlay_remove(const char *dir)
     if (!dir[0])
         return 0;
     ct_trace(NULL, "rm -rf %s", dir);
-    if (ct_rm_rf(dir) == -1)
-        return ct_fail_errno("remove '%s'", dir);
-    return 0;
+    return userns_rm_rf(dir); /* a user's: in its user namespace */
 }

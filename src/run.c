@@ -67,6 +67,9 @@ run_usage(FILE *out, const char *cmd)
             "  --log-opt OPT          max-size=10m, max-file=3\n"
             "  -i, --interactive      keep stdin open (else /dev/null)\n"
             "  -t, --tty              give the container a terminal\n"
+            "  --userns host|auto     root: auto maps root inside to 65536\n"
+            "                         ids of root's /etc/subuid (nobody\n"
+            "                         outside); as a user, always yours\n"
             "  --rootfs DIR           run on a rootfs directory, no image\n",
             cmd,
             !strcmp(cmd, "run")
@@ -521,6 +524,7 @@ parse_run(struct container *c, int argc, char **argv, bool *detach)
         LOG_OPT,
         MOUNT,
         TMPFS,
+        USERNS,
     };
     static const struct option opts[] = {
         {"rm", no_argument, NULL, RM},
@@ -548,6 +552,7 @@ parse_run(struct container *c, int argc, char **argv, bool *detach)
         {"restart", required_argument, NULL, RESTART},
         {"log-driver", required_argument, NULL, LOG_DRIVER},
         {"log-opt", required_argument, NULL, LOG_OPT},
+        {"userns", required_argument, NULL, USERNS},
         {"help", no_argument, NULL, 'H'},
         {0},
     };
@@ -658,6 +663,10 @@ parse_run(struct container *c, int argc, char **argv, bool *detach)
             break;
         case LOG_OPT:
             if (parse_log_opt(c, optarg) == -1)
+                return -1;
+            break;
+        case USERNS:
+            if (userns_parse(c, optarg) == -1)
                 return -1;
             break;
         case 'H': run_usage(stdout, detach ? "run" : "create"); exit(0);

@@ -5,7 +5,9 @@
  * into its cgroup); inside, it does the steps in order:
  *
  *   join the cgroups (v1)                          03-cgroups
+ *     (in a user namespace: wait for the maps)     08-user-namespaces
  *   a cgroup namespace, / private, the hostname    02-namespaces
+ *     (in a user namespace: become root there)     08-user-namespaces
  *   mount the overlay                              07-overlay
  *   mounts, pivot_root, /dev, masked /proc         05-pivot-root
  *   a session of its own; a pty with -t
@@ -15,7 +17,9 @@
  *
  * It talks to the monitor over a SOCK_SEQPACKET socketpair, one message a
  * kind byte: 'T' carries the pty's master side (SCM_RIGHTS), 'R' says it is
- * ready and waits for 'G' (create, then start), 'E' carries an error. The
+ * ready and waits for 'G' (create, then start), 'E' carries an error; the
+ * monitor sends 'M' to a child in a user namespace once its maps are
+ * written (with --userns auto, and the idmapped trees it made). The
  * child's end is close-on-exec: when exec succeeds, the monitor reads EOF.
  * So the monitor always knows how the start went, and prints an error
  * once, as text or JSON.
@@ -34,6 +38,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* The signal mask the monitor had before it blocked everything; the
@@ -250,8 +255,20 @@ child_main(void *arg)
     /* If the monitor dies (even kill -9), the container dies with it: PID
      * 1 gone, the kernel kills the whole pid namespace. */
     die_with_monitor(c->keep_fd);
-    if (cgroups_join(c) == -1 || namespaces_enter(c) == -1 ||
-        overlay_mount(c) == -1 || rootfs_setup(c) == -1)
+    /* In a user namespace we are nobody until the monitor has written our
+     * maps (it joined us to our v1 cgroups too: from in here the host's
+     * cgroup files are not ours to write). */
+    if (c->userns.mode != USERNS_HOST ? userns_wait_for_maps(c) == -1
+                                      : cgroups_join(c) == -1)
+        goto fail;
+    if (namespaces_enter(c) == -1)
+        goto fail;
+    if (c->userns.mode != USERNS_HOST) {
+        if (userns_setup_child(c) == -1)
+            goto fail;
+        die_with_monitor(c->keep_fd); /* new credentials clear it */
+    }
+    if (overlay_mount(c) == -1 || rootfs_setup(c) == -1)
         goto fail;
     /* A new session, so the container cannot reach the caller's terminal
      * (TIOCSTI); with -t, the pty becomes its controlling terminal. */
@@ -290,19 +307,36 @@ spawn_container(struct container *c, struct spawn_io *io)
     c->keep_fd = sp[1];
     child_io = io;
     fflush(NULL);
-    ct_trace("unshare --mount --uts --ipc --pid --net --fork",
-             "clone(CLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWPID|"
-             "CLONE_NEWNET)");
+    if (c->userns.mode != USERNS_HOST)
+        ct_trace("unshare --user --mount --uts --ipc --pid --net --fork",
+                 "clone(CLONE_NEWUSER|CLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC|"
+                 "CLONE_NEWPID|CLONE_NEWNET)");
+    else
+        ct_trace("unshare --mount --uts --ipc --pid --net --fork",
+                 "clone(CLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWPID|"
+                 "CLONE_NEWNET)");
     pid = namespaces_clone_into_cgroup(c);
     if (pid == 0)
         _exit(child_main(c)); /* born in its cgroup */
     if (pid == -1 && !c->in_cgroup)
         pid = clone(child_main, stack + sizeof(stack),
-                    namespaces_clone_flags() | SIGCHLD, c);
+                    namespaces_clone_flags(c) | SIGCHLD, c);
     close(sp[1]);
     c->keep_fd = -1;
     if (pid == -1) {
         ct_fail_errno("clone into new namespaces");
+        close(sp[0]);
+        io->chan = -1;
+        return -1;
+    }
+    /* The child waits for its maps; if they cannot be made, it never
+     * runs. v1 cgroups are joined from here, with the host's ids. */
+    if (c->userns.mode != USERNS_HOST &&
+        (cgroups_join_pid(c, pid, c->in_cgroup) == -1 ||
+         userns_map_child(c, pid, sp[0]) == -1)) {
+        kill(pid, SIGKILL);
+        while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
+            ;
         close(sp[0]);
         io->chan = -1;
         return -1;

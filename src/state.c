@@ -9,6 +9,7 @@
  * record is never seen half-written: it is written to a temporary file in
  * the same directory and renamed over the old one (rename(2) is atomic).
  * Try: sudo ls /run/minictr; sudo jq . /run/minictr/ID.json
+ * (A user's records: $XDG_RUNTIME_DIR/minictr, or /tmp/minictr-run-UID.)
  *
  * JSON library: json-c (libjson-c-dev). It is in Debian and Ubuntu, small,
  * C-only, and builds and parses objects with one call each. Its getters
@@ -113,6 +114,7 @@ string_array(char *const *list, int n)
 static const char *const restart_names[] = {"no", "on-failure", "always",
                                             "unless-stopped"};
 static const char *const mount_names[] = {"bind", "volume", "tmpfs"};
+static const char *const userns_names[] = {"host", "auto", "rootless"};
 
 static void
 add_time(json_object *o, const char *key, int64_t ns)
@@ -185,6 +187,16 @@ state_to_json(const struct container *c)
     ADD("stopped_by_user", BOOL(c->stopped_by_user));
     ADD("restart_count", INT(c->restart_count));
     ADD("device_cgroup", BOOL(c->device_cgroup));
+    {
+        /* "0 100000 65536", as /proc/PID/uid_map reads ("" when none) */
+        char map[80];
+        ADD("userns", STR(userns_names[c->userns.mode]));
+        userns_map_format(&c->userns.uid, map, sizeof(map));
+        ADD("uid_map", json_object_new_string(map));
+        userns_map_format(&c->userns.gid, map, sizeof(map));
+        ADD("gid_map", json_object_new_string(map));
+        ADD("userns_helpers", BOOL(c->userns.helpers));
+    }
     add_time(o, "started", c->started_ns);
     add_time(o, "finished", c->finished_ns);
     for (int i = 0; i < c->ncgroups; i++)
@@ -208,8 +220,8 @@ state_write(const struct container *c)
         rc = -1;
         goto out;
     }
-    if (ct_mkdir_p(mc_state_dir(), 0700) == -1) {
-        rc = ct_fail_errno("mkdir '%s'", mc_state_dir());
+    if (userns_make_state_dir() == -1) {
+        rc = -1;
         goto out;
     }
     /* The temporary name carries our pid: two writers never share it. */
@@ -365,6 +377,11 @@ from_json(json_object *o, struct container *c)
     c->stopped_by_user = get_bool(o, "stopped_by_user");
     c->restart_count = (int)get_int(o, "restart_count");
     c->device_cgroup = get_bool(o, "device_cgroup");
+    c->userns.mode =
+        (enum userns_mode)lookup(userns_names, 3, get_string(o, "userns"));
+    userns_map_parse(get_string(o, "uid_map"), &c->userns.uid);
+    userns_map_parse(get_string(o, "gid_map"), &c->userns.gid);
+    c->userns.helpers = get_bool(o, "userns_helpers");
     c->started_ns = mc_parse_time(get_string(o, "started"));
     c->finished_ns = mc_parse_time(get_string(o, "finished"));
     a = get(o, "cgroups");

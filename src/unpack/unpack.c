@@ -19,6 +19,12 @@
  * runs the rest, an image import refuses the whole tarball — an image with
  * a hole in it is worse than none.
  *
+ * A user's import runs it inside the user's own user namespace (images.c),
+ * so what it makes belongs to the ids the map names: the tarball's root is
+ * the user, its uid 1000 the user's /etc/subuid START+999. A directory's
+ * files owned by ids outside that map (host root's, most often) show as the
+ * overflow id 65534, which no new file may get: they become root's.
+ *
  * Exit: 0 done, 3 a corrupt, truncated or refused archive, 1 anything
  * else; the reason is the last line on stderr, warnings start "warning:".
  *
@@ -30,11 +36,25 @@
 #include <archive_entry.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 static bool bad_archive;
+
+/* The uid and gid an unmapped owner shows as in a user namespace, or -1
+ * outside one (the identity map "0 0 4294967295"). */
+static long
+overflow_id(const char *file)
+{
+    char buf[64];
+
+    if (ct_read_file("/proc/self/uid_map", buf, sizeof(buf)) > 0 &&
+        strstr(buf, "4294967295"))
+        return -1;
+    return ct_read_file(file, buf, sizeof(buf)) > 0 ? atol(buf) : 65534;
+}
 
 /* Copy every entry of `in` to disk under the current directory. */
 static int
@@ -92,7 +112,9 @@ copy_dir(struct archive *out, const char *source)
 {
     struct archive *in = archive_read_disk_new();
     size_t prefix = strlen(source);
-    int rc = 0;
+    long nobody_uid = overflow_id("/proc/sys/kernel/overflowuid");
+    long nobody_gid = overflow_id("/proc/sys/kernel/overflowgid");
+    int rc = 0, unmapped = 0;
 
     archive_read_disk_set_symlink_physical(in);
     archive_read_disk_set_standard_lookup(in);
@@ -121,6 +143,15 @@ copy_dir(struct archive *out, const char *source)
             path++;
         if (*path) {
             archive_entry_set_pathname(e, path);
+            if (nobody_uid >= 0 &&
+                (archive_entry_uid(e) == nobody_uid ||
+                 archive_entry_gid(e) == nobody_gid)) {
+                if (archive_entry_uid(e) == nobody_uid)
+                    archive_entry_set_uid(e, 0);
+                if (archive_entry_gid(e) == nobody_gid)
+                    archive_entry_set_gid(e, 0);
+                unmapped++;
+            }
             if (archive_write_header(out, e) != ARCHIVE_OK) {
                 rc = ct_fail("copy '%s': %s", path, archive_error_string(out));
             } else if (archive_entry_size(e) > 0) {
@@ -140,6 +171,12 @@ copy_dir(struct archive *out, const char *source)
             break;
     }
 out:
+    if (unmapped)
+        fprintf(stderr,
+                "warning: %d files of '%s' belong to ids your user "
+                "namespace does not map (host root's?): they are root's "
+                "in the image\n",
+                unmapped, source);
     archive_read_free(in);
     return rc;
 }
