@@ -847,14 +847,14 @@ userns_rm_rf(const char *path)
     int status, err = 0;
     pid_t pid;
 
-    if (geteuid() == 0) {
-        if (ct_rm_rf(path) == -1)
-            return ct_fail_errno("remove '%s'", path);
+    if (ct_rm_rf(path) == 0)
         return 0;
-    }
-    /* A user's files may belong to ids of its /etc/subuid range, in
-     * directories it cannot write outside: root of a namespace with the
-     * same map may (what `podman unshare rm` is for). */
+    if (geteuid() == 0 || (errno != EACCES && errno != EPERM))
+        return ct_fail_errno("remove '%s'", path);
+    /* A user's files may belong to ids of its /etc/subuid range, or sit
+     * in directories without write permission (an image's 0555 ones):
+     * root of a namespace with the user's map may remove them (what
+     * `podman unshare rm` is for). */
     fflush(NULL);
     pid = fork();
     if (pid == -1)
