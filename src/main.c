@@ -42,19 +42,27 @@ mc_get_error_code(void)
 const char *
 mc_lib_dir(void)
 {
-    const char *dir = getenv("MINICTR_ROOT");
-    if (dir && *dir)
-        return dir;
-    return geteuid() == 0 ? "/var/lib/minictr" : userns_data_dir();
+    static const char *dir;
+
+    if (!dir) {
+        dir = getenv("MINICTR_ROOT");
+        if (!dir || !*dir)
+            dir = geteuid() == 0 ? "/var/lib/minictr" : userns_data_dir();
+    }
+    return dir;
 }
 
 const char *
 mc_state_dir(void)
 {
-    const char *dir = getenv("MINICTR_STATE");
-    if ((dir && *dir) || geteuid() == 0)
-        return ct_state_dir();
-    return userns_runtime_dir();
+    static const char *dir;
+
+    if (!dir) {
+        const char *env = getenv("MINICTR_STATE");
+        dir = (env && *env) || geteuid() == 0 ? ct_state_dir()
+                                              : userns_runtime_dir();
+    }
+    return dir;
 }
 
 struct command {
