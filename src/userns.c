@@ -223,22 +223,6 @@ own_range(const char *file, const char *name, unsigned id, struct id_range *r)
     return rc == -1 ? -1 : found;
 }
 
-/* Where execvp would find the helper (newuidmap lives in /usr/bin). */
-static bool
-find_helper(const char *name, char *out, size_t size)
-{
-    const char *path = getenv("PATH");
-    char dirs[4096], *dir, *save;
-
-    snprintf(dirs, sizeof(dirs), "%s", path && *path ? path : "/usr/bin:/bin");
-    for (dir = strtok_r(dirs, ":", &save); dir;
-         dir = strtok_r(NULL, ":", &save))
-        if (snprintf(out, size, "%s/%s", dir, name) < (int)size &&
-            access(out, X_OK) == 0)
-            return true;
-    return false;
-}
-
 /* ---- maps: planned at create, allocated at start ----------------------- */
 
 static void
@@ -333,8 +317,8 @@ plan_own_map(struct userns *u)
         return -1;
     if (!fu || !fg)
         return 0; /* one id: the monitor writes it, no helper */
-    if (!find_helper("newuidmap", helper, sizeof(helper)) ||
-        !find_helper("newgidmap", helper, sizeof(helper))) {
+    if (!ct_find_in_path("newuidmap", helper, sizeof(helper)) ||
+        !ct_find_in_path("newgidmap", helper, sizeof(helper))) {
         mc_error_code("no_newuidmap");
         ct_set_hint("root installs them once: sudo apt-get install uidmap "
                     "(they are setuid root, and map only what /etc/subuid "
@@ -445,8 +429,13 @@ userns_allocate(struct container *c)
     h.n = 0;
     state_each(note_held, &h);
     for (k = 0; k < slices; k++) {
+        uint64_t start = ru.start + k * AUTO_IDS;
         int i = 0;
-        while (i < h.n && h.starts[i] != ru.start + k * AUTO_IDS)
+        /* overlap, not equality: a range held from before a change of
+         * /etc/subuid need not fall on our slices */
+        while (i < h.n &&
+               !(h.starts[i] < start + AUTO_IDS &&
+                 start < (uint64_t)h.starts[i] + AUTO_IDS))
             i++;
         if (i == h.n)
             break; /* nobody holds slice k */
@@ -505,7 +494,7 @@ run_helper(const char *name, pid_t pid, const struct id_map *m)
     ssize_t n, len = 0;
     pid_t child;
 
-    if (!find_helper(name, path, sizeof(path))) {
+    if (!ct_find_in_path(name, path, sizeof(path))) {
         mc_error_code("no_newuidmap");
         ct_set_hint("sudo apt-get install uidmap");
         return ct_fail("'%s' is not in PATH", name);
@@ -519,11 +508,11 @@ run_helper(const char *name, pid_t pid, const struct id_map *m)
             argv[argc++] = args[i][j];
     }
     argv[argc] = NULL;
-    shell[0] = '\0';
+    snprintf(shell, sizeof(shell), "%s", name);
     for (int i = 1; i < argc; i++)
         snprintf(shell + strlen(shell), sizeof(shell) - strlen(shell), " %s",
                  argv[i]);
-    ct_trace(NULL, "fork, execv(\"%s\",%s), waitpid", path, shell);
+    ct_trace(shell, "fork(), execv(\"%s\", argv), waitpid()", path);
     if (pipe2(fds, O_CLOEXEC) == -1)
         return ct_fail_errno("pipe2 for %s", name);
     fflush(NULL);
@@ -553,7 +542,7 @@ run_helper(const char *name, pid_t pid, const struct id_map *m)
     hintf("it maps only what /etc/subuid and /etc/subgid give you, and it "
           "must be setuid root (ls -l %s)",
           path);
-    return ct_fail("'%s%s' failed: %s", name, shell, out[0] ? out : "?");
+    return ct_fail("'%s' failed: %s", shell, out[0] ? out : "?");
 }
 
 /* Write pid's maps: root directly (any map, setgroups left allowed); a

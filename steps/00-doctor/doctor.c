@@ -365,21 +365,14 @@ subid_range(const char *file, const char *name, unsigned id,
 static const char *
 find_setuid_helper(const char *name, char *path, size_t size, bool *setuid)
 {
-    char dirs[4096], *save;
-    const char *env = getenv("PATH");
     struct stat st;
 
-    snprintf(dirs, sizeof(dirs), "%s", env && *env ? env : "/usr/bin:/bin");
-    for (char *d = strtok_r(dirs, ":", &save); d;
-         d = strtok_r(NULL, ":", &save))
-        if (*d && snprintf(path, size, "%s/%s", d, name) < (int)size &&
-            stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
-            *setuid = (st.st_mode & S_ISUID) && st.st_uid == 0;
-            if (!*setuid)
-                *setuid = getxattr(path, "security.capability", NULL, 0) > 0;
-            return path;
-        }
-    return NULL;
+    if (!ct_find_in_path(name, path, size) || stat(path, &st) == -1)
+        return NULL;
+    *setuid = (st.st_mode & S_ISUID) && st.st_uid == 0;
+    if (!*setuid)
+        *setuid = getxattr(path, "security.capability", NULL, 0) > 0;
+    return path;
 }
 
 /* A cgroup the user owns: root delegated it (a systemd login does for a
