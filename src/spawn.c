@@ -324,7 +324,9 @@ spawn_container(struct container *c, struct spawn_io *io)
     close(sp[1]);
     c->keep_fd = -1;
     if (pid == -1) {
-        ct_fail_errno("clone into new namespaces");
+        ct_fail_errno(c->userns.mode != USERNS_HOST
+                          ? "clone into a new user namespace and the others"
+                          : "clone into new namespaces");
         close(sp[0]);
         io->chan = -1;
         return -1;

@@ -26,7 +26,7 @@ setup_file() {
     add_user -r "$PUSER" || skip "useradd -r $PUSER failed"
     # The tools under test may be in a directory only root can enter.
     mkdir "$T/bin" "$T/nobin"
-    cp "$BIN/minictr" "$BIN/minictr-unpack" "$T/bin/"
+    cp "$BIN/minictr" "$BIN/minictr-unpack" "$BIN/doctor" "$T/bin/"
     chmod 755 "$T/bin"/*
     cp -a "$IMAGE" "$T/img"
     chmod 755 "$T/img"
@@ -694,4 +694,65 @@ mountinfo_of() {
     assert_equal "$(probe_get ns.user "$output")" "$(stat -L -c %i /proc/self/ns/user)"
     run "$MC" run --rm busybox probe id
     assert_equal "$(probe_get uid_map "$output" | xargs)" "0 0 4294967295"
+}
+
+# ---- doctor: can this user run minictr without sudo? ----------------------
+
+# doctor_line NAME: "STATUS DETAIL" of the doctor's check NAME (in $output).
+doctor_line() {
+    awk -v n="$1" '$2 == n { s = $1; $1 = $2 = ""; sub(/^ +/, ""); print s " " $0; exit }' <<<"$output"
+}
+
+# doctor_fix NAME: the fix line under check NAME.
+doctor_fix() {
+    awk -v n="$1" 'f { sub(/^ *fix: /, ""); print; exit } $2 == n { f = 1 }' <<<"$output"
+}
+
+@test "doctor: says whether a user can run minictr without sudo, with a fix for each missing piece" {
+    local us uc top
+    us=$(sub_start "$RUSER" /etc/subuid)
+    [ -n "$us" ] || skip "useradd gave $RUSER no /etc/subuid range here"
+    uc=$(awk -F: -v u="$RUSER" '$1 == u { print $3; exit }' /etc/subuid)
+    # the user with a range, as root under sudo: its range, the helpers
+    SUDO_USER=$RUSER run "$BIN/doctor"
+    assert_equal "$(doctor_line subid-range)" "ok $RUSER has uids $us-$((us + uc - 1)) and gids $(sub_start "$RUSER" /etc/subgid)-$(($(sub_start "$RUSER" /etc/subgid) + uc - 1)) of its own"
+    [[ "$(doctor_line newuidmap)" == "ok "*"(setuid root)" ]] || fail "$(doctor_line newuidmap)"
+    # no cgroup is delegated to it: a warning, and the commands that would
+    [[ "$(doctor_line cgroup-user)" == "warn no cgroup is delegated to $RUSER"* ]]
+    [[ "$(doctor_fix cgroup-user)" == *"chown -R $RUSER"*"minictr-$RUSER"* ]]
+    # /dev/net/tun, as the kernel has it
+    if [ -c /dev/net/tun ] && [ "$(($(stat -c '0%a' /dev/net/tun) & 6))" = 6 ]; then
+        [[ "$(doctor_line net-tun)" == "ok "* ]]
+    else
+        [[ "$(doctor_line net-tun)" == "warn "* ]]
+        [[ "$(doctor_fix net-tun)" == *"modprobe tun"* ]]
+    fi
+    # a user without a range; helpers not in PATH
+    SUDO_USER=$PUSER run "$BIN/doctor"
+    [[ "$(doctor_line subid-range)" == "warn $PUSER has no range"* ]]
+    [[ "$(doctor_fix subid-range)" == "sudo usermod --add-subuids "*" $PUSER"* ]]
+    SUDO_USER=$RUSER PATH=$T/nobin run "$BIN/doctor"
+    assert_equal "$(doctor_line newuidmap)" "warn newuidmap missing, newgidmap missing"
+    [[ "$(doctor_fix newuidmap)" == *"apt-get install uidmap"* ]]
+    # a cgroup root delegated is seen (a controller's minictr-USER)
+    if [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; then
+        top=/sys/fs/cgroup/minictr-$RUSER
+    else
+        top=/sys/fs/cgroup/pids/minictr-$RUSER
+    fi
+    mkdir "$top"
+    chown "$RUSER:" "$top"
+    SUDO_USER=$RUSER run "$BIN/doctor"
+    rmdir "$top"
+    [[ "$(doctor_line cgroup-user)" == "ok delegated to $RUSER: "* ]] || fail "$(doctor_line cgroup-user)"
+    # as the user itself, the same checks, and --json
+    run as_user "$PUSER" "$T/bin/doctor" --json
+    [[ "$output" == *'"name": "subid-range", "status": "warn"'* ]]
+    [[ "$output" == *'"name": "newuidmap"'* ]]
+    # root's range for --userns auto
+    run "$BIN/doctor"
+    [[ "$(doctor_line userns-auto)" == "warn "* ]] || skip "root has a range in the real /etc/subuid"
+    [[ "$(doctor_fix userns-auto)" == *"--add-subuids"*" root"* ]]
+    run auto "$BIN/doctor"
+    assert_equal "$(doctor_line userns-auto)" "ok root has 131072 subordinate ids from $AUTO_START: 2 containers with --userns auto at once"
 }
