@@ -350,8 +350,10 @@ container_start(struct container *c, bool detach)
 
 failed:
     /* No monitor came to be: --rm still means removed. */
-    if (c->remove)
+    if (c->remove) {
+        container_remove_anonymous(c);
         container_delete(c);
+    }
     return -1;
 }
 
@@ -369,6 +371,23 @@ container_delete(struct container *c)
     if (state_path(path, sizeof(path), c->id, ".lock") == 0)
         unlink(path);
     return state_remove(c->id); /* last: until here, rm can try again */
+}
+
+/* Anonymous volumes (-v /path) go with their container (rm -v). */
+void
+container_remove_anonymous(const struct container *c)
+{
+    for (int i = 0; i < c->nmounts; i++) {
+        char path[4096];
+        if (c->mounts[i].anonymous &&
+            volume_path(c->mounts[i].source, false, path, sizeof(path)) == 0) {
+            char *slash = strrchr(path, '/'); /* .../volumes/NAME/_data */
+            if (slash)
+                *slash = '\0';
+            userns_rm_rf(path);
+        }
+    }
+    ct_clear_error();
 }
 
 /* ---- find -------------------------------------------------------------- */

@@ -56,7 +56,7 @@ enum client_kind {
 struct client {
     int fd;
     enum client_kind kind;
-    char line[512];
+    char line[16384]; /* an exec request carries a command line */
     size_t len;
     bool input; /* attach: what it sends goes to the container's stdin */
     bool eof; /* it sent all it will send (shutdown SHUT_WR) */
@@ -230,6 +230,8 @@ spawn_once(struct monitor *m)
     c->pid = spawn_container(c, &io);
     if (c->pid == -1)
         goto out;
+    c->exit_code = 0; /* as Docker: 0 while it runs */
+    c->oom_killed = false;
     m->chan = io.chan;
     m->reaped = false;
     m->spawned_ms = mc_monotonic_ms();
@@ -403,8 +405,8 @@ request_stop(struct monitor *m, int seconds)
         return;
     }
     ct_trace(NULL, "kill(%d, SIGTERM), SIGKILL after %d s", c->pid, seconds);
-    signal_container(c, seconds > 0 ? SIGTERM : SIGKILL);
-    if (seconds > 0)
+    signal_container(c, seconds != 0 ? SIGTERM : SIGKILL);
+    if (seconds > 0) /* -1: wait for ever */
         m->kill_at = mc_monotonic_ms() + (int64_t)seconds * 1000;
 }
 
@@ -432,7 +434,14 @@ handle_request(struct monitor *m, int i)
             !strcmp(arg, "removed") && c->remove ? CLIENT_REMOVED : CLIENT_WAIT;
     } else if (!strcmp(word, "kill") && sscanf(arg, "%d", &n) == 1 && n > 0 &&
                n < 65) {
-        if (!running && strcmp(c->status, ST_PAUSED)) {
+        if (m->restart_at) {
+            /* Between two runs: no process to signal; a kill (and so
+             * rm -f) ends the restarting, as Docker's does. */
+            c->stopped_by_user = true;
+            m->restart_at = 0;
+            set_status(c, ST_EXITED);
+            reply_ok(cl->fd);
+        } else if (!running && strcmp(c->status, ST_PAUSED)) {
             reply_error(cl->fd, "container_not_running",
                         "the container is not running");
         } else {
@@ -456,7 +465,10 @@ handle_request(struct monitor *m, int i)
             finish_run(m);
     } else if (!strcmp(word, "pause") || !strcmp(word, "unpause")) {
         bool freeze = !strcmp(word, "pause");
-        if (strcmp(c->status, freeze ? ST_RUNNING : ST_PAUSED)) {
+        if (freeze && !strcmp(c->status, ST_PAUSED)) {
+            reply_error(cl->fd, "container_paused",
+                        "the container is paused already");
+        } else if (strcmp(c->status, freeze ? ST_RUNNING : ST_PAUSED)) {
             reply_error(cl->fd,
                         freeze ? "container_not_running"
                                : "container_not_paused",
@@ -491,6 +503,15 @@ handle_request(struct monitor *m, int i)
         snprintf(c->name, sizeof(c->name), "%s", arg);
         set_status(c, c->status);
         reply_ok(cl->fd);
+        drop_client(m, i);
+    } else if (!strcmp(word, "exec")) {
+        if (!running) {
+            reply_error(cl->fd, "container_not_running",
+                        "the container is not running");
+        } else {
+            const char *json = strchr(cl->line, ' ');
+            exec_detached_for_monitor(c, json ? json + 1 : "", cl->fd);
+        }
         drop_client(m, i);
     } else if (!strcmp(word, "attach")) {
         json_object *o = json_object_new_object();
@@ -822,9 +843,10 @@ clean_up(struct monitor *m)
     ctl_unlink(c->id);
     cgroups_destroy(c);
     userns_release(c); /* --userns auto: the range is free again */
-    if (c->remove)
+    if (c->remove) {
+        container_remove_anonymous(c);
         container_delete(c);
-    else
+    } else
         state_write(c);
 }
 

@@ -56,6 +56,9 @@
 #include <unistd.h>
 
 #define AUTO_IDS 65536 /* ids per --userns auto container */
+/* --userns auto's idmapped trees: the container's directory, the layers,
+ * the volumes (fewer than SCM_RIGHTS takes in one message, 253) */
+#define MAX_TREES (1 + MC_MAX_LAYERS + 1 + MC_MAX_MOUNTS)
 #define ROOT_RANGE "1000000-1655359" /* ten containers' worth, for hints */
 
 /* ct_set_hint keeps the pointer: a formatted hint needs a home. */
@@ -613,7 +616,7 @@ static int
 send_maps(int chan, const int *fds, int n)
 {
     union {
-        char buf[CMSG_SPACE(sizeof(int) * (MC_MAX_MOUNTS + 2))];
+        char buf[CMSG_SPACE(sizeof(int) * MAX_TREES)];
         struct cmsghdr align;
     } control;
     struct iovec iov = {(char[]){SPAWN_MAPS}, 1};
@@ -637,26 +640,32 @@ send_maps(int chan, const int *fds, int n)
 int
 userns_map_child(struct container *c, pid_t pid, int chan)
 {
-    int fds[MC_MAX_MOUNTS + 2], n = 0, usernsfd = -1, rc = -1;
+    int fds[MAX_TREES], n = 0, usernsfd = -1, rc = -1;
     char path[64];
 
     if (write_maps(&c->userns, pid) == -1)
         return -1;
     if (c->userns.mode != USERNS_AUTO)
         return send_maps(chan, NULL, 0);
-    /* The trees, in the order the child takes them: the image, the
-     * container's directory, then each bind or volume source. */
+    /* The trees, in the order the child takes them: the container's
+     * directory, the image's layers (top first), then each bind or volume
+     * source. */
     snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
     usernsfd = open(path, O_RDONLY | O_CLOEXEC);
     if (usernsfd == -1) {
         ct_fail_errno("open '%s'", path);
         goto out;
     }
-    if ((fds[n] = idmapped_tree(c->rootfs, usernsfd, false, false)) == -1)
-        goto out;
-    if ((fds[++n] = idmapped_tree(c->dir, usernsfd, false, false)) == -1)
+    if ((fds[n] = idmapped_tree(c->dir, usernsfd, false, false)) == -1)
         goto out;
     n++;
+    for (const char *p = c->rootfs; p && *p;) {
+        char layer[4200];
+        p = overlay_next_layer(p, layer, sizeof(layer));
+        if ((fds[n] = idmapped_tree(layer, usernsfd, false, false)) == -1)
+            goto out;
+        n++;
+    }
     for (int i = 0; i < c->nmounts; i++) {
         const struct mount_spec *m = &c->mounts[i];
         char host[4096];
@@ -686,7 +695,7 @@ int
 userns_wait_for_maps(struct container *c)
 {
     union {
-        char buf[CMSG_SPACE(sizeof(int) * (MC_MAX_MOUNTS + 2))];
+        char buf[CMSG_SPACE(sizeof(int) * MAX_TREES)];
         struct cmsghdr align;
     } control;
     char kind = 0;
@@ -696,7 +705,7 @@ userns_wait_for_maps(struct container *c)
                          .msg_control = control.buf,
                          .msg_controllen = sizeof(control.buf)};
     struct cmsghdr *cmsg;
-    int fds[MC_MAX_MOUNTS + 2], n = 0, next = 2;
+    int fds[MAX_TREES], n = 0, next;
     ssize_t got;
 
     /* Until the maps are written we are nobody in here (65534): a file
@@ -714,10 +723,13 @@ userns_wait_for_maps(struct container *c)
     }
     if (c->userns.mode != USERNS_AUTO)
         return 0;
-    if (n < 2)
+    c->nlayer_fds = overlay_layers(c);
+    if (n < 1 + c->nlayer_fds)
         return ct_fail("the monitor sent %d of the idmapped trees", n);
-    c->lower_fd = fds[0];
-    c->dir_fd = fds[1];
+    c->dir_fd = fds[0];
+    for (int i = 0; i < c->nlayer_fds; i++)
+        c->layer_fds[i] = fds[1 + i];
+    next = 1 + c->nlayer_fds;
     for (int i = 0; i < c->nmounts; i++)
         c->mount_fds[i] =
             c->mounts[i].type == MOUNT_TMPFS || next >= n ? -1 : fds[next++];
@@ -763,10 +775,13 @@ userns_setup_child(struct container *c)
     char lower[4200];
 
     if (c->userns.mode == USERNS_AUTO) {
-        snprintf(lower, sizeof(lower), "%s/lower", c->dir);
-        if (attach_tree(c->dir_fd, c->dir) == -1 ||
-            attach_tree(c->lower_fd, lower) == -1)
+        if (attach_tree(c->dir_fd, c->dir) == -1)
             return -1;
+        for (int i = 0; i < c->nlayer_fds; i++) {
+            snprintf(lower, sizeof(lower), "%s/lower/%d", c->dir, i);
+            if (attach_tree(c->layer_fds[i], lower) == -1)
+                return -1;
+        }
         ct_trace(NULL, "chdir(\"%s\")", c->dir);
         if (chdir(c->dir) == -1)
             return ct_fail_errno("chdir '%s'", c->dir);
@@ -839,7 +854,7 @@ userns_rm_rf(const char *path)
     if (ct_rm_rf(path) == 0)
         return 0;
     if (geteuid() == 0 || (errno != EACCES && errno != EPERM))
-        return ct_fail_errno("remove '%s'", path);
+        return -1;
     /* A user's files may belong to ids of its /etc/subuid range, or sit
      * in directories without write permission (an image's 0555 ones):
      * root of a namespace with the user's map may remove them (what
@@ -847,20 +862,17 @@ userns_rm_rf(const char *path)
     fflush(NULL);
     pid = fork();
     if (pid == -1)
-        return ct_fail_errno("fork to remove '%s'", path);
+        return -1;
     if (pid == 0) {
         if (userns_enter(NULL) == -1) {
             ct_report();
-            _exit(255);
+            _exit(EPERM);
         }
         _exit(ct_rm_rf(path) == -1 ? (errno & 0xff) : 0);
     }
     while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
         ;
-    if (WIFEXITED(status))
-        err = WEXITSTATUS(status);
-    if (err == 0 && WIFEXITED(status))
-        return 0;
-    errno = err == 255 || !WIFEXITED(status) ? EPERM : err;
-    return ct_fail_errno("remove '%s' (in a user namespace of yours)", path);
+    err = WIFEXITED(status) ? WEXITSTATUS(status) : EPERM;
+    errno = err;
+    return err == 0 ? 0 : -1;
 }

@@ -190,7 +190,7 @@ volume_rm(int argc, char **argv)
         }
         *strrchr(path, '/') = '\0'; /* volumes/NAME, with _data */
         if (userns_rm_rf(path) == -1) { /* a user's: in its namespace */
-            rc = -1;
+            rc = ct_fail_errno("remove volume '%s'", path);
             continue;
         }
         printf("%s\n", argv[i]);

@@ -181,7 +181,8 @@ nothing_left_of() {
     [ "$(probe_get ns.user "$output")" != "$(stat -L -c %i /proc/self/ns/user)" ]
     # XDG: ~/.local/share/minictr; no session, so ${TMPDIR}/minictr-run-UID,
     # a directory of the user's that nobody else may enter.
-    assert_dir_exists "$T/home-$PUSER/.local/share/minictr/images/busybox/rootfs"
+    run find "$T/home-$PUSER/.local/share/minictr/layers" -mindepth 1 -maxdepth 1 -printf '%u\n'
+    assert_output "$PUSER"
     assert_equal "$(stat -c '%u %a' "$T/home-$PUSER/minictr-run-$PUID")" "$PUID 700"
     nothing_left_of "$PUSER"
 }
@@ -484,20 +485,25 @@ PY
     run mc_as "$PUSER" import "$T/owners.tar" owners
     assert_failure 125
     assert_output --partial "usermod --add-subuids"
-    run ls -A "$T/home-$PUSER/.local/share/minictr/images"
-    assert_output busybox
+    run mc_as "$PUSER" images -q
+    assert_equal "${#lines[@]}" 1
+    run find "$T/home-$PUSER/.local/share/minictr/tmp" -mindepth 1
+    assert_output ""
     need_cmd newuidmap
     local us
     us=$(sub_start "$RUSER" /etc/subuid)
     [ -n "$us" ] || skip "useradd gave $RUSER no /etc/subuid range here"
     run mc_as "$RUSER" import "$T/owners.tar" owners
     assert_success
-    assert_equal "$(stat -c %u "$T/home-$RUSER/.local/share/minictr/images/owners/rootfs/etc/owned")" "$((us + 1000 - 1))"
-    assert_equal "$(stat -c %u "$T/home-$RUSER/.local/share/minictr/images/owners/rootfs/etc")" "$RUID"
+    local owned
+    owned=$(find "$T/home-$RUSER/.local/share/minictr/layers" -path '*/etc/owned')
+    [ -n "$owned" ] || fail "no layer has etc/owned"
+    assert_equal "$(stat -c %u "$owned")" "$((us + 1000 - 1))"
+    assert_equal "$(stat -c %u "${owned%/owned}")" "$RUID"
     # rmi removes files of ids the user does not own outside: in its namespace
     run mc_as "$RUSER" rmi owners
     assert_success
-    assert_dir_not_exists "$T/home-$RUSER/.local/share/minictr/images/owners"
+    assert_file_not_exists "$owned"
 }
 
 @test "rootless: bad input: newuidmap missing, a failing newuidmap, an overlapping range, -u without a range, --userns, a state directory not ours" {
