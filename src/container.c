@@ -204,10 +204,8 @@ container_monitor_alive(const struct container *c)
     int fd = open_lock(c, false);
     bool alive;
 
-    if (fd == -1) {
-        ct_clear_error();
+    if (fd == -1)
         return false;
-    }
     /* F_OFD_GETLK only asks: would this lock conflict with one held? */
     alive = fcntl(fd, F_OFD_GETLK, &lk) == 0 && lk.l_type != F_UNLCK;
     close(fd);
@@ -379,15 +377,14 @@ container_remove_anonymous(const struct container *c)
 {
     for (int i = 0; i < c->nmounts; i++) {
         char path[4096];
-        if (c->mounts[i].anonymous &&
-            volume_path(c->mounts[i].source, false, path, sizeof(path)) == 0) {
-            char *slash = strrchr(path, '/'); /* .../volumes/NAME/_data */
-            if (slash)
-                *slash = '\0';
-            userns_rm_rf(path);
-        }
+        const struct mount_spec *m = &c->mounts[i];
+        /* The path by hand, not volume_path(): a volume gone already is
+         * fine, and must not become the error this run reports. */
+        if (!m->anonymous || !m->source || !mc_valid_name(m->source))
+            continue;
+        snprintf(path, sizeof(path), "%s/volumes/%s", mc_lib_dir(), m->source);
+        userns_rm_rf(path); /* a user's: in its namespace */
     }
-    ct_clear_error();
 }
 
 /* ---- find -------------------------------------------------------------- */
