@@ -185,10 +185,13 @@ open_beneath(int root, const char *path, int flags)
 static bool
 in_user_namespace(void)
 {
+    static int in = -1; /* asked for each entry: read once */
     char buf[64];
 
-    return ct_read_file("/proc/self/uid_map", buf, sizeof(buf)) > 0 &&
-        !strstr(buf, "4294967295");
+    if (in == -1)
+        in = ct_read_file("/proc/self/uid_map", buf, sizeof(buf)) > 0 &&
+            !strstr(buf, "4294967295");
+    return in;
 }
 
 /* Mark each remembered directory opaque (making it if no entry did). */
@@ -308,12 +311,14 @@ filter_xattrs(struct archive_entry *e)
     const char *name;
     const void *value;
     size_t size, n = 0;
+    bool opaque = false;
 
     archive_entry_xattr_reset(e);
     while (archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK)
-        if (n < 64 &&
-            (layer_keeps_xattr(name) || !strcmp(name, OVERLAY_OPAQUE_XATTR) ||
-             !strcmp(name, OVERLAY_USER_OPAQUE_XATTR))) {
+        if (!strcmp(name, OVERLAY_OPAQUE_XATTR) ||
+            !strcmp(name, OVERLAY_USER_OPAQUE_XATTR)) {
+            opaque = opaque || (size == 1 && *(const char *)value == 'y');
+        } else if (n < 64 && layer_keeps_xattr(name)) {
             keep[n].name = strdup(name);
             keep[n].value = malloc(size ? size : 1);
             memcpy(keep[n].value, value, size);
@@ -326,6 +331,12 @@ filter_xattrs(struct archive_entry *e)
         free(keep[i].name);
         free(keep[i].value);
     }
+    /* An opaque directory, marked as apply_opaque_dirs marks them: a
+     * container's upper has one of the two (userxattr or not). */
+    if (opaque && !in_user_namespace())
+        archive_entry_xattr_add_entry(e, OVERLAY_OPAQUE_XATTR, "y", 1);
+    if (opaque)
+        archive_entry_xattr_add_entry(e, OVERLAY_USER_OPAQUE_XATTR, "y", 1);
 }
 
 /* Copy a directory tree: archive_read_disk walks it and hands us its
