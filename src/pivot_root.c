@@ -158,11 +158,15 @@ tmpfs_mount(const struct mount_spec *m, int target_fd)
 }
 
 /* As Docker: a volume that is still empty gets what the image has at the
- * path it is mounted on (its files, modes and owners), once. */
+ * path it is mounted on (its files, modes and owners), once. With
+ * --userns auto it is written through its idmapped tree (tree, else -1),
+ * so that what lands on disk has the ids it has inside. */
 static int
-fill_volume(const char *host, int target_fd)
+fill_volume(const char *host, int target_fd, int tree)
 {
-    int vol = open(host, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    int vol = tree != -1
+        ? openat(tree, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        : open(host, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     int src, rc = 0;
     DIR *d;
     struct dirent *e;
@@ -225,7 +229,8 @@ mount_all(struct container *c, const char *root)
                                m->target);
             break;
         }
-        if (m->type == MOUNT_VOLUME && fill_volume(host, fd) == -1) {
+        if (m->type == MOUNT_VOLUME &&
+            fill_volume(host, fd, tree ? c->mount_fds[i] : -1) == -1) {
             close(fd);
             rc = -1;
             break;
