@@ -144,6 +144,10 @@ container_create(struct container *c)
     /* As Docker: the hostname is the short id unless --hostname says. */
     if (!c->hostname)
         c->hostname = strndup(c->id, 12);
+    /* The host end of its veth, named from the id: in the record from
+     * the first write on. */
+    if (c->net.mode == NET_BRIDGE)
+        snprintf(c->net.veth, sizeof(c->net.veth), "mctr-%.10s", c->id);
     snprintf(c->dir, sizeof(c->dir), "%s/containers/%s", mc_lib_dir(), c->id);
     c->created_ns = mc_now_ns();
     snprintf(c->status, sizeof(c->status), "%s", ST_CREATED);
@@ -186,11 +190,11 @@ container_create(struct container *c)
 
 /* Open (creating) the lock file the monitor holds. */
 static int
-open_lock(const struct container *c, bool create)
+open_lock(const char *id, bool create)
 {
     char path[4096];
 
-    if (state_path(path, sizeof(path), c->id, ".lock") == -1)
+    if (state_path(path, sizeof(path), id, ".lock") == -1)
         return -1;
     return open(path, O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0), 0600);
 }
@@ -198,8 +202,14 @@ open_lock(const struct container *c, bool create)
 bool
 container_monitor_alive(const struct container *c)
 {
+    return container_id_alive(c->id);
+}
+
+bool
+container_id_alive(const char *id)
+{
     struct flock lk = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
-    int fd = open_lock(c, false);
+    int fd = open_lock(id, false);
     bool alive;
 
     if (fd == -1) {
@@ -275,7 +285,7 @@ container_start(struct container *c, bool detach)
     sigset_t mask;
     pid_t pid;
 
-    lock_fd = open_lock(c, true);
+    lock_fd = open_lock(c->id, true);
     if (lock_fd == -1)
         return ct_fail_errno("open the lock of container '%s'", c->name);
     /* The monitor's lock: taken here, inherited by the monitor across
@@ -356,6 +366,7 @@ container_delete(struct container *c)
 
     cgroups_remove_dirs(c->cgroups, c->ncgroups);
     ctl_unlink(c->id);
+    net_unplug(c); /* gone already, unless a kill -9 came at a bad time */
     if (overlay_remove(c->dir) == -1)
         return -1;
     if (state_path(path, sizeof(path), c->id, ".lock") == 0)

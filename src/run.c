@@ -67,7 +67,15 @@ run_usage(FILE *out, const char *cmd)
             "  --log-opt OPT          max-size=10m, max-file=3\n"
             "  -i, --interactive      keep stdin open (else /dev/null)\n"
             "  -t, --tty              give the container a terminal\n"
-            "  --rootfs DIR           run on a rootfs directory, no image\n",
+            "  --rootfs DIR           run on a rootfs directory, no image\n"
+            "  --network NET          bridge (the default), none, host, or a\n"
+            "                         network made with 'minictr network "
+            "create'\n"
+            "  --ip IP                the address on such a network\n"
+            "  --network-alias NAME   another name the others reach it by\n"
+            "  --add-host NAME:IP     a line in /etc/hosts (IP host-gateway:\n"
+            "                         the host)\n"
+            "  -p, --publish [IP:][HOST:]CTR[/tcp|/udp]  publish a port\n",
             cmd,
             !strcmp(cmd, "run")
                 ? "  -d, --detach           run in the background, print "
@@ -521,6 +529,10 @@ parse_run(struct container *c, int argc, char **argv, bool *detach)
         LOG_OPT,
         MOUNT,
         TMPFS,
+        NETWORK,
+        IP,
+        ALIAS,
+        ADD_HOST,
     };
     static const struct option opts[] = {
         {"rm", no_argument, NULL, RM},
@@ -548,18 +560,26 @@ parse_run(struct container *c, int argc, char **argv, bool *detach)
         {"restart", required_argument, NULL, RESTART},
         {"log-driver", required_argument, NULL, LOG_DRIVER},
         {"log-opt", required_argument, NULL, LOG_OPT},
+        {"network", required_argument, NULL, NETWORK},
+        {"net", required_argument, NULL, NETWORK},
+        {"ip", required_argument, NULL, IP},
+        {"network-alias", required_argument, NULL, ALIAS},
+        {"net-alias", required_argument, NULL, ALIAS},
+        {"add-host", required_argument, NULL, ADD_HOST},
+        {"publish", required_argument, NULL, 'p'},
         {"help", no_argument, NULL, 'H'},
         {0},
     };
     const char *rootfs = NULL, *entrypoint = NULL, *user = NULL;
     char *env_flags[MC_MAX_ENV];
     char *mount_flags[MC_MAX_MOUNTS][2];
+    struct net_flags net = {0};
     int nenv = 0, nmount_flags = 0, opt;
 
     container_init(c);
     opterr = 0;
     optind = 0; /* restart getopt on the subcommand's argv */
-    while ((opt = getopt_long(argc, argv, "+h:e:w:u:v:m:itd", opts, NULL)) !=
+    while ((opt = getopt_long(argc, argv, "+h:e:w:u:v:m:itdp:", opts, NULL)) !=
            -1) {
         switch (opt) {
         case RM: c->remove = true; break;
@@ -660,6 +680,26 @@ parse_run(struct container *c, int argc, char **argv, bool *detach)
             if (parse_log_opt(c, optarg) == -1)
                 return -1;
             break;
+        case NETWORK: net.network = optarg; break;
+        case IP: net.ip = optarg; break;
+        case ALIAS:
+        case ADD_HOST:
+        case 'p':
+            if ((opt == ALIAS && net.naliases == MC_MAX_ALIASES) ||
+                (opt == ADD_HOST && net.nadd_hosts == MC_MAX_ADD_HOSTS) ||
+                (opt == 'p' && net.npublish == MC_MAX_PORTS))
+                return mc_usage_error("too many %s (at most %d)",
+                                      argv[optind - 1],
+                                      opt == 'p'       ? MC_MAX_PORTS
+                                      : opt == ALIAS ? MC_MAX_ALIASES
+                                                     : MC_MAX_ADD_HOSTS);
+            if (opt == ALIAS)
+                net.aliases[net.naliases++] = optarg;
+            else if (opt == ADD_HOST)
+                net.add_hosts[net.nadd_hosts++] = optarg;
+            else
+                net.publish[net.npublish++] = optarg;
+            break;
         case 'H': run_usage(stdout, detach ? "run" : "create"); exit(0);
         default:
             return mc_usage_error("unknown or incomplete option '%s' (see "
@@ -669,6 +709,8 @@ parse_run(struct container *c, int argc, char **argv, bool *detach)
     }
     if (c->remove && c->restart != RESTART_NO)
         return mc_usage_error("%s", "conflicting options: --restart and --rm");
+    if (network_configure(c, &net) == -1)
+        return -1;
     if (!rootfs) {
         if (optind >= argc)
             return mc_usage_error("no image given (see 'minictr %s --help')",

@@ -15,7 +15,9 @@
  *
  * It talks to the monitor over a SOCK_SEQPACKET socketpair, one message a
  * kind byte: 'T' carries the pty's master side (SCM_RIGHTS), 'R' says it is
- * ready and waits for 'G' (create, then start), 'E' carries an error. The
+ * ready and waits for 'G' (create, then start), 'E' carries an error. On a
+ * bridge network it waits, before exec, for the monitor's 'N': its eth0
+ * is plugged in (the monitor does that while the child mounts). The
  * child's end is close-on-exec: when exec succeeds, the monitor reads EOF.
  * So the monitor always knows how the start went, and prints an error
  * once, as text or JSON.
@@ -264,6 +266,11 @@ child_main(void *arg)
     if (privileges_apply(c) == -1)
         goto fail;
     die_with_monitor(c->keep_fd);
+    if (c->net_wait) {
+        char net = 0;
+        if (recv(c->keep_fd, &net, 1, 0) != 1 || net != SPAWN_NET)
+            _exit(MC_EXIT_RUNNER); /* the monitor failed, and says why */
+    }
     if (c->hold) {
         char go = 0;
         if (send(c->keep_fd, (char[]){SPAWN_READY}, 1, MSG_NOSIGNAL) != 1 ||
@@ -290,15 +297,17 @@ spawn_container(struct container *c, struct spawn_io *io)
     c->keep_fd = sp[1];
     child_io = io;
     fflush(NULL);
-    ct_trace("unshare --mount --uts --ipc --pid --net --fork",
-             "clone(CLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWPID|"
-             "CLONE_NEWNET)");
+    ct_trace(c->net.mode == NET_HOST
+                 ? "unshare --mount --uts --ipc --pid --fork"
+                 : "unshare --mount --uts --ipc --pid --net --fork",
+             "clone(CLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWPID%s)",
+             c->net.mode == NET_HOST ? "" : "|CLONE_NEWNET");
     pid = namespaces_clone_into_cgroup(c);
     if (pid == 0)
         _exit(child_main(c)); /* born in its cgroup */
     if (pid == -1 && !c->in_cgroup)
         pid = clone(child_main, stack + sizeof(stack),
-                    namespaces_clone_flags() | SIGCHLD, c);
+                    namespaces_clone_flags(c) | SIGCHLD, c);
     close(sp[1]);
     c->keep_fd = -1;
     if (pid == -1) {
