@@ -10,14 +10,18 @@ build=(build-essential pkg-config libcap-dev libseccomp-dev libarchive-dev
 # To test: bats and its helper libraries; tools the tests build tarballs with
 # (python3: step 04 crafts malicious tarballs with its tarfile module);
 # uidmap: step 08's newuidmap and newgidmap, for /etc/subuid ranges;
-# iproute2: step 09's tests bring up lo in namespaces of their own.
+# iproute2: step 09's tests bring up lo in namespaces of their own; jq:
+# tests read --json output; nftables: the network tests list the rules
+# minictr made (minictr itself never runs nft).
 test=(bats bats-assert bats-support bats-file clang-format xz-utils zstd curl
-      gzip tar file python3 uidmap iproute2)
+      gzip tar file python3 uidmap iproute2 jq nftables)
 # For the cgroup v2 tests in a VM: QEMU and Debian's kernel (unpacked only).
 vm=(qemu-system-x86 cpio)
 # For the benchmark: the runtimes we are measured against; GNU time (peak
-# memory) and python3 (OCI bundles, the summary).
-bench=(hyperfine crun runc bubblewrap util-linux time python3)
+# memory) and python3 (OCI bundles, the summary); the CNI bridge plugin and
+# iperf3 for bench/minictr-net.sh.
+bench=(hyperfine crun runc bubblewrap util-linux time python3
+       containernetworking-plugins iperf3)
 
 want=("${build[@]}")
 for arg in "$@"; do

@@ -34,8 +34,9 @@
  *     chain postrouting { type nat hook postrouting priority 100;
  *       ip saddr 127.0.0.0/8 ip daddr 172.17.0.2 masquerade } }
  *   table ip minictr-net-mctr0 {       one per network, with its bridge
- *     chain guard { type filter hook prerouting priority -300;
- *       iifname "mctr0" ip daddr 127.0.0.0/8 drop } }
+ *     chain prerouting { type filter hook prerouting priority -300;
+ *       iifname "mctr0" ip daddr 127.0.0.0/8 drop }
+ *     chain forward { ... }  (see nat_guard: no routing between networks) }
  *
  * A container's table is made with NFT_TABLE_F_OWNER (Linux 5.12): it
  * belongs to the netlink socket that made it, which the monitor keeps
@@ -86,8 +87,8 @@ struct batch {
     char table[64];
 };
 
-static struct msg *
-add_msg(struct batch *b, int type, int flags, const char *fmt, ...)
+static struct msg *add_msg(struct batch *b, int type, int flags,
+                           const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 static struct msg *
 add_msg(struct batch *b, int type, int flags, const char *fmt, ...)
@@ -272,18 +273,24 @@ load_fib_daddr_type(struct rule r)
     expr_end(r, e, d);
 }
 
-/* cmp eq register 1 VALUE: the rule goes on only if they are equal. */
+/* cmp eq (or neq) register 1 VALUE: the rule goes on only if true. */
 static void
-cmp_eq(struct rule r, const void *value, size_t len)
+cmp(struct rule r, uint32_t op, const void *value, size_t len)
 {
     struct rtattr *v, *d, *e = expr(r, "cmp", &d);
 
     put_be32(r.m, NFTA_CMP_SREG, NFT_REG_1);
-    put_be32(r.m, NFTA_CMP_OP, NFT_CMP_EQ);
+    put_be32(r.m, NFTA_CMP_OP, op);
     v = nest(r.m, NFTA_CMP_DATA);
     put(r.m, NFTA_DATA_VALUE, value, len);
     end(r.m, v);
     expr_end(r, e, d);
+}
+
+static void
+cmp_eq(struct rule r, const void *value, size_t len)
+{
+    cmp(r, NFT_CMP_EQ, value, len);
 }
 
 /* immediate register REG = VALUE */
@@ -391,8 +398,7 @@ build_table(struct batch *b, const struct container *c, uint32_t flags)
     b->n = 0;
     add_table(b, flags);
     add_chain(b, "output", "nat", NF_INET_LOCAL_OUT, NF_IP_PRI_NAT_DST);
-    add_chain(b, "postrouting", "nat", NF_INET_POST_ROUTING,
-              NF_IP_PRI_NAT_SRC);
+    add_chain(b, "postrouting", "nat", NF_INET_POST_ROUTING, NF_IP_PRI_NAT_SRC);
     for (int i = 0; i < c->net.nports; i++)
         dnat_rule(b, &c->net.ports[i], c->net.ip);
     masquerade_rule(b, c->net.ip);
@@ -427,12 +433,13 @@ delete_table(int fd, const char *table)
 {
     static struct batch b;
     struct msg *m;
+    bool had = *ct_error_message();
 
     snprintf(b.table, sizeof(b.table), "%s", table);
     b.n = 0;
     m = add_msg(&b, NFT_MSG_DELTABLE, 0, "nft delete table ip %s", table);
     put_str(m, NFTA_TABLE_NAME, table);
-    if (send_batch(fd, &b) == -1 && ct_error_errno() == ENOENT)
+    if (send_batch(fd, &b) == -1 && !had && ct_error_errno() == ENOENT)
         ct_clear_error(); /* gone already: what we wanted */
 }
 
@@ -440,6 +447,7 @@ void
 nat_unpublish(const struct container *c, int fd)
 {
     char table[64];
+    bool had = *ct_error_message();
 
     if (c->net.mode != NET_BRIDGE || !c->net.nports || c->net.userland_proxy)
         return;
@@ -450,18 +458,71 @@ nat_unpublish(const struct container *c, int fd)
         delete_table(fd, table);
         close(fd);
     }
-    ct_clear_error(); /* the container has ended: nothing to report */
+    if (!had)
+        ct_clear_error(); /* the container has ended: nothing to say */
 }
 
 /* ---- a network's guard ------------------------------------------------- */
 
+/* immediate verdict register = drop: the packet is dropped, no other rule
+ * (of ours or anyone's) sees it. */
+static void
+drop(struct rule r)
+{
+    struct rtattr *d, *e = expr(r, "immediate", &d), *v, *c;
+
+    put_be32(r.m, NFTA_IMMEDIATE_DREG, NFT_REG_VERDICT);
+    v = nest(r.m, NFTA_IMMEDIATE_DATA);
+    c = nest(r.m, NFTA_DATA_VERDICT);
+    put_be32(r.m, NFTA_VERDICT_CODE, NF_DROP);
+    end(r.m, c);
+    end(r.m, v);
+    expr_end(r, e, d);
+}
+
+/* iifname (or oifname) KEY1 is BRIDGE and KEY2 is not: forwarded between
+ * the bridge and another link. Names are compared as all 16 bytes. */
+static void
+forward_rule(struct batch *b, const char *bridge, uint32_t key1, uint32_t key2)
+{
+    char name[IFNAMSIZ] = {0}, shell[96];
+    const char *k1 = key1 == NFT_META_IIFNAME ? "iifname" : "oifname";
+    const char *k2 = key2 == NFT_META_IIFNAME ? "iifname" : "oifname";
+    struct rule r;
+
+    snprintf(name, sizeof(name), "%s", bridge);
+    snprintf(shell, sizeof(shell), "%s \"%s\" %s != \"%s\" drop", k1, bridge,
+             k2, bridge);
+    r = rule_begin(b, "forward", shell);
+    load_meta(r, key1);
+    cmp_eq(r, name, sizeof(name));
+    load_meta(r, key2);
+    cmp(r, NFT_CMP_NEQ, name, sizeof(name));
+    drop(r);
+    rule_end(r);
+}
+
+/* The network's table: what makes a bridge of ours safe to have.
+ *   route_localnet lets packets to 127.0.0.0/8 in from the bridge (see
+ *   the top of this file): drop them, first thing (priority raw).
+ *   A host with ip_forward=1 (Docker's sets it) would route between our
+ *   bridges, and between a bridge and the world: a container would reach
+ *   the containers of another network. Drop what is forwarded into or
+ *   out of the bridge, as Docker's isolation chains do; what stays on the
+ *   bridge (container to container) is switched, not forwarded.
+ *
+ *   table ip minictr-net-mctr0 {
+ *     chain prerouting { type filter hook prerouting priority -300;
+ *       iifname "mctr0" ip daddr 127.0.0.0/8 drop }
+ *     chain forward { type filter hook forward priority 0;
+ *       iifname "mctr0" oifname != "mctr0" drop
+ *       oifname "mctr0" iifname != "mctr0" drop } } */
 int
 nat_guard(const char *bridge, bool add)
 {
     static struct batch b;
-    char name[IFNAMSIZ] = {0};
+    char name[IFNAMSIZ] = {0}, shell[96];
     uint8_t loopback = 127;
-    struct rtattr *d, *e, *v, *c;
     struct rule r;
     int fd = nl_open_protocol(NETLINK_NETFILTER), rc = 0;
 
@@ -475,29 +536,20 @@ nat_guard(const char *bridge, bool add)
     }
     b.n = 0;
     add_table(&b, 0);
-    add_chain(&b, "prerouting", "filter", NF_INET_PRE_ROUTING,
-              NF_IP_PRI_RAW);
+    add_chain(&b, "prerouting", "filter", NF_INET_PRE_ROUTING, NF_IP_PRI_RAW);
+    add_chain(&b, "forward", "filter", NF_INET_FORWARD, NF_IP_PRI_FILTER);
     snprintf(name, sizeof(name), "%s", bridge);
-    {
-        char shell[96];
-        snprintf(shell, sizeof(shell),
-                 "iifname \"%s\" ip daddr 127.0.0.0/8 drop", bridge);
-        r = rule_begin(&b, "prerouting", shell);
-    }
+    snprintf(shell, sizeof(shell), "iifname \"%s\" ip daddr 127.0.0.0/8 drop",
+             bridge);
+    r = rule_begin(&b, "prerouting", shell);
     load_meta(r, NFT_META_IIFNAME);
-    cmp_eq(r, name, sizeof(name)); /* all 16 bytes, NULs and all */
+    cmp_eq(r, name, sizeof(name));
     load_payload(r, NFT_PAYLOAD_NETWORK_HEADER, 16, 1);
     cmp_eq(r, &loopback, sizeof(loopback));
-    /* immediate verdict register = drop */
-    e = expr(r, "immediate", &d);
-    put_be32(r.m, NFTA_IMMEDIATE_DREG, NFT_REG_VERDICT);
-    v = nest(r.m, NFTA_IMMEDIATE_DATA);
-    c = nest(r.m, NFTA_DATA_VERDICT);
-    put_be32(r.m, NFTA_VERDICT_CODE, NF_DROP);
-    end(r.m, c);
-    end(r.m, v);
-    expr_end(r, e, d);
+    drop(r);
     rule_end(r);
+    forward_rule(&b, bridge, NFT_META_IIFNAME, NFT_META_OIFNAME);
+    forward_rule(&b, bridge, NFT_META_OIFNAME, NFT_META_IIFNAME);
     if (send_batch(fd, &b) == -1) {
         if (ct_error_errno() == EEXIST)
             ct_clear_error(); /* made by someone at the same moment */

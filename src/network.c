@@ -319,9 +319,8 @@ socket_inside(int netns, int *eth0)
     if (fd == -1 || !*eth0) {
         if (fd >= 0)
             close(fd);
-        return ct_fail_errno("%s in the container", fd == -1
-                                                         ? "netlink socket"
-                                                         : "find eth0");
+        return ct_fail_errno("%s in the container",
+                             fd == -1 ? "netlink socket" : "find eth0");
     }
     return fd;
 }
@@ -366,8 +365,8 @@ net_plug(struct container *c, int netns)
     snprintf(shell, sizeof(shell), "%sip link set eth0 up", in);
     if (link_up(inside, eth0, 0, false, shell) == -1)
         goto out;
-    snprintf(shell, sizeof(shell), "%sip route add default via %s dev eth0",
-             in, ct_ip_str(c->net.gateway, ip));
+    snprintf(shell, sizeof(shell), "%sip route add default via %s dev eth0", in,
+             ct_ip_str(c->net.gateway, ip));
     rc = route_default(inside, eth0, c->net.gateway, shell);
 out:
     if (inside >= 0)
@@ -379,6 +378,7 @@ out:
 void
 net_unplug(const struct container *c)
 {
+    bool had = *ct_error_message();
     int fd;
 
     if (!c->net.veth[0] || c->net.mode != NET_BRIDGE ||
@@ -389,7 +389,8 @@ net_unplug(const struct container *c)
         link_del(fd, c->net.veth);
         close(fd);
     }
-    ct_clear_error(); /* the container has ended: nothing to report */
+    if (!had)
+        ct_clear_error(); /* the container has ended: nothing to say */
 }
 
 /* ---- the host's routes ------------------------------------------------- */

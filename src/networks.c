@@ -137,7 +137,7 @@ read_record(const char *path, struct network *n)
     if (!o)
         return -1;
     memset(n, 0, sizeof(*n));
-#define STR(key)                                                            \
+#define STR(key) \
     (json_object_object_get_ex(o, key, &v) ? json_object_get_string(v) : "")
     snprintf(n->name, sizeof(n->name), "%s", STR("name"));
     snprintf(n->id, sizeof(n->id), "%s", STR("id"));
@@ -262,8 +262,9 @@ choose_subnet(struct network *n)
         struct conflict k = {.self = n->name};
         int rc;
 
-        k.subnet = i < 15 ? (172u << 24 | (17u + (uint32_t)i) << 16)
-                          : (192u << 24 | 168u << 16 | (uint32_t)(i - 15) << 12);
+        k.subnet = i < 15
+            ? (172u << 24 | (17u + (uint32_t)i) << 16)
+            : (192u << 24 | 168u << 16 | (uint32_t)(i - 15) << 12);
         k.prefix = i < 15 ? 16 : 20;
         rc = subnet_taken(&k, n->bridge);
         if (rc == -1)
@@ -373,8 +374,7 @@ read_leases(const struct network *n, struct lease *out, int max,
             count++;
             continue;
         }
-        ct_trace(NULL, "rm %s (a lease left by a monitor that is gone)",
-                 path);
+        ct_trace(NULL, "rm %s (a lease left by a monitor that is gone)", path);
         unlink(path);
         *freed = true;
     }
@@ -428,8 +428,8 @@ names_of(const struct container *c, char *buf, size_t size)
     size_t len = (size_t)snprintf(buf, size, "%s", c->name);
 
     for (int i = 0; i < c->net.naliases && len < size; i++)
-        len += (size_t)snprintf(buf + len, size - len, " %s",
-                                c->net.aliases[i]);
+        len +=
+            (size_t)snprintf(buf + len, size - len, " %s", c->net.aliases[i]);
 }
 
 static int
@@ -447,8 +447,9 @@ write_lease(const struct network *n, const struct container *c, uint32_t ip,
     len = snprintf(line, sizeof(line), "%s %s\n", c->id, names);
     ct_trace(NULL, "echo '%s %s' > %s (O_EXCL: the address is ours)", c->id,
              c->name, path);
-    fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW |
-                        (create ? O_CREAT | O_EXCL : O_TRUNC),
+    fd = open(path,
+              O_WRONLY | O_CLOEXEC | O_NOFOLLOW |
+                  (create ? O_CREAT | O_EXCL : O_TRUNC),
               0644);
     if (fd == -1)
         return ct_fail_errno("make the lease '%s'", path);
@@ -465,13 +466,12 @@ write_lease(const struct network *n, const struct container *c, uint32_t ip,
 /* ---- /etc/hosts, /etc/hostname, /etc/resolv.conf ----------------------- */
 
 /* What Docker writes first in every /etc/hosts. */
-static const char hosts_head[] =
-    "127.0.0.1\tlocalhost\n"
-    "::1\tlocalhost ip6-localhost ip6-loopback\n"
-    "fe00::0\tip6-localnet\n"
-    "ff00::0\tip6-mcastprefix\n"
-    "ff02::1\tip6-allnodes\n"
-    "ff02::2\tip6-allrouters\n";
+static const char hosts_head[] = "127.0.0.1\tlocalhost\n"
+                                 "::1\tlocalhost ip6-localhost ip6-loopback\n"
+                                 "fe00::0\tip6-localnet\n"
+                                 "ff00::0\tip6-mcastprefix\n"
+                                 "ff02::1\tip6-allnodes\n"
+                                 "ff02::2\tip6-allrouters\n";
 
 static void
 etc_path(const char *id, const char *file, char *buf, size_t size)
@@ -484,8 +484,8 @@ etc_path(const char *id, const char *file, char *buf, size_t size)
 static int
 write_in_place(const char *path, const char *data, size_t len)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-                  0644);
+    int fd =
+        open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
     size_t off = 0;
 
     if (fd == -1)
@@ -507,8 +507,8 @@ struct text {
     size_t len;
 };
 
-static void
-put(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(struct text *t, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 static void
 put(struct text *t, const char *fmt, ...)
 {
@@ -517,8 +517,8 @@ put(struct text *t, const char *fmt, ...)
     if (t->len >= sizeof(t->buf))
         return;
     va_start(ap, fmt);
-    t->len += (size_t)vsnprintf(t->buf + t->len, sizeof(t->buf) - t->len, fmt,
-                                ap);
+    t->len +=
+        (size_t)vsnprintf(t->buf + t->len, sizeof(t->buf) - t->len, fmt, ap);
     va_end(ap);
     if (t->len > sizeof(t->buf))
         t->len = sizeof(t->buf);
@@ -607,8 +607,8 @@ usable_nameserver(const char *line)
 static int
 write_resolv_conf(const struct container *c)
 {
-    static const char *const sources[] = {
-        "/etc/resolv.conf", "/run/systemd/resolve/resolv.conf"};
+    static const char *const sources[] = {"/etc/resolv.conf",
+                                          "/run/systemd/resolve/resolv.conf"};
     static struct text t;
     static char host[16384];
     char path[4200];
@@ -659,6 +659,7 @@ refresh_others(const struct network *n, const struct lease *l, int count,
 {
     static struct text t;
     char path[4200];
+    bool had = *ct_error_message();
 
     if (!strcmp(n->name, MC_DEFAULT_NETWORK))
         return; /* no names on the default network */
@@ -675,7 +676,7 @@ refresh_others(const struct network *n, const struct lease *l, int count,
             continue;
         t.len = (size_t)(mark - t.buf);
         put_others(&t, n, l, count, l[i].id);
-        if (write_in_place(path, t.buf, t.len) == -1)
+        if (write_in_place(path, t.buf, t.len) == -1 && !had)
             ct_clear_error(); /* its container is going: not ours */
     }
 }
@@ -747,6 +748,7 @@ void
 network_leave(struct container *c)
 {
     struct network n;
+    bool had = *ct_error_message();
     int lock;
 
     if (c->net.mode != NET_BRIDGE || !c->net.ip)
@@ -755,7 +757,8 @@ network_leave(struct container *c)
         give_back(&n, c);
         close(lock);
     }
-    ct_clear_error(); /* after the container's end: nothing to report */
+    if (!had)
+        ct_clear_error(); /* after the container's end: nothing to say */
     c->net.ip = c->net.gateway = 0;
     c->net.prefix = 0;
     c->net.bridge[0] = '\0';
@@ -766,21 +769,20 @@ network_rename(struct container *c)
 {
     static struct lease leases[MAX_LEASES];
     struct network n;
-    bool freed = false;
-    int lock, count;
+    bool freed = false, had = *ct_error_message();
+    int lock = -1, count;
 
-    if (c->net.mode != NET_BRIDGE || !c->net.ip ||
-        network_load(c->net.name, &n) == -1 || (lock = lock_leases(&n)) == -1) {
-        ct_clear_error();
-        return;
-    }
-    if (write_lease(&n, c, c->net.ip, false) == 0) {
+    if (c->net.mode == NET_BRIDGE && c->net.ip &&
+        network_load(c->net.name, &n) == 0 && (lock = lock_leases(&n)) >= 0 &&
+        write_lease(&n, c, c->net.ip, false) == 0) {
         count = read_leases(&n, leases, MAX_LEASES, NULL, &freed);
         write_hosts(c, &n, leases, count);
         refresh_others(&n, leases, count, c->id);
     }
-    ct_clear_error();
-    close(lock);
+    if (lock >= 0)
+        close(lock);
+    if (!had)
+        ct_clear_error(); /* the rename is done: only hosts files lag */
 }
 
 /* The collector: every network's leases, read (which frees those of dead
@@ -808,8 +810,11 @@ collect_network(struct network *n, void *arg)
 void
 network_collect(void)
 {
+    bool had = *ct_error_message();
+
     each_network(collect_network, NULL);
-    ct_clear_error();
+    if (!had)
+        ct_clear_error(); /* the next collector tries again */
 }
 
 /* ---- what a front door was given --------------------------------------- */
@@ -857,11 +862,14 @@ configure_add_host(struct container *c, char *s)
     char *sep = strpbrk(s, ":="), ip[INET_ADDRSTRLEN];
     struct in_addr in;
 
-    if (!sep || sep == s || strspn(s, "abcdefghijklmnopqrstuvwxyz"
-                                      "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                      "0123456789.-_") != (size_t)(sep - s))
+    if (!sep || sep == s ||
+        strspn(s,
+               "abcdefghijklmnopqrstuvwxyz"
+               "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+               "0123456789.-_") != (size_t)(sep - s))
         return mc_usage_error("bad --add-host '%s': give NAME:IP", s);
-    if (strcmp(sep + 1, "host-gateway") && inet_pton(AF_INET, sep + 1, &in) != 1)
+    if (strcmp(sep + 1, "host-gateway") &&
+        inet_pton(AF_INET, sep + 1, &in) != 1)
         return mc_usage_error("bad --add-host '%s': '%s' is not an IPv4 "
                               "address (or host-gateway)",
                               s, sep + 1);
@@ -897,8 +905,7 @@ network_configure(struct container *c, const struct net_flags *f)
         uint32_t last = n.subnet | ~(~0u << (32 - n.prefix));
         struct in_addr in;
         if (inet_pton(AF_INET, f->ip, &in) != 1)
-            return mc_usage_error("bad --ip '%s': give an IPv4 address",
-                                  f->ip);
+            return mc_usage_error("bad --ip '%s': give an IPv4 address", f->ip);
         c->net.want_ip = ntohl(in.s_addr);
         if (c->net.want_ip <= n.subnet || c->net.want_ip >= last ||
             c->net.want_ip == n.gateway)
@@ -922,8 +929,9 @@ network_configure(struct container *c, const struct net_flags *f)
             return -1;
     if (c->net.nports && c->net.mode != NET_BRIDGE) {
         /* Docker's warning, word for word. */
-        fprintf(stderr, "WARNING: Published ports are discarded when using "
-                        "%s network mode\n",
+        fprintf(stderr,
+                "WARNING: Published ports are discarded when using "
+                "%s network mode\n",
                 c->net.mode == NET_HOST ? "host" : "none");
         c->net.nports = 0;
     }
@@ -1069,14 +1077,15 @@ network_json(const struct network *n)
     static struct lease leases[MAX_LEASES];
     json_object *o = json_object_new_object(), *ipam, *config, *cs, *opts;
     char ip[INET_ADDRSTRLEN], cidr[32], when[64];
-    bool freed = false;
+    bool freed = false, had = *ct_error_message();
     int lock = lock_leases(n), count = 0;
 
     if (lock >= 0) {
         count = read_leases(n, leases, MAX_LEASES, NULL, &freed);
         close(lock);
     }
-    ct_clear_error();
+    if (!had)
+        ct_clear_error(); /* no leases to show, then */
     /* Docker's keys, so that what you know from `docker network
      * inspect` reads the same. */
     mc_format_time(n->created_ns, when, sizeof(when));

@@ -389,8 +389,7 @@ rootfs_setup(struct container *c)
 
     snprintf(root, sizeof(root), "%s/merged", c->dir);
     if (mount_etc_files(c, root) == -1 || mount_all(c, root) == -1 ||
-        pivot(root) == -1 || mount_dev() == -1 ||
-        mount_proc_sys() == -1)
+        pivot(root) == -1 || mount_dev() == -1 || mount_proc_sys() == -1)
         return -1;
     if (c->workdir) {
         int root_fd = open("/", O_PATH | O_CLOEXEC);

@@ -80,8 +80,7 @@ ports_parse(const char *s, struct port_spec *p)
         if (!strcmp(proto, "udp"))
             p->proto = IPPROTO_UDP;
         else if (strcmp(proto, "tcp") != 0)
-            return mc_usage_error("bad -p '%s': the protocol is tcp or udp",
-                                  s);
+            return mc_usage_error("bad -p '%s': the protocol is tcp or udp", s);
     }
     /* IP:HOST:CTR, HOST:CTR or CTR, from the right. */
     parts[0] = buf;
@@ -107,8 +106,8 @@ ports_parse(const char *s, struct port_spec *p)
                               s, parts[n - 2]);
     if (n == 3) {
         if (inet_pton(AF_INET, parts[0], &in) != 1)
-            return mc_usage_error("bad -p '%s': '%s' is not an IPv4 address",
-                                  s, parts[0]);
+            return mc_usage_error("bad -p '%s': '%s' is not an IPv4 address", s,
+                                  parts[0]);
         p->host_ip = ntohl(in.s_addr);
     }
     return 0;
@@ -185,10 +184,9 @@ ports_open(struct container *c)
                                  .sin_addr.s_addr = htonl(p->host_ip)};
         socklen_t len = sizeof(sa);
         bool udp = p->proto == IPPROTO_UDP;
-        int fd = socket(AF_INET,
-                        (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_NONBLOCK |
-                            SOCK_CLOEXEC,
-                        0);
+        int fd = socket(
+            AF_INET,
+            (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
         ps->fd[ps->n++] = fd;
         if (fd == -1) {
@@ -197,9 +195,9 @@ ports_open(struct container *c)
         }
         if (ct_tracing) {
             char shell[128];
-            snprintf(shell, sizeof(shell), "socat %s-LISTEN:%u,bind=%s,fork ...",
-                     udp ? "UDP" : "TCP", p->host_port,
-                     ct_ip_str(p->host_ip, ip));
+            snprintf(shell, sizeof(shell),
+                     "socat %s-LISTEN:%u,bind=%s,fork ...", udp ? "UDP" : "TCP",
+                     p->host_port, ct_ip_str(p->host_ip, ip));
             ct_trace(shell, "socket(AF_INET, %s); bind(%s:%u)%s",
                      udp ? "SOCK_DGRAM" : "SOCK_STREAM", ip, p->host_port,
                      udp ? "" : "; listen");
@@ -220,8 +218,7 @@ ports_open(struct container *c)
             goto fail;
         }
         /* -p 80: the kernel picked a free port; say which. */
-        if (!p->host_port &&
-            getsockname(fd, (struct sockaddr *)&sa, &len) == 0)
+        if (!p->host_port && getsockname(fd, (struct sockaddr *)&sa, &len) == 0)
             p->host_port = ntohs(sa.sin_port);
         ps->spec[i] = *p;
     }
@@ -280,8 +277,7 @@ accept_conn(struct ports *ps, int i, int netns, const struct container *c)
 
     if (fd == -1)
         return;
-    if (ps->nconns == MAX_CONNS || netns < 0 ||
-        !(k = calloc(1, sizeof(*k)))) {
+    if (ps->nconns == MAX_CONNS || netns < 0 || !(k = calloc(1, sizeof(*k)))) {
         close(fd); /* the client sees the connection closed */
         return;
     }
@@ -305,8 +301,7 @@ relay(struct conn *k, int d, short rev)
 {
     int from = k->fd[d], to = k->fd[1 - d];
 
-    if ((rev & (POLLIN | POLLHUP | POLLERR)) && !k->eof[d] &&
-        k->len[d] < BUF) {
+    if ((rev & (POLLIN | POLLHUP | POLLERR)) && !k->eof[d] && k->len[d] < BUF) {
         ssize_t n = recv(from, k->buf[d] + k->len[d], BUF - k->len[d], 0);
         if (n > 0)
             k->len[d] += (size_t)n;
@@ -337,9 +332,10 @@ relay(struct conn *k, int d, short rev)
 static void
 udp_in(struct ports *ps, int i, int netns, const struct container *c)
 {
-    struct sockaddr_in from, to = {.sin_family = AF_INET,
-                                   .sin_port = htons(ps->spec[i].ctr_port),
-                                   .sin_addr.s_addr = htonl(c->net.ip)};
+    struct sockaddr_in from,
+        to = {.sin_family = AF_INET,
+              .sin_port = htons(ps->spec[i].ctr_port),
+              .sin_addr.s_addr = htonl(c->net.ip)};
     socklen_t len = sizeof(from);
     static char buf[65536];
     ssize_t n = recvfrom(ps->fd[i], buf, sizeof(buf), 0,
@@ -455,8 +451,7 @@ ports_handle(struct ports *ps, const struct pollfd *p, int n, int netns,
         }
         if (k->connecting)
             continue;
-        if (!relay(k, 0, p[at].revents) ||
-            !relay(k, 1, p[at + 1].revents))
+        if (!relay(k, 0, p[at].revents) || !relay(k, 1, p[at + 1].revents))
             done[i] = true;
     }
     for (int i = nconns - 1; i >= 0; i--)

@@ -690,9 +690,9 @@ parse_run(struct container *c, int argc, char **argv, bool *detach)
                 (opt == 'p' && net.npublish == MC_MAX_PORTS))
                 return mc_usage_error("too many %s (at most %d)",
                                       argv[optind - 1],
-                                      opt == 'p'       ? MC_MAX_PORTS
-                                      : opt == ALIAS ? MC_MAX_ALIASES
-                                                     : MC_MAX_ADD_HOSTS);
+                                      opt == 'p'         ? MC_MAX_PORTS
+                                          : opt == ALIAS ? MC_MAX_ALIASES
+                                                         : MC_MAX_ADD_HOSTS);
             if (opt == ALIAS)
                 net.aliases[net.naliases++] = optarg;
             else if (opt == ADD_HOST)

@@ -151,16 +151,15 @@ add_network(json_object *o, const struct net_config *n)
     for (int i = 0; i < n->nports; i++) {
         const struct port_spec *p = &n->ports[i];
         json_object *q = json_object_new_object();
-        json_object_object_add(q, "host_ip",
-                               json_object_new_string(
-                                   ct_ip_str(p->host_ip, buf)));
+        json_object_object_add(
+            q, "host_ip", json_object_new_string(ct_ip_str(p->host_ip, buf)));
         json_object_object_add(q, "host_port",
                                json_object_new_int(p->host_port));
         json_object_object_add(q, "container_port",
                                json_object_new_int(p->ctr_port));
-        json_object_object_add(q, "protocol",
-                               json_object_new_string(
-                                   p->proto == IPPROTO_UDP ? "udp" : "tcp"));
+        json_object_object_add(
+            q, "protocol",
+            json_object_new_string(p->proto == IPPROTO_UDP ? "udp" : "tcp"));
         json_object_array_add(ports, q);
     }
     json_object_object_add(o, "ports", ports);

@@ -472,8 +472,7 @@ describe_nft(const struct nlmsghdr *h, char *buf, size_t size)
 }
 
 int
-nl_talk_batch(int fd, struct nlmsghdr **msgs, int n,
-              const char *const *shells)
+nl_talk_batch(int fd, struct nlmsghdr **msgs, int n, const char *const *shells)
 {
     enum { MAX = 64 };
     struct {

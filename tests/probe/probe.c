@@ -22,6 +22,9 @@
  *                             setns tiocsti tiocsti64 tioclinux clone3
  *                             clone-userns: clone(2) with CLONE_NEWUSER)
  *   probe mknod PATH b|c MAJOR MINOR
+ *   probe udp-echo PORT       answer each UDP datagram to 0.0.0.0:PORT with
+ *                             "udp:" and what it said (busybox nc has no
+ *                             UDP); runs until killed
  *   probe exit N              exit with status N
  *
  * Attempts print "KEY=OK" or "KEY=ENAME" and exit 0 on success, 1 on
@@ -400,6 +403,26 @@ try_mknod(char **argv)
     return result("mknod", mknod(argv[0], type | 0600, dev));
 }
 
+static int
+udp_echo(const char *port)
+{
+    struct sockaddr_in sa = {.sin_family = AF_INET,
+                             .sin_port = htons((uint16_t)atoi(port))};
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    char buf[2048] = "udp:";
+
+    if (fd == -1 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == -1)
+        return result("udp-echo", -1);
+    for (;;) {
+        struct sockaddr_in from;
+        socklen_t len = sizeof(from);
+        ssize_t n = recvfrom(fd, buf + 4, sizeof(buf) - 4, 0,
+                             (struct sockaddr *)&from, &len);
+        if (n >= 0)
+            sendto(fd, buf, (size_t)n + 4, 0, (struct sockaddr *)&from, len);
+    }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -419,6 +442,8 @@ main(int argc, char **argv)
         return try_mknod(argv + 2);
     if (argc > 2 && !strcmp(what, "exit"))
         return atoi(argv[2]);
+    if (argc > 2 && !strcmp(what, "udp-echo"))
+        return udp_echo(argv[2]);
     if (all || !strcmp(what, "id"))
         facts_id();
     if (all || !strcmp(what, "ns"))
