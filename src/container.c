@@ -366,7 +366,6 @@ container_delete(struct container *c)
 
     cgroups_remove_dirs(c->cgroups, c->ncgroups);
     ctl_unlink(c->id);
-    net_unplug(c); /* gone already, unless a kill -9 came at a bad time */
     if (overlay_remove(c->dir) == -1)
         return -1;
     if (state_path(path, sizeof(path), c->id, ".lock") == 0)

@@ -388,8 +388,8 @@ int net_route_overlap(uint32_t subnet, int prefix, const char *except,
  * netlink socket that owns the table (the kernel deletes the table when it
  * closes, even at kill -9), or -1. */
 int nat_publish(const struct container *c);
-/* Delete the table (by the owner socket fd, or by name when fd is -1, as
- * the collector does) and close fd. */
+/* Delete the table (by the owner socket fd, which stays open, or by name
+ * on a socket of its own when fd is -1, as the collector does). */
 void nat_unpublish(const struct container *c, int fd);
 /* The network's table minictr-net-BRIDGE: drop what comes from the bridge
  * for 127.0.0.0/8 (see nat.c). add false: delete it. */

@@ -448,16 +448,18 @@ nat_unpublish(const struct container *c, int fd)
 {
     char table[64];
     bool had = *ct_error_message();
+    int own = -1;
 
     if (c->net.mode != NET_BRIDGE || !c->net.nports || c->net.userland_proxy)
         return;
     if (fd < 0)
-        fd = nl_open_protocol(NETLINK_NETFILTER);
+        fd = own = nl_open_protocol(NETLINK_NETFILTER);
     if (fd >= 0) {
         table_name(c, table, sizeof(table));
         delete_table(fd, table);
-        close(fd);
     }
+    if (own >= 0)
+        close(own);
     if (!had)
         ct_clear_error(); /* the container has ended: nothing to say */
 }

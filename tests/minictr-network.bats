@@ -82,6 +82,17 @@ veths() { in_ns ip -o link show | sed -n 's/^[0-9]*: \(mctr-[0-9a-f]\{10\}\)[@:]
 leases() { find "$MINICTR_STATE/networks" -type f ! -name .lock 2>/dev/null; }
 listeners() { in_ns awk '$4 == "0A"' /proc/net/tcp; }
 ctr_tables() { in_ns nft list tables | grep -E 'minictr-[0-9a-f]{12}$' || true; }
+# A container's veth goes with its network namespace, which the kernel
+# tears down in the background, a few ms after the container ends: wait
+# up to 5 s until only the veths named (if any) are left.
+veths_become() {
+    local want=${1:-}
+    for _ in $(seq 100); do
+        [ "$(veths | sort | tr '\n' ' ')" = "$want" ] && return 0
+        sleep 0.05
+    done
+    fail "veths: '$(veths | tr '\n' ' ')', not '$want'"
+}
 
 # tcp_answer PORT [ADDR]: send a line to ADDR:PORT (default 127.0.0.1)
 # from the test's namespace, print the first line back (retrying while
@@ -394,16 +405,14 @@ for i in range(10):
     mc rm -f $(seq -f c%g 20) >/dev/null
     run leases
     assert_output ""
-    run veths
-    assert_output ""
+    veths_become ""
 }
 
 @test "network: 100 run/rm cycles with -p leave no veth, lease, listener or table" {
     for i in $(seq 100); do
         mc run --rm --network bridge -p 127.0.0.1:18090:80 busybox true || fail "run $i"
     done
-    run veths
-    assert_output ""
+    veths_become ""
     run leases
     assert_output ""
     run listeners
@@ -418,8 +427,7 @@ for i in range(10):
         MINICTR_USERLAND_PROXY=$((i % 2)) mc run -d --name cyc --network bridge -p 18091:80 busybox sleep 60 >/dev/null
         mc rm -f cyc >/dev/null
     done
-    run veths
-    assert_output ""
+    veths_become ""
     run leases
     assert_output ""
     run listeners
@@ -440,11 +448,7 @@ for i in range(10):
     # The kernel took what it could: the containers died with their
     # monitors (their namespaces, so their veths, went with them), and
     # the owner socket's tables went with the socket.
-    for _ in $(seq 100); do
-        [ "$(veths)" = "mctr-${peer_id:0:10}" ] && break
-        sleep 0.05
-    done
-    [ "$(veths)" = "mctr-${peer_id:0:10}" ] || fail "veths left: $(veths)"
+    veths_become "mctr-${peer_id:0:10} "
     run ctr_tables
     assert_output ""
     # What remains is named: two leases whose monitors are gone.
@@ -458,8 +462,7 @@ for i in range(10):
     [ "${#lines[@]}" -eq 1 ]
     run grep -cE 'k1|k2' "$MINICTR_ROOT/containers/$peer_id/hosts"
     assert_output 0
-    run veths
-    assert_output "mctr-${peer_id:0:10}"
+    veths_become "mctr-${peer_id:0:10} "
     # Their ports are free again.
     in_ns python3 -c 'import socket
 for p in (18091, 18092):
@@ -538,8 +541,7 @@ s.bind(("127.0.0.1", 17777)); s.listen(); time.sleep(30)' &
     [ "$(field second status)" = created ]
     run leases
     [ "${#lines[@]}" -eq 1 ]
-    run veths
-    [ "${#lines[@]}" -eq 1 ]
+    veths_become "mctr-$(field holder id | cut -c1-10) "
     run ctr_tables
     [ "${#lines[@]}" -eq 1 ]
     # An address taken: --ip of another container.
