@@ -23,6 +23,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <json-c/json.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -214,9 +215,28 @@ apply_change(json_object *cfg, const char *change)
         json_object_object_add(cfg, "WorkingDir", json_object_new_string(arg));
     } else if (!strcmp(word, "USER")) {
         json_object_object_add(cfg, "User", json_object_new_string(arg));
+    } else if (!strcmp(word, "EXPOSE")) {
+        /* EXPOSE 80 53/udp: {"ExposedPorts": {"80/tcp": {}, "53/udp": {}}},
+         * what run -P publishes. */
+        char ports[4096], key[32];
+        if (!json_object_object_get_ex(cfg, "ExposedPorts", &v)) {
+            v = json_object_new_object();
+            json_object_object_add(cfg, "ExposedPorts", v);
+        }
+        snprintf(ports, sizeof(ports), "%s", arg);
+        for (char *t = strtok(ports, " \t"); t; t = strtok(NULL, " \t")) {
+            struct port_spec p;
+            if (strchr(t, ':') || ports_parse(t, &p) == -1)
+                return mc_usage_error("--change '%s': give EXPOSE PORT[/tcp|"
+                                      "/udp]...",
+                                      change);
+            snprintf(key, sizeof(key), "%u/%s", p.ctr_port,
+                     p.proto == IPPROTO_UDP ? "udp" : "tcp");
+            json_object_object_add(v, key, json_object_new_object());
+        }
     } else {
         return mc_usage_error("--change '%s': minictr knows CMD, ENTRYPOINT, "
-                              "ENV, WORKDIR and USER",
+                              "ENV, WORKDIR, USER and EXPOSE",
                               change);
     }
     return 0;
@@ -280,6 +300,16 @@ image_config_load(const char *name, struct image_config *ic)
             ic->workdir = strdup(json_object_get_string(v));
         if (json_object_object_get_ex(cfg, "User", &v))
             ic->user = strdup(json_object_get_string(v));
+        if (json_object_object_get_ex(cfg, "ExposedPorts", &v) &&
+            json_object_is_type(v, json_type_object)) {
+            size_t n = 0;
+            ic->exposed = calloc((size_t)json_object_object_length(v) + 1,
+                                 sizeof(char *));
+            json_object_object_foreach(v, key, val) {
+                (void)val;
+                ic->exposed[n++] = strdup(key);
+            }
+        }
     }
     json_object_put(o);
     return 0;
@@ -298,7 +328,9 @@ cmd_import(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help")) {
             printf("usage: minictr import [-c|--change 'CMD [\"sh\"]']... "
-                   "FILE.tar[.gz|.xz|.zst]|DIR NAME\n");
+                   "FILE.tar[.gz|.xz|.zst]|DIR NAME\n"
+                   "  --change: CMD, ENTRYPOINT, ENV K=V, WORKDIR /dir, USER u, "
+                   "EXPOSE 80 53/udp\n");
             return 0;
         }
     }

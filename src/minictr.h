@@ -104,6 +104,7 @@ struct image_config {
     char **env;
     char *workdir;
     char *user;
+    char **exposed; /* EXPOSE: "80/tcp", ..., for run -P */
 };
 /* Read the config of image NAME; an image without one has all NULL. */
 int image_config_load(const char *name, struct image_config *ic);
@@ -344,6 +345,7 @@ struct net_flags {
     int nadd_hosts;
     const char *publish[MC_MAX_PORTS];
     int npublish;
+    bool publish_all; /* -P: each port the image EXPOSEs, on a free one */
 };
 /* Check the flags and fill c->net (and, with host, c->hostname). Usage
  * errors, no_such_network. Makes nothing but the default network's

@@ -75,7 +75,8 @@ run_usage(FILE *out, const char *cmd)
             "  --network-alias NAME   another name the others reach it by\n"
             "  --add-host NAME:IP     a line in /etc/hosts (IP host-gateway:\n"
             "                         the host)\n"
-            "  -p, --publish [IP:][HOST:]CTR[/tcp|/udp]  publish a port\n",
+            "  -p, --publish [IP:][HOST:]CTR[/tcp|/udp]  publish a port\n"
+            "  -P, --publish-all      publish every port the image EXPOSEs\n",
             cmd,
             !strcmp(cmd, "run")
                 ? "  -d, --detach           run in the background, print "
@@ -464,7 +465,8 @@ add_env(struct container *c, char *kv)
  * the image's CMD; a command given replaces CMD. */
 static int
 apply_image_config(struct container *c, const char *entrypoint, char **cmd,
-                   int ncmd, char **env_flags, int nenv_flags)
+                   int ncmd, char **env_flags, int nenv_flags,
+                   struct net_flags *net)
 {
     struct image_config ic = {0};
     char *ep[2] = {(char *)entrypoint, NULL}, **argv;
@@ -504,6 +506,13 @@ apply_image_config(struct container *c, const char *entrypoint, char **cmd,
         c->workdir = ic.workdir;
     if (!c->user_set && ic.user && *ic.user && parse_user(c, ic.user) == -1)
         return -1;
+    /* -P: Docker publishes what the image EXPOSEs, each on a free port. */
+    for (char **p = ic.exposed; net->publish_all && p && *p; p++) {
+        if (net->npublish == MC_MAX_PORTS)
+            return mc_usage_error("too many ports to publish (at most %d)",
+                                  MC_MAX_PORTS);
+        net->publish[net->npublish++] = *p;
+    }
     return 0;
 }
 
@@ -567,6 +576,7 @@ parse_run(struct container *c, int argc, char **argv, bool *detach)
         {"net-alias", required_argument, NULL, ALIAS},
         {"add-host", required_argument, NULL, ADD_HOST},
         {"publish", required_argument, NULL, 'p'},
+        {"publish-all", no_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'H'},
         {0},
     };
@@ -579,7 +589,7 @@ parse_run(struct container *c, int argc, char **argv, bool *detach)
     container_init(c);
     opterr = 0;
     optind = 0; /* restart getopt on the subcommand's argv */
-    while ((opt = getopt_long(argc, argv, "+h:e:w:u:v:m:itdp:", opts, NULL)) !=
+    while ((opt = getopt_long(argc, argv, "+h:e:w:u:v:m:itdp:P", opts, NULL)) !=
            -1) {
         switch (opt) {
         case RM: c->remove = true; break;
@@ -681,6 +691,7 @@ parse_run(struct container *c, int argc, char **argv, bool *detach)
                 return -1;
             break;
         case NETWORK: net.network = optarg; break;
+        case 'P': net.publish_all = true; break;
         case IP: net.ip = optarg; break;
         case ALIAS:
         case ADD_HOST:
@@ -709,8 +720,6 @@ parse_run(struct container *c, int argc, char **argv, bool *detach)
     }
     if (c->remove && c->restart != RESTART_NO)
         return mc_usage_error("%s", "conflicting options: --restart and --rm");
-    if (network_configure(c, &net) == -1)
-        return -1;
     if (!rootfs) {
         if (optind >= argc)
             return mc_usage_error("no image given (see 'minictr %s --help')",
@@ -736,7 +745,8 @@ parse_run(struct container *c, int argc, char **argv, bool *detach)
     if (user && parse_user(c, user) == -1)
         return -1;
     if (apply_image_config(c, entrypoint, argv + optind, argc - optind,
-                           env_flags, nenv) == -1)
+                           env_flags, nenv, &net) == -1 ||
+        network_configure(c, &net) == -1)
         return -1;
     for (int i = 0; i < nmount_flags; i++) {
         int kind = (int)(intptr_t)mount_flags[i][0];

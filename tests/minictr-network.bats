@@ -318,6 +318,17 @@ tcp_answer() {
     [ "$port" -gt 0 ] || fail "no host port: $port"
     run tcp_answer "$port"
     assert_output --regexp '^ping-[0-9]+$'
+    # -P: what the image EXPOSEs (import --change), each on a free port.
+    mc import --change 'EXPOSE 5000 5353/udp' --change 'CMD ["nc", "-ll", "-p", "5000", "-e", "cat"]' \
+        "$IMAGE" exposer >/dev/null
+    mc run -d --name all --network bridge -P exposer >/dev/null
+    run mc inspect all
+    [ "$(printf '%s' "$output" | jq -r '.[0].ports | map("\(.container_port)/\(.protocol)") | sort | join(",")')" = 5000/tcp,5353/udp ]
+    port=$(printf '%s' "$output" | jq -r '.[0].ports[] | select(.container_port == 5000) | .host_port')
+    run tcp_answer "$port"
+    assert_output --regexp '^ping-[0-9]+$'
+    mc rm -f all >/dev/null
+    mc rmi exposer >/dev/null
 }
 
 @test "network: MINICTR_USERLAND_PROXY=1: the monitor relays, through a socket it makes inside the container" {
