@@ -305,7 +305,8 @@ image_config_load(const char *name, struct image_config *ic)
             size_t n = 0;
             ic->exposed = calloc((size_t)json_object_object_length(v) + 1,
                                  sizeof(char *));
-            json_object_object_foreach(v, key, val) {
+            json_object_object_foreach(v, key, val)
+            {
                 (void)val;
                 ic->exposed[n++] = strdup(key);
             }
@@ -327,10 +328,11 @@ cmd_import(int argc, char **argv)
 
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help")) {
-            printf("usage: minictr import [-c|--change 'CMD [\"sh\"]']... "
-                   "FILE.tar[.gz|.xz|.zst]|DIR NAME\n"
-                   "  --change: CMD, ENTRYPOINT, ENV K=V, WORKDIR /dir, USER u, "
-                   "EXPOSE 80 53/udp\n");
+            printf(
+                "usage: minictr import [-c|--change 'CMD [\"sh\"]']... "
+                "FILE.tar[.gz|.xz|.zst]|DIR NAME\n"
+                "  --change: CMD, ENTRYPOINT, ENV K=V, WORKDIR /dir, USER u, "
+                "EXPOSE 80 53/udp\n");
             return 0;
         }
     }
