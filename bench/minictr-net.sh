@@ -16,8 +16,9 @@
 #   3. TCP throughput with iperf3 (a sanity row: every path should move
 #      bulk data at about the same speed)
 #
-# NET_RUNS (default 200) start-ups each; NET_RTTS (default 20000) round
-# trips per path. Everything runs in a network namespace made here, so
+# NET_RUNS (default 200) start-ups each, NET_RTTS (default 20000) round
+# trips per path, both in NET_ROUNDS (default 10) rounds that take turns,
+# so that a change of load (other programs) is spread over every row. Everything runs in a network namespace made here, so
 # nothing touches the host's interfaces, and in a private mount namespace
 # with the cgroup view crun accepts (see bench/run.sh). Needs root, hyperfine,
 # crun, containernetworking-plugins, iperf3 (rootfs-scripts/install-deps.sh
@@ -29,12 +30,14 @@ ROOT=$PWD
 OUT=$ROOT/build/bench/minictr-net
 RUNS=${NET_RUNS:-200}
 RTTS=${NET_RTTS:-20000}
+ROUNDS=${NET_ROUNDS:-10}
 CNI=/usr/lib/cni
 
 if [ "${1:-}" != __inside ]; then
     rootfs-scripts/install-deps.sh --bench
     [ -x bin/minictr ] && [ -d build/images/busybox ] || make -s all images
     rm -rf "$OUT" && mkdir -p "$OUT"
+    : >"$OUT/hyperfine.txt"
     cc -O2 -static -o "$OUT/echo-rtt" bench/echo-rtt.c
     # An image with echo-rtt in it (the shared image stays as it is).
     cp -a build/images/busybox "$OUT/image"
@@ -55,8 +58,19 @@ mount --make-rprivate /
 export MINICTR_ROOT=$OUT/root MINICTR_STATE=$OUT/state
 MC=$ROOT/bin/minictr
 "$MC" import "$OUT/image" netbench >/dev/null
-# "median (p99)" of echo-rtt's output
-rtt() { sed -n 's/^median_us=\([0-9.]*\) p99_us=\([0-9.]*\)/\1 µs (p99 \2)/p'; }
+# race OUT.json HYPERFINE-ARGS...: ROUNDS hyperfine runs of RUNS/ROUNDS
+# runs each, joined (bench/measure.py merge).
+race() {
+    local out=$1 r files=()
+    shift
+    for ((r = 1; r <= ROUNDS; r++)); do
+        hyperfine -N --warmup 2 --runs $(((RUNS + ROUNDS - 1) / ROUNDS)) \
+            --style basic --export-json "$out.$r" "$@" >>"$OUT/hyperfine.txt" 2>&1 ||
+            { cat "$OUT/hyperfine.txt" >&2; exit 1; }
+        files+=("$out.$r")
+    done
+    python3 bench/measure.py merge "$out" "${files[@]}"
+}
 # A server's port answers (echo-rtt ping of a few round trips).
 ready() {
     for _ in $(seq 100); do
@@ -102,21 +116,17 @@ echo "$cnienv; CNI_COMMAND=DEL $CNI/bridge <$OUT/cni.json" >"$OUT/cni-del.sh"
 rmb="$MC rm -f b"
 # (no container the first time: rm -f fails then)
 rmp="bash -c '$MC rm -f b >/dev/null 2>&1; true'"
-hyperfine -N --warmup 5 --runs "$RUNS" --style basic \
-    --export-json "$OUT/startup-d.json" \
+race "$OUT/startup-d.json" \
     --prepare "$rmp" -n "run -d --network none" "$MC run -d --name b --network none netbench sleep 600" \
     --prepare "$rmp" -n "run -d --network bridge" "$MC run -d --name b --network bridge netbench sleep 600" \
-    --prepare "$rmp" -n "run -d --network bridge -p" "$MC run -d --name b --network bridge -p 127.0.0.1:18000:80 netbench sleep 600" \
-    >"$OUT/hyperfine.txt" 2>&1 || { cat "$OUT/hyperfine.txt" >&2; exit 1; }
+    --prepare "$rmp" -n "run -d --network bridge -p" "$MC run -d --name b --network bridge -p 127.0.0.1:18000:80 netbench sleep 600"
 $rmb >/dev/null
 # The whole life: start, /bin/true, clean-up.
-hyperfine -N --warmup 5 --runs "$RUNS" --style basic \
-    --export-json "$OUT/startup-rm.json" \
+race "$OUT/startup-rm.json" \
     -n "run --rm --network none" "$MC run --rm --network none netbench /bin/true" \
     -n "run --rm --network bridge" "$MC run --rm --network bridge netbench /bin/true" \
     -n "run --rm --network bridge -p" "$MC run --rm --network bridge -p 127.0.0.1:18000:80 netbench /bin/true" \
-    -n "run --rm -p, MINICTR_USERLAND_PROXY=1" "env MINICTR_USERLAND_PROXY=1 $MC run --rm --network bridge -p 127.0.0.1:18000:80 netbench /bin/true" \
-    >>"$OUT/hyperfine.txt" 2>&1 || { cat "$OUT/hyperfine.txt" >&2; exit 1; }
+    -n "run --rm -p, MINICTR_USERLAND_PROXY=1" "env MINICTR_USERLAND_PROXY=1 $MC run --rm --network bridge -p 127.0.0.1:18000:80 netbench /bin/true"
 # crun 1.8 refuses a hybrid host: hide the cgroup2 tree, and show our own
 # v1 cgroups as the roots (as bench/run.sh does). Our mount namespace only.
 if mountpoint -q /sys/fs/cgroup/unified; then
@@ -130,18 +140,14 @@ while IFS=: read -r _ ctrl path; do
     if [ -n "$mp" ] && [ -d "$mp$path" ]; then mount --bind "$mp$path" "$mp"; fi
 done </proc/self/cgroup
 bash "$OUT/crun-cni.sh"
-hyperfine -N --warmup 5 --runs "$RUNS" --style basic \
-    --export-json "$OUT/startup-crun.json" \
+race "$OUT/startup-crun.json" \
     -n "bash: nothing" "bash $OUT/nothing.sh" \
     -n "bash: crun" "bash $OUT/crun.sh" \
-    -n "bash: crun + CNI bridge (ADD, run, DEL)" "bash $OUT/crun-cni.sh" \
-    >>"$OUT/hyperfine.txt" 2>&1 || { cat "$OUT/hyperfine.txt" >&2; exit 1; }
+    -n "bash: crun + CNI bridge (ADD, run, DEL)" "bash $OUT/crun-cni.sh"
 # The plugin's ADD alone, into a netns made once (DEL before each run).
 touch "$NETNS" && unshare --net="$NETNS" true
-hyperfine -N --warmup 5 --runs "$RUNS" --style basic \
-    --export-json "$OUT/startup-cni.json" \
-    --prepare "bash $OUT/cni-del.sh" -n "bash: CNI bridge ADD" "bash $OUT/cni-add.sh" \
-    >>"$OUT/hyperfine.txt" 2>&1 || { cat "$OUT/hyperfine.txt" >&2; exit 1; }
+race "$OUT/startup-cni.json" \
+    --prepare "bash $OUT/cni-del.sh" -n "bash: CNI bridge ADD" "bash $OUT/cni-add.sh"
 bash "$OUT/cni-del.sh"
 umount "$NETNS" && rm "$NETNS"
 jq -s '{results: (map(.results) | add)}' "$OUT/startup-d.json" "$OUT/startup-rm.json" \
@@ -160,13 +166,28 @@ srv_ip=$("$MC" inspect -f '{{.network.ip}}' srv)
 host_srv=$!
 ready 127.0.0.1 7100 && ready "$srv_ip" 7000 && ready 127.0.0.1 17001 && ready 127.0.0.1 17002
 
-lo_rtt=$("$OUT/echo-rtt" ping 127.0.0.1 7100 "$RTTS" | rtt)
-ctr_lo_rtt=$("$MC" run --rm --network none netbench sh -c \
-    "echo-rtt serve 7000 & for i in \$(seq 50); do echo-rtt ping 127.0.0.1 7000 10 >/dev/null 2>&1 && break; sleep 0.05; done; echo-rtt ping 127.0.0.1 7000 $RTTS" | rtt)
-host_ctr_rtt=$("$OUT/echo-rtt" ping "$srv_ip" 7000 "$RTTS" | rtt)
-ctr_ctr_rtt=$("$MC" exec peer echo-rtt ping "$srv_ip" 7000 "$RTTS" | rtt)
-dnat_rtt=$("$OUT/echo-rtt" ping 127.0.0.1 17001 "$RTTS" | rtt)
-proxy_rtt=$("$OUT/echo-rtt" ping 127.0.0.1 17002 "$RTTS" | rtt)
+# Each path in turn, ROUNDS times: the median of the medians.
+declare -A ping=(
+    [lo]="$OUT/echo-rtt ping 127.0.0.1 7100"
+    [ctr_lo]="$MC exec srv echo-rtt ping 127.0.0.1 7000"
+    [host_ctr]="$OUT/echo-rtt ping $srv_ip 7000"
+    [ctr_ctr]="$MC exec peer echo-rtt ping $srv_ip 7000"
+    [dnat]="$OUT/echo-rtt ping 127.0.0.1 17001"
+    [proxy]="$OUT/echo-rtt ping 127.0.0.1 17002"
+)
+for ((r = 1; r <= ROUNDS; r++)); do
+    for k in lo ctr_lo host_ctr ctr_ctr dnat proxy; do
+        ${ping[$k]} $((RTTS / ROUNDS)) >>"$OUT/rtt-$k.txt"
+    done
+done
+# "median µs (p99 P)": the median of the rounds' medians, and of their p99s
+mid() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+rtt() {
+    local f=$OUT/rtt-$1.txt
+    printf '%s µs (p99 %s)' \
+        "$(sed -n 's/^median_us=\([0-9.]*\) .*/\1/p' "$f" | mid)" \
+        "$(sed -n 's/.* p99_us=\([0-9.]*\)/\1/p' "$f" | mid)"
+}
 
 # ---- 3. throughput ----------------------------------------------------------
 
@@ -204,7 +225,7 @@ diff_ms() { awk -v a="$(med "$1")" -v b="$(med "$2")" 'BEGIN { printf "%.2f ms",
 {
     echo "load average: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cpus, kernel $(uname -r)"
     echo
-    echo "| start-up ($RUNS runs each) | median (min) |"
+    echo "| start-up ($RUNS runs each, $ROUNDS rounds) | median (min) |"
     echo "|---|---|"
     for n in "run -d --network none" "run -d --network bridge" "run -d --network bridge -p" \
         "run --rm --network none" "run --rm --network bridge" "run --rm --network bridge -p" \
@@ -222,14 +243,14 @@ diff_ms() { awk -v a="$(med "$1")" -v b="$(med "$2")" 'BEGIN { printf "%.2f ms",
     echo "| minictr whole life (run --rm): bridge with -p − none | $(diff_ms "run --rm --network bridge -p" "run --rm --network none") |"
     echo "| crun whole life: CNI bridge (netns, ADD, DEL) − none | $(diff_ms "bash: crun + CNI bridge (ADD, run, DEL)" "bash: crun") |"
     echo
-    echo "| 1-byte TCP echo ($RTTS round trips) | median RTT (p99) |"
+    echo "| 1-byte TCP echo ($RTTS round trips, $ROUNDS rounds) | median RTT (p99) |"
     echo "|---|---|"
-    echo "| loopback | $lo_rtt |"
-    echo "| a container's own loopback | $ctr_lo_rtt |"
-    echo "| host -> container, one veth | $host_ctr_rtt |"
-    echo "| container -> container, veth + bridge + veth | $ctr_ctr_rtt |"
-    echo "| host 127.0.0.1:HOST -> container, DNAT rule (default) | $dnat_rtt |"
-    echo "| host 127.0.0.1:HOST -> container, the monitor's proxy | $proxy_rtt |"
+    echo "| loopback | $(rtt lo) |"
+    echo "| a container's own loopback | $(rtt ctr_lo) |"
+    echo "| host -> container, one veth | $(rtt host_ctr) |"
+    echo "| container -> container, veth + bridge + veth | $(rtt ctr_ctr) |"
+    echo "| host 127.0.0.1:HOST -> container, DNAT rule (default) | $(rtt dnat) |"
+    echo "| host 127.0.0.1:HOST -> container, the monitor's proxy | $(rtt proxy) |"
     echo
     echo "| TCP throughput, iperf3 -t 2 | |"
     echo "|---|---|"
