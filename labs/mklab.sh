@@ -57,4 +57,31 @@ for f in "$src"/*; do
 done
 count=$(cat "$dst"/*.c | grep -c 'ct_lab_todo(')
 echo "student copy of $name in $dst: $count LAB regions to write (see $worksheet)"
+
+# Build it once, as make grade will, to say what the compiler will say: with
+# the LAB regions gone, the variables, parameters and helper functions their
+# code uses are unused for now (-Wunused-*). Each warning goes away with the
+# code that uses it; any other warning is the student's to read.
+main=$(grep -l '/\* LAB [0-9]' "$src"/*.c | head -n 1)
+[ -n "$main" ] || main=$(ls "$src"/*.c | head -n 1)
+tool=$(basename "$main" .c)
+if log=$(make -s --no-print-directory student-tool SRC="$dst/$tool.c" \
+    OUT="$dst/$tool" 2>&1); then
+    n=$(grep -c 'warning:' <<<"$log" || true)
+    flags=$(grep -o '\[-W[a-z=-]*\]' <<<"$log" | tr -d '[]=' || true)
+    kinds=$(printf '%s\n' "$flags" | sed '/^$/d' | sort | uniq -c |
+        awk '{ printf "%s%d %s", sep, $1, $2; sep = ", " }')
+    others=$(printf '%s\n' "$flags" | sed '/^$/d' | grep -vc '^-Wunused-' || true)
+    if [ "$n" -eq 0 ]; then
+        echo "it compiles without warnings now"
+    else
+        echo "it compiles now, with $n warning$([ "$n" -eq 1 ] || echo s) ($kinds):"
+        echo "  what your LAB code will use (variables, tables, parameters, helpers)"
+        echo "  is unused until you write it; each warning goes away with that code."
+        [ "$others" -eq 0 ] || echo "  $others of them are not -Wunused-*: read those."
+    fi
+else
+    echo "note: it does not build here yet (make grade will say why):"
+    printf '%s\n' "$log" | grep -m 3 'error' | sed 's/^/  /'
+fi
 echo "build and check it with: make grade STEP=$step${2:+ LABDIR=$labdir}"

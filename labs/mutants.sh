@@ -20,15 +20,43 @@
 # to run only the grader's tests whose names match (bats --filter): a test
 # that fails in a subset fails in the whole grader too, so the kill is real,
 # and the run is faster. The grader stops at the first failing test for the
-# same reason.
+# same reason. A line
 #
-# MUTANT_JOBS=N runs N mutants at a time (default: the number of cpus).
+#     // needs: PATH
+#
+# (first or second) says the mistake lives in code that runs only on hosts
+# where PATH exists, e.g. /sys/fs/cgroup/memory/memory.limit_in_bytes for a
+# cgroup v1 mistake: elsewhere the mutant is the reference, so it is not run
+# there, and the count line says how many were left out.
+#
+# Each grader runs the step's tests on its copy as `make grade` does (TOOL=
+# the copy), inside walls of its own, because a wrong solution may do what
+# the right one never does, and several graders run at once: cgroups of its
+# own on v1 and hybrid hosts (tests/lib/runcg.bash: its leftover checks see
+# only its own), and, as root, a mount and a uts namespace of its own (a
+# mutant that mounts in the wrong namespace or renames "the host" does it
+# there, where its own tests see it and no other run does). On pure cgroup
+# v2 the leftover checks look at the whole tree, so graders run one at a
+# time there.
+#
+# MUTANT_JOBS=N runs N graders at a time (default: the number of cpus; 1 on
+# pure cgroup v2). MUTANT_TIMEOUT=S is bats's timeout for each test
+# (default 60 s; the reference's slowest test takes a few); a grader that
+# prints nothing for S + 15 s is stopped here, as a mutant that hangs can
+# outlive bats's timeout.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 3
 
-jobs=${MUTANT_JOBS:-$(nproc)}
+if [ "$(stat -f -c %T /sys/fs/cgroup 2>/dev/null)" = cgroup2fs ]; then
+    jobs=${MUTANT_JOBS:-1}
+else
+    jobs=${MUTANT_JOBS:-$(nproc)}
+fi
+timeout=${MUTANT_TIMEOUT:-60}
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/minictr-mutants.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
+# shellcheck source=tests/lib/runcg.bash
+. tests/lib/runcg.bash
 
 steps=("$@")
 if [ ${#steps[@]} -eq 0 ]; then
@@ -54,7 +82,7 @@ make_copy() {
                     if (s == section) {
                         replacing = 1; found = 1
                         while ((getline line < body) > 0)
-                            if (line !~ /^\/\/ tests:/) print line
+                            if (line !~ /^\/\/ (tests|needs):/) print line
                         close(body)
                         next
                     }
@@ -73,12 +101,53 @@ make_copy() {
     fi
 }
 
-# grade_one NAME SECTION BODY: build and grade one copy; writes
+# run_grader LOG TOOL FILTER... : the step's tests against TOOL, in the
+# walls described at the top, stopped at the first failing test. Sets
+# first (the first "not ok" line) and rc (bats's exit status).
+run_grader() {
+    local log=$1 tool=$2 bats_file=$3 pid
+    shift 3
+    local sandbox=()
+    [ "$(id -u)" -ne 0 ] || sandbox=(unshare --mount --propagation private --uts)
+    (
+        unset RESULTS_FILE
+        export TOOL=$tool BATS_TEST_TIMEOUT=$timeout
+        exec setsid "${sandbox[@]}" bats --tap "$@" "$bats_file" </dev/null
+    ) >"$log" 2>&1 &
+    pid=$!
+    first=""
+    local lines=0 now since=$SECONDS
+    while kill -0 "$pid" 2>/dev/null; do
+        first=$(grep -m1 '^not ok' "$log")
+        # bats's own timeout kills only the test's children: a grandchild
+        # that holds the output pipe (a hung tool under `run`) hangs it.
+        # So a grader that writes no line for longer is stopped here.
+        now=$(wc -l <"$log")
+        [ "$now" -eq "$lines" ] || { lines=$now since=$SECONDS; }
+        if [ -z "$first" ] && [ $((SECONDS - since)) -gt $((timeout + 15)) ]; then
+            first="not ok timeout: no test ended in $((timeout + 15)) s after: $(tail -n 1 "$log")"
+        fi
+        if [ -n "$first" ]; then
+            kill -TERM -- -"$pid" 2>/dev/null
+            sleep 1
+            kill -KILL -- -"$pid" 2>/dev/null
+            break
+        fi
+        sleep 0.2
+    done
+    wait "$pid" 2>/dev/null
+    rc=$?
+    [ -n "$first" ] || first=$(grep -m1 '^not ok' "$log")
+}
+
+# grade_one NAME SECTION BODY [STEP]: build and grade one copy; writes
 # RESULT (killed|survived|passed|failed|broken) and the first failing test
-# to $scratch/NAME.result.
+# to $scratch/NAME.result. Runs in a subshell of its own (&): its cgroups
+# (runcg_enter) are its own.
 grade_one() {
-    local name=$1 section=$2 body=$3 step_dir step_name tool main dir filter
-    local log=$scratch/$name.log res=$scratch/$name.result
+    local name=$1 section=$2 body=$3 step_dir step_name tool main dir f
+    local log=$scratch/$name.log res=$scratch/$name.result start=$SECONDS
+    local first rc filter=()
     step_dir=$(ls -d steps/"${section%%.*}"-*/ 2>/dev/null | head -n 1)
     [ -n "$section" ] || step_dir=$(ls -d steps/"$4"-*/ | head -n 1)
     step_dir=${step_dir%/}
@@ -92,40 +161,28 @@ grade_one() {
         echo "broken (does not build: see below)" >"$res"
         return
     fi
-    filter=()
     if [ -n "$body" ]; then
-        f=$(sed -n '1s|^// tests: *||p' "$body")
+        f=$(sed -n '1,2s|^// tests: *||p' "$body")
         [ -z "$f" ] || filter=(--filter "$f")
     fi
-    # The grader, stopped at its first failing test: one failure is a fail.
-    (
-        unset RESULTS_FILE
-        export TOOL=$dir/$tool BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-120}
-        exec setsid bats --tap "${filter[@]}" "tests/$step_name.bats"
-    ) >"$log" 2>&1 &
-    local pid=$! first=""
-    while kill -0 "$pid" 2>/dev/null; do
-        first=$(grep -m1 '^not ok' "$log")
-        if [ -n "$first" ]; then
-            kill -TERM -- -"$pid" 2>/dev/null
-            sleep 1
-            kill -KILL -- -"$pid" 2>/dev/null
-            break
-        fi
-        sleep 0.2
-    done
-    wait "$pid" 2>/dev/null
-    [ -n "$first" ] || first=$(grep -m1 '^not ok' "$log")
+    runcg_enter
+    run_grader "$log" "$dir/$tool" "tests/$step_name.bats" "${filter[@]}"
+    runcg_leave
+    local took="($((SECONDS - start)) s)"
     if [ -z "$section" ]; then
-        if [ -z "$first" ] && grep -q '^ok' "$log"; then
-            echo "passed" >"$res"
+        if [ -z "$first" ] && [ "$rc" -eq 0 ] && grep -q '^ok' "$log"; then
+            echo "passed $took" >"$res"
         else
-            echo "failed ${first:-no test ran}" >"$res"
+            echo "failed ${first:-no test failed, bats exited $rc} $took" >"$res"
         fi
     elif [ -n "$first" ]; then
-        echo "killed by: ${first#not ok }" >"$res"
+        echo "killed by: ${first#not ok } $took" >"$res"
+    elif [ "$rc" -ne 0 ]; then
+        # No test said "not ok", but the grader did not pass either (bats
+        # itself was killed, or a file-level hook failed): a fail.
+        echo "killed: bats exited $rc, no test passed all the way $took" >"$res"
     else
-        echo "SURVIVED: $(grep -c '^ok' "$log") tests passed" >"$res"
+        echo "SURVIVED: $(grep -c '^ok' "$log") tests passed $took" >"$res"
     fi
 }
 
@@ -141,14 +198,19 @@ for step in "${steps[@]}"; do
     sname=$(basename "$mdir")
     names=(reference)
     grade_one "$sname-reference" "" "" "$step" &
-    running=1
+    skipped=0
     for m in "$mdir"/*.c; do
         [ -e "$m" ] || continue
         base=$(basename "$m" .c)
+        needs=$(sed -n '1,2s|^// needs: *||p' "$m")
+        if [ -n "$needs" ] && [ ! -e "$needs" ]; then
+            echo "    $base: not run here: it needs $needs" >>"$scratch/$sname.skipped"
+            skipped=$((skipped + 1))
+            continue
+        fi
         names+=("$base")
         while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
         grade_one "$sname-$base" "${base%%-*}" "$(pwd)/$m" &
-        running=$((running + 1))
     done
     wait
     total=0 killed=0 report=""
@@ -156,17 +218,22 @@ for step in "${steps[@]}"; do
         r=$(cat "$scratch/$sname-$n.result" 2>/dev/null || echo "broken (no result)")
         report+="    $n: $r"$'\n'
         case "$n:$r" in
-        reference:passed) ;;
+        reference:passed*) ;;
         reference:*) status=1 ;;
         *:killed*) total=$((total + 1)) killed=$((killed + 1)) ;;
         *) total=$((total + 1)) status=1 ;;
         esac
         case "$r" in
-        killed* | passed) ;;
+        killed* | passed*) ;;
         *) report+=$(sed 's/^/        | /' "$scratch/$sname-$n.log" | tail -n 15)$'\n' ;;
         esac
     done
-    echo "$sname: $total mutants, $killed killed"
+    if [ "$skipped" -gt 0 ]; then
+        echo "$sname: $total mutants, $killed killed ($skipped not run on this host)"
+        cat "$scratch/$sname.skipped"
+    else
+        echo "$sname: $total mutants, $killed killed"
+    fi
     printf '%s' "$report"
 done
 exit $status

@@ -212,10 +212,8 @@ container_id_alive(const char *id)
     int fd = open_lock(id, false);
     bool alive;
 
-    if (fd == -1) {
-        ct_clear_error();
+    if (fd == -1)
         return false;
-    }
     /* F_OFD_GETLK only asks: would this lock conflict with one held? */
     alive = fcntl(fd, F_OFD_GETLK, &lk) == 0 && lk.l_type != F_UNLCK;
     close(fd);
@@ -352,8 +350,10 @@ container_start(struct container *c, bool detach)
 
 failed:
     /* No monitor came to be: --rm still means removed. */
-    if (c->remove)
+    if (c->remove) {
+        container_remove_anonymous(c);
         container_delete(c);
+    }
     return -1;
 }
 
@@ -371,6 +371,22 @@ container_delete(struct container *c)
     if (state_path(path, sizeof(path), c->id, ".lock") == 0)
         unlink(path);
     return state_remove(c->id); /* last: until here, rm can try again */
+}
+
+/* Anonymous volumes (-v /path) go with their container (rm -v). */
+void
+container_remove_anonymous(const struct container *c)
+{
+    for (int i = 0; i < c->nmounts; i++) {
+        char path[4096];
+        const struct mount_spec *m = &c->mounts[i];
+        /* The path by hand, not volume_path(): a volume gone already is
+         * fine, and must not become the error this run reports. */
+        if (!m->anonymous || !m->source || !mc_valid_name(m->source))
+            continue;
+        snprintf(path, sizeof(path), "%s/volumes/%s", mc_lib_dir(), m->source);
+        ct_rm_rf(path);
+    }
 }
 
 /* ---- find -------------------------------------------------------------- */

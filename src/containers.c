@@ -18,6 +18,7 @@
  */
 #include "minictr.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -26,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -117,11 +119,14 @@ collect_one(struct container *seen, void *arg)
         c.net.prefix = 0;
         c.net.bridge[0] = '\0';
         if (c.remove && was_live) {
+            container_remove_anonymous(&c);
             container_delete(&c);
         } else {
             c.ncgroups = 0;
             if (was_live) {
+                /* It died of its monitor's death: SIGKILL, 128+9. */
                 snprintf(c.status, sizeof(c.status), "%s", ST_DEAD);
+                c.exit_code = 128 + SIGKILL;
                 c.pid = 0;
                 c.finished_ns = c.finished_ns ? c.finished_ns : mc_now_ns();
             }
@@ -135,12 +140,37 @@ collect_one(struct container *seen, void *arg)
     return 0;
 }
 
+/* A record's temporary file (ID.json.PID.tmp) whose writer was killed
+ * before its rename: nobody will ever rename it. */
+static void
+sweep_temporaries(void)
+{
+    DIR *d = opendir(mc_state_dir());
+    struct dirent *e;
+    time_t now = time(NULL);
+
+    while (d && (e = readdir(d)) != NULL) {
+        const char *dot = strstr(e->d_name, ".json.");
+        struct stat st;
+        int pid;
+
+        if (!dot || sscanf(dot, ".json.%d.tmp", &pid) != 1 || pid <= 0 ||
+            fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+            now - st.st_mtime < 5 || (kill(pid, 0) == 0 || errno != ESRCH))
+            continue;
+        unlinkat(dirfd(d), e->d_name, 0);
+    }
+    if (d)
+        closedir(d);
+}
+
 int
 containers_collect(void)
 {
     int count = 0;
 
     state_each(collect_one, &count);
+    sweep_temporaries();
     network_collect(); /* leases: after the records, which free none */
     return count;
 }
@@ -148,9 +178,48 @@ containers_collect(void)
 /* ---- ps ---------------------------------------------------------------- */
 
 struct ps_row {
-    char id[MC_ID_LEN + 1], image[256], command[64], created[64];
+    char id[MC_ID_LEN + 1], image[256], command[4200], created[64];
     char status[96], ports[512], name[64];
+    int64_t created_ns;
 };
+
+/* Docker's COMMAND column: cut to 20 characters (the 20th an ellipsis),
+ * then quoted as Go's strconv.Quote does ("…" stays, " and \ escaped). */
+static void
+command_column(const char *cmd, bool trunc, char *out, size_t size)
+{
+    char cut[4200];
+    size_t n = 0, chars = 0, total = 0;
+
+    for (const char *p = cmd; *p; p++)
+        total += ((unsigned char)*p & 0xc0) != 0x80;
+    for (const char *p = cmd; *p && n < sizeof(cut) - 4; p++) {
+        if (((unsigned char)*p & 0xc0) != 0x80 && trunc && total > 20 &&
+            ++chars == 20)
+            break;
+        cut[n++] = *p;
+    }
+    if (trunc && total > 20)
+        n += (size_t)snprintf(cut + n, sizeof(cut) - n, "\xe2\x80\xa6");
+    cut[n] = '\0';
+    n = 0;
+    out[n++] = '"';
+    for (const char *p = cut; *p && n < size - 3; p++) {
+        if (*p == '"' || *p == '\\')
+            out[n++] = '\\';
+        out[n++] = *p;
+    }
+    out[n++] = '"';
+    out[n] = '\0';
+}
+
+/* Newest first, as `docker ps`. */
+static int
+by_created(const void *a, const void *b)
+{
+    const struct ps_row *x = a, *y = b;
+    return x->created_ns < y->created_ns ? 1 : x->created_ns > y->created_ns;
+}
 
 struct ps_args {
     bool all, quiet, no_trunc, json_first;
@@ -217,11 +286,7 @@ ps_one(struct container *c, void *arg)
         return 0;
     if (!matches(a, c, status))
         return 0;
-    if (a->quiet) {
-        printf("%.*s\n", a->no_trunc ? MC_ID_LEN : 12, c->id);
-        return 0;
-    }
-    if (mc_json) {
+    if (mc_json && !a->quiet) {
         json_object *o = state_to_json(c);
         json_object_object_add(o, "status", json_object_new_string(status));
         printf("%s%s", a->json_first ? "" : ",",
@@ -237,14 +302,13 @@ ps_one(struct container *c, void *arg)
     }
     r = &a->rows[a->nrows++];
     snprintf(r->id, sizeof(r->id), "%.*s", a->no_trunc ? MC_ID_LEN : 12, c->id);
+    r->created_ns = c->created_ns;
+    if (a->quiet)
+        return 0;
     snprintf(r->image, sizeof(r->image), "%.255s",
              c->image && *c->image ? c->image : c->rootfs);
     container_command_line(c, cmd, sizeof(cmd));
-    /* "sleep 100" in quotes, cut to 20 characters with an ellipsis. */
-    if (a->no_trunc || strlen(cmd) + 2 <= 20)
-        snprintf(r->command, sizeof(r->command), "\"%.60s\"", cmd);
-    else
-        snprintf(r->command, sizeof(r->command), "\"%.18s\xe2\x80\xa6", cmd);
+    command_column(cmd, !a->no_trunc, r->command, sizeof(r->command));
     human_duration(mc_now_ns() - c->created_ns, ago, sizeof(ago));
     snprintf(r->created, sizeof(r->created), "%s ago", ago);
     status_text(c, status, r->status, sizeof(r->status));
@@ -336,6 +400,9 @@ cmd_ps(int argc, char **argv)
                    "[--filter status=S|name=N]\n");
             return 0;
         default:
+            if (!strcmp(argv[optind - 1], "--json"))
+                ct_set_hint("global options go before the command: minictr "
+                            "--json ps");
             return mc_usage_error("unknown option '%s' (usage: minictr ps "
                                   "[-a] [-q] [--filter ...])",
                                   argv[optind - 1]);
@@ -359,7 +426,11 @@ cmd_ps(int argc, char **argv)
     state_each(ps_one, &a);
     if (mc_json && !a.quiet)
         printf("]\n");
-    else if (!a.quiet)
+    else
+        qsort(a.rows, (size_t)a.nrows, sizeof(*a.rows), by_created);
+    for (int i = 0; a.quiet && i < a.nrows; i++)
+        printf("%s\n", a.rows[i].id);
+    if (!mc_json && !a.quiet)
         print_rows(&a);
     free(a.rows);
     return 0;
@@ -367,8 +438,37 @@ cmd_ps(int argc, char **argv)
 
 /* ---- inspect ----------------------------------------------------------- */
 
-/* -f '{{.status}} {{.pid}}': each {{.a.b}} replaced by that value. */
-static void
+/* Docker's names for the fields a course uses with `inspect -f`, and
+ * which key of our record holds each. */
+static const char *const docker_fields[][2] = {
+    {"Id", "id"},
+    {"Name", "name"},
+    {"Created", "created"},
+    {"Image", "image"},
+    {"State.Status", "status"},
+    {"State.Pid", "pid"},
+    {"State.ExitCode", "exit_code"},
+    {"State.OOMKilled", "oom_killed"},
+    {"State.StartedAt", "started"},
+    {"State.FinishedAt", "finished"},
+    {"RestartCount", "restart_count"},
+    {"Config.Image", "image"},
+    {"Config.Cmd", "command"},
+    {"Config.Env", "env"},
+    {"Config.Hostname", "hostname"},
+    {"Config.WorkingDir", "workdir"},
+    {"Config.User", "user"},
+    {"Config.Tty", "tty"},
+    {"HostConfig.Memory", "memory"},
+    {"HostConfig.PidsLimit", "pids_limit"},
+    {"HostConfig.AutoRemove", "remove"},
+    {"HostConfig.RestartPolicy.Name", "restart"},
+};
+
+/* -f '{{.status}} {{.pid}}': each {{.a.b}} replaced by that value (our
+ * record's keys, or Docker's names above). An unknown field is an error,
+ * not an empty line a script would take for an answer. */
+static int
 print_format(json_object *o, const char *fmt)
 {
     for (const char *p = fmt; *p;) {
@@ -382,18 +482,49 @@ print_format(json_object *o, const char *fmt)
         }
         fwrite(p, 1, (size_t)(open - p), stdout);
         snprintf(path, sizeof(path), "%.*s", (int)(close - open - 2), open + 2);
-        for (char *k = strtok(path, ". "); k && v; k = strtok(NULL, ". "))
+        {
+            char *s = path + strspn(path, " ."), *e = s + strlen(s);
+            while (e > s && e[-1] == ' ')
+                *--e = '\0';
+            memmove(path, s, strlen(s) + 1);
+        }
+        for (size_t i = 0; i < sizeof(docker_fields) / sizeof(docker_fields[0]);
+             i++)
+            if (!strcmp(path, docker_fields[i][0]))
+                snprintf(path, sizeof(path), "%s", docker_fields[i][1]);
+        if (!strcmp(path, "State.Running") || !strcmp(path, "State.Paused")) {
+            json_object *st;
+            json_object_object_get_ex(o, "status", &st);
+            fputs(!strcmp(json_object_get_string(st),
+                          path[6] == 'R' ? "running" : "paused")
+                      ? "true"
+                      : "false",
+                  stdout);
+            p = close + 2;
+            continue;
+        }
+        for (char *k = strtok(path, "."); k && v; k = strtok(NULL, "."))
             if (!json_object_object_get_ex(v, k, &v))
                 v = NULL;
-        if (v)
-            fputs(
-                json_object_is_type(v, json_type_string)
-                    ? json_object_get_string(v)
-                    : json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN),
-                stdout);
+        if (!v) {
+            putchar('\n');
+            mc_error_code("usage");
+            return ct_fail("inspect -f: no field '%.*s' (minictr's keys are "
+                           "those of 'minictr inspect'; Docker's .State.Pid, "
+                           ".State.Status, .Id, .Name ... work too)",
+                           (int)(close - open - 2), open + 2);
+        }
+        fputs(
+            json_object_is_type(v, json_type_string)
+                ? json_object_get_string(v)
+                : json_object_to_json_string_ext(
+                      v,
+                      JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
+            stdout);
         p = close + 2;
     }
     putchar('\n');
+    return 0;
 }
 
 int
@@ -424,8 +555,8 @@ cmd_inspect(int argc, char **argv)
         o = state_to_json(&c);
         json_object_object_add(
             o, "status", json_object_new_string(container_real_status(&c)));
-        if (format)
-            print_format(o, format);
+        if (format && print_format(o, format) == -1)
+            rc = -1;
         json_object_array_add(all, o);
         state_free(&c);
     }
@@ -448,23 +579,6 @@ wait_gone(const struct container *c)
 
     for (int i = 0; i < 1000 && container_monitor_alive(c); i++)
         nanosleep(&pause, NULL);
-}
-
-/* Anonymous volumes (-v /path) go with their container (rm -v). */
-static void
-remove_anonymous(const struct container *c)
-{
-    for (int i = 0; i < c->nmounts; i++) {
-        char path[4096];
-        if (c->mounts[i].anonymous &&
-            volume_path(c->mounts[i].source, false, path, sizeof(path)) == 0) {
-            char *slash = strrchr(path, '/'); /* .../volumes/NAME/_data */
-            if (slash)
-                *slash = '\0';
-            ct_rm_rf(path);
-        }
-    }
-    ct_clear_error();
 }
 
 static int
@@ -504,7 +618,7 @@ rm_one(const char *key, bool force, bool volumes)
         return ct_fail("container '%s' is being started", key);
     }
     if (volumes)
-        remove_anonymous(&c);
+        container_remove_anonymous(&c);
     if (container_delete(&c) == -1) {
         close(lock);
         return -1;
@@ -614,7 +728,7 @@ cmd_system(int argc, char **argv)
         lock = take_lock(&c);
         if (lock == -1)
             continue; /* started meanwhile */
-        remove_anonymous(&c);
+        container_remove_anonymous(&c);
         if (container_delete(&c) == 0)
             printf("%s\n", c.id);
         close(lock);

@@ -60,7 +60,10 @@ note_escape(int rootfd, const char *path)
 {
     struct open_how how = {.flags = O_PATH | O_CLOEXEC,
                            .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS};
-    int fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+    /* An absolute path is "beneath" nothing: look it up as relative. */
+    const char *rel = path + strspn(path, "/");
+    int fd =
+        (int)syscall(SYS_openat2, rootfd, *rel ? rel : ".", &how, sizeof(how));
 
     if (fd == -1 && errno == EXDEV)
         fprintf(stderr,
@@ -210,23 +213,13 @@ copy_tree(int sfd, const char *sname, int ddir, const char *dname, bool inward)
 static int
 mount_stopped(const struct container *c, char *root, size_t size)
 {
-    char opts[8192];
-
     snprintf(root, size, "%s/merged", c->dir);
     ct_trace("unshare --mount", "unshare(CLONE_NEWNS)");
     if (unshare(CLONE_NEWNS) == -1)
         return ct_fail_errno("unshare(CLONE_NEWNS)");
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
         return ct_fail_errno("make / private");
-    if ((size_t)snprintf(opts, sizeof(opts),
-                         "lowerdir=%s,upperdir=%s/upper,workdir=%s/work",
-                         c->rootfs, c->dir, c->dir) >= sizeof(opts)) {
-        errno = E2BIG;
-        return ct_fail_errno("overlay options for '%s'", c->rootfs);
-    }
-    if (mount("overlay", root, "overlay", 0, opts) == -1)
-        return ct_fail_errno("mount overlay on '%s'", root);
-    return 0;
+    return overlay_mount_at(c, root);
 }
 
 /* Split "NAME:PATH"; NULL when s is a host path. */
@@ -308,6 +301,22 @@ copy_to(int sroot, const char *src, int droot, const char *dst, bool inward)
     rc = copy_tree(sdir, sleaf, ddir, leaf, inward);
     close(sdir);
     close(ddir);
+    return rc;
+}
+
+int
+mc_copy_contents(int from, int to, bool keep_owner)
+{
+    DIR *d = fdopendir(dup(from));
+    struct dirent *e;
+    int rc = 0;
+
+    archive_mode = keep_owner;
+    while (rc == 0 && d && (e = readdir(d)) != NULL)
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+            rc = copy_tree(dirfd(d), e->d_name, to, e->d_name, true);
+    if (d)
+        closedir(d);
     return rc;
 }
 

@@ -30,6 +30,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <json-c/json.h>
 #include <poll.h>
 #include <sched.h>
 #include <stdio.h>
@@ -212,8 +213,17 @@ parse_exec(int argc, char **argv, struct exec_opts *o, const char **name)
         case 't': o->tty = true; break;
         case 'd': o->detach = true; break;
         case 'e':
-            if (!strchr(optarg, '=') || optarg[0] == '=')
+            if (optarg[0] == '=' || !*optarg)
                 return mc_usage_error("bad --env '%s': give KEY=VALUE", optarg);
+            if (!strchr(optarg, '=')) { /* -e KEY: yours, as Docker */
+                const char *v = getenv(optarg);
+                char *kv;
+                if (!v)
+                    break;
+                if (asprintf(&kv, "%s=%s", optarg, v) == -1)
+                    return ct_fail_errno("asprintf");
+                optarg = kv;
+            }
             if (o->nenv == MC_MAX_ENV)
                 return mc_usage_error("too many -e");
             o->env[o->nenv++] = optarg;
@@ -260,22 +270,198 @@ apply_opts(struct container *c, const struct exec_opts *o)
         c->workdir = o->workdir;
     c->tty = o->tty;
     if (o->user) {
-        uint64_t uid, gid;
+        uint64_t uid, gid = 0;
         char buf[64], *colon;
+        bool named = false;
         snprintf(buf, sizeof(buf), "%s", o->user);
         colon = strchr(buf, ':');
         if (colon)
             *colon++ = '\0';
-        if (ct_parse_u64(buf, &uid) == -1 ||
-            (colon && ct_parse_u64(colon, &gid) == -1) || uid >= UINT32_MAX)
-            return mc_usage_error("bad --user '%s': give a numeric "
-                                  "UID[:GID]",
+        if (ct_parse_u64(buf, &uid) == -1) {
+            /* A name: the container's own /etc/passwd, read through its
+             * root, never following a symlink out of it. */
+            char root[64];
+            int rootfd;
+            snprintf(root, sizeof(root), "/proc/%d/root", c->pid);
+            rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+            if (rootfd == -1 ||
+                mc_lookup_id(open_in_root(rootfd, "etc/passwd", false, false),
+                             buf, &uid, &gid) == -1) {
+                if (rootfd != -1)
+                    close(rootfd);
+                return mc_usage_error("bad --user '%s': no user '%s' in the "
+                                      "container's /etc/passwd",
+                                      o->user, buf);
+            }
+            close(rootfd);
+            named = true;
+        }
+        if ((colon && ct_parse_u64(colon, &gid) == -1) || uid >= UINT32_MAX)
+            return mc_usage_error("bad --user '%s': give UID[:GID] or a "
+                                  "user's name",
                                   o->user);
+        if (!colon && !named)
+            gid = uid;
         c->uid = (uid_t)uid;
-        c->gid = colon ? (gid_t)gid : (gid_t)uid;
+        c->gid = (gid_t)gid;
         c->user_set = true;
     }
     return 0;
+}
+
+/* From the pidfd to the command's exec: the part `exec` and the monitor's
+ * `exec -d` share. Returns 0 when the command runs (*child, and with -t
+ * *master), or the code it failed with (125, 126, 127: the error is
+ * recorded, the child reaped). */
+static int
+exec_start(struct container *c, struct exec_opts *o, pid_t *child, int *master)
+{
+    struct clone3_args args = {.exit_signal = SIGCHLD};
+    const char *v2;
+    int pidfd, sp[2], cgfd = -1, kind, code = 0, got = -1, st;
+
+    *master = -1;
+    pidfd = (int)syscall(SYS_pidfd_open, c->pid, 0);
+    if (pidfd == -1 || !is_ours(c)) {
+        mc_error_code("container_not_running");
+        ct_fail("container '%s' is not running: its PID 1 (%d) is gone",
+                c->name, c->pid);
+        return MC_EXIT_RUNNER;
+    }
+    ct_trace("nsenter --target PID --pid", "setns(pidfd, CLONE_NEWPID)");
+    if (setns(pidfd, CLONE_NEWPID) == -1) {
+        ct_fail_errno("setns into the pid namespace of '%s'", c->name);
+        return MC_EXIT_RUNNER;
+    }
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) == -1) {
+        ct_fail_errno("socketpair");
+        return MC_EXIT_RUNNER;
+    }
+    /* Born in the container's cgroup2 cgroup, as its PID 1 was. */
+    v2 = cgroups_v2_dir(c);
+    if (v2 && (cgfd = open(v2, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+        args.flags = CLONE_INTO_CGROUP;
+        args.cgroup = (uint64_t)cgfd;
+    }
+    fflush(NULL);
+    *child = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+    if (*child == -1 && cgfd != -1) { /* an older kernel: fork, then join */
+        close(cgfd);
+        cgfd = -1;
+        *child = fork();
+    }
+    c->in_cgroup = cgfd != -1;
+    if (*child == 0) {
+        close(sp[0]);
+        exec_child(c, pidfd, o, sp[1]);
+    }
+    if (cgfd != -1)
+        close(cgfd);
+    close(sp[1]);
+    close(pidfd);
+    if (*child == -1) {
+        close(sp[0]);
+        ct_fail_errno("fork into container '%s'", c->name);
+        return MC_EXIT_RUNNER;
+    }
+    /* The channel: the pty (-t), then EOF at exec, or the error. */
+    while ((kind = spawn_read(sp[0], &got)) == SPAWN_TTY)
+        *master = got;
+    if (kind == SPAWN_ERROR)
+        code = got > 0 && got < 256 ? got : MC_EXIT_RUNNER;
+    close(sp[0]);
+    if (kind == SPAWN_ERROR) {
+        while (waitpid(*child, &st, 0) == -1 && errno == EINTR)
+            ;
+        return code;
+    }
+    return 0;
+}
+
+/* ---- exec -d: the monitor's child ------------------------------------- */
+
+/* exec -d's process must outlive us, so it must not be our child: the
+ * monitor makes it, as conmon does, and reaps it when it ends. The
+ * request carries the options as one JSON line. */
+static char *
+opts_to_json(const struct container *c, const struct exec_opts *o)
+{
+    json_object *j = json_object_new_object(), *a = json_object_new_array();
+    char user[32];
+    char *s;
+
+    for (char **p = o->argv; *p; p++)
+        json_object_array_add(a, json_object_new_string(*p));
+    json_object_object_add(j, "argv", a);
+    a = json_object_new_array();
+    for (int i = 0; i < o->nenv; i++)
+        json_object_array_add(a, json_object_new_string(o->env[i]));
+    json_object_object_add(j, "env", a);
+    if (o->workdir)
+        json_object_object_add(j, "workdir",
+                               json_object_new_string(o->workdir));
+    if (c->user_set) {
+        snprintf(user, sizeof(user), "%u:%u", c->uid, c->gid);
+        json_object_object_add(j, "user", json_object_new_string(user));
+    }
+    s = strdup(json_object_to_json_string_ext(
+        j, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+    json_object_put(j);
+    return s;
+}
+
+void
+exec_detached_for_monitor(const struct container *c, const char *json, int fd)
+{
+    struct container copy = *c;
+    struct exec_opts o = {.detach = true};
+    json_object *j = json_tokener_parse(json), *a, *v;
+    pid_t child, h;
+    int master;
+
+    if (!j || !json_object_object_get_ex(j, "argv", &a) ||
+        !json_object_is_type(a, json_type_array) ||
+        json_object_array_length(a) == 0) {
+        dprintf(fd,
+                "{\"error\":{\"code\":\"usage\",\"message\":\"bad "
+                "exec request\"}}\n");
+        json_object_put(j);
+        return;
+    }
+    o.argv = calloc(json_object_array_length(a) + 1, sizeof(char *));
+    for (size_t i = 0; i < json_object_array_length(a); i++)
+        o.argv[i] =
+            strdup(json_object_get_string(json_object_array_get_idx(a, i)));
+    if (json_object_object_get_ex(j, "env", &a))
+        for (size_t i = 0;
+             i < json_object_array_length(a) && o.nenv < MC_MAX_ENV; i++)
+            o.env[o.nenv++] =
+                strdup(json_object_get_string(json_object_array_get_idx(a, i)));
+    if (json_object_object_get_ex(j, "workdir", &v))
+        o.workdir = strdup(json_object_get_string(v));
+    if (json_object_object_get_ex(j, "user", &v))
+        o.user = strdup(json_object_get_string(v));
+    json_object_put(j);
+    /* A helper does the setns(CLONE_NEWPID) (it would change where the
+     * monitor's own next children are born) and exits once the command
+     * runs; the command, orphaned, comes to the nearest subreaper: us. */
+    h = fork();
+    if (h != 0) {
+        if (h == -1)
+            dprintf(fd,
+                    "{\"error\":{\"code\":\"failed\",\"message\":"
+                    "\"fork failed\"}}\n");
+        return;
+    }
+    if (apply_opts(&copy, &o) == -1 ||
+        exec_start(&copy, &o, &child, &master) != 0) {
+        dprintf(fd, "{\"error\":{\"code\":\"%s\",\"message\":\"%s\"}}\n",
+                *mc_get_error_code() ? mc_get_error_code() : "failed",
+                ct_error_message());
+        _exit(MC_EXIT_RUNNER);
+    }
+    dprintf(fd, "{\"ok\":true,\"pid\":%d}\n", (int)child);
+    _exit(0);
 }
 
 int
@@ -283,14 +469,17 @@ cmd_exec(int argc, char **argv)
 {
     static struct container c;
     struct exec_opts o = {0};
-    struct clone3_args args = {.exit_signal = SIGCHLD};
-    const char *name = NULL, *status, *v2;
-    int pidfd, sp[2], cgfd = -1, kind, code = 0, master = -1, got = -1, st;
+    const char *name = NULL, *status;
+    int code, master, st;
     pid_t child;
 
     if (parse_exec(argc, argv, &o, &name) == -1 ||
-        container_find(name, &c) == -1 || apply_opts(&c, &o) == -1)
+        container_find(name, &c) == -1)
         return -1;
+    if (o.tty && o.interactive && !isatty(0))
+        return mc_usage_error("%s",
+                              "the input device is not a TTY (-i -t "
+                              "needs your terminal as stdin)");
     status = container_real_status(&c);
     if (!strcmp(status, ST_PAUSED)) {
         mc_error_code("container_paused");
@@ -302,56 +491,25 @@ cmd_exec(int argc, char **argv)
         return ct_fail("container '%s' is not running (see 'minictr ps -a')",
                        name);
     }
-    pidfd = (int)syscall(SYS_pidfd_open, c.pid, 0);
-    if (pidfd == -1 || !is_ours(&c)) {
-        mc_error_code("container_not_running");
-        return ct_fail("container '%s' is not running: its PID 1 (%d) is "
-                       "gone",
-                       name, c.pid);
-    }
-    ct_trace("nsenter --target PID --pid", "setns(pidfd, CLONE_NEWPID)");
-    if (setns(pidfd, CLONE_NEWPID) == -1)
-        return ct_fail_errno("setns into the pid namespace of '%s'", name);
-    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) == -1)
-        return ct_fail_errno("socketpair");
-    /* Born in the container's cgroup2 cgroup, as its PID 1 was. */
-    v2 = cgroups_v2_dir(&c);
-    if (v2 && (cgfd = open(v2, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
-        args.flags = CLONE_INTO_CGROUP;
-        args.cgroup = (uint64_t)cgfd;
-    }
-    fflush(NULL);
-    child = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
-    if (child == -1 && cgfd != -1) { /* an older kernel: fork, then join */
-        cgfd = -1;
-        child = fork();
-    }
-    c.in_cgroup = cgfd != -1;
-    if (child == 0) {
-        close(sp[0]);
-        exec_child(&c, pidfd, &o, sp[1]);
-    }
-    if (cgfd != -1)
-        close(cgfd);
-    close(sp[1]);
-    close(pidfd);
-    if (child == -1) {
-        close(sp[0]);
-        return ct_fail_errno("fork into container '%s'", name);
-    }
-    /* The channel: the pty (-t), then EOF at exec, or the error. */
-    while ((kind = spawn_read(sp[0], &got)) == SPAWN_TTY)
-        master = got;
-    if (kind == SPAWN_ERROR)
-        code = got > 0 && got < 256 ? got : MC_EXIT_RUNNER;
-    close(sp[0]);
-    if (kind == SPAWN_ERROR) {
-        while (waitpid(child, &st, 0) == -1 && errno == EINTR)
-            ;
-        return code;
-    }
-    if (o.detach)
+    if (apply_opts(&c, &o) == -1)
+        return -1;
+    if (o.detach) {
+        char *json = opts_to_json(&c, &o);
+        json_object *r;
+        if (o.tty)
+            return mc_usage_error("%s",
+                                  "exec -d runs without a terminal: "
+                                  "drop -t");
+        r = ctl_call(&c, "exec %s", json);
+        free(json);
+        if (!r)
+            return -1;
+        json_object_put(r);
         return 0;
+    }
+    code = exec_start(&c, &o, &child, &master);
+    if (code != 0)
+        return code == MC_EXIT_RUNNER ? -1 : code;
     if (o.tty && master >= 0)
         return relay(master, child);
     while (waitpid(child, &st, 0) == -1)

@@ -261,25 +261,60 @@ read_lines(struct reader *r, int fd, char *buf, size_t size, size_t *have)
     }
 }
 
-/* --since and --until: an RFC 3339 time, a Unix time in seconds, or a
- * duration before now ("10m", "1h", "30s"). */
+/* A Go duration, as Docker takes: "10m", "1h30m", "90s", "500ms". */
+static int
+parse_duration(const char *s, double *seconds)
+{
+    double total = 0;
+
+    if (!*s)
+        return -1;
+    while (*s) {
+        char *end;
+        double v = strtod(s, &end);
+        double unit;
+        if (end == s || v < 0)
+            return -1;
+        if (!strncmp(end, "ms", 2))
+            unit = 0.001, end += 2;
+        else if (*end == 's')
+            unit = 1, end++;
+        else if (*end == 'm')
+            unit = 60, end++;
+        else if (*end == 'h')
+            unit = 3600, end++;
+        else
+            return -1;
+        total += v * unit;
+        s = end;
+    }
+    *seconds = total;
+    return 0;
+}
+
+/* --since and --until: an RFC 3339 time (or just a date), a Unix time in
+ * seconds, or a duration before now ("10m", "1h30m"). */
 static int
 parse_since(const char *s, int64_t *out)
 {
-    char *end;
-    double v = strtod(s, &end);
+    char *end, full[64];
+    double v = strtod(s, &end), d;
     int64_t t;
 
     if (end != s && *end == '\0') {
         *out = (int64_t)(v * 1e9);
         return 0;
     }
-    if (end != s && end[1] == '\0' && strchr("smh", *end) && v >= 0) {
-        double unit = *end == 's' ? 1 : *end == 'm' ? 60 : 3600;
-        *out = mc_now_ns() - (int64_t)(v * unit * 1e9);
+    if (parse_duration(s, &d) == 0) {
+        *out = mc_now_ns() - (int64_t)(d * 1e9);
         return 0;
     }
-    t = mc_parse_time(s);
+    /* 2026-12-01, or 2026-12-01T07:00:00 without a zone: taken as UTC */
+    if (strlen(s) == 10)
+        snprintf(full, sizeof(full), "%sT00:00:00Z", s);
+    else
+        snprintf(full, sizeof(full), "%s%s", s, strchr(s, 'Z') ? "" : "Z");
+    t = mc_parse_time(full);
     if (t < 0)
         return mc_usage_error("bad time '%s': give an RFC 3339 time "
                               "(2026-12-01T07:00:00Z), a Unix time or a "

@@ -79,8 +79,13 @@ static const struct command commands[] = {
     {"network", cmd_network, "create, list, inspect, remove networks"},
     {"system", cmd_system, "system prune: remove what is stopped"},
     {"import", cmd_import, "import a tarball (or a directory) as an image"},
-    {"images", cmd_images, "list images"},
-    {"rmi", cmd_rmi, "remove an image"},
+    {"load", cmd_load, "load an OCI image layout or docker-save archive"},
+    {"save", cmd_save, "save images as an OCI image layout (dir or tar)"},
+    {"images", cmd_images, "list images, their sizes, the space they take"},
+    {"history", cmd_history, "what made each layer of an image"},
+    {"tag", cmd_tag, "give an image another name"},
+    {"rmi", cmd_rmi, "remove an image (its layers when no one uses them)"},
+    {"image", cmd_image, "image ls|rm|prune|tag|history|inspect|load|save"},
 };
 
 static void
@@ -139,6 +144,7 @@ main(int argc, char **argv)
         {"trace", no_argument, NULL, 'T'},
         {"json", no_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
         {0},
     };
     int opt, rc;
@@ -155,17 +161,38 @@ main(int argc, char **argv)
         case 'T': ct_tracing = true; break;
         case 'j': mc_json = true; break;
         case 'h': usage(stdout); return 0;
-        default: usage(stderr); return MC_EXIT_RUNNER;
+        case 'V': printf("minictr version %s\n", MC_VERSION); return 0;
+        default:
+            fprintf(stderr,
+                    "minictr: unknown option '%s' (see 'minictr --help')\n",
+                    argv[optind - 1]);
+            return MC_EXIT_RUNNER;
         }
     }
     if (optind >= argc) {
         usage(stderr);
         return MC_EXIT_RUNNER;
     }
+    if (!strcmp(argv[optind], "help")) { /* minictr help [COMMAND] */
+        if (optind + 1 >= argc) {
+            usage(stdout);
+            return 0;
+        }
+        argv[optind] = argv[optind + 1];
+        argv[optind + 1] = "--help";
+    }
+    if (!strcmp(argv[optind], "version")) {
+        printf("minictr version %s\n", MC_VERSION);
+        return 0;
+    }
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
         if (strcmp(argv[optind], commands[i].name) != 0)
             continue;
         optind++;
+        /* `minictr ps -h`: help, as Docker (run's -h is --hostname, so
+         * only a lone -h). */
+        if (argc - optind == 1 && !strcmp(argv[optind], "-h"))
+            argv[optind] = "--help";
         /* Each subcommand parses its own options from argv[0]. */
         rc = commands[i].fn(argc - optind + 1, argv + optind - 1);
         /* An error may come with a status of its own: 126 and 127 from
@@ -173,7 +200,7 @@ main(int argc, char **argv)
         report_error();
         return rc < 0 ? MC_EXIT_RUNNER : rc;
     }
-    fprintf(stderr, "minictr: unknown command '%s'\n", argv[optind]);
-    usage(stderr);
+    fprintf(stderr, "minictr: unknown command '%s' (see 'minictr --help')\n",
+            argv[optind]);
     return MC_EXIT_RUNNER;
 }

@@ -17,7 +17,10 @@
  *     volumes.c      `volume create/ls/inspect/rm`
  *     networks.c     `network create/ls/inspect/rm`; the network records,
  *                    address leases and /etc/hosts kept current
- *     images.c       import (with --change), images, rmi
+ *     images.c       import (with --change), images, rmi, tag, history,
+ *                    image prune
+ *     load.c         load: an OCI image layout or a docker-save archive
+ *     save.c         save: the same formats out
  *
  *   the core
  *     container.c    create, start, delete: what a container is made of,
@@ -34,6 +37,7 @@
  *     namespaces.c   02-namespaces: clone into new namespaces
  *     cgroups.c      03-cgroups:    limits, freezer, on v2, v1 and hybrid
  *     overlay.c      07-overlay:    the container's copy-on-write root
+ *     store.c        10-images:     layers by digest, configs, names
  *     pivot_root.c   05-pivot-root: pivot_root, /dev, masked /proc, mounts
  *     privileges.c   06-privileges: capabilities, no_new_privs, seccomp
  *     init.c         --init: a tiny PID 1
@@ -56,6 +60,8 @@
 #include <sys/types.h>
 
 #include "ct.h"
+
+#define MC_VERSION "0.9"
 
 /* Exit codes of the runner itself, as Docker's: any other status is the
  * container command's own (128+N when signal N killed it). */
@@ -86,18 +92,25 @@ int64_t mc_monotonic_ms(void);
 void mc_format_time(int64_t ns, char *buf, size_t size);
 int64_t mc_parse_time(const char *s); /* -1 if not such a time */
 
-/* ---- images.c ---------------------------------------------------------- */
-/* A name for an image, a container or a volume: 1 to 63 letters, digits,
- * '_', '.', '-', not starting with '.' or '-'. */
+/* ---- images.c, load.c, save.c: the image commands -------------------- */
+/* A name for a container or a volume (and the NAME of an old-layout
+ * image): 1 to 63 letters, digits, '_', '.', '-', not starting with '.' or
+ * '-'. Image names are NAME[:TAG] (store_parse_ref). */
 bool mc_valid_name(const char *name);
 int cmd_import(int argc, char **argv);
 int cmd_images(int argc, char **argv);
 int cmd_rmi(int argc, char **argv);
-/* The rootfs directory of image NAME into buf; -1 (no_such_image). */
+int cmd_tag(int argc, char **argv);
+int cmd_history(int argc, char **argv);
+int cmd_image(int argc, char **argv); /* image ls|rm|prune|history|tag */
+int cmd_load(int argc, char **argv);
+int cmd_save(int argc, char **argv);
+/* The lower directories of image NAME[:TAG] for overlay (top first,
+ * ':'-separated, escaped) into buf; -1 (no_such_image). */
 int image_rootfs(const char *name, char *buf, size_t size);
 
-/* An image's defaults (the OCI image config's "config" object), from
- * `import --change`: what `run IMAGE` uses when its flags do not say. */
+/* An image's defaults (the OCI image config's "config" object): what
+ * `run IMAGE` uses when its flags do not say. */
 struct image_config {
     char **entrypoint; /* NULL-terminated, or NULL */
     char **cmd;
@@ -109,11 +122,104 @@ struct image_config {
 /* Read the config of image NAME; an image without one has all NULL. */
 int image_config_load(const char *name, struct image_config *ic);
 
+/* ---- store.c: the image store ------------------------------------------
+ * Layers unpacked once in layers/HEX (HEX: the diff_id, the sha256 of the
+ * layer's plain tar), content in blobs/sha256/HEX, names in images.json;
+ * store.c's opening comment draws the whole map. What `minictr build`
+ * calls, in order:
+ *
+ *   int hold = store_hold(false);           keep rmi and prune out
+ *   store_image_load("busybox", &base);     FROM: config and layers
+ *   store_image_lowerdir(&base, c.rootfs, sizeof(c.rootfs));
+ *                                           a RUN container's root
+ *   ... container_create/start/delete, keeping c.dir/upper ...
+ *   store_put_layer_from_dir(upper, diff);  its changes become a layer
+ *   store_commit_image("app:1", config, layers, n, "build", id);
+ *   store_image_free(&base); store_release(hold);
+ *
+ * Every function returns 0 or -1 with the error recorded (ct_fail). */
+#define MC_MAX_LAYERS 125 /* as Docker's overlay2; overlayfs takes 500 */
+struct json_object;
+struct store_layer {
+    char diff_id[72]; /* "sha256:HEX" of the plain tar: the layer's name */
+    char blob[72]; /* the blob it was loaded from; "" if made here */
+    char media_type[96]; /* of that blob (gzip, zstd or plain tar) */
+    uint64_t blob_size;
+};
+struct store_image {
+    char id[72]; /* "sha256:HEX" of the config: the image ID */
+    struct json_object *config; /* the OCI image config (owned) */
+    int nlayers;
+    struct store_layer layers[MC_MAX_LAYERS]; /* bottom first */
+};
+/* gc.lock: shared while making or using images (load, import, build,
+ * run up to container_create), exclusive to remove (rmi, prune). Returns
+ * the fd to give to store_release. */
+int store_hold(bool exclusive);
+void store_release(int fd);
+/* NAME[:TAG] -> "NAME:TAG" (tag "latest" by default); -1 (usage). */
+int store_parse_ref(const char *s, char *buf, size_t size);
+/* An image by NAME[:TAG], "sha256:ID" or a unique ID prefix; -1
+ * (no_such_image). Free with store_image_free. */
+int store_image_load(const char *ref, struct store_image *img);
+void store_image_free(struct store_image *img);
+/* overlay's lowerdir for the image: its layers' directories, top first,
+ * ':'-separated, each escaped by overlay_escape. */
+int store_image_lowerdir(const struct store_image *img, char *buf, size_t size);
+/* layers/HEX of a diff_id. */
+void store_layer_path(const char *diff_id, char *buf, size_t size);
+/* A directory in overlay's form (a container's upper dir: whiteouts are
+ * 0/0 character devices, opaque dirs marked) becomes a layer: copied into
+ * the store (overlay's own bookkeeping xattrs left out), named by the
+ * sha256 of the tar `save` will write of it. dir is not changed; a layer
+ * already there is kept. diff_id gets "sha256:HEX". */
+int store_put_layer_from_dir(const char *dir, char diff_id[72]);
+/* Set config's rootfs (type "layers", diff_ids from layers, bottom
+ * first), write it as a blob (id gets its digest: the image ID) and
+ * record the image; ref (NAME[:TAG], or NULL) then names it, and the
+ * image it named before keeps its other names or becomes <none>. config
+ * is an OCI image config: {"architecture", "os", "created", "config":
+ * {"Cmd", "Entrypoint", "Env", "WorkingDir", "User", "ExposedPorts",
+ * "Labels"}, "history": [{"created", "created_by", "empty_layer"}]}. */
+int store_commit_image(const char *ref, struct json_object *config,
+                       const struct store_layer *layers, int n,
+                       const char *source, char id[72]);
+
+/* For load.c and save.c: the rest of the store. */
+void store_path(char *buf, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+bool store_valid_digest(const char *d); /* "sha256:" + 64 lowercase hex */
+struct sha256_ctx; /* nettle's */
+void store_digest(struct sha256_ctx *ctx, char out[72]); /* "sha256:HEX" */
+void store_digest_bytes(const void *data, size_t len, char out[72]);
+int store_resolve(struct json_object *idx, const char *s, char id[72]);
+struct json_object *store_image_config(const char *id); /* NULL: error */
+struct json_object *store_index_read(void);
+int store_index_update(int (*fn)(struct json_object *idx, void *arg),
+                       void *arg);
+/* "WHAT: " in front of the error recorded; returns -1. */
+int store_fail_context(const char *what);
+/* A fresh directory tmp/WHAT-PID-N of ours. */
+int store_tmpdir(const char *what, char *buf, size_t size);
+/* minictr-unpack with args (NULL-terminated); its stdout line -> result. */
+int store_unpack(const char *const *args, char *result, size_t size);
+/* Move an unpacked layer (a tmp/ directory) into place as its diff_id. */
+int store_adopt_layer(const char *tmpdir, const char *diff_id, uint64_t size);
+int store_put_blob_bytes(const void *data, size_t len, char digest[72]);
+/* Record an image whose config is already in blobs/ (load). */
+int store_record_image(const char *ref, const char *id,
+                       const struct store_layer *layers, int n,
+                       const char *source);
+/* overlay's escaping of ':', ',' and '\' in one path; -1 if too long. */
+int overlay_escape(const char *path, char *buf, size_t size);
+
 /* ---- the container: filled by a front door, kept in its record -------- */
 #define MC_MAX_MOUNTS 32
 #define MC_MAX_ENV 256
 #define MC_MAX_CGROUPS 8
 #define MC_ID_LEN 64
+/* 125 layers of /var/lib/minictr/layers/HEX and some room */
+#define MC_ROOTFS_MAX 16384
 
 /* -v, --mount, --tmpfs: what to mount where inside. */
 enum mount_type { MOUNT_BIND, MOUNT_VOLUME, MOUNT_TMPFS };
@@ -190,7 +296,8 @@ struct container {
     char id[MC_ID_LEN + 1]; /* 64 hex digits, as Docker's */
     char name[64];
     char *image; /* "" with --rootfs */
-    char rootfs[4096]; /* the image's rootfs, or --rootfs DIR */
+    char rootfs[MC_ROOTFS_MAX]; /* overlay's lowerdir: the image's layers
+                                 * (top first) or --rootfs DIR, escaped */
     char dir[4096]; /* containers/ID: upper, work, merged, the log */
     char **argv; /* the command, NULL-terminated */
     char *hostname; /* --hostname, or the first 12 of the id */
@@ -255,6 +362,8 @@ int container_create(struct container *c);
 int container_start(struct container *c, bool detach);
 /* Remove a container that is not running: cgroups, directory, record. */
 int container_delete(struct container *c);
+/* Its anonymous volumes (-v /path): gone with --rm, rm -v and prune. */
+void container_remove_anonymous(const struct container *c);
 /* Is the container's monitor alive? (It holds a lock on ID.lock.) */
 bool container_monitor_alive(const struct container *c);
 bool container_id_alive(const char *id);
@@ -506,7 +615,12 @@ int cgroups_stats(const struct container *c, struct cgroup_stats *s);
 /* ---- overlay.c --------------------------------------------------------- */
 int overlay_prepare(struct container *c); /* mkdir upper, work, merged */
 int overlay_mount(struct container *c); /* in the child's mount ns */
+/* The same overlay on another directory, never volatile (cp). */
+int overlay_mount_at(const struct container *c, const char *merged);
 int overlay_remove(const char *dir); /* rm -rf the container dir */
+/* rel as overlay shows it over lowerdir (whiteouts, opaque dirs), before
+ * anything is mounted: an O_PATH fd, or -1 with errno. */
+int overlay_open_lower(const char *lowerdir, const char *rel);
 
 /* ---- pivot_root.c ------------------------------------------------------ */
 /* In the child: mounts, pivot_root, /proc (masked), /dev, /sys,
@@ -569,6 +683,20 @@ struct json_object *state_to_json(const struct container *c);
 int state_path(char *buf, size_t size, const char *id, const char *suffix);
 /* Free what state_load allocated in c. */
 void state_free(struct container *c);
+
+/* A user or group NAME in a passwd or group file open at fd (closed
+ * here): its id, and for a user its group. 0, or -1 when not there. */
+int mc_lookup_id(int fd, const char *name, uint64_t *id, uint64_t *gid);
+
+/* Copy what is in directory `from` into directory `to` (cp.c's careful
+ * copy: *at() calls, no symlink followed), owners kept when asked. */
+int mc_copy_contents(int from, int to, bool keep_owner);
+
+/* exec -d, in the monitor: run the request's command (a JSON object:
+ * argv, env, workdir, user) in container c as the monitor's child, and
+ * answer on fd. Returns at once; a helper process does the work. */
+void exec_detached_for_monitor(const struct container *c, const char *json,
+                               int fd);
 
 /* ---- the commands ------------------------------------------------------ */
 int cmd_run(int argc, char **argv);

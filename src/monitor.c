@@ -62,7 +62,7 @@ enum client_kind {
 struct client {
     int fd;
     enum client_kind kind;
-    char line[512];
+    char line[16384]; /* an exec request carries a command line */
     size_t len;
     bool input; /* attach: what it sends goes to the container's stdin */
     bool eof; /* it sent all it will send (shutdown SHUT_WR) */
@@ -277,6 +277,8 @@ spawn_once(struct monitor *m)
     c->pid = spawn_container(c, &io);
     if (c->pid == -1)
         goto out;
+    c->exit_code = 0; /* as Docker: 0 while it runs */
+    c->oom_killed = false;
     m->chan = io.chan;
     if (c->net_wait && plug_network(m) == -1) {
         /* It waits for us: it must not run without its network. */
@@ -447,8 +449,8 @@ request_stop(struct monitor *m, int seconds)
         return;
     }
     ct_trace(NULL, "kill(%d, SIGTERM), SIGKILL after %d s", c->pid, seconds);
-    signal_container(c, seconds > 0 ? SIGTERM : SIGKILL);
-    if (seconds > 0)
+    signal_container(c, seconds != 0 ? SIGTERM : SIGKILL);
+    if (seconds > 0) /* -1: wait for ever */
         m->kill_at = mc_monotonic_ms() + (int64_t)seconds * 1000;
 }
 
@@ -476,7 +478,14 @@ handle_request(struct monitor *m, int i)
             !strcmp(arg, "removed") && c->remove ? CLIENT_REMOVED : CLIENT_WAIT;
     } else if (!strcmp(word, "kill") && sscanf(arg, "%d", &n) == 1 && n > 0 &&
                n < 65) {
-        if (!running && strcmp(c->status, ST_PAUSED)) {
+        if (m->restart_at) {
+            /* Between two runs: no process to signal; a kill (and so
+             * rm -f) ends the restarting, as Docker's does. */
+            c->stopped_by_user = true;
+            m->restart_at = 0;
+            set_status(c, ST_EXITED);
+            reply_ok(cl->fd);
+        } else if (!running && strcmp(c->status, ST_PAUSED)) {
             reply_error(cl->fd, "container_not_running",
                         "the container is not running");
         } else {
@@ -500,7 +509,10 @@ handle_request(struct monitor *m, int i)
             finish_run(m);
     } else if (!strcmp(word, "pause") || !strcmp(word, "unpause")) {
         bool freeze = !strcmp(word, "pause");
-        if (strcmp(c->status, freeze ? ST_RUNNING : ST_PAUSED)) {
+        if (freeze && !strcmp(c->status, ST_PAUSED)) {
+            reply_error(cl->fd, "container_paused",
+                        "the container is paused already");
+        } else if (strcmp(c->status, freeze ? ST_RUNNING : ST_PAUSED)) {
             reply_error(cl->fd,
                         freeze ? "container_not_running"
                                : "container_not_paused",
@@ -536,6 +548,15 @@ handle_request(struct monitor *m, int i)
         set_status(c, c->status);
         network_rename(c); /* the lease, and the others' /etc/hosts */
         reply_ok(cl->fd);
+        drop_client(m, i);
+    } else if (!strcmp(word, "exec")) {
+        if (!running) {
+            reply_error(cl->fd, "container_not_running",
+                        "the container is not running");
+        } else {
+            const char *json = strchr(cl->line, ' ');
+            exec_detached_for_monitor(c, json ? json + 1 : "", cl->fd);
+        }
         drop_client(m, i);
     } else if (!strcmp(word, "attach")) {
         json_object *o = json_object_new_object();
@@ -886,9 +907,10 @@ clean_up(struct monitor *m)
     close_fd(&m->lfd);
     ctl_unlink(c->id);
     cgroups_destroy(c);
-    if (c->remove)
+    if (c->remove) {
+        container_remove_anonymous(c);
         container_delete(c);
-    else
+    } else
         state_write(c);
     close_fd(&m->nft);
 }

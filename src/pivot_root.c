@@ -18,6 +18,7 @@
  */
 #include "minictr.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -231,6 +232,36 @@ mount_etc_files(struct container *c, const char *root)
     return rc;
 }
 
+/* As Docker: a volume that is still empty gets what the image has at the
+ * path it is mounted on (its files, modes and owners), once. */
+static int
+fill_volume(const char *host, int target_fd)
+{
+    int vol = open(host, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    int src, rc = 0;
+    DIR *d;
+    struct dirent *e;
+    bool empty = true;
+
+    if (vol == -1)
+        return ct_fail_errno("open volume '%s'", host);
+    d = fdopendir(dup(vol));
+    while (d && empty && (e = readdir(d)) != NULL)
+        empty = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..");
+    if (d)
+        closedir(d);
+    /* target_fd is O_PATH: reopen it to read the directory. */
+    src =
+        empty ? openat(target_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+    if (src != -1) {
+        ct_trace(NULL, "copy the image's '%s' into the new volume", host);
+        rc = mc_copy_contents(src, vol, true);
+        close(src);
+    }
+    close(vol);
+    return rc;
+}
+
 static int
 mount_all(struct container *c, const char *root)
 {
@@ -263,6 +294,11 @@ mount_all(struct container *c, const char *root)
             rc = ct_fail_errno("volume target '%s' in the container (a "
                                "symlink on the way is refused)",
                                m->target);
+            break;
+        }
+        if (m->type == MOUNT_VOLUME && fill_volume(host, fd) == -1) {
+            close(fd);
+            rc = -1;
             break;
         }
         rc = m->type == MOUNT_TMPFS ? tmpfs_mount(m, fd)

@@ -99,16 +99,14 @@ mc_usage_error(const char *fmt, ...)
 
 /* ---- users ------------------------------------------------------------- */
 
-/* Look NAME up in the image's /etc/passwd (field 0 -> 2, 3) or /etc/group
- * (field 0 -> 2). The file is opened inside the rootfs without following
- * symlinks out of it. */
-static int
-lookup_in_image(const struct container *c, const char *file, const char *name,
-                uint64_t *id, uint64_t *gid)
+/* Look NAME up in a passwd file (field 0 -> 2, 3) or a group file (field
+ * 0 -> 2), open at fd (which this closes). For an image, the file is
+ * found in its layers as overlay would show it, and opened without
+ * following symlinks out of them. */
+int
+mc_lookup_id(int fd, const char *name, uint64_t *id, uint64_t *gid)
 {
     char line[1024];
-    int rootfd = open(c->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
-    int fd = rootfd == -1 ? -1 : open_in_root(rootfd, file, false, false);
     FILE *f = NULL;
     int rc = -1;
 
@@ -135,9 +133,14 @@ lookup_in_image(const struct container *c, const char *file, const char *name,
         fclose(f);
     if (fd != -1)
         close(fd);
-    if (rootfd != -1)
-        close(rootfd);
     return rc;
+}
+
+static int
+lookup_in_image(const struct container *c, const char *file, const char *name,
+                uint64_t *id, uint64_t *gid)
+{
+    return mc_lookup_id(overlay_open_lower(c->rootfs, file), name, id, gid);
 }
 
 /* -u UID[:GID], or a name from the image. */
@@ -608,8 +611,19 @@ parse_run(struct container *c, int argc, char **argv, bool *detach)
             c->hostname = optarg;
             break;
         case 'e':
-            if (!strchr(optarg, '=') || optarg[0] == '=')
-                return mc_usage_error("bad --env '%s': give KEY=VALUE", optarg);
+            if (optarg[0] == '=' || !*optarg)
+                return mc_usage_error("bad --env '%s': give KEY=VALUE, or "
+                                      "KEY to pass yours on",
+                                      optarg);
+            if (!strchr(optarg, '=')) { /* -e KEY: as Docker, from here */
+                const char *v = getenv(optarg);
+                char *kv;
+                if (!v)
+                    break; /* not set here: not set there */
+                if (asprintf(&kv, "%s=%s", optarg, v) == -1)
+                    return ct_fail_errno("asprintf");
+                optarg = kv;
+            }
             if (nenv == MC_MAX_ENV)
                 return mc_usage_error("too many -e (at most %d)", MC_MAX_ENV);
             env_flags[nenv++] = optarg;
@@ -646,6 +660,13 @@ parse_run(struct container *c, int argc, char **argv, bool *detach)
                 return mc_usage_error("bad --cpus '%s': give a number of "
                                       "cpus of at least 0.01, such as 0.5",
                                       optarg);
+            if (c->limits.cpus_millionths >
+                (uint64_t)sysconf(_SC_NPROCESSORS_ONLN) * 1000000)
+                return mc_usage_error("bad --cpus '%s': the range of cpus is "
+                                      "from 0.01 to %ld.00, as there are "
+                                      "only %ld here",
+                                      optarg, sysconf(_SC_NPROCESSORS_ONLN),
+                                      sysconf(_SC_NPROCESSORS_ONLN));
             break;
         case PIDS:
             if (ct_parse_u64(optarg, &c->limits.pids) == -1 ||
@@ -728,6 +749,7 @@ parse_run(struct container *c, int argc, char **argv, bool *detach)
     }
 
     if (rootfs) {
+        char abs[4096];
         struct stat st;
         if (stat(rootfs, &st) == -1) {
             mc_error_code("no_such_rootfs");
@@ -737,8 +759,11 @@ parse_run(struct container *c, int argc, char **argv, bool *detach)
             mc_error_code("no_such_rootfs");
             return ct_fail("--rootfs '%s' is not a directory", rootfs);
         }
-        if (!realpath(rootfs, c->rootfs))
+        /* one lower directory, escaped as overlay's options need */
+        if (!realpath(rootfs, abs))
             return ct_fail_errno("realpath '%s'", rootfs);
+        if (overlay_escape(abs, c->rootfs, sizeof(c->rootfs)) == -1)
+            return mc_usage_error("--rootfs '%s': path too long", rootfs);
     } else if (image_rootfs(c->image, c->rootfs, sizeof(c->rootfs)) == -1) {
         return -1;
     }
@@ -764,9 +789,23 @@ cmd_run(int argc, char **argv)
 {
     static struct container c;
     bool detach = false;
-    int rc;
+    int rc, hold = store_hold(false);
 
-    if (parse_run(&c, argc, argv, &detach) == -1 || container_create(&c) == -1)
+    /* The image's layers must stay until the record names them (rmi and
+     * prune wait for gc.lock); then the lock goes, before the monitor is
+     * forked and would keep it. */
+    if (hold == -1)
+        return -1;
+    rc = parse_run(&c, argc, argv, &detach);
+    if (rc == 0 && !detach && c.tty && c.interactive && !isatty(0))
+        rc = mc_usage_error("%s",
+                            "the input device is not a TTY (-i -t "
+                            "needs your terminal as stdin; drop -t to "
+                            "pipe into it)");
+    if (rc == 0)
+        rc = container_create(&c);
+    store_release(hold);
+    if (rc == -1)
         return -1;
     rc = container_start(&c, detach);
     if (detach && rc == 0)
@@ -778,8 +817,15 @@ int
 cmd_create(int argc, char **argv)
 {
     static struct container c;
+    int hold = store_hold(false), rc;
 
-    if (parse_run(&c, argc, argv, NULL) == -1 || container_create(&c) == -1)
+    if (hold == -1)
+        return -1;
+    rc = parse_run(&c, argc, argv, NULL) == -1 || container_create(&c) == -1
+        ? -1
+        : 0;
+    store_release(hold);
+    if (rc == -1)
         return -1;
     printf("%s\n", c.id);
     return 0;

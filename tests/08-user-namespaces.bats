@@ -159,6 +159,7 @@ status_field() {
     assert_output --partial "use single, range or auto"
 }
 
+# bats test_tags=lab:08-1,lab:08-3
 @test "usernsbox: a user without a range is root inside with one id mapped, setgroups denied" {
     run as_user "$PLAIN_USER" "$T/usernsbox" "$T/img-plain" /bin/sh -c \
         '/usr/bin/probe id; echo setgroups=$(cat /proc/self/setgroups); grep -E "^(Uid|Gid|CapEff):" /proc/self/status'
@@ -176,6 +177,7 @@ status_field() {
     assert_output --regexp "CapEff:\s+0000000000000000"
 }
 
+# bats test_tags=lab:08-1
 @test "usernsbox: from outside, the single-id container is the user, with every capability in a user namespace of its own" {
     start_box "$PLAIN_USER" --map single "$T/img-plain"
     assert_equal "$(xargs <"/proc/$CTR/uid_map")" "0 $PUID 1"
@@ -198,6 +200,7 @@ status_field() {
     done
 }
 
+# bats test_tags=lab:08-2
 @test "usernsbox: with a range, uid_map and gid_map have the user and the range, inside and out; setgroups allowed" {
     need_range
     local us gs
@@ -221,6 +224,7 @@ status_field() {
     assert_equal "$(status_field "$CTR" CapEff)" "$FULL_CAPS"
 }
 
+# bats test_tags=lab:08-1,lab:08-2
 @test "usernsbox: --map auto takes the range when there is one, the single id when not" {
     need_range
     run as_user "$RANGE_USER" "$T/usernsbox" "$T/img-range" /usr/bin/probe id
@@ -231,6 +235,7 @@ status_field() {
     [ "$(printf '%s\n' "$output" | grep -c '^uid_map=')" -eq 1 ]
 }
 
+# bats test_tags=lab:08-1,lab:08-2
 @test "usernsbox: files made inside belong, on the host, to the ids the map names" {
     need_range
     local us gs
@@ -254,6 +259,7 @@ status_field() {
     assert_equal "$(stat -c %u:%g "$T/vol-range/by-1000")" "$((us + 999)):$((gs + 999))"
 }
 
+# bats test_tags=lab:08-1,lab:08-2
 @test "usernsbox: a root-owned host file stays as it was, whatever root inside tries" {
     local before mode
     before=$(stat -c '%u:%g %a %s %Y' "$T/hostdir/file")
@@ -275,6 +281,7 @@ status_field() {
     done
 }
 
+# bats test_tags=lab:08-4
 @test "usernsbox: mknod is EPERM even for root inside; /dev holds the host's nodes, bound" {
     run as_user "$PLAIN_USER" "$T/usernsbox" "$T/img-plain" /bin/sh -c \
         '/usr/bin/probe mknod /dev/x c 1 3; /usr/bin/probe mknod /dev/sda b 8 0;
@@ -300,6 +307,7 @@ status_field() {
     assert_output --regexp "^crw-rw-rw- +1 65534 +65534 +1, +3 "
 }
 
+# bats test_tags=lab:08-4
 @test "usernsbox: root inside mounts an overlay (userxattr), tmpfs, proc, sysfs, devpts and pivots" {
     run as_user "$PLAIN_USER" "$T/usernsbox" "$T/img-plain" /bin/cat /proc/self/mountinfo
     assert_success
@@ -326,6 +334,7 @@ status_field() {
     assert_failure
 }
 
+# bats test_tags=lab:08-4
 @test "usernsbox: devpts gets the tty group (gid 5) only when gid 5 is mapped" {
     run as_user "$PLAIN_USER" "$T/usernsbox" "$T/img-plain" /bin/cat /proc/self/mountinfo
     assert_success
@@ -379,6 +388,7 @@ status_field() {
     assert_output --partial "install the uidmap package"
 }
 
+# bats test_tags=lab:08-2,lab:08-3
 @test "usernsbox: a helper that fails to map: the command never runs" {
     need_range
     mkdir -p "$T/fakebin" "$T/vol-fake"

@@ -524,6 +524,69 @@ cpu_ticks() {
     nothing_left
 }
 
+# ---- what a Docker user expects (from a fresh-eyes run) ------------------------
+
+@test "rm -f ends a container between two restarts; wait of a killed monitor says 137" {
+    "$MC" run -d --name rs --restart always busybox sh -c 'sleep 0.2; exit 1' >/dev/null
+    wait_until 10 status_is rs restarting
+    start=$(date +%s%N)
+    run "$MC" rm -f rs
+    assert_success
+    [ $((($(date +%s%N) - start) / 1000000)) -lt 5000 ] || fail "rm -f took too long"
+    "$MC" run -d --name mk busybox sleep 1014 >/dev/null
+    kill -KILL "$(field mk monitor_pid)"
+    run "$MC" wait mk
+    assert_output 137
+    "$MC" rm mk
+    nothing_left
+}
+
+@test "exec -d: the process is the monitor's child, reaped by it" {
+    "$MC" run -d --name zb busybox sleep 1015 >/dev/null
+    "$MC" exec -d zb sleep 1016
+    wait_until 5 pgrep -f '^sleep 1016$' >/dev/null
+    p=$(pgrep -f '^sleep 1016$')
+    assert_equal "$(awk '/^PPid:/ { print $2 }' /proc/$p/status)" "$(field zb monitor_pid)"
+    "$MC" exec -d zb sh -c 'exit 0'
+    sleep 0.5
+    # no zombie of ours left under the monitor
+    run bash -c "ps -o stat=,ppid= -e | awk -v m=$(field zb monitor_pid) '\$2 == m && \$1 ~ /Z/'"
+    assert_output ""
+    "$MC" rm -f zb
+    nothing_left
+}
+
+@test "-it wants a terminal; a new volume gets the image's files; --rm takes anonymous volumes" {
+    run bash -c "echo hi | '$MC' run --rm -it busybox cat"
+    assert_failure 125
+    assert_output --partial "not a TTY"
+    run "$MC" run --rm -v fresh:/etc busybox cat /etc/passwd
+    assert_success
+    assert_output --partial "root:"
+    [ -f "$MINICTR_ROOT/volumes/fresh/_data/passwd" ]
+    "$MC" volume rm fresh
+    before=$(ls "$MINICTR_ROOT/volumes" | wc -l)
+    "$MC" run --rm -v /anon busybox true
+    assert_equal "$(ls "$MINICTR_ROOT/volumes" | wc -l)" "$before"
+    nothing_left
+}
+
+@test "stop of many containers asks them all at once; inspect -f takes Docker's names" {
+    for i in 1 2 3 4; do "$MC" run -d --name st$i busybox sleep 1017 >/dev/null; done
+    start=$(date +%s%N)
+    run "$MC" stop -t 1 st1 st2 st3 st4
+    assert_success
+    took=$((($(date +%s%N) - start) / 1000000))
+    [ "$took" -lt 3500 ] || fail "4 stops of 1 s each took $took ms: one after the other"
+    "$MC" start st1 >/dev/null
+    run "$MC" inspect -f '{{.State.Pid}} {{.State.Running}} {{.Name}}' st1
+    assert_output "$(field st1 pid) true st1"
+    run "$MC" inspect -f '{{.State.Nonsense}}' st1
+    assert_failure 125
+    "$MC" rm -f st1 st2 st3 st4 >/dev/null
+    nothing_left
+}
+
 # ---- faults ----------------------------------------------------------------------
 
 @test "faults: kill -9 of the monitor at random moments, 30 times: ps, rm -f and prune leave nothing" {

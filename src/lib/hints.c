@@ -37,8 +37,8 @@ static const struct hint hints[] = {
     {EINVAL, "cpu.max", "cpu.max takes '<quota> <period>' in microseconds"},
     {EBUSY, "rmdir", "the cgroup still has processes in it; kill them first"},
     {EINVAL, "pids.max",
-     "pids.max takes a number of tasks below 4194304 (the kernel's "
-     "PID_MAX_LIMIT), or 'max'"},
+     "pids.max takes 'max' or a number of tasks from 0 to 4194304 (the "
+     "kernel's PID_MAX_LIMIT on 64-bit machines)"},
     {EBUSY, "cgroup.procs",
      "cgroup v2 puts no process into a cgroup that enables controllers for "
      "its children (the no-internal-processes rule): use a leaf cgroup"},

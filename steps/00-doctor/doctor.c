@@ -1,8 +1,9 @@
 /*
  * 00-doctor: is this machine ready for the workshop? Check the kernel, each
  * namespace type, user-namespace limits, the cgroup mode and controllers,
- * overlayfs, seccomp, the libraries and busybox, and explain every missing
- * piece with a fix.
+ * overlayfs, seccomp, the libraries and busybox, and what the grader needs
+ * (bats and its libraries, python3, xz, zstd, the built-in image), and
+ * explain every missing piece with a fix.
  *
  * Read: namespaces(7), unshare(2), cgroups(7), statfs(2), seccomp(2),
  *       prctl(2), dlopen(3), proc(5) (/proc/self/mountinfo, /proc/cgroups).
@@ -18,6 +19,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
+#include <limits.h>
 #include <linux/magic.h>
 #include <sched.h>
 #include <stdio.h>
@@ -29,6 +31,10 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+/* Where Debian's bats-support, bats-assert and bats-file live, and where
+ * tests/lib/common.bash loads them from. */
+#define BATS_LIBDIR "/usr/lib/bats"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080 /* Linux 5.6; older headers lack it */
@@ -855,6 +861,165 @@ check_busybox(void)
     set_fix(c, "sudo apt-get install busybox-static");
 }
 
+/* ---- the grader: what make grade and make test need -------------------- */
+
+/* The project's top directory: the first directory above this program that
+ * holds GNUmakefile and labs/grade.sh (bin/doctor, or a student's
+ * work/00-doctor/doctor), else the current directory. */
+static void
+find_project(char *dir, size_t size)
+{
+    char path[PATH_MAX + 32];
+    ssize_t len = readlink("/proc/self/exe", dir, size - 1);
+
+    dir[len > 0 ? len : 0] = '\0';
+    for (int up = 0; up < 3; up++) {
+        char *slash = strrchr(dir, '/');
+        if (!slash || slash == dir)
+            break;
+        *slash = '\0';
+        snprintf(path, sizeof(path), "%s/labs/grade.sh", dir);
+        if (access(path, F_OK) == 0) {
+            snprintf(path, sizeof(path), "%s/GNUmakefile", dir);
+            if (access(path, F_OK) == 0)
+                return;
+        }
+    }
+    snprintf(dir, size, ".");
+}
+
+/* The program NAME as the shell finds it: the first executable file of
+ * that name in a directory of $PATH. */
+static bool
+find_in_path(const char *name, char *where, size_t size)
+{
+    const char *path = getenv("PATH");
+    char dirs[4096];
+
+    snprintf(dirs, sizeof(dirs), "%s", path ? path : "/usr/bin:/bin");
+    char *save = NULL;
+    for (char *d = strtok_r(dirs, ":", &save); d;
+         d = strtok_r(NULL, ":", &save)) {
+        struct stat st;
+        snprintf(where, size, "%s/%s", *d ? d : ".", name);
+        if (stat(where, &st) == 0 && S_ISREG(st.st_mode) &&
+            access(where, X_OK) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* make grade and make test run bats; tests/lib/common.bash loads its three
+ * helper libraries from where Debian's packages put them. */
+static void
+check_bats(void)
+{
+    static const char *const libs[] = {"bats-support", "bats-assert",
+                                       "bats-file"};
+    char bats[PATH_MAX], path[128], missing[128] = "", pkgs[128] = "";
+    size_t ml = 0, pl = 0;
+
+    ct_trace("command -v bats; ls " BATS_LIBDIR,
+             "stat(DIR/bats) for each DIR of $PATH; access(\"" BATS_LIBDIR
+             "/NAME/load.bash\")");
+    bool have_bats = find_in_path("bats", bats, sizeof(bats));
+
+    if (!have_bats)
+        pl += snprintf(pkgs, sizeof(pkgs), "bats");
+    for (size_t i = 0; i < sizeof(libs) / sizeof(libs[0]); i++) {
+        snprintf(path, sizeof(path), "%s/%s/load.bash", BATS_LIBDIR, libs[i]);
+        if (access(path, R_OK) == 0)
+            continue;
+        ml += snprintf(missing + ml, sizeof(missing) - ml, "%s%s",
+                       ml ? ", " : "", libs[i]);
+        pl += snprintf(pkgs + pl, sizeof(pkgs) - pl, "%s%s", pl ? " " : "",
+                       libs[i]);
+    }
+    if (!pkgs[0]) {
+        add_check(OK, "bats",
+                  "%s; bats-support, bats-assert, bats-file in " BATS_LIBDIR,
+                  bats);
+        return;
+    }
+    struct check *c = add_check(
+        FAIL, "bats", "%s%s%s%s: make grade and make test cannot run",
+        have_bats ? "" : "no bats in $PATH", !have_bats && ml ? "; " : "",
+        missing, ml ? " missing from " BATS_LIBDIR : "");
+    set_fix(c,
+            "sudo apt-get install %s (rootfs-scripts/install-deps.sh --test "
+            "installs all that the tests need)",
+            pkgs);
+}
+
+/* Programs the tests run, beside the tools: without one, some tests of a
+ * step fail, whatever the student wrote. */
+struct tool {
+    const char *name; /* in $PATH */
+    const char *package; /* Debian/Ubuntu */
+    const char *why;
+};
+
+static const struct tool test_tools[] = {
+    {"python3", "python3",
+     "the tests of steps 00 and 04 read JSON and craft tarballs with it"},
+    {"xz", "xz-utils", "step 04's tests make .tar.xz images with it"},
+    {"zstd", "zstd", "step 04's tests make .tar.zst images with it"},
+};
+
+static void
+check_tool(const struct tool *t)
+{
+    char where[PATH_MAX], shell[64];
+
+    snprintf(shell, sizeof(shell), "command -v %s", t->name);
+    ct_trace(shell, "stat(DIR/%s) for each DIR of $PATH", t->name);
+    if (find_in_path(t->name, where, sizeof(where))) {
+        add_check(OK, t->name, "%s", where);
+        return;
+    }
+    struct check *c =
+        add_check(FAIL, t->name, "no %s in $PATH: %s", t->name, t->why);
+    set_fix(c, "sudo apt-get install %s", t->package);
+}
+
+/* The tests run their containers on the built-in image, with the static
+ * probe at /usr/bin/probe (make images; make grade and make test make it
+ * first when it is missing, from busybox-static). */
+static void
+check_image(void)
+{
+    char project[PATH_MAX], image[PATH_MAX + 32], path[PATH_MAX + 64];
+    struct check *c;
+
+    find_project(project, sizeof(project));
+    snprintf(image, sizeof(image), "%s/build/images/busybox", project);
+    snprintf(path, sizeof(path), "%s/bin/busybox", image);
+    if (access(path, X_OK) == -1) {
+        c = add_check(WARN, "image",
+                      "%s is missing: make grade and make test build it "
+                      "first (from busybox-static)",
+                      image);
+        set_fix(c, "make images (in %s)", project);
+        return;
+    }
+    snprintf(path, sizeof(path), "%s/usr/bin/probe", image);
+    ct_trace("file build/images/busybox/usr/bin/probe",
+             "open(\"%s\") and read its program headers", path);
+    int kind = access(path, X_OK) == 0 ? is_static_elf(path) : -2;
+    if (kind != 1) {
+        c = add_check(FAIL, "image",
+                      "%s has no static probe at /usr/bin/probe (%s): the "
+                      "tests check every container with it",
+                      image,
+                      kind == -2      ? "missing or not executable"
+                          : kind == 0 ? "dynamically linked"
+                                      : "not a 64-bit ELF program");
+        set_fix(c, "make -B images (in %s)", project);
+        return;
+    }
+    add_check(OK, "image", "%s, with the probe", image);
+}
+
 /* ---- output ------------------------------------------------------------ */
 
 static int
@@ -952,7 +1117,9 @@ usage(void)
            "\n"
            "Check that this machine is ready for the minictr workshop: the\n"
            "kernel, each namespace type, user namespaces, the cgroup mode\n"
-           "and controllers, overlayfs, seccomp, libraries and busybox.\n"
+           "and controllers, overlayfs, seccomp, libraries and busybox, and\n"
+           "what make grade and make test need (bats, python3, xz, zstd,\n"
+           "the built-in image).\n"
            "Each check prints ok, warn or FAIL, and a fix for warn and FAIL.\n"
            "\n"
            "  --json    print one JSON object instead (for a teacher who\n"
@@ -1004,6 +1171,10 @@ main(int argc, char **argv)
     for (size_t i = 0; i < sizeof(libraries) / sizeof(libraries[0]); i++)
         check_library(&libraries[i]);
     check_busybox();
+    check_bats();
+    for (size_t i = 0; i < sizeof(test_tools) / sizeof(test_tools[0]); i++)
+        check_tool(&test_tools[i]);
+    check_image();
 
     if (json)
         print_json();

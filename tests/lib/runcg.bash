@@ -8,12 +8,14 @@
 # use, moves itself in (every test, tool and container inherits it), and
 # exports them in MINICTR_TEST_CGROUPS: leftover_cgroups looks only below
 # them. At the end it moves back, kills what is left in them (started by
-# this run) and removes them.
+# this run) and removes them. PID is that of the shell that calls
+# runcg_enter ($BASHPID: a subshell of labs/mutants.sh grading one copy
+# has runs of its own too, nested in an outer run's when there is one).
 #
 # On pure cgroup v2 the tools use one tree of our own (/sys/fs/cgroup/minictr),
 # so the check stays global there: the v2 VM runs one suite at a time.
 
-RUNCG_CONTROLLERS="devices memory cpu pids freezer blkio"
+RUNCG_CONTROLLERS="devices memory cpu cpuacct pids freezer blkio"
 RUNCG_DIRS=()
 RUNCG_HOME=()
 
@@ -40,9 +42,9 @@ runcg_enter() {
     [ "$(stat -f -c %T /sys/fs/cgroup 2>/dev/null)" != cgroup2fs ] || return 0
     for ctl in $RUNCG_CONTROLLERS; do
         home=$(runcg_dir "$ctl") || continue
-        dir=$home/minictr-testrun-$$
+        dir=$home/minictr-testrun-$BASHPID
         mkdir "$dir" 2>/dev/null || continue
-        if ! echo $$ >"$dir/cgroup.procs" 2>/dev/null; then
+        if ! echo "$BASHPID" >"$dir/cgroup.procs" 2>/dev/null; then
             rmdir "$dir"
             continue
         fi
@@ -57,7 +59,7 @@ runcg_leave() {
     local i dir sub tries
     for i in "${!RUNCG_DIRS[@]}"; do
         dir=${RUNCG_DIRS[$i]}
-        echo $$ >"${RUNCG_HOME[$i]}/cgroup.procs" 2>/dev/null
+        echo "$BASHPID" >"${RUNCG_HOME[$i]}/cgroup.procs" 2>/dev/null
         # Deepest first; whatever still runs there was started by this run.
         for sub in $(find "$dir" -depth -type d 2>/dev/null); do
             for tries in 1 2 3 4 5 6 7 8 9 10; do

@@ -16,12 +16,16 @@
  *   probe write PATH          try to open PATH for writing and write a byte
  *   probe read PATH           print how many bytes PATH reads
  *   probe syscall NAME        try a call a container should not make
- *                             (keyctl add_key unshare userns mount umount
- *                             pivot_root chroot reboot bpf perf_event_open
- *                             userfaultfd kexec_load init_module swapon
- *                             setns tiocsti tiocsti64 tioclinux clone3
- *                             clone-userns: clone(2) with CLONE_NEWUSER)
+ *                             (keyctl add_key unshare userns mount
+ *                             mount-dir umount pivot_root chroot reboot
+ *                             bpf perf_event_open userfaultfd kexec_load
+ *                             init_module swapon setns tiocsti tiocsti64
+ *                             tioclinux clone3 clone-userns: clone(2)
+ *                             with CLONE_NEWUSER)
  *   probe mknod PATH b|c MAJOR MINOR
+ *   probe thread              start a thread (pthread_create) and join it
+ *   probe spawn               start a child with posix_spawn (this probe
+ *                             again: "probe exit 0") and wait for it
  *   probe udp-echo PORT       answer each UDP datagram to 0.0.0.0:PORT with
  *                             "udp:" and what it said (busybox nc has no
  *                             UDP); runs until killed
@@ -30,6 +34,17 @@
  * Attempts print "KEY=OK" or "KEY=ENAME" and exit 0 on success, 1 on
  * failure. Facts come from syscalls where one exists (capget, prctl,
  * uname) and from /proc where only /proc knows ("unavailable" without it).
+ *
+ * mount and mount-dir tell seccomp's wall from the capability's.
+ * mount(2) first looks up its target, then checks CAP_SYS_ADMIN; a
+ * seccomp filter answers before either. So "mount" (a target that does not
+ * exist) says ENOENT without the capability and EPERM only under a filter;
+ * "mount-dir" (target "/", which exists) says EPERM for either wall, and
+ * EINVAL when both let it through (its flags contradict each other).
+ *
+ * thread and spawn show what glibc (2.34 and later) does with clone3: it
+ * makes threads and posix_spawn children (also system() and popen()) with
+ * clone3 and falls back to clone only on ENOSYS; fork uses clone.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -39,8 +54,10 @@
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -313,6 +330,9 @@ try_syscall(const char *name)
         rc = unshare(CLONE_NEWUSER);
     else if (!strcmp(name, "mount"))
         rc = mount("none", "/nonexistent-probe", "tmpfs", 0, NULL);
+    else if (!strcmp(name, "mount-dir"))
+        /* Two propagation types at once: EINVAL once past the checks. */
+        rc = mount(NULL, "/", NULL, MS_SHARED | MS_PRIVATE, NULL);
     else if (!strcmp(name, "umount"))
         rc = umount2("/nonexistent-probe", 0);
     else if (!strcmp(name, "pivot_root"))
@@ -403,6 +423,49 @@ try_mknod(char **argv)
     return result("mknod", mknod(argv[0], type | 0600, dev));
 }
 
+static void *
+thread_main(void *arg)
+{
+    return arg;
+}
+
+/* pthread_create returns its error instead of setting errno. */
+static int
+try_thread(void)
+{
+    pthread_t t;
+    int err = pthread_create(&t, NULL, thread_main, NULL);
+
+    if (err) {
+        errno = err;
+        return result("thread", -1);
+    }
+    pthread_join(t, NULL);
+    return result("thread", 0);
+}
+
+/* posix_spawn this probe again ("probe exit 0"), or argv0 where there is
+ * no /proc; like pthread_create, it returns its error. */
+static int
+try_spawn(const char *argv0)
+{
+    extern char **environ;
+    char *args[] = {"probe", "exit", "0", NULL};
+    const char *self =
+        access("/proc/self/exe", X_OK) == 0 ? "/proc/self/exe" : argv0;
+    int status, err;
+    pid_t pid;
+
+    err = posix_spawn(&pid, self, NULL, NULL, args, environ);
+    if (err) {
+        errno = err;
+        return result("spawn", -1);
+    }
+    if (waitpid(pid, &status, 0) == -1)
+        return result("spawn", -1);
+    return result("spawn", 0);
+}
+
 static int
 udp_echo(const char *port)
 {
@@ -440,6 +503,10 @@ main(int argc, char **argv)
         return try_syscall(argv[2]);
     if (argc > 5 && !strcmp(what, "mknod"))
         return try_mknod(argv + 2);
+    if (!strcmp(what, "thread"))
+        return try_thread();
+    if (!strcmp(what, "spawn"))
+        return try_spawn(argv[0]);
     if (argc > 2 && !strcmp(what, "exit"))
         return atoi(argv[2]);
     if (argc > 2 && !strcmp(what, "udp-echo"))
