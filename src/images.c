@@ -269,10 +269,11 @@ cmd_import(int argc, char **argv)
 
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help")) {
-            printf("usage: minictr import [-c|--change 'CMD [\"sh\"]']... "
-                   "FILE.tar[.gz|.xz|.zst]|DIR NAME[:TAG]\n"
-                   "  --change: CMD, ENTRYPOINT, ENV K=V, WORKDIR /dir, USER u, "
-                   "EXPOSE 80 53/udp\n");
+            printf(
+                "usage: minictr import [-c|--change 'CMD [\"sh\"]']... "
+                "FILE.tar[.gz|.xz|.zst]|DIR NAME[:TAG]\n"
+                "  --change: CMD, ENTRYPOINT, ENV K=V, WORKDIR /dir, USER u, "
+                "EXPOSE 80 53/udp\n");
             return 0;
         }
     }
