@@ -328,7 +328,6 @@ tcp_answer() {
     run tcp_answer "$port"
     assert_output --regexp '^ping-[0-9]+$'
     mc rm -f all >/dev/null
-    mc rmi exposer >/dev/null
 }
 
 @test "network: MINICTR_USERLAND_PROXY=1: the monitor relays, through a socket it makes inside the container" {
