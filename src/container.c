@@ -58,25 +58,32 @@ container_init(struct container *c)
 /* ---- names ------------------------------------------------------------- */
 
 int
-container_lock_names(void)
+mc_lock_dir(const char *dir)
 {
     char path[4200];
     int fd;
 
-    if (ct_mkdir_p(mc_state_dir(), 0700) == -1)
-        return ct_fail_errno("mkdir '%s'", mc_state_dir());
-    snprintf(path, sizeof(path), "%s/.lock", mc_state_dir());
+    if (ct_mkdir_p(dir, 0700) == -1)
+        return ct_fail_errno("mkdir '%s'", dir);
+    snprintf(path, sizeof(path), "%s/.lock", dir);
     fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd == -1)
         return ct_fail_errno("open '%s'", path);
     /* flock(2) blocks until every other minictr is out of its critical
-     * section: a name check and the record write that claims it. */
+     * section (for names: a name check and the record write that claims
+     * it). The lock goes with the last descriptor: even at kill -9. */
     while (flock(fd, LOCK_EX) == -1)
         if (errno != EINTR) {
             close(fd);
             return ct_fail_errno("flock '%s'", path);
         }
     return fd;
+}
+
+int
+container_lock_names(void)
+{
+    return mc_lock_dir(mc_state_dir());
 }
 
 void

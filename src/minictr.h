@@ -377,6 +377,9 @@ int container_find(const char *key, struct container *c);
  * of several minictr processes one at a time. */
 int container_lock_names(void);
 void container_unlock_names(int fd);
+/* The same for any directory: an exclusive flock(2) on DIR/.lock (both
+ * made if missing); returns the fd that holds it (close it to let go). */
+int mc_lock_dir(const char *dir);
 /* A random name, as Docker's: "adjective_scientist". */
 void container_random_name(char *buf, size_t size);
 /* The command line, as `ps` shows it. */

@@ -59,7 +59,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -87,27 +86,6 @@ lease_dir(const struct network *n, char *buf, size_t size)
     snprintf(buf, size, "%s/networks/%s", mc_state_dir(), n->id);
 }
 
-/* flock(2) PATH (made if missing): returns the fd that holds it. */
-static int
-lock_file(const char *dir)
-{
-    char path[4200];
-    int fd;
-
-    if (ct_mkdir_p(dir, 0700) == -1)
-        return ct_fail_errno("mkdir '%s'", dir);
-    snprintf(path, sizeof(path), "%s/.lock", dir);
-    fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd == -1)
-        return ct_fail_errno("open '%s'", path);
-    while (flock(fd, LOCK_EX) == -1)
-        if (errno != EINTR) {
-            close(fd);
-            return ct_fail_errno("flock '%s'", path);
-        }
-    return fd;
-}
-
 /* The lock of all records: names and subnets are checked under it. */
 static int
 lock_records(void)
@@ -115,7 +93,7 @@ lock_records(void)
     char dir[4096];
 
     snprintf(dir, sizeof(dir), "%s/networks", mc_lib_dir());
-    return lock_file(dir);
+    return mc_lock_dir(dir);
 }
 
 static int
@@ -124,7 +102,7 @@ lock_leases(const struct network *n)
     char dir[4096];
 
     lease_dir(n, dir, sizeof(dir));
-    return lock_file(dir);
+    return mc_lock_dir(dir);
 }
 
 static int

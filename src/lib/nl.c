@@ -349,8 +349,9 @@ read_ack_of(int fd, uint32_t seq)
     }
 }
 
-int
-nl_talk(int fd, struct nlmsghdr *h, const char *shell)
+/* Number the request (with `flags` added), trace it, send it whole. */
+static int
+send_request(int fd, struct nlmsghdr *h, int flags, const char *shell)
 {
     ssize_t n;
 
@@ -358,7 +359,7 @@ nl_talk(int fd, struct nlmsghdr *h, const char *shell)
         errno = EMSGSIZE;
         return -1;
     }
-    h->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+    h->nlmsg_flags |= (unsigned short)(NLM_F_REQUEST | flags);
     h->nlmsg_seq = ++last_seq;
     trace_message(h, shell);
     ct_set_hint(NULL);
@@ -370,6 +371,14 @@ nl_talk(int fd, struct nlmsghdr *h, const char *shell)
             errno = EIO;
         return -1;
     }
+    return 0;
+}
+
+int
+nl_talk(int fd, struct nlmsghdr *h, const char *shell)
+{
+    if (send_request(fd, h, NLM_F_ACK, shell) == -1)
+        return -1;
     return read_ack_of(fd, h->nlmsg_seq);
 }
 
@@ -380,20 +389,9 @@ nl_dump(int fd, struct nlmsghdr *h,
 {
     static char buf[32768]; /* the kernel sends dumps in pieces this big */
     int rc = 0;
-    ssize_t n;
 
-    h->nlmsg_flags |= NLM_F_REQUEST | NLM_F_DUMP;
-    h->nlmsg_seq = ++last_seq;
-    trace_message(h, shell);
-    ct_set_hint(NULL);
-    do
-        n = send(fd, h, h->nlmsg_len, 0);
-    while (n == -1 && errno == EINTR);
-    if (n != (ssize_t)h->nlmsg_len) {
-        if (n >= 0)
-            errno = EIO;
+    if (send_request(fd, h, NLM_F_DUMP, shell) == -1)
         return -1;
-    }
     for (;;) {
         ssize_t got = recv(fd, buf, sizeof(buf), 0);
         int len = (int)got;
