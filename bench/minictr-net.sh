@@ -16,7 +16,7 @@
 #   3. TCP throughput with iperf3 (a sanity row: every path should move
 #      bulk data at about the same speed)
 #
-# NET_RUNS (default 200) start-ups each, NET_RTTS (default 20000) round
+# NET_STARTUP=0 leaves part 1 out. NET_RUNS (default 200) start-ups each, NET_RTTS (default 20000) round
 # trips per path, both in NET_ROUNDS (default 10) rounds that take turns,
 # so that a change of load (other programs) is spread over every row. Everything runs in a network namespace made here, so
 # nothing touches the host's interfaces, and in a private mount namespace
@@ -82,6 +82,8 @@ ready() {
 }
 
 # ---- 1. start-up -----------------------------------------------------------
+
+if [ "${NET_STARTUP:-1}" = 1 ]; then
 
 mkdir -p "$OUT/bundle-crun" "$OUT/crun-state"
 python3 bench/make-bundle.py crun "$OUT/image" "$OUT/bundle-crun" src/privileges.c
@@ -152,6 +154,7 @@ bash "$OUT/cni-del.sh"
 umount "$NETNS" && rm "$NETNS"
 jq -s '{results: (map(.results) | add)}' "$OUT/startup-d.json" "$OUT/startup-rm.json" \
     "$OUT/startup-crun.json" "$OUT/startup-cni.json" >"$OUT/startup.json"
+fi
 
 # ---- 2. round trips ---------------------------------------------------------
 
@@ -225,6 +228,7 @@ diff_ms() { awk -v a="$(med "$1")" -v b="$(med "$2")" 'BEGIN { printf "%.2f ms",
 {
     echo "load average: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cpus, kernel $(uname -r)"
     echo
+    if [ -e "$OUT/startup.json" ]; then
     echo "| start-up ($RUNS runs each, $ROUNDS rounds) | median (min) |"
     echo "|---|---|"
     for n in "run -d --network none" "run -d --network bridge" "run -d --network bridge -p" \
@@ -243,6 +247,7 @@ diff_ms() { awk -v a="$(med "$1")" -v b="$(med "$2")" 'BEGIN { printf "%.2f ms",
     echo "| minictr whole life (run --rm): bridge with -p − none | $(diff_ms "run --rm --network bridge -p" "run --rm --network none") |"
     echo "| crun whole life: CNI bridge (netns, ADD, DEL) − none | $(diff_ms "bash: crun + CNI bridge (ADD, run, DEL)" "bash: crun") |"
     echo
+    fi
     echo "| 1-byte TCP echo ($RTTS round trips, $ROUNDS rounds) | median RTT (p99) |"
     echo "|---|---|"
     echo "| loopback | $(rtt lo) |"

@@ -9,9 +9,9 @@
  * remembers the rewrite, and every later packet, and every answer, is
  * rewritten the same way. No process copies a byte. Measured here
  * (bench/minictr-net.sh): a 1-byte echo round trip through the DNAT rule
- * costs about what the direct veth path does, where the monitor's proxy
- * (ports.c) costs about twice as much: two more sockets, two more
- * wake-ups per round trip. So for connections from the host itself,
+ * costs 1.1-1.3 times the direct veth path's, the monitor's proxy
+ * (ports.c) about twice: two more sockets, two more wake-ups per round
+ * trip. So for connections from the host itself,
  * minictr adds these rules; MINICTR_USERLAND_PROXY=1 leaves them out, and
  * everything goes through the proxy (rootless minictr will have to: it
  * cannot add rules to the host's namespace).
