@@ -16,7 +16,7 @@
  *     cp.c           `cp` in and out, resolved inside the container's root
  *     volumes.c      `volume create/ls/inspect/rm`
  *     networks.c     `network create/ls/inspect/rm`; the network records,
- *                    address leases and /etc/hosts kept current
+ *                    their subnets; --network and its friends checked
  *     images.c       import (with --change), images, rmi, tag, history,
  *                    image prune
  *     load.c         load: an OCI image layout or a docker-save archive
@@ -43,6 +43,8 @@
  *     init.c         --init: a tiny PID 1
  *     tty.c          -t: a pseudo-terminal
  *     network.c      09-network:    bridges, veth pairs, addresses, routes
+ *     leases.c       09-network:    address leases, /etc/hosts kept current,
+ *                                   every container's /etc files
  *     nat.c          09-network:    published ports as nftables DNAT
  *     ports.c        -p: parsed, reserved, or proxied by the monitor
  *
@@ -57,6 +59,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "ct.h"
@@ -458,7 +461,14 @@ struct net_flags {
     const char *publish[MC_MAX_PORTS];
     int npublish;
     bool publish_all; /* -P: each port the image EXPOSEs, on a free one */
+    char **exposed; /* the image's EXPOSE, "80/tcp" ... (for -P) */
 };
+/* Add one flag to f, as getopt gave it: NETF_* or 'p' (-p), 'P' (-P).
+ * A usage error when there are too many. */
+enum { NETF_NETWORK = 0x1000, NETF_IP, NETF_ALIAS, NETF_ADD_HOST };
+int network_flag(struct net_flags *f, int flag, char *arg);
+/* Their lines in `run --help`. */
+void network_flags_usage(FILE *out);
 /* Check the flags and fill c->net (and, with host, c->hostname). Usage
  * errors, no_such_network. Makes nothing but the default network's
  * record, on first use. */
@@ -466,6 +476,25 @@ int network_configure(struct container *c, const struct net_flags *f);
 /* Load network NAME; "bridge" is made on first use. -1
  * (no_such_network). */
 int network_load(const char *name, struct network *n);
+/* Call fn for each network until it returns non-zero; returns that. */
+int network_each(int (*fn)(struct network *n, void *arg), void *arg);
+
+/* ---- leases.c: a container's place on a network ----------------------- */
+#define MAX_LEASES 1024
+struct lease {
+    uint32_t ip;
+    char id[MC_ID_LEN + 1]; /* the container's */
+    char names[640]; /* "name alias..." */
+};
+/* MINICTR_STATE/networks/ID: the leases' directory; and its lock (an
+ * fd to close, or -1). */
+void network_lease_dir(const struct network *n, char *buf, size_t size);
+int network_lock_leases(const struct network *n);
+/* The leases of n (the caller holds the lock), freeing those of monitors
+ * that are gone and any old one of `self` (may be NULL); *freed says
+ * whether one was freed. Returns how many are left (at most max). */
+int network_read_leases(const struct network *n, struct lease *out, int max,
+                        const char *self, bool *freed);
 /* In the monitor, before the first spawn: with NET_BRIDGE, the bridge (if
  * it is missing), an address lease (a file that names the container), and
  * /etc/hosts of every container on the network brought up to date; for

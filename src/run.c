@@ -67,21 +67,13 @@ run_usage(FILE *out, const char *cmd)
             "  --log-opt OPT          max-size=10m, max-file=3\n"
             "  -i, --interactive      keep stdin open (else /dev/null)\n"
             "  -t, --tty              give the container a terminal\n"
-            "  --rootfs DIR           run on a rootfs directory, no image\n"
-            "  --network NET          bridge (the default), none, host, or a\n"
-            "                         network made with 'minictr network "
-            "create'\n"
-            "  --ip IP                the address on such a network\n"
-            "  --network-alias NAME   another name the others reach it by\n"
-            "  --add-host NAME:IP     a line in /etc/hosts (IP host-gateway:\n"
-            "                         the host)\n"
-            "  -p, --publish [IP:][HOST:]CTR[/tcp|/udp]  publish a port\n"
-            "  -P, --publish-all      publish every port the image EXPOSEs\n",
+            "  --rootfs DIR           run on a rootfs directory, no image\n",
             cmd,
             !strcmp(cmd, "run")
                 ? "  -d, --detach           run in the background, print "
                   "its id\n"
                 : "");
+    network_flags_usage(out);
 }
 
 int
@@ -509,13 +501,7 @@ apply_image_config(struct container *c, const char *entrypoint, char **cmd,
         c->workdir = ic.workdir;
     if (!c->user_set && ic.user && *ic.user && parse_user(c, ic.user) == -1)
         return -1;
-    /* -P: Docker publishes what the image EXPOSEs, each on a free port. */
-    for (char **p = ic.exposed; net->publish_all && p && *p; p++) {
-        if (net->npublish == MC_MAX_PORTS)
-            return mc_usage_error("too many ports to publish (at most %d)",
-                                  MC_MAX_PORTS);
-        net->publish[net->npublish++] = *p;
-    }
+    net->exposed = ic.exposed; /* for -P */
     return 0;
 }
 
@@ -541,10 +527,6 @@ parse_run(struct container *c, int argc, char **argv, bool *detach)
         LOG_OPT,
         MOUNT,
         TMPFS,
-        NETWORK,
-        IP,
-        ALIAS,
-        ADD_HOST,
     };
     static const struct option opts[] = {
         {"rm", no_argument, NULL, RM},
@@ -572,12 +554,12 @@ parse_run(struct container *c, int argc, char **argv, bool *detach)
         {"restart", required_argument, NULL, RESTART},
         {"log-driver", required_argument, NULL, LOG_DRIVER},
         {"log-opt", required_argument, NULL, LOG_OPT},
-        {"network", required_argument, NULL, NETWORK},
-        {"net", required_argument, NULL, NETWORK},
-        {"ip", required_argument, NULL, IP},
-        {"network-alias", required_argument, NULL, ALIAS},
-        {"net-alias", required_argument, NULL, ALIAS},
-        {"add-host", required_argument, NULL, ADD_HOST},
+        {"network", required_argument, NULL, NETF_NETWORK},
+        {"net", required_argument, NULL, NETF_NETWORK},
+        {"ip", required_argument, NULL, NETF_IP},
+        {"network-alias", required_argument, NULL, NETF_ALIAS},
+        {"net-alias", required_argument, NULL, NETF_ALIAS},
+        {"add-host", required_argument, NULL, NETF_ADD_HOST},
         {"publish", required_argument, NULL, 'p'},
         {"publish-all", no_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'H'},
@@ -594,6 +576,12 @@ parse_run(struct container *c, int argc, char **argv, bool *detach)
     optind = 0; /* restart getopt on the subcommand's argv */
     while ((opt = getopt_long(argc, argv, "+h:e:w:u:v:m:itdp:P", opts, NULL)) !=
            -1) {
+        /* --network, --ip, --network-alias, --add-host, -p, -P */
+        if (opt == 'p' || opt == 'P' || opt >= NETF_NETWORK) {
+            if (network_flag(&net, opt, optarg) == -1)
+                return -1;
+            continue;
+        }
         switch (opt) {
         case RM: c->remove = true; break;
         case NAME:
@@ -710,27 +698,6 @@ parse_run(struct container *c, int argc, char **argv, bool *detach)
         case LOG_OPT:
             if (parse_log_opt(c, optarg) == -1)
                 return -1;
-            break;
-        case NETWORK: net.network = optarg; break;
-        case 'P': net.publish_all = true; break;
-        case IP: net.ip = optarg; break;
-        case ALIAS:
-        case ADD_HOST:
-        case 'p':
-            if ((opt == ALIAS && net.naliases == MC_MAX_ALIASES) ||
-                (opt == ADD_HOST && net.nadd_hosts == MC_MAX_ADD_HOSTS) ||
-                (opt == 'p' && net.npublish == MC_MAX_PORTS))
-                return mc_usage_error("too many %s (at most %d)",
-                                      argv[optind - 1],
-                                      opt == 'p'         ? MC_MAX_PORTS
-                                          : opt == ALIAS ? MC_MAX_ALIASES
-                                                         : MC_MAX_ADD_HOSTS);
-            if (opt == ALIAS)
-                net.aliases[net.naliases++] = optarg;
-            else if (opt == ADD_HOST)
-                net.add_hosts[net.nadd_hosts++] = optarg;
-            else
-                net.publish[net.npublish++] = optarg;
             break;
         case 'H': run_usage(stdout, detach ? "run" : "create"); exit(0);
         default:

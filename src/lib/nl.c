@@ -509,7 +509,7 @@ nl_talk_batch(int fd, struct nlmsghdr **msgs, int n, const char *const *shells)
         msgs[i]->nlmsg_seq = ++last_seq;
         if (ct_tracing) {
             describe_nft(msgs[i], line, sizeof(line));
-            ct_trace(shells[i], "%s", line);
+            ct_trace(shells ? shells[i] : NULL, "%s", line);
         }
         iov[i + 1] = (struct iovec){msgs[i], msgs[i]->nlmsg_len};
     }

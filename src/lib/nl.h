@@ -84,7 +84,8 @@ int nl_dump(int fd, struct nlmsghdr *h,
  * msgs[0..n-1] (each built with nl_put on a header and a struct nfgenmsg,
  * nlmsg_type (NFNL_SUBSYS_NFTABLES << 8) | NFT_MSG_...) in one sendmsg,
  * each with NLM_F_ACK, and reads an answer for each. --trace prints each
- * message beside shells[i], the nft command that does the same. Returns 0,
+ * message beside shells[i], the nft command that does the same (shells
+ * may be NULL). Returns 0,
  * or -1 with errno from the first refusal (the whole batch is then
  * undone by the kernel). */
 int nl_talk_batch(int fd, struct nlmsghdr **msgs, int n,
