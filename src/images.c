@@ -213,6 +213,17 @@ image_config_load(const char *name, struct image_config *ic)
         if (json_object_object_get_ex(cfg, "User", &v) &&
             json_object_is_type(v, json_type_string))
             ic->user = strdup(json_object_get_string(v));
+        if (json_object_object_get_ex(cfg, "ExposedPorts", &v) &&
+            json_object_is_type(v, json_type_object)) {
+            size_t n = 0;
+            ic->exposed = calloc((size_t)json_object_object_length(v) + 1,
+                                 sizeof(char *));
+            json_object_object_foreach(v, key, val)
+            {
+                (void)val;
+                ic->exposed[n++] = strdup(key);
+            }
+        }
     }
     return 0;
 }
@@ -258,8 +269,11 @@ cmd_import(int argc, char **argv)
 
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help")) {
-            printf("usage: minictr import [-c|--change 'CMD [\"sh\"]']... "
-                   "FILE.tar[.gz|.xz|.zst]|DIR NAME[:TAG]\n");
+            printf(
+                "usage: minictr import [-c|--change 'CMD [\"sh\"]']... "
+                "FILE.tar[.gz|.xz|.zst]|DIR NAME[:TAG]\n"
+                "  --change: CMD, ENTRYPOINT, ENV K=V, WORKDIR /dir, USER u, "
+                "EXPOSE 80 53/udp\n");
             return 0;
         }
     }

@@ -92,6 +92,7 @@ static const struct command commands[] = {
     {"rename", cmd_rename, "give a container another name"},
     {"rm", cmd_rm, "remove a stopped (or with -f, any) container"},
     {"volume", cmd_volume, "create, list, inspect, remove volumes"},
+    {"network", cmd_network, "create, list, inspect, remove networks"},
     {"system", cmd_system, "system prune: remove what is stopped"},
     {"import", cmd_import, "import a tarball (or a directory) as an image"},
     {"load", cmd_load, "load an OCI image layout or docker-save archive"},

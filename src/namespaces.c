@@ -8,7 +8,9 @@
  * cgroups and only after that makes its cgroup namespace, so that inside,
  * its own cgroup is "/". The network namespace holds only a loopback
  * device, which is down when the namespace is made: it is brought up, as
- * Docker does for --network none, so 127.0.0.1 works inside.
+ * Docker does for --network none, so 127.0.0.1 works inside; on a bridge
+ * network the monitor adds eth0 (network.c). --network host makes no
+ * network namespace: the container uses the host's.
  *
  * Read: namespaces(7), clone(2), cgroup_namespaces(7), netdevice(7).
  */
@@ -34,7 +36,8 @@ int
 namespaces_clone_flags(const struct container *c)
 {
     return CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID |
-        CLONE_NEWNET | (c->userns.mode != USERNS_HOST ? CLONE_NEWUSER : 0);
+        (c->net.mode == NET_HOST ? 0 : CLONE_NEWNET) |
+        (c->userns.mode != USERNS_HOST ? CLONE_NEWUSER : 0);
 }
 
 /* clone3(2) with CLONE_INTO_CGROUP (Linux 5.7, a cgroup2 cgroup: on v2,
@@ -114,5 +117,5 @@ namespaces_enter(struct container *c)
     }
     if (sethostname(c->hostname, strlen(c->hostname)) == -1)
         return ct_fail_errno("sethostname '%s'", c->hostname);
-    return loopback_up();
+    return c->net.mode == NET_HOST ? 0 : loopback_up(); /* not the host's */
 }

@@ -3,8 +3,10 @@
  * it, plus volumes, tmpfs mounts and --read-only.
  *
  * In the child, in its own mount namespace, with the overlay mounted:
- *   1. bind the volumes into the new root, and tmpfs mounts (targets
- *      resolved inside it, never through a symlink)
+ *   1. bind the container's own /etc/hosts, /etc/hostname and
+ *      /etc/resolv.conf (networks.c writes them), then the volumes into
+ *      the new root, and tmpfs mounts (targets resolved inside it, never
+ *      through a symlink)
  *   2. pivot_root into it and detach the old root: the host's tree is gone
  *      from this mount namespace, not just out of sight as with chroot
  *   3. a fresh /proc with runc's masked and read-only paths, a read-only
@@ -155,6 +157,61 @@ tmpfs_mount(const struct mount_spec *m, int target_fd)
     if (tree == -1)
         return ct_fail_errno("fsmount tmpfs for '%s'", m->target);
     return attach(tree, m->ro, target_fd, "tmpfs", m->target);
+}
+
+/* /etc/hosts, /etc/hostname, /etc/resolv.conf: the container's own
+ * files (containers/ID/), bound over the image's as Docker does, and
+ * read-only with --read-only. A missing one is made. A symlink there (an
+ * image's resolv.conf -> ../run/systemd/resolve/stub-resolv.conf) is
+ * replaced by an empty file in the container's upper layer first: a
+ * mount on a symlink would follow it, maybe out of the root. */
+static int
+mount_etc_files(struct container *c, const char *root)
+{
+    static const char *const files[] = {"hosts", "hostname", "resolv.conf"};
+    int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    int etc = rootfd == -1 ? -1 : open_in_root(rootfd, "etc", true, false);
+    int rc = 0;
+
+    if (rootfd >= 0)
+        close(rootfd);
+    if (etc == -1)
+        return ct_fail_errno("open /etc in the container (a symlink on the "
+                             "way is refused)");
+    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]) && rc == 0; i++) {
+        struct mount_spec m = {.type = MOUNT_BIND, .ro = c->read_only};
+        char host[4200], target[32];
+        struct stat st;
+        int fd;
+
+        snprintf(host, sizeof(host), "%s/%s", c->dir, files[i]);
+        snprintf(target, sizeof(target), "/etc/%s", files[i]);
+        if (access(host, F_OK) == -1)
+            continue; /* a container from before minictr wrote them */
+        fd = openat(etc, files[i], O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        if (fd >= 0 && fstat(fd, &st) == 0 && S_ISLNK(st.st_mode)) {
+            close(fd);
+            fd = -1;
+            if (unlinkat(etc, files[i], 0) == -1) {
+                rc = ct_fail_errno("replace the symlink '%s'", target);
+                break;
+            }
+        }
+        if (fd == -1)
+            fd = openat(etc, files[i],
+                        O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC,
+                        0644);
+        if (fd == -1) {
+            rc = ct_fail_errno("make '%s' in the container", target);
+            break;
+        }
+        m.source = host;
+        m.target = target;
+        rc = bind_mount(host, &m, fd);
+        close(fd);
+    }
+    close(etc);
+    return rc;
 }
 
 /* As Docker: a volume that is still empty gets what the image has at the
@@ -426,7 +483,7 @@ rootfs_setup(struct container *c)
          c->userns.gid.count[1] >= 5);
 
     snprintf(root, sizeof(root), "%s/merged", overlay_dir(c));
-    if (mount_all(c, root) == -1)
+    if (mount_etc_files(c, root) == -1 || mount_all(c, root) == -1)
         return -1;
     if (!userns) { /* step 05's order */
         if (pivot(root) == -1 || mount_dev("", false, gid5) == -1 ||

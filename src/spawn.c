@@ -19,7 +19,9 @@
  * kind byte: 'T' carries the pty's master side (SCM_RIGHTS), 'R' says it is
  * ready and waits for 'G' (create, then start), 'E' carries an error; the
  * monitor sends 'M' to a child in a user namespace once its maps are
- * written (with --userns auto, and the idmapped trees it made). The
+ * written (with --userns auto, and the idmapped trees it made), and on a
+ * bridge network 'N' before exec: its eth0 is plugged in (the monitor does
+ * that while the child mounts). The
  * child's end is close-on-exec: when exec succeeds, the monitor reads EOF.
  * So the monitor always knows how the start went, and prints an error
  * once, as text or JSON.
@@ -281,6 +283,11 @@ child_main(void *arg)
     if (privileges_apply(c) == -1)
         goto fail;
     die_with_monitor(c->keep_fd);
+    if (c->net_wait) {
+        char net = 0;
+        if (recv(c->keep_fd, &net, 1, 0) != 1 || net != SPAWN_NET)
+            _exit(MC_EXIT_RUNNER); /* the monitor failed, and says why */
+    }
     if (c->hold) {
         char go = 0;
         if (send(c->keep_fd, (char[]){SPAWN_READY}, 1, MSG_NOSIGNAL) != 1 ||
@@ -307,14 +314,18 @@ spawn_container(struct container *c, struct spawn_io *io)
     c->keep_fd = sp[1];
     child_io = io;
     fflush(NULL);
-    if (c->userns.mode != USERNS_HOST)
-        ct_trace("unshare --user --mount --uts --ipc --pid --net --fork",
-                 "clone(CLONE_NEWUSER|CLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC|"
-                 "CLONE_NEWPID|CLONE_NEWNET)");
-    else
-        ct_trace("unshare --mount --uts --ipc --pid --net --fork",
-                 "clone(CLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWPID|"
-                 "CLONE_NEWNET)");
+    if (ct_tracing) {
+        bool user = c->userns.mode != USERNS_HOST;
+        bool net = c->net.mode != NET_HOST;
+        char shell[128];
+        snprintf(shell, sizeof(shell),
+                 "unshare %s--mount --uts --ipc --pid %s--fork",
+                 user ? "--user " : "", net ? "--net " : "");
+        ct_trace(
+            shell,
+            "clone(%sCLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWPID%s)",
+            user ? "CLONE_NEWUSER|" : "", net ? "|CLONE_NEWNET" : "");
+    }
     pid = namespaces_clone_into_cgroup(c);
     if (pid == 0)
         _exit(child_main(c)); /* born in its cgroup */
