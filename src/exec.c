@@ -18,6 +18,12 @@
  *   5. the same environment, user, capabilities, no_new_privs, seccomp
  *      filter and closed fds as its PID 1 (privileges.c), then exec
  *
+ * A container in a user namespace (a user's, --userns auto) is joined
+ * the same way, with CLONE_NEWUSER in the one setns (and CLONE_NEWPID: as a
+ * user we may enter its pid namespace only from inside its user
+ * namespace), then we become root there and fork once more, since the pid
+ * namespace takes only our children.
+ *
  * The new process is our child: we pass its exit status on, and with -t
  * we relay a pty made in the container's own devpts, as `run -t` does.
  *
@@ -73,15 +79,44 @@ exec_usage(FILE *out)
             "  -u, --user UID[:GID]  run as this user\n");
 }
 
-/* Is pid the container's PID 1: in its cgroup? */
+/* Is pid the container's PID 1: in its cgroup? A user's container may
+ * have none (nothing delegated): then it must be its monitor's child. */
 static bool
 is_ours(const struct container *c)
 {
-    char path[64], buf[4096], want[80];
+    char path[64], buf[4096], want[80], *p;
 
     snprintf(path, sizeof(path), "/proc/%d/cgroup", c->pid);
     snprintf(want, sizeof(want), "minictr-%s", c->id);
-    return ct_read_file(path, buf, sizeof(buf)) > 0 && strstr(buf, want);
+    if (c->ncgroups > 0)
+        return ct_read_file(path, buf, sizeof(buf)) > 0 && strstr(buf, want);
+    snprintf(path, sizeof(path), "/proc/%d/stat", c->pid);
+    return ct_read_file(path, buf, sizeof(buf)) > 0 &&
+        (p = strrchr(buf, ')')) != NULL && atoi(p + 4) == c->monitor_pid &&
+        container_monitor_alive(c);
+}
+
+/* setns(2) into a pid namespace decides where our children are born:
+ * fork, and pass the child's status on when it ends. */
+static void
+fork_into_pid_namespace(void)
+{
+    int status;
+    pid_t pid;
+
+    ct_trace(NULL, "fork() into the container's pid namespace");
+    fflush(NULL);
+    pid = fork();
+    if (pid == -1) {
+        ct_fail_errno("fork into the pid namespace");
+        child_exit(MC_EXIT_RUNNER);
+    }
+    if (pid == 0)
+        return;
+    spawn_close_channel(); /* the child's exec closes its copy: EOF */
+    while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+        ;
+    _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 }
 
 /* The child's first steps, before it joins anything: its end of the
@@ -129,11 +164,15 @@ fork_inside(struct container *c, int pidfd, int chan, const struct exec_opts *o)
     int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET |
         CLONE_NEWCGROUP;
     const char *v2 = cgroups_v2_dir(c);
+    bool userns = c->userns.mode != USERNS_HOST;
     int cgfd = -1;
     pid_t child;
 
+    /* A pid namespace that belongs to the container's own user namespace
+     * (rootless, --userns auto) can be joined only with it: the child
+     * joins both, and exec_child forks once more. */
     ct_trace("nsenter --target PID --pid", "setns(pidfd, CLONE_NEWPID)");
-    if (setns(pidfd, CLONE_NEWPID) == -1)
+    if (!userns && setns(pidfd, CLONE_NEWPID) == -1)
         return ct_fail_errno("setns into the pid namespace of '%s'", c->name);
     /* Born in the container's cgroup2 cgroup, as its PID 1 was. */
     if (v2 && (cgfd = open(v2, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
@@ -158,9 +197,16 @@ fork_inside(struct container *c, int pidfd, int chan, const struct exec_opts *o)
      * mount namespace. */
     if (cgroups_join_pid(c, 0, cgfd != -1) == -1)
         child_exit(MC_EXIT_RUNNER);
-    ct_trace("nsenter --target PID --mount --uts --ipc --net --cgroup",
-             "setns(pidfd, CLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC|"
-             "CLONE_NEWNET|CLONE_NEWCGROUP)");
+    if (userns) {
+        flags |= CLONE_NEWUSER | CLONE_NEWPID;
+        ct_trace("nsenter --target PID --user --pid --mount --uts --ipc --net "
+                 "--cgroup",
+                 "setns(pidfd, CLONE_NEWUSER|CLONE_NEWPID|CLONE_NEWNS|...)");
+    } else {
+        ct_trace("nsenter --target PID --mount --uts --ipc --net --cgroup",
+                 "setns(pidfd, CLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC|"
+                 "CLONE_NEWNET|CLONE_NEWCGROUP)");
+    }
     if (setns(pidfd, flags) == -1) {
         ct_fail_errno("setns into the namespaces of container '%s'", c->name);
         child_exit(MC_EXIT_RUNNER);
@@ -171,10 +217,16 @@ fork_inside(struct container *c, int pidfd, int chan, const struct exec_opts *o)
 }
 
 /* The child, inside: the same session rules, terminal, privileges and
- * command line as the container's PID 1 (spawn.c). */
+ * command line as the container's PID 1 (spawn.c). In a user namespace,
+ * root of it first, and one more fork into the pid namespace. */
 static _Noreturn void
 exec_child(struct container *c, const struct exec_opts *o)
 {
+    if (c->userns.mode != USERNS_HOST) {
+        if (userns_become_root(c) == -1)
+            child_exit(MC_EXIT_RUNNER);
+        fork_into_pid_namespace();
+    }
     if (setsid() == -1) { /* no way back to the caller's terminal */
         ct_fail_errno("setsid");
         child_exit(MC_EXIT_RUNNER);
