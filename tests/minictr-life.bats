@@ -380,6 +380,42 @@ AS_BLOCKED=(perl -MPOSIX -e 'sigprocmask(SIG_BLOCK, POSIX::SigSet->new(SIGUSR2))
 }
 
 # bats test_tags=lab:life-3
+@test "exec into a --userns auto container: the user namespace too, joined with the pid namespace" {
+    need_cmd unshare
+    # Root's range for --userns auto, in copies of /etc/subuid and
+    # /etc/subgid bound over the real ones in a private mount namespace
+    # (the real files are never changed); the monitor stays in it.
+    local f
+    for f in subuid subgid; do
+        { grep -v '^root:' "/etc/$f" 2>/dev/null || true; echo "root:1600000000:131072"; } >"$BATS_TEST_TMPDIR/$f"
+    done
+    unshare -m --propagation private sh -c \
+        'mount --bind "$1" /etc/subuid && mount --bind "$2" /etc/subgid && shift 2 && exec "$@"' \
+        sh "$BATS_TEST_TMPDIR/subuid" "$BATS_TEST_TMPDIR/subgid" \
+        "$MC" run -d --name un --userns auto busybox sleep 1031 >/dev/null
+    pid=$(field un pid)
+    [ "$(stat -L -c %i /proc/$pid/ns/user)" != "$(stat -L -c %i /proc/self/ns/user)" ] ||
+        fail "the container has no user namespace of its own"
+    n=$((1032000 + RANDOM))
+    timeout -k 5 10 "$MC" exec -d un sleep $n >"$BATS_TEST_TMPDIR/un.out" 2>&1 ||
+        fail "exec -d failed: $(cat "$BATS_TEST_TMPDIR/un.out")"
+    wait_until 5 in_pidns "$pid" "sleep $n" >/dev/null || fail "no 'sleep $n' in the container's pid namespace"
+    p=$(in_pidns "$pid" "sleep $n")
+    # Its own user namespace and every other one of PID 1's; root inside
+    # is the range's first id outside, never the host's root.
+    for ns in user pid mnt uts ipc net cgroup; do
+        assert_equal "$ns $(stat -L -c %i /proc/$p/ns/$ns)" "$ns $(stat -L -c %i /proc/$pid/ns/$ns)"
+    done
+    assert_equal "$(awk '/^Uid:/ { print $2, $3, $4, $5 }' /proc/$p/status)" "1600000000 1600000000 1600000000 1600000000"
+    run timeout -k 5 10 "$MC" exec un sh -c 'id -u; cat /proc/self/uid_map'
+    assert_success
+    assert_line --index 0 0
+    assert_line --regexp '^ +0 +1600000000 +65536$'
+    "$MC" rm -f un
+    nothing_left
+}
+
+# bats test_tags=lab:life-3
 @test "exec: with limits (v1 cgroups on a hybrid host) the new process is in every cgroup and namespace of PID 1" {
     "$MC" run -d --name lim --pids-limit 64 --memory 64m busybox sleep 1021 >/dev/null
     pid=$(field lim pid)
