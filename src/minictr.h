@@ -680,7 +680,8 @@ const char *cgroups_v2_dir(const struct container *c);
 /* Kill what is left in the cgroups and remove them; safe to call twice. */
 void cgroups_destroy(struct container *c);
 /* Remove cgroup directories left by a dead container (minictr rm). */
-void cgroups_remove_dirs(char (*dirs)[512], int n);
+/* Returns how many are still there (busy): their names must be kept. */
+int cgroups_remove_dirs(char (*dirs)[512], int n);
 /* How the host mounts cgroups: "v2", "v1" or "hybrid". */
 const char *cgroups_mode(void);
 /* oom kills seen in the container's memory cgroup (for exit 137). */
