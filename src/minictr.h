@@ -19,6 +19,8 @@
  *                    image prune
  *     load.c         load: an OCI image layout or a docker-save archive
  *     save.c         save: the same formats out
+ *     build.c        build: a Dockerfile, step by step through a cache
+ *                    (dockerfile.c parses it, buildcopy.c does COPY)
  *
  *   the core
  *     container.c    create, start, delete: what a container is made of,
@@ -542,6 +544,10 @@ void state_free(struct container *c);
 
 /* ---- the commands ------------------------------------------------------ */
 int cmd_run(int argc, char **argv);
+/* -u USER[:GROUP] into c->uid, c->gid: numbers, or names from the
+ * /etc/passwd and /etc/group of c->rootfs's layers (run.c). */
+int parse_user(struct container *c, const char *s);
+int cmd_build(int argc, char **argv); /* build.c, dockerfile.c, buildcopy.c */
 int cmd_create(int argc, char **argv);
 int cmd_start(int argc, char **argv);
 int cmd_stop(int argc, char **argv);
