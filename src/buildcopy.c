@@ -25,12 +25,11 @@
  *                 see it: the link read from the layers and followed
  *                 inside the image's root, never the host's.
  *
- * Reading layers is overlayfs done by hand (layers_lookup): top layer
- * first, the first that has a name wins; a whiteout (a 0/0 character
- * device) hides the name in every layer below; an opaque directory hides
- * what the layers below have in it. COPY --from=STAGE reads another
- * stage's layers this way, so a multi-stage build copies exactly the
- * files it names, and nothing else of the build stage.
+ * Both are views (layerview.c): the context, read with openat2(2)
+ * RESOLVE_BENEATH, and a stack of layers, read as overlayfs would show
+ * them. COPY --from=STAGE reads the other stage's layers that way, so a
+ * multi-stage build copies exactly the files it names, and nothing else
+ * of the build stage.
  *
  * The cache needs to know, before copying, whether anything changed:
  * copy_digest walks the same files and hashes their names, types, modes,
@@ -57,51 +56,6 @@
 #include <sys/syscall.h>
 #include <sys/xattr.h>
 #include <unistd.h>
-
-/* A list of strings. */
-struct strs {
-    char **v;
-    int n;
-};
-
-static void
-strs_add(struct strs *l, const char *s)
-{
-    l->v = realloc(l->v, sizeof(char *) * (size_t)(l->n + 1));
-    l->v[l->n++] = strdup(s);
-}
-
-static void
-strs_free(struct strs *l)
-{
-    for (int i = 0; i < l->n; i++)
-        free(l->v[i]);
-    free(l->v);
-    *l = (struct strs){0};
-}
-
-static int
-cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* "a" + "/" + "b", or "b" when a is "" (the root). */
-static void
-join(char *out, size_t size, const char *a, const char *b)
-{
-    if (snprintf(out, size, "%s%s%s", a, *a && *b ? "/" : "", b) >= (int)size)
-        out[0] = '\0'; /* too long: names nothing */
-}
-
-/* path + "/" + part, in place ("" is the root). */
-static void
-append(char *path, size_t size, const char *part)
-{
-    size_t len = strlen(path);
-
-    snprintf(path + len, size - len, "%s%s", len ? "/" : "", part);
-}
 
 /* ---- .dockerignore ----------------------------------------------------- */
 
@@ -134,7 +88,7 @@ ignore_load(int ctxfd, struct ignore *ig)
         for (char *part = strtok_r(p, "/", &save); part;
              part = strtok_r(NULL, "/", &save))
             if (strcmp(part, "."))
-                append(clean, sizeof(clean), part);
+                path_append(clean, sizeof(clean), part);
         if (!*clean)
             continue;
         ig->pat = realloc(ig->pat, sizeof(char *) * (size_t)(ig->n + 1));
@@ -211,305 +165,6 @@ ignore_free(struct ignore *ig)
     *ig = (struct ignore){0};
 }
 
-/* ---- views: the context, or layers ------------------------------------- */
-
-struct view {
-    int ctx; /* the context (O_PATH), or -1: layers */
-    const struct ignore *ignore;
-    int layer[MC_MAX_LAYERS]; /* each layer's directory, top first */
-    int nlayers;
-};
-
-static int
-view_open_layers(struct view *v, const struct store_layer *layers, int n)
-{
-    *v = (struct view){.ctx = -1};
-    for (int i = n - 1; i >= 0; i--) {
-        char path[4200];
-        store_layer_path(layers[i].diff_id, path, sizeof(path));
-        v->layer[v->nlayers] = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-        if (v->layer[v->nlayers] == -1)
-            return ct_fail_errno("open the layer '%s'", path);
-        v->nlayers++;
-    }
-    return 0;
-}
-
-static void
-view_close(struct view *v)
-{
-    for (int i = 0; i < v->nlayers; i++)
-        close(v->layer[i]);
-    v->nlayers = 0;
-}
-
-/* openat2 with `resolve`: the kernel walks the path, we say how. */
-static int
-open_how(int dirfd, const char *path, int flags, uint64_t resolve)
-{
-    struct open_how how = {.flags = (uint64_t)(flags | O_CLOEXEC),
-                           .resolve = resolve};
-    return (int)syscall(SYS_openat2, dirfd, *path ? path : ".", &how,
-                        sizeof(how));
-}
-
-static bool
-is_whiteout(const struct stat *st)
-{
-    return S_ISCHR(st->st_mode) && st->st_rdev == 0;
-}
-
-static bool
-is_opaque(int fd)
-{
-    char path[64], v[4];
-
-    snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-    return getxattr(path, "trusted.overlay.opaque", v, sizeof(v)) == 1 &&
-        v[0] == 'y';
-}
-
-/* rel (no symlink on the way: see layers_resolve) as overlay shows it,
- * one part at a time, top layer first. Returns an O_PATH fd of the entry
- * that shows (and its stat), or -1 (ENOENT); `vis` gets the layers in
- * which it is a directory that takes part in the merged one. */
-static int
-layers_lookup(const struct view *v, const char *rel, struct stat *out,
-              bool *vis)
-{
-    bool cur[MC_MAX_LAYERS];
-    char buf[PATH_MAX], path[PATH_MAX] = "", *save = NULL;
-    int fd = -1;
-
-    for (int i = 0; i < v->nlayers; i++)
-        cur[i] = true;
-    if (v->nlayers == 0) {
-        errno = ENOENT;
-        return -1;
-    }
-    snprintf(buf, sizeof(buf), "%s", rel);
-    for (char *part = strtok_r(buf, "/", &save); part;
-         part = strtok_r(NULL, "/", &save)) {
-        bool next[MC_MAX_LAYERS] = {false};
-        int top = -1;
-        append(path, sizeof(path), part);
-        if (fd != -1)
-            close(fd);
-        fd = -1;
-        for (int i = 0; i < v->nlayers; i++) {
-            struct stat st;
-            int f;
-            if (!cur[i])
-                continue;
-            /* a symlink on the way in this layer: it is not a directory
-             * here, so this layer has nothing below that name */
-            f = open_how(v->layer[i], path, O_PATH | O_NOFOLLOW,
-                         RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH);
-            if (f == -1)
-                continue;
-            fstat(f, &st);
-            if (is_whiteout(&st) || (top != -1 && !S_ISDIR(st.st_mode))) {
-                close(f); /* deleted here, or a file under a directory */
-                break;
-            }
-            if (top == -1) {
-                top = i;
-                fd = f;
-                *out = st;
-            }
-            if (!S_ISDIR(st.st_mode)) /* a file: nothing below shows */
-                break;
-            next[i] = true;
-            if (is_opaque(f)) {
-                if (f != fd)
-                    close(f);
-                break;
-            }
-            if (f != fd)
-                close(f);
-        }
-        if (top == -1) {
-            errno = ENOENT;
-            return -1;
-        }
-        memcpy(cur, next, sizeof(cur));
-    }
-    if (fd == -1) { /* the root itself */
-        fd = open_how(v->layer[0], "", O_PATH, 0);
-        fstat(fd, out);
-    }
-    if (vis)
-        memcpy(vis, cur, sizeof(cur));
-    return fd;
-}
-
-/* path resolved in the layers as the container would see it: each
- * symlink followed inside the image's root (an absolute target starts
- * again at the root, '..' stops there), at most 40 of them; the last
- * part too when follow_last. A missing part ends the lookups, the rest
- * is kept as written. out: without the leading '/' ("" is the root). */
-static int
-layers_resolve(const struct view *v, const char *path, bool follow_last,
-               char *out, size_t size)
-{
-    char todo[PATH_MAX], done[PATH_MAX] = "";
-    int links = 0;
-    bool missing = false;
-
-    snprintf(todo, sizeof(todo), "%s", path);
-    while (todo[0]) {
-        char part[NAME_MAX + 1], rest[2 * PATH_MAX], cand[PATH_MAX];
-        size_t len = strcspn(todo, "/");
-        struct stat st;
-        int fd;
-        snprintf(part, sizeof(part), "%.*s", (int)len, todo);
-        /* the rest moves to the front (memmove: it overlaps) */
-        memmove(todo, todo[len] ? todo + len + 1 : todo + len,
-                strlen(todo[len] ? todo + len + 1 : todo + len) + 1);
-        if (!part[0] || !strcmp(part, "."))
-            continue;
-        if (!strcmp(part, "..")) {
-            char *slash = strrchr(done, '/');
-            *(slash ? slash : done) = '\0';
-            continue;
-        }
-        join(cand, sizeof(cand), done, part);
-        fd = missing ? -1 : layers_lookup(v, cand, &st, NULL);
-        if (fd == -1) {
-            missing = true;
-            snprintf(done, sizeof(done), "%s", cand);
-            continue;
-        }
-        if (S_ISLNK(st.st_mode) && (todo[0] || follow_last)) {
-            char target[PATH_MAX];
-            ssize_t n = readlinkat(fd, "", target, sizeof(target) - 1);
-            close(fd);
-            if (n == -1 || ++links > 40) {
-                errno = n == -1 ? errno : ELOOP;
-                return ct_fail_errno("resolve '/%s' in the image", path);
-            }
-            target[n] = '\0';
-            if (target[0] == '/')
-                done[0] = '\0';
-            snprintf(rest, sizeof(rest), "%s%s%s", target, todo[0] ? "/" : "",
-                     todo);
-            if (snprintf(todo, sizeof(todo), "%s", rest) >= (int)sizeof(todo)) {
-                errno = ENAMETOOLONG;
-                return ct_fail_errno("resolve '/%s' in the image", path);
-            }
-            continue;
-        }
-        close(fd);
-        snprintf(done, sizeof(done), "%s", cand);
-    }
-    snprintf(out, size, "%s", done);
-    return 0;
-}
-
-/* An entry of the view: an O_PATH fd of it (not followed, unless
- * `follow`: a source named in the Dockerfile is followed, inside), its
- * stat. -1 with errno: EXDEV when it would leave the context. */
-static int
-view_open(const struct view *v, const char *rel, bool follow, struct stat *st)
-{
-    char canon[PATH_MAX];
-    int fd;
-
-    if (v->ctx >= 0) {
-        fd = open_how(v->ctx, rel, O_PATH | (follow ? 0 : O_NOFOLLOW),
-                      RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS);
-        if (fd != -1 && fstat(fd, st) == -1) {
-            close(fd);
-            return -1;
-        }
-        return fd;
-    }
-    if (follow) {
-        if (layers_resolve(v, rel, true, canon, sizeof(canon)) == -1)
-            return -1;
-        ct_clear_error();
-        rel = canon;
-    }
-    return layers_lookup(v, rel, st, NULL);
-}
-
-/* The names in directory rel, sorted, as the view shows them. */
-static int
-view_list(const struct view *v, const char *rel, struct strs *names)
-{
-    bool vis[MC_MAX_LAYERS];
-    struct strs seen = {0}; /* "NAME\tLAYER\tWHITEOUT" */
-    struct stat st;
-    int fd;
-
-    *names = (struct strs){0};
-    if (v->ctx >= 0) {
-        DIR *d;
-        struct dirent *e;
-        fd = open_how(v->ctx, rel, O_RDONLY | O_DIRECTORY,
-                      RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS);
-        if (fd == -1 || !(d = fdopendir(fd))) {
-            if (fd != -1)
-                close(fd);
-            return -1;
-        }
-        while ((e = readdir(d)))
-            if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-                strs_add(names, e->d_name);
-        closedir(d);
-        qsort(names->v, (size_t)names->n, sizeof(char *), cmp_str);
-        return 0;
-    }
-    /* layers: every name of every layer that takes part, the top-most
-     * one winning; a whiteout hides the name */
-    char canon[PATH_MAX];
-    if (layers_resolve(v, rel, true, canon, sizeof(canon)) == -1)
-        return -1;
-    rel = canon;
-    fd = layers_lookup(v, rel, &st, vis);
-    if (fd == -1)
-        return -1;
-    close(fd);
-    for (int i = 0; i < v->nlayers; i++) {
-        DIR *d;
-        struct dirent *e;
-        int dfd;
-        if (!vis[i])
-            continue;
-        dfd = open_how(v->layer[i], rel, O_RDONLY | O_DIRECTORY,
-                       RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH);
-        if (dfd == -1 || !(d = fdopendir(dfd))) {
-            if (dfd != -1)
-                close(dfd);
-            continue;
-        }
-        while ((e = readdir(d))) {
-            char rec[NAME_MAX + 16];
-            struct stat es;
-            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-                continue;
-            snprintf(rec, sizeof(rec), "%s\t%03d\t%d", e->d_name, i,
-                     fstatat(dirfd(d), e->d_name, &es, AT_SYMLINK_NOFOLLOW) ==
-                             0 &&
-                         is_whiteout(&es));
-            strs_add(&seen, rec);
-        }
-        closedir(d);
-    }
-    qsort(seen.v, (size_t)seen.n, sizeof(char *), cmp_str);
-    for (int i = 0; i < seen.n; i++) {
-        size_t len = strcspn(seen.v[i], "\t");
-        if (i > 0 && !strncmp(seen.v[i - 1], seen.v[i], len + 1))
-            continue; /* a lower layer's: the top-most one decides */
-        if (seen.v[i][strlen(seen.v[i]) - 1] == '1')
-            continue; /* deleted */
-        seen.v[i][len] = '\0';
-        strs_add(names, seen.v[i]);
-    }
-    strs_free(&seen);
-    return 0;
-}
-
 bool
 copy_is_dir(const struct store_layer *layers, int n, const char *path)
 {
@@ -535,21 +190,21 @@ has_magic(const char *s)
     return strpbrk(s, "*?[") != NULL;
 }
 
+/* at: where the source is written in the Dockerfile's line */
 static int
-source_fail(const struct copy_job *job, const char *src, int err)
+source_fail(const struct copy_job *job, int at, const char *src, int err)
 {
     if (err == EXDEV || err == ELOOP) {
         mc_error_code("bad_path");
-        return df_fail(job->in, job->in->args,
+        return df_fail(job->in, at,
                        "%s: '%s' is outside the build context (a source is "
                        "a path in CONTEXT: no '..' out of it, not absolute, "
                        "not through a symlink that leaves it)",
                        job->in->keyword, src);
     }
     mc_error_code("no_such_file");
-    return df_fail(job->in, job->in->args, "%s: '%s': %s in the %s%s",
-                   job->in->keyword, src,
-                   err == ENOENT ? "no such file" : strerror(err),
+    return df_fail(job->in, at, "%s: '%s': %s in the %s%s", job->in->keyword,
+                   src, err == ENOENT ? "no such file" : strerror(err),
                    job->from_nlayers >= 0 ? "stage's files" : "build context",
                    job->from_nlayers >= 0 ? ""
                                           : " (or .dockerignore leaves "
@@ -558,8 +213,8 @@ source_fail(const struct copy_job *job, const char *src, int err)
 
 /* Expand the pattern's parts, from the directory prefix on. */
 static int
-glob_parts(const struct copy_job *job, const struct view *v, const char *prefix,
-           char **parts, int n, struct strs *out)
+glob_parts(const struct copy_job *job, int at, const struct view *v,
+           const char *prefix, char **parts, int n, struct strs *out)
 {
     char next[PATH_MAX];
     struct strs names;
@@ -571,15 +226,15 @@ glob_parts(const struct copy_job *job, const struct view *v, const char *prefix,
         return 0;
     }
     if (!has_magic(parts[0])) {
-        join(next, sizeof(next), prefix, parts[0]);
-        return glob_parts(job, v, next, parts + 1, n - 1, out);
+        path_join(next, sizeof(next), prefix, parts[0]);
+        return glob_parts(job, at, v, next, parts + 1, n - 1, out);
     }
     if (view_list(v, prefix, &names) == -1)
-        return errno == ENOENT ? 0 : source_fail(job, prefix, errno);
+        return errno == ENOENT ? 0 : source_fail(job, at, prefix, errno);
     for (int i = 0; i < names.n && rc == 0; i++)
         if (fnmatch(parts[0], names.v[i], 0) == 0) {
-            join(next, sizeof(next), prefix, names.v[i]);
-            rc = glob_parts(job, v, next, parts + 1, n - 1, out);
+            path_join(next, sizeof(next), prefix, names.v[i]);
+            rc = glob_parts(job, at, v, next, parts + 1, n - 1, out);
         }
     strs_free(&names);
     return rc;
@@ -594,17 +249,17 @@ sources(const struct copy_job *job, const struct view *v, struct strs *out)
     for (char **s = job->src; *s; s++) {
         char buf[PATH_MAX], *parts[256];
         const char *p = *s;
-        int n, before = out->n;
+        int n, before = out->n, at = job->src_off[s - job->src];
         if (strstr(p, "://")) {
             mc_error_code("bad_path");
-            return df_fail(job->in, job->in->args,
+            return df_fail(job->in, at,
                            "%s: '%s' is a URL: that needs the network, and "
                            "minictr build has none (fetch it first, then "
                            "COPY it)",
                            job->in->keyword, p);
         }
         if (v->ctx >= 0 && p[0] == '/')
-            return source_fail(job, p, EXDEV);
+            return source_fail(job, at, p, EXDEV);
         while (p[0] == '/')
             p++;
         snprintf(buf, sizeof(buf), "%s", p);
@@ -616,15 +271,15 @@ sources(const struct copy_job *job, const struct view *v, struct strs *out)
                     parts[k++] = parts[i];
             n = k;
         }
-        if (glob_parts(job, v, "", parts, n, out) == -1)
+        if (glob_parts(job, at, v, "", parts, n, out) == -1)
             return -1;
         if (out->n == before)
-            return source_fail(job, *s, ENOENT);
+            return source_fail(job, at, *s, ENOENT);
         for (int i = before; i < out->n; i++) {
             struct stat st;
             int fd = view_open(v, out->v[i], true, &st);
             if (fd == -1)
-                return source_fail(job, out->v[i], errno);
+                return source_fail(job, at, out->v[i], errno);
             close(fd);
             if (v->ctx < 0) { /* a stage's path: as its symlinks say */
                 char canon[PATH_MAX];
@@ -804,7 +459,7 @@ walk_children(struct walk *w, const char *rel, int ddir)
         struct stat st;
         int fd;
         bool left_out;
-        join(child, sizeof(child), rel, names.v[i]);
+        path_join(child, sizeof(child), rel, names.v[i]);
         left_out = w->v->ctx >= 0 && ignore_match(w->job->ignore, child);
         fd = view_open(w->v, child, false, &st);
         if (fd == -1) {
@@ -854,7 +509,7 @@ copy_digest(struct copy_job *job, char digest[72])
         struct stat st;
         int fd = view_open(&v, srcs.v[i], true, &st);
         if (fd == -1) {
-            rc = source_fail(job, srcs.v[i], errno);
+            rc = source_fail(job, job->src_off[0], srcs.v[i], errno);
             break;
         }
         hash_line(&w, "S %s", srcs.v[i]);
@@ -884,7 +539,7 @@ make_dirs(const struct copy_job *job, const struct view *img, int root,
          part = strtok_r(NULL, "/", &save)) {
         struct stat st;
         int lfd, sub;
-        append(path, sizeof(path), part);
+        path_append(path, sizeof(path), part);
         lfd = layers_lookup(img, path, &st, NULL);
         if (lfd != -1 && !S_ISDIR(st.st_mode)) {
             close(lfd);
@@ -929,7 +584,7 @@ keep_times(const struct view *img, int root, const char *rel)
          part = strtok_r(NULL, "/", &save)) {
         struct stat st;
         int lfd;
-        append(path, sizeof(path), part);
+        path_append(path, sizeof(path), part);
         lfd = layers_lookup(img, path, &st, NULL);
         if (lfd != -1) {
             const struct timespec t[2] = {st.st_atim, st.st_mtim};
@@ -1046,7 +701,7 @@ copy_sources(struct copy_job *job, const struct view *img, int root,
             break;
         }
         snprintf(canon, sizeof(canon), "%s", target);
-        join(full, sizeof(full), layer_dir, target);
+        path_join(full, sizeof(full), layer_dir, target);
         if (tar)
             rc = add_tar(job, fd, srcs.v[i], full);
         else if (S_ISDIR(st.st_mode))

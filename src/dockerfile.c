@@ -395,12 +395,16 @@ parse_json_form(struct df_instr *in)
     if (!a) {
         enum json_tokener_error e = json_tokener_get_error(tok);
         json_tokener_free(tok);
-        return df_fail(in, in->args + (int)(end ? end - 1 : 0),
-                       "%s: bad JSON in the exec form: %s (give [\"prog\", "
-                       "\"arg\"], or the shell form without '[')",
-                       in->keyword,
-                       e == json_tokener_continue ? "it ends too early"
-                                                  : json_tokener_error_desc(e));
+        /* where the tokenizer stopped: the character it could not take
+         * (or the end, when the text ran out first) */
+        return df_fail(
+            in,
+            in->args + (int)(e == json_tokener_continue && end ? end - 1 : end),
+            "%s: bad JSON in the exec form: %s (give [\"prog\", "
+            "\"arg\"], or the shell form without '[')",
+            in->keyword,
+            e == json_tokener_continue ? "it ends too early"
+                                       : json_tokener_error_desc(e));
     }
     json_tokener_free(tok);
     if (s[end + strspn(s + end, " \t")]) {
@@ -548,8 +552,8 @@ static const struct {
     {"RUN", "", parse_command},
     {"CMD", "", parse_command},
     {"ENTRYPOINT", "", parse_command},
-    {"COPY", "from chown chmod", parse_copy},
-    {"ADD", "chown chmod", parse_copy},
+    {"COPY", "--from --chown --chmod", parse_copy},
+    {"ADD", "--chown --chmod", parse_copy},
     {"ENV", "", parse_pairs},
     {"LABEL", "", parse_pairs},
     {"WORKDIR", "", parse_one},
@@ -562,6 +566,18 @@ static const char *const not_here[] = {
     "HEALTHCHECK", "ONBUILD",    "SHELL", "STOPSIGNAL",
     "VOLUME",      "MAINTAINER", NULL,
 };
+
+/* Is --name one of the flags in list ("--from --chown")? */
+static bool
+takes_flag(const char *list, const char *name)
+{
+    size_t len = strlen(name);
+
+    for (const char *p = strstr(list, "--"); p; p = strstr(p + 2, "--"))
+        if (!strncmp(p + 2, name, len) && (p[2 + len] == ' ' || !p[2 + len]))
+            return len > 0;
+    return false;
+}
 
 /* The keyword, the flags, then the kind's own parse function. */
 static int
@@ -595,11 +611,11 @@ parse_instruction(struct df_instr *in)
         int nlen = eq ? (int)(eq - s - i - 2) : len - 2;
         char name[64];
         snprintf(name, sizeof(name), "%.*s", nlen, s + i + 2);
-        if (!*kinds[kind].flags || !strstr(kinds[kind].flags, name) ||
-            strchr(name, ' '))
-            return df_fail(in, i, "%s has no flag '--%s'%s%s", in->keyword,
-                           name, *kinds[kind].flags ? " (it takes: " : "",
-                           *kinds[kind].flags ? kinds[kind].flags : "");
+        if (!takes_flag(kinds[kind].flags, name))
+            return df_fail(in, i, "%s has no flag '--%s' (%s%s)", in->keyword,
+                           name,
+                           *kinds[kind].flags ? "it takes: " : "it takes none",
+                           kinds[kind].flags);
         if (!eq || eq + 1 == s + i + len)
             return df_fail(in, i, "--%s needs a value: --%s=VALUE", name, name);
         if (in->nflags == DF_MAX_FLAGS)
