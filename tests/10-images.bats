@@ -94,6 +94,7 @@ cached_steps() {
 }
 
 @test "add: content, mode, owner, names, link targets, whiteouts and opaque marks all change the ID" {
+    need_cmd setfattr
     base=$BATS_TEST_TMPDIR/v
     mkdir -p "$base/d" "$base/o" "$base/p/s"
     echo t >"$base/p/t"
@@ -133,6 +134,7 @@ cached_steps() {
 #   merged/one, two  one in 1, two in 3: a plain directory merges
 make_layers() {
     local l=$BATS_TEST_TMPDIR/layers
+    need_cmd setfattr
     mkdir -p "$l/1/a" "$l/1/gonedir" "$l/1/opq" "$l/1/wasdir" "$l/1/merged" \
         "$l/2/a" "$l/2/opq" "$l/3/a" "$l/3/merged"
     echo kept >"$l/1/a/kept"

@@ -109,6 +109,7 @@ EOF
 }
 
 @test "build: RUN runs in a container of the core, default isolation, no network; its changes are the layer" {
+    need_cmd strace
     cat >"$C/Dockerfile" <<'EOF'
 FROM busybox
 RUN ls /sys/class/net > /links; rm /etc/hostname; echo made > /made; exec probe > /probe.txt
