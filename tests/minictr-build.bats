@@ -360,8 +360,9 @@ EOF
     "$MC" rmi multi:1 multi:build >/dev/null
 }
 
-@test "build cache: an unchanged rebuild makes no container, runs no unpacker, copies nothing, gives the same ID" {
-    need_cmd strace
+# The cache tests' context: two RUNs that write random tokens (a RUN that
+# ran again shows), two COPYs and a RUN between them.
+cache_context() {
     echo v1 >"$C/pkg.json"
     echo src1 >"$C/main.c"
     cat >"$C/Dockerfile" <<'EOF'
@@ -372,6 +373,11 @@ RUN cat /app/pkg.json > /app/deps
 COPY main.c /app/
 RUN head -c 8 /dev/urandom | od -x > /app/built
 EOF
+}
+
+@test "build cache: an unchanged rebuild makes no container, runs no unpacker, copies nothing, gives the same ID" {
+    need_cmd strace
+    cache_context
     traced_build -t cache:1 "$C"
     assert_success
     id=$(printf '%s\n' "$output" | sed -n 's/^Successfully built //p')
@@ -398,16 +404,7 @@ EOF
 @test "build cache: a changed file under COPY misses that step and those after it, not those before" {
     need_cmd strace
     # cache:1's Dockerfile and context, from the test before, built again
-    echo v1 >"$C/pkg.json"
-    echo src1 >"$C/main.c"
-    cat >"$C/Dockerfile" <<'EOF'
-FROM busybox
-RUN head -c 8 /dev/urandom | od -x > /token
-COPY pkg.json /app/
-RUN cat /app/pkg.json > /app/deps
-COPY main.c /app/
-RUN head -c 8 /dev/urandom | od -x > /app/built
-EOF
+    cache_context
     "$MC" build -t cache:1 "$C" >/dev/null
     token=$("$MC" run --rm cache:1 cat /token)
     deps_layer=$(lower_dirs cache:1 | sed -n 3p)
