@@ -20,7 +20,9 @@
  *     load.c         load: an OCI image layout or a docker-save archive
  *     save.c         save: the same formats out
  *     build.c        build: a Dockerfile, step by step through a cache
- *                    (dockerfile.c parses it, buildcopy.c does COPY)
+ *                    (dockerfile.c parses it, buildstep.c does each
+ *                    instruction, RUN as a container of the core;
+ *                    buildcopy.c and layerview.c do COPY and ADD)
  *
  *   the core
  *     container.c    create, start, delete: what a container is made of,

@@ -246,11 +246,12 @@ FROM busybox
 ADD app.tar.gz /unpacked/
 ADD app.tar /plain-tar
 ADD plain.txt /
+ADD --chown=12:34 plain.txt /owned.txt
 EOF
     run "$MC" build -t adds:1 "$C"
     assert_success
-    run "$MC" run --rm adds:1 sh -c 'cat /unpacked/etc/app.conf /plain-tar/etc/app.conf /plain.txt; ls /app.tar.gz'
-    assert_output --partial "conf"$'\n'"conf"$'\n'"plain"
+    run "$MC" run --rm adds:1 sh -c 'cat /unpacked/etc/app.conf /plain-tar/etc/app.conf /plain.txt; stat -c %u:%g /owned.txt; ls /app.tar.gz'
+    assert_output --partial "conf"$'\n'"conf"$'\n'"plain"$'\n'"12:34"
     assert_output --partial "No such file"
     # a tarball that climbs out is refused whole, and the host untouched
     python3 - "$C/evil.tar" <<'PY'
@@ -272,6 +273,30 @@ PY
     assert_failure 125
     assert_output --partial "Dockerfile:2:5: ADD: 'https://example.com/x.tar' is a URL"
     "$MC" rmi adds:1 >/dev/null
+}
+
+@test "build: FROM scratch: an image of one static program, no layer but its own" {
+    cp "$PROBE" "$C/probe"
+    cat >"$C/Dockerfile" <<'EOF'
+FROM scratch
+COPY probe /
+ENTRYPOINT ["/probe"]
+EOF
+    run "$MC" build -t scratch:1 "$C"
+    assert_success
+    assert_line "Step 1/3 : FROM scratch"
+    [ "$(lower_dirs scratch:1 | wc -l)" -eq 1 ]
+    run find "$(lower_dirs scratch:1)" -mindepth 1
+    assert_output "$(lower_dirs scratch:1)/probe"
+    run "$MC" run --rm scratch:1
+    assert_success
+    assert_line pid=1
+    # a RUN needs a shell the image does not have
+    printf 'FROM scratch\nRUN echo hi\n' >"$C/Dockerfile"
+    run -127 "$MC" build -t scratch:2 "$C"
+    assert_output --partial "returned a non-zero code: 127"
+    no_containers_left
+    "$MC" rmi scratch:1 >/dev/null
 }
 
 @test "build: ENTRYPOINT and CMD, exec and shell forms; a new ENTRYPOINT drops the base's CMD" {
