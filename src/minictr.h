@@ -21,6 +21,10 @@
  *                    image prune
  *     load.c         load: an OCI image layout or a docker-save archive
  *     save.c         save: the same formats out
+ *     build.c        build: a Dockerfile, step by step through a cache
+ *                    (dockerfile.c parses it, buildstep.c does each
+ *                    instruction, RUN as a container of the core;
+ *                    buildcopy.c and layerview.c do COPY and ADD)
  *
  *   the core
  *     container.c    create, start, delete: what a container is made of,
@@ -837,6 +841,10 @@ void exec_detached_for_monitor(const struct container *c, const char *json,
 
 /* ---- the commands ------------------------------------------------------ */
 int cmd_run(int argc, char **argv);
+/* -u USER[:GROUP] into c->uid, c->gid: numbers, or names from the
+ * /etc/passwd and /etc/group of c->rootfs's layers (run.c). */
+int parse_user(struct container *c, const char *s);
+int cmd_build(int argc, char **argv); /* build.c, dockerfile.c, buildcopy.c */
 int cmd_create(int argc, char **argv);
 int cmd_start(int argc, char **argv);
 int cmd_stop(int argc, char **argv);

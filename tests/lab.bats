@@ -75,6 +75,10 @@ lab_step() {
     lab_step 09
 }
 
+@test "lab 10: a fresh student copy builds and fails its grader clearly" {
+    lab_step 10
+}
+
 @test "lab: mklab refuses to overwrite a student's work" {
     dir=$(ls -d "$ROOT"/steps/[0-9][0-9]-*/ | head -n 1)
     step=$(basename "$dir"); step=${step%%-*}

@@ -73,3 +73,7 @@ mutants_of() {
 @test "mutants: 09-network: every wrong solution fails the grader" {
     mutants_of 09
 }
+
+@test "mutants: 10-images: every wrong solution fails the grader" {
+    mutants_of 10
+}
