@@ -18,17 +18,18 @@ build=(build-essential pkg-config libcap-dev libseccomp-dev libarchive-dev
 # monitor's control socket with it); umoci, skopeo: images made by other
 # tools (tests/minictr-images.bats, and labs/minictr.md's section 10);
 # nftables: the network tests list the rules minictr made (minictr itself
-# never runs nft).
+# never runs nft); buildah: a peer's build of the same Dockerfile
+# (tests/minictr-build.bats).
 test=(bats bats-assert bats-support bats-file clang-format xz-utils zstd curl
       gzip tar file python3 uidmap iproute2 jq attr libcap2-bin strace procps
-      sudo socat umoci skopeo nftables)
+      sudo socat umoci skopeo nftables buildah)
 # For the cgroup v2 tests in a VM: QEMU and Debian's kernel (unpacked only).
 vm=(qemu-system-x86 cpio)
 # For the benchmark: the runtimes we are measured against; GNU time (peak
 # memory) and python3 (OCI bundles, the summary); the CNI bridge plugin and
-# iperf3 for bench/minictr-net.sh.
+# iperf3 for bench/minictr-net.sh; buildah (bench/build.sh).
 bench=(hyperfine crun runc bubblewrap util-linux time python3
-       containernetworking-plugins iperf3)
+       containernetworking-plugins iperf3 buildah)
 
 want=("${build[@]}")
 for arg in "$@"; do

@@ -624,9 +624,11 @@ kill_all(const char *dir)
         kill((pid_t)atoi(p), SIGKILL);
 }
 
-void
+int
 cgroups_remove_dirs(char (*dirs)[512], int n)
 {
+    int left = 0;
+
     for (int i = n - 1; i >= 0; i--) {
         struct timespec pause = {0, 5 * 1000 * 1000};
         if (!dirs[i][0])
@@ -645,6 +647,8 @@ cgroups_remove_dirs(char (*dirs)[512], int n)
             kill_all(dirs[i]);
             nanosleep(&pause, NULL);
         }
+        if (access(dirs[i], F_OK) == 0)
+            left++; /* still there: its name must stay in the record */
     }
     /* v2: BASE/minictr too, only when no other container is in it */
     if (n > 0 && !strcmp(cgroups_mode(), "v2")) {
@@ -654,6 +658,7 @@ cgroups_remove_dirs(char (*dirs)[512], int n)
                     "/minictr"))
             rmdir(shared);
     }
+    return left;
 }
 
 void

@@ -382,7 +382,13 @@ container_delete(struct container *c)
 {
     char path[4096];
 
-    cgroups_remove_dirs(c->cgroups, c->ncgroups);
+    if (cgroups_remove_dirs(c->cgroups, c->ncgroups) > 0) {
+        /* Keep the record: it is how the next rm finds what is left. */
+        mc_error_code("failed");
+        return ct_fail("a cgroup of '%s' is still busy: try 'minictr rm %s' "
+                       "again",
+                       c->name, c->name);
+    }
     ctl_unlink(c->id);
     if (overlay_remove(c->dir) == -1)
         return -1;

@@ -21,6 +21,10 @@
  *                    image prune
  *     load.c         load: an OCI image layout or a docker-save archive
  *     save.c         save: the same formats out
+ *     build.c        build: a Dockerfile, step by step through a cache
+ *                    (dockerfile.c parses it, buildstep.c does each
+ *                    instruction, RUN as a container of the core;
+ *                    buildcopy.c and layerview.c do COPY and ADD)
  *
  *   the core
  *     container.c    create, start, delete: what a container is made of,
@@ -684,7 +688,8 @@ const char *cgroups_v2_dir(const struct container *c);
 /* Kill what is left in the cgroups and remove them; safe to call twice. */
 void cgroups_destroy(struct container *c);
 /* Remove cgroup directories left by a dead container (minictr rm). */
-void cgroups_remove_dirs(char (*dirs)[512], int n);
+/* Returns how many are still there (busy): their names must be kept. */
+int cgroups_remove_dirs(char (*dirs)[512], int n);
 /* How the host mounts cgroups: "v2", "v1" or "hybrid". */
 const char *cgroups_mode(void);
 /* oom kills seen in the container's memory cgroup (for exit 137). */
@@ -840,6 +845,10 @@ void exec_detached_for_monitor(const struct container *c, const char *json,
 
 /* ---- the commands ------------------------------------------------------ */
 int cmd_run(int argc, char **argv);
+/* -u USER[:GROUP] into c->uid, c->gid: numbers, or names from the
+ * /etc/passwd and /etc/group of c->rootfs's layers (run.c). */
+int parse_user(struct container *c, const char *s);
+int cmd_build(int argc, char **argv); /* build.c, dockerfile.c, buildcopy.c */
 int cmd_create(int argc, char **argv);
 int cmd_start(int argc, char **argv);
 int cmd_stop(int argc, char **argv);

@@ -923,6 +923,7 @@ clean_up(struct monitor *m)
         tty_restore(0);
     log_close(&m->log);
     close_fd(&m->lfd);
+    close_fd(&m->sfd); /* a build runs many monitors in one process */
     ctl_unlink(c->id);
     cgroups_destroy(c);
     userns_release(c); /* --userns auto: the range is free again */

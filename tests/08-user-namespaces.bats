@@ -15,7 +15,7 @@ load lib/users
 bats_require_minimum_version 1.5.0
 
 setup_file() {
-    users_setup_file '^minictr-t(est|nr)-[0-9]+$' /tmp/minictr-userns
+    users_setup_file '^minictr-t(est|nr)-[0-9]+$' /tmp/minictr-userns || return 0
     export RANGE_USER=minictr-test-$$ PLAIN_USER=minictr-tnr-$$
     add_user "$RANGE_USER" || fail "useradd $RANGE_USER failed"
     add_user -r "$PLAIN_USER" || fail "useradd -r $PLAIN_USER failed"
@@ -47,6 +47,7 @@ teardown_file() {
 }
 
 setup() {
+    users_check
     RUID=$(id -u "$RANGE_USER")
     RGID=$(id -g "$RANGE_USER")
     PUID=$(id -u "$PLAIN_USER")

@@ -75,6 +75,10 @@ lab_step() {
     lab_step 09
 }
 
+@test "lab 10: a fresh student copy builds and fails its grader clearly" {
+    lab_step 10
+}
+
 # A runner lab (LAB regions in src/*.c named by a word, e.g. life.1): its
 # copy is the runner's whole source, built into the copy's bin/, graded by
 # tests/minictr-WORD.bats through MINICTR_BIN.

@@ -20,10 +20,10 @@ DOCKER_CAPS=00000000a80425fb # Docker's 14, as /proc/PID/status prints them
 AUTO_START=1500000000        # root's range in the copies: two containers
 
 setup_file() {
-    users_setup_file '^minictr-rl(nr)?-[0-9]+$' /tmp/minictr-rootless
+    users_setup_file '^minictr-rl(nr)?-[0-9]+$' /tmp/minictr-rootless || return 0
     export RUSER=minictr-rl-$$ PUSER=minictr-rlnr-$$
-    add_user "$RUSER" || skip "useradd $RUSER failed (a read-only /etc?)"
-    add_user -r "$PUSER" || skip "useradd -r $PUSER failed"
+    add_user "$RUSER" || { users_skip "useradd $RUSER failed (a read-only /etc?)"; return 0; }
+    add_user -r "$PUSER" || { users_skip "useradd -r $PUSER failed"; return 0; }
     # The tools under test may be in a directory only root can enter.
     mkdir "$T/bin" "$T/nobin"
     cp "$BIN/minictr" "$BIN/minictr-unpack" "$BIN/doctor" "$T/bin/"
@@ -63,6 +63,7 @@ teardown_file() {
 
 setup() {
     need_root
+    users_check
     MC=$BIN/minictr
     RUID=$(id -u "$RUSER")
     RGID=$(id -g "$RUSER")

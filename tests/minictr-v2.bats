@@ -26,20 +26,13 @@ teardown() {
 }
 
 @test "v2: the container starts in /sys/fs/cgroup/minictr/minictr-ID with its limits" {
-    "$MC" run --name lim --memory 64m --cpus 0.5 --pids-limit 32 busybox sleep 30 &
-    runner=$!
-    for _ in $(seq 200); do
-        pid=$("$MC" inspect lim 2>/dev/null | sed -n 's/^ *"pid": *\([1-9][0-9]*\).*/\1/p')
-        [ -n "$pid" ] && [ -d /proc/$pid ] && break
-        sleep 0.1
-    done
+    "$MC" run -d --name lim --memory 64m --cpus 0.5 --pids-limit 32 busybox sleep 30 >/dev/null
+    pid=$("$MC" inspect -f '{{.pid}}' lim)
     cg=$(sed -n 's/^0:://p' /proc/$pid/cgroup)
     dir=/sys/fs/cgroup$cg
     mem=$(cat $dir/memory.max) cpu=$(cat $dir/cpu.max) pids=$(cat $dir/pids.max)
     swap=$(cat $dir/memory.swap.max 2>/dev/null || echo none)
-    kill -KILL "$pid"
-    wait "$runner" || true
-    "$MC" rm lim >/dev/null
+    "$MC" rm -f lim >/dev/null
     [[ "$cg" =~ ^/minictr/minictr-[0-9a-f]{64}$ ]] || fail "cgroup: $cg"
     [ "$mem" = 67108864 ]
     [ "$cpu" = "50000 100000" ]

@@ -74,6 +74,10 @@ mutants_of() {
     mutants_of 09
 }
 
+@test "mutants: 10-images: every wrong solution fails the grader" {
+    mutants_of 10
+}
+
 # A runner lab: labs/mutants/life/, each a copy of the whole runner.
 @test "mutants: minictr-life (the runner lab): every wrong solution fails the grader" {
     mutants_of life

@@ -158,6 +158,12 @@ worksheet() {
     worksheet 09-network
 }
 
+@test "worksheet 10-images: every runnable block runs" {
+    need_cmd jq
+    need_cmd setfattr
+    worksheet 10-images
+}
+
 @test "worksheet minictr: every runnable block runs" {
     need_cmd jq
     need_cmd capsh

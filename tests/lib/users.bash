@@ -30,19 +30,33 @@ add_user() {
     return 1
 }
 
+# users_skip REASON: bats 1.8 counts a skip in setup_file as a failure,
+# so setup_file records why (USERS_SKIP) and returns; each test's setup
+# calls users_check, which skips with that reason.
+users_skip() {
+    export USERS_SKIP="$1"
+    return 1
+}
+
+users_check() {
+    [ -z "${USERS_SKIP:-}" ] || skip "$USERS_SKIP"
+}
+
 # users_setup_file REGEX PREFIX: what both files' setup_file does first:
-# skip (saying why) where the host lacks what they need, sweep old runs,
-# and make T=PREFIX-$$.XXXXXX, a directory the test users can enter
-# (bats's are 0700) and run programs from.
+# say why (users_skip) where the host lacks what they need, sweep old
+# runs, and make T=PREFIX-$$.XXXXXX, a directory the test users can enter
+# (bats's are 0700) and run programs from. Returns 1 when the tests must
+# skip.
 users_setup_file() {
-    [ "$(id -u)" -eq 0 ] || skip "needs root (to make the test users)"
-    command -v useradd >/dev/null || skip "needs useradd (package passwd)"
-    command -v setpriv >/dev/null || skip "needs setpriv (package util-linux)"
-    [ -d "$IMAGE" ] || skip "no image at $IMAGE (make images)"
+    [ "$(id -u)" -eq 0 ] || { users_skip "needs root (to make the test users)"; return 1; }
+    command -v useradd >/dev/null || { users_skip "needs useradd (package passwd)"; return 1; }
+    command -v setpriv >/dev/null || { users_skip "needs setpriv (package util-linux)"; return 1; }
+    [ -d "$IMAGE" ] || { users_skip "no image at $IMAGE (make images)"; return 1; }
+    [ -w /etc/passwd ] || { users_skip "/etc is read-only here: no test user can be made"; return 1; }
     sweep_old_runs "$1" "$2"
     T=$(mktemp -d "$2-$$.XXXXXX")
     chmod 755 "$T"
     export T
     cp /bin/true "$T/true"
-    "$T/true" || skip "/tmp is mounted noexec: the test users need a place to run programs from"
+    "$T/true" || { users_skip "/tmp is mounted noexec: the test users need a place to run programs from"; return 1; }
 }
