@@ -52,7 +52,10 @@
 # tests/minictr-life.bats through MINICTR_BIN, in the same walls, with its
 # temporary files in the copy's directory: what a grader stopped at its
 # first failure leaves (monitors, their cgroups, named in their records) is
-# killed by runcg_leave and then removed with the reference minictr.
+# killed by runcg_leave and then removed with the reference minictr. Its
+# tests' timeout is 180 s unless MUTANT_TIMEOUT says (the runner's slowest
+# test, 1000 `run -d` + `rm -f` cycles, takes 20 s on a quiet machine and
+# took more than 60 s with 2 graders on 2 busy cpus).
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 3
 
@@ -153,8 +156,9 @@ clean_runner_state() {
 # runner_dir set (a runner lab's copy), the tests run its bin/minictr
 # (MINICTR_BIN) instead, with TMPDIR in it.
 run_grader() {
-    local log=$1 tool=$2 bats_file=$3 pid
+    local log=$1 tool=$2 bats_file=$3 pid timeout=$timeout
     shift 3
+    [ -z "$runner_dir" ] || timeout=${MUTANT_TIMEOUT:-180}
     local sandbox=()
     [ "$(id -u)" -ne 0 ] || sandbox=(unshare --mount --propagation private --uts)
     (
