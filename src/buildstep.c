@@ -676,6 +676,9 @@ make_run(struct build *b, struct stage *s, struct step *st)
     c.image = image;
     c.argv = st->argv;
     c.log.none = true; /* the output is the build's, on its stdout */
+    /* No /etc files of ours bound in: an empty /etc/hosts made for the
+     * mount would end up in the layer (buildah's RUN leaves one). */
+    c.no_etc_files = true;
     img.nlayers = s->nlayers;
     memcpy(img.layers, s->layers, sizeof(img.layers));
     if (store_image_lowerdir(&img, c.rootfs, sizeof(c.rootfs)) == -1)

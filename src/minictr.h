@@ -393,6 +393,8 @@ struct container {
     /* this process only */
     bool in_cgroup; /* born in its cgroup (clone3): no need to join */
     bool hold; /* spawn: wait for "start" before exec */
+    bool no_etc_files; /* no /etc/hosts, hostname, resolv.conf of ours
+                          (a build's RUN: what it writes is the layer) */
     bool net_wait; /* spawn: wait for the monitor to plug in eth0 */
     int keep_fd; /* the channel to the monitor, kept until exec */
     /* --userns auto, in the child: idmapped trees the monitor made (the

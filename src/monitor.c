@@ -968,7 +968,7 @@ monitor_run(struct container *c, int sync_fd, int lock_fd)
      * network is taken. */
     if (c->net.nports && !(m->ports = ports_open(c)))
         goto failed;
-    if (network_join(c) == -1)
+    if (!c->no_etc_files && network_join(c) == -1)
         goto failed;
     if (spawn_once(m) == -1) {
         /* The child reported why; it exits with that code (125, 126 or
