@@ -71,7 +71,7 @@ struct monitor {
     int out, err; /* the container's stdout and stderr (or the pty) */
     int in; /* our end of its stdin: -i detached, or the pty */
     int chan; /* the channel to its first process (until exec) */
-    struct client clients[MAX_CLIENTS];
+    struct client *clients; /* slots[]: see there */
     int nclients;
     struct log_writer log;
     char pending[8192]; /* stdin bytes the container has not taken yet */
@@ -87,6 +87,12 @@ struct monitor {
     int forwarded[65]; /* foreground: how often each signal came */
     uint64_t oom_before;
 };
+
+/* The clients' slots live apart from struct monitor, which monitor_run
+ * zeroes: 64 slots with a 16 KB request line each are 1 MB, and zeroing
+ * them would make every page of it resident, in every monitor. Left
+ * alone, a page of them costs no memory until a client writes it. */
+static struct client slots[MAX_CLIENTS];
 
 /* ---- telling the caller ------------------------------------------------ */
 
@@ -865,7 +871,8 @@ monitor_run(struct container *c, int sync_fd, int lock_fd)
                           .out = -1,
                           .err = -1,
                           .in = -1,
-                          .chan = -1};
+                          .chan = -1,
+                          .clients = slots};
     if (!m->foreground)
         detach_stdio();
     c->monitor_pid = getpid();
