@@ -21,9 +21,11 @@ test=(bats bats-assert bats-support bats-file clang-format xz-utils zstd curl
       sudo umoci skopeo)
 # For the cgroup v2 tests in a VM: QEMU and Debian's kernel (unpacked only).
 vm=(qemu-system-x86 cpio)
-# For the benchmark: the runtimes we are measured against; GNU time (peak
-# memory) and python3 (OCI bundles, the summary).
-bench=(hyperfine crun runc bubblewrap util-linux time python3)
+# For the benchmark: the runtimes and monitors we are measured against
+# (conmon, Podman's; containerd and its runc shim); GNU time (peak memory)
+# and python3 (OCI bundles, the summary).
+bench=(hyperfine crun runc bubblewrap conmon containerd util-linux time
+       python3)
 
 want=("${build[@]}")
 for arg in "$@"; do
