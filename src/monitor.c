@@ -73,8 +73,8 @@ struct monitor {
     int chan; /* the channel to its first process (until exec) */
     struct client *clients; /* slots[]: see there */
     int nclients;
-    struct log_writer log;
-    char pending[8192]; /* stdin bytes the container has not taken yet */
+    struct log_writer *log; /* log_writer */
+    char *pending; /* pending_buf: stdin the container has not taken yet */
     size_t npending;
     bool stdin_open; /* foreground -t: our terminal still gives input */
     bool term_raw;
@@ -88,11 +88,14 @@ struct monitor {
     uint64_t oom_before;
 };
 
-/* The clients' slots live apart from struct monitor, which monitor_run
- * zeroes: 64 slots with a 16 KB request line each are 1 MB, and zeroing
- * them would make every page of it resident, in every monitor. Left
- * alone, a page of them costs no memory until a client writes it. */
+/* What is big lives apart from struct monitor, which monitor_run zeroes:
+ * the clients' 64 slots with a 16 KB request line each (1 MB), the log's
+ * line buffers (32 KB), stdin's (8 KB). Zeroing them would make every
+ * page of them resident, in every monitor; left alone, a page costs no
+ * memory until it is written. */
 static struct client slots[MAX_CLIENTS];
+static struct log_writer log_writer;
+static char pending_buf[8192];
 
 /* ---- telling the caller ------------------------------------------------ */
 
@@ -320,7 +323,7 @@ copy_output(struct monitor *m, int *fd, int stream)
         close_fd(fd);
         return false;
     }
-    log_write(&m->log, stream, buf, (size_t)n);
+    log_write(m->log, stream, buf, (size_t)n);
     for (int i = m->nclients - 1; i >= 0; i--) {
         struct client *cl = &m->clients[i];
         int rc;
@@ -355,8 +358,8 @@ feed_stdin(struct monitor *m, const char *buf, size_t len)
 {
     if (m->in < 0)
         return;
-    if (len > sizeof(m->pending) - m->npending)
-        len = sizeof(m->pending) - m->npending;
+    if (len > sizeof(pending_buf) - m->npending)
+        len = sizeof(pending_buf) - m->npending;
     memcpy(m->pending + m->npending, buf, len);
     m->npending += len;
     while (m->npending) {
@@ -844,7 +847,7 @@ clean_up(struct monitor *m)
 
     if (m->term_raw)
         tty_restore(0);
-    log_close(&m->log);
+    log_close(m->log);
     close_fd(&m->lfd);
     ctl_unlink(c->id);
     cgroups_destroy(c);
@@ -872,7 +875,9 @@ monitor_run(struct container *c, int sync_fd, int lock_fd)
                           .err = -1,
                           .in = -1,
                           .chan = -1,
-                          .clients = slots};
+                          .clients = slots,
+                          .log = &log_writer,
+                          .pending = pending_buf};
     if (!m->foreground)
         detach_stdio();
     c->monitor_pid = getpid();
@@ -881,7 +886,7 @@ monitor_run(struct container *c, int sync_fd, int lock_fd)
     if (block_signals(m) == -1 || cgroups_create(c) == -1)
         goto failed;
     m->lfd = ctl_listen(c->id);
-    if (m->lfd == -1 || log_open(&m->log, c) == -1)
+    if (m->lfd == -1 || log_open(m->log, c) == -1)
         goto failed;
     if (spawn_once(m) == -1) {
         /* The child reported why; it exits with that code (125, 126 or
