@@ -69,14 +69,14 @@ def startup(startup_json, peak_json, base):
     peak = json.load(open(peak_json)) if os.path.exists(peak_json) else {}
     med = {r["command"]: r["median"] * 1000 for r in results}
     ref = med.get(base)
-    print(f"{'runner':<15}{'median ms':>10}{'mean ± σ ms':>16}{'min ms':>8}"
+    print(f"{'runner':<22}{'median ms':>10}{'mean ± σ ms':>16}{'min ms':>8}"
           f"{'cpu ms':>8}{'× ' + base:>11}{'peak RSS':>10}")
     for r in results:
         name = r["command"]
         ratio = f"{med[name] / ref:.2f}" if ref else "-"
         mem = f"{peak[name] / 1024:.1f} MB" if name in peak else "-"
         cpu = (r["user"] + r["system"]) * 1000
-        print(f"{name:<15}{med[name]:>10.2f}"
+        print(f"{name:<22}{med[name]:>10.2f}"
               f"{r['mean'] * 1000:>9.2f} ± {r['stddev'] * 1000:<5.2f}"
               f"{r['min'] * 1000:>8.2f}{cpu:>8.2f}{ratio:>11}{mem:>10}")
     checks = []
@@ -211,8 +211,8 @@ def chart(startup_json, out, base, title=None):
              for e in range(round(math.log10(lo_d)), round(math.log10(hi_d)) + 1)
              for m in (1, 2, 5)]
     ticks = [t for t in ticks if lo / 1.5 <= t <= hi * 1.5]
-    left, right, top, row_h = 170, 860, 78, 46
-    width = 1040
+    left, right, top, row_h = 230, 900, 78, 46
+    width = 1080
     x_lo = math.log10(min(ticks[0], lo))
     x_hi = math.log10(max(ticks[-1], hi))
 

@@ -56,6 +56,9 @@ runner_cmds() {
         exec "$IMG/bin/true"
     )
     V1=(crun "crun --root $RUN/crun run --bundle $OUT/bundle-crun minictr-bench")
+    # minictr again, its store (layers, the container's overlay dirs) on
+    # the tmpfs: what the disk costs it (bench/README.md, section 5).
+    TMPFS=("minictr (tmpfs root)" "$MINICTR run --rm busybox /bin/true")
 }
 
 startup() {
@@ -68,16 +71,20 @@ startup() {
             src/privileges.c
     done
     runner_cmds
+    MINICTR_ROOT=$RUN/root "$MINICTR" import "$IMG" busybox >/dev/null
     : >"$OUT/hyperfine-startup.txt"
     # Round by round, each view in turn: a change of load is spread over
     # all runners.
     for ((round = 1; round <= ROUNDS; round++)); do
         bench/cgv1.sh "$0" __race startup v1 "$round" "${V1[@]}"
         race startup host "$round" "${HOST[@]}"
-        files+=("$OUT/startup-host-$round.json" "$OUT/startup-v1-$round.json")
+        (export MINICTR_ROOT=$RUN/root; race startup tmpfs "$round" "${TMPFS[@]}")
+        files+=("$OUT/startup-host-$round.json" "$OUT/startup-v1-$round.json"
+                "$OUT/startup-tmpfs-$round.json")
     done
     echo "load after the race: $(bench_load)"
-    "$PY" "$ROOT/bench/measure.py" merge --order=minictr,crun,runc \
+    "$PY" "$ROOT/bench/measure.py" merge \
+        "--order=minictr,minictr (tmpfs root),crun,runc" \
         "$OUT/startup.json" "${files[@]}"
     "$PY" "$ROOT/bench/measure.py" peakmem "$OUT/peakmem.json" 20 "${HOST[@]}"
     bench/cgv1.sh "$PY" "$ROOT/bench/measure.py" peakmem "$OUT/peakmem.json" \
