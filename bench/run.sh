@@ -108,7 +108,7 @@ big_tarball() {
 }
 
 import_bench() {
-    local first=() i
+    local first=()
     say "import: $(du -h "$OUT/big.tar" | cut -f1) tarball, $(tar -tf "$OUT/big.tar" | wc -l) entries (load: $(bench_load))"
     # sync in --prepare: each run starts with no dirty pages of the last.
     hyperfine --runs 3 --style basic --export-json "$OUT/import.json" \
@@ -125,7 +125,7 @@ import_bench() {
 
     say "second container: nothing is copied, so image size does not matter"
     # The first run after an import, five times (a fresh import each time).
-    for i in 1 2 3 4 5; do
+    for _ in 1 2 3 4 5; do
         "$MINICTR" rmi bb-first >/dev/null 2>&1 || true
         "$MINICTR" import "$IMG" bb-first >/dev/null
         first+=("$("$PY" bench/measure.py once "$MINICTR run --rm bb-first /bin/true")")
