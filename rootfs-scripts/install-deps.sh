@@ -25,11 +25,12 @@ test=(bats bats-assert bats-support bats-file clang-format xz-utils zstd curl
       sudo socat umoci skopeo nftables buildah)
 # For the cgroup v2 tests in a VM: QEMU and Debian's kernel (unpacked only).
 vm=(qemu-system-x86 cpio)
-# For the benchmark: the runtimes we are measured against; GNU time (peak
-# memory) and python3 (OCI bundles, the summary); the CNI bridge plugin and
-# iperf3 for bench/minictr-net.sh; buildah (bench/build.sh).
-bench=(hyperfine crun runc bubblewrap util-linux time python3
-       containernetworking-plugins iperf3 buildah)
+# For the benchmark: the runtimes and monitors we are measured against
+# (conmon, Podman's; containerd and its runc shim); GNU time (peak memory)
+# and python3 (OCI bundles, the summary); the CNI bridge plugin and iperf3
+# for bench/minictr-net.sh; buildah (bench/build.sh).
+bench=(hyperfine crun runc bubblewrap conmon containerd util-linux time
+       python3 containernetworking-plugins iperf3 buildah)
 
 want=("${build[@]}")
 for arg in "$@"; do

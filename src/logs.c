@@ -46,9 +46,13 @@ log_open(struct log_writer *w, const struct container *c)
 {
     struct stat st;
 
-    memset(w, 0, sizeof(*w));
+    /* Field by field: the two 16 KB line buffers are used only up to
+     * plen, and zeroing them would only make them resident. */
     w->cfg = c->log;
     w->fd = -1;
+    w->size = 0;
+    w->plen[0] = w->plen[1] = 0;
+    w->path[0] = '\0';
     if (c->log.none)
         return 0;
     log_path(c, w->path, sizeof(w->path));

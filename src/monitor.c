@@ -80,10 +80,10 @@ struct monitor {
     int netns; /* its network namespace (bridge networks) */
     int nft; /* the netlink socket that owns its DNAT rules */
     struct ports *ports; /* the published ports' sockets */
-    struct client clients[MAX_CLIENTS];
+    struct client *clients; /* slots[]: see there */
     int nclients;
-    struct log_writer log;
-    char pending[8192]; /* stdin bytes the container has not taken yet */
+    struct log_writer *log; /* log_writer */
+    char *pending; /* pending_buf: stdin the container has not taken yet */
     size_t npending;
     bool stdin_open; /* foreground -t: our terminal still gives input */
     bool term_raw;
@@ -96,6 +96,15 @@ struct monitor {
     int forwarded[65]; /* foreground: how often each signal came */
     uint64_t oom_before;
 };
+
+/* What is big lives apart from struct monitor, which monitor_run zeroes:
+ * the clients' 64 slots with a 16 KB request line each (1 MB), the log's
+ * line buffers (32 KB), stdin's (8 KB). Zeroing them would make every
+ * page of them resident, in every monitor; left alone, a page costs no
+ * memory until it is written. */
+static struct client slots[MAX_CLIENTS];
+static struct log_writer log_writer;
+static char pending_buf[8192];
 
 /* ---- telling the caller ------------------------------------------------ */
 
@@ -369,7 +378,7 @@ copy_output(struct monitor *m, int *fd, int stream)
         close_fd(fd);
         return false;
     }
-    log_write(&m->log, stream, buf, (size_t)n);
+    log_write(m->log, stream, buf, (size_t)n);
     for (int i = m->nclients - 1; i >= 0; i--) {
         struct client *cl = &m->clients[i];
         int rc;
@@ -404,8 +413,8 @@ feed_stdin(struct monitor *m, const char *buf, size_t len)
 {
     if (m->in < 0)
         return;
-    if (len > sizeof(m->pending) - m->npending)
-        len = sizeof(m->pending) - m->npending;
+    if (len > sizeof(pending_buf) - m->npending)
+        len = sizeof(pending_buf) - m->npending;
     memcpy(m->pending + m->npending, buf, len);
     m->npending += len;
     while (m->npending) {
@@ -921,7 +930,7 @@ clean_up(struct monitor *m)
     network_leave(c);
     if (m->term_raw)
         tty_restore(0);
-    log_close(&m->log);
+    log_close(m->log);
     close_fd(&m->lfd);
     close_fd(&m->sfd); /* a build runs many monitors in one process */
     ctl_unlink(c->id);
@@ -953,7 +962,10 @@ monitor_run(struct container *c, int sync_fd, int lock_fd)
                           .in = -1,
                           .chan = -1,
                           .netns = -1,
-                          .nft = -1};
+                          .nft = -1,
+                          .clients = slots,
+                          .log = &log_writer,
+                          .pending = pending_buf};
     if (!m->foreground)
         detach_stdio();
     c->monitor_pid = getpid();
@@ -962,7 +974,7 @@ monitor_run(struct container *c, int sync_fd, int lock_fd)
     if (block_signals(m) == -1 || cgroups_create(c) == -1)
         goto failed;
     m->lfd = ctl_listen(c->id);
-    if (m->lfd == -1 || log_open(&m->log, c) == -1)
+    if (m->lfd == -1 || log_open(m->log, c) == -1)
         goto failed;
     /* The ports first: one in use fails the start before anything of the
      * network is taken. */
