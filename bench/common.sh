@@ -31,6 +31,10 @@ bench_state_dir() {
     fi
     mkdir -p "$RUN/minictr" "$RUN/crun" "$RUN/runc"
     export MINICTR_STATE=$RUN/minictr
+    # Only lo, as crun's and runc's bundles have: the race is the runtime's,
+    # and the host's network is left alone (bench/minictr-net.sh times the
+    # networks, in namespaces of its own).
+    export MINICTR_NETWORK=${MINICTR_NETWORK:-none}
 }
 
 bench_state_done() {
