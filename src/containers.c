@@ -261,9 +261,13 @@ status_text(const struct container *c, const char *status, char *buf,
     int64_t now = mc_now_ns();
 
     if (!strcmp(status, ST_RUNNING) || !strcmp(status, ST_PAUSED)) {
+        const char *h = c->health.status;
         human_duration(now - c->started_ns, ago, sizeof(ago));
-        snprintf(buf, size, "Up %s%s", ago,
-                 !strcmp(status, ST_PAUSED) ? " (Paused)" : "");
+        /* Docker's: "Up 3 seconds (health: starting)", "(healthy)" */
+        snprintf(buf, size, "Up %s%s%s%s%s", ago,
+                 !strcmp(status, ST_PAUSED) ? " (Paused)" : "",
+                 *h ? (!strcmp(h, HEALTH_STARTING) ? " (health: " : " (") : "",
+                 h, *h ? ")" : "");
     } else if (!strcmp(status, ST_EXITED) || !strcmp(status, ST_RESTARTING)) {
         human_duration(now - c->finished_ns, ago, sizeof(ago));
         snprintf(buf, size, "%s (%d) %s ago",
@@ -466,6 +470,11 @@ static const char *const docker_fields[][2] = {
     {"HostConfig.PidsLimit", "pids_limit"},
     {"HostConfig.AutoRemove", "remove"},
     {"HostConfig.RestartPolicy.Name", "restart"},
+    {"State.Health.Status", "health.status"},
+    {"State.Health.FailingStreak", "health.failing_streak"},
+    {"State.Health.Log", "health.log"},
+    {"Config.Healthcheck.Test", "healthcheck.test"},
+    {"Config.Labels", "labels"},
 };
 
 /* -f '{{.status}} {{.pid}}': each {{.a.b}} replaced by that value (our

@@ -427,6 +427,30 @@ exec_start(struct container *c, struct exec_opts *o, pid_t *child, int *master)
     return 0;
 }
 
+/* ---- a health check: the monitor's child ------------------------------ */
+
+int
+exec_probe(struct container *c, char **argv, int out, int report)
+{
+    struct exec_opts o = {.argv = argv};
+    pid_t child;
+    int master, code, st;
+
+    /* The command's stdout and stderr are ours: the monitor's pipe. */
+    if (dup2(out, 1) == -1 || dup2(out, 2) == -1)
+        return MC_EXIT_RUNNER;
+    code = exec_start(c, &o, &child, &master);
+    if (code != 0) { /* its output says why, as Docker's does */
+        fprintf(stderr, "%s\n", ct_error_message());
+        return code;
+    }
+    dprintf(report, "%d\n", (int)child);
+    while (waitpid(child, &st, 0) == -1)
+        if (errno != EINTR)
+            return MC_EXIT_RUNNER;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
 /* ---- exec -d: the monitor's child ------------------------------------- */
 
 /* exec -d's process must outlive us, so it must not be our child: the

@@ -344,6 +344,32 @@ struct net_config {
     char bridge[16];
 };
 
+/* ---- health checks (health.c), as Docker's ----------------------------
+ * --health-cmd, a Compose file's healthcheck: a probe run in the container
+ * every interval; FailingStreak >= retries means unhealthy; failures in the
+ * start period do not count; a probe past its timeout is a failure. */
+#define HEALTH_LOG_MAX 5 /* results kept, as Docker's */
+#define HEALTH_OUTPUT_MAX 4096 /* bytes of each probe's output kept */
+struct health_config {
+    char **test; /* ["CMD", ARG...] or ["CMD-SHELL", LINE]; NULL: none */
+    int64_t interval_ms, timeout_ms, start_period_ms; /* 0: the default */
+    int retries; /* 0: the default, 3 */
+};
+struct health_result {
+    int64_t start_ns, end_ns;
+    int exit_code; /* -1: it passed its timeout */
+    char output[HEALTH_OUTPUT_MAX + 1];
+};
+struct health_state {
+    char status[16]; /* "" (no check), starting, healthy, unhealthy */
+    int failing_streak;
+    int nlog;
+    struct health_result log[HEALTH_LOG_MAX]; /* oldest first */
+};
+#define HEALTH_STARTING "starting"
+#define HEALTH_HEALTHY "healthy"
+#define HEALTH_UNHEALTHY "unhealthy"
+
 struct container {
     /* what it is: set when created, kept in the record */
     char id[MC_ID_LEN + 1]; /* 64 hex digits, as Docker's */
@@ -370,6 +396,13 @@ struct container {
     int restart_max; /* on-failure:N; 0 = no limit */
     struct log_config log;
     struct net_config net;
+    struct health_config healthcheck; /* --health-cmd, compose healthcheck */
+    char **labels; /* KEY=VALUE, NULL-terminated (compose's project, ...) */
+    /* A pod (compose's x-minictr pod): PID 1 is the service manager
+     * (svc.c), its services in cgroups below the container's; what their
+     * own limits need there (the controllers to hand down). */
+    bool pod;
+    struct limits service_limits;
     int64_t created_ns;
 
     /* what happens to it: run time, kept in the record too */
@@ -385,6 +418,7 @@ struct container {
     int ncgroups;
     bool device_cgroup; /* devices are limited: MKNOD may stay */
     struct userns userns; /* the map, written here before it is used */
+    struct health_state health; /* what the probes said */
 
     /* this process only */
     bool in_cgroup; /* born in its cgroup (clone3): no need to join */
@@ -440,6 +474,8 @@ void container_unlock_names(int fd);
 int mc_lock_dir(const char *dir);
 /* A random name, as Docker's: "adjective_scientist". */
 void container_random_name(char *buf, size_t size);
+/* The value of label KEY, or NULL. */
+const char *container_label(const struct container *c, const char *key);
 /* The command line, as `ps` shows it. */
 void container_command_line(const struct container *c, char *buf, size_t size);
 
@@ -494,6 +530,12 @@ int monitor_run(struct container *c, int sync_fd, int lock_fd);
 /* Block every signal but the faults (mask: what was blocked), saving the
  * mask before into spawn_old_mask the first time. */
 void monitor_block_signals(sigset_t *mask);
+/* The restart policy: should c, which just ended, run again? And Docker's
+ * backoff: the wait before the next start, from the last wait and how
+ * long the run lasted (100 ms, doubled up to a minute, 100 ms after 10 s
+ * up). The service manager (svc.c) uses both for a pod's services. */
+bool monitor_wants_restart(const struct container *c);
+int64_t monitor_next_backoff(int64_t last_ms, int64_t ran_ms);
 
 /* ---- networks.c: the records, leases and /etc files ------------------- */
 /* A network: MINICTR_ROOT/networks/NAME.json. */
@@ -819,6 +861,8 @@ struct json_object *state_to_json(const struct container *c);
 int state_path(char *buf, size_t size, const char *id, const char *suffix);
 /* Free what state_load allocated in c. */
 void state_free(struct container *c);
+/* Fill c from a record's JSON (a pod's services file holds records too). */
+void state_from_json(struct json_object *o, struct container *c);
 
 /* A user or group NAME in a passwd or group file open at fd (closed
  * here): its id, and for a user its group. 0, or -1 when not there. */
@@ -833,6 +877,68 @@ int mc_copy_contents(int from, int to, bool keep_owner);
  * answer on fd. Returns at once; a helper process does the work. */
 void exec_detached_for_monitor(const struct container *c, const char *json,
                                int fd);
+
+/* ---- health.c: health checks ------------------------------------------ */
+/* --health-cmd and friends, as getopt gave them (run.c's table). */
+enum {
+    HEALTHF_CMD = 0x1100,
+    HEALTHF_INTERVAL,
+    HEALTHF_TIMEOUT,
+    HEALTHF_RETRIES,
+    HEALTHF_START_PERIOD,
+    HEALTHF_NONE,
+};
+int health_flag(struct container *c, int flag, const char *arg);
+void health_flags_usage(FILE *out);
+/* A test from its words: ["CMD", ARG...], ["CMD-SHELL", LINE] or ["NONE"]
+ * (usage error otherwise). */
+int health_set_test(struct health_config *h, char *const *words, int n);
+/* A Go duration ("30s", "1m30s", "500ms") in ms; -1 when it is not one. */
+int health_parse_duration(const char *s, int64_t *ms);
+/* What a probe runs: CMD's arguments, or /bin/sh -c LINE (NULL: none). */
+char **health_argv(const struct health_config *h);
+/* "healthcheck" and "health" in a record, and back. */
+void health_to_json(struct json_object *o, const struct container *c);
+void health_from_json(struct json_object *o, struct container *c);
+void health_free(struct health_config *h);
+/* The probes of one container, in its holder's poll loop (the monitor's,
+ * or the service manager's). spawn NULL: the monitor's way, a child that
+ * joins the running container as exec does. Otherwise spawn starts argv
+ * with stdout and stderr on out and returns the pid to reap (report: -1). */
+struct health_run {
+    struct container *c;
+    pid_t (*spawn)(struct health_run *h, char **argv, int out, int report);
+    void *arg;
+    pid_t pid; /* the probe we reap; 0: none runs */
+    pid_t target; /* what a timeout kills: the command itself */
+    int out, report; /* its output; where it tells the command's pid */
+    int64_t next_ms, kill_ms; /* monotonic: the next probe, the timeout */
+    int64_t started_ns; /* the container's start (the start period) */
+    int64_t start_ns; /* this probe's */
+    bool timed_out;
+    char buf[HEALTH_OUTPUT_MAX];
+    size_t len;
+};
+/* The container (re)started: "starting", the first probe an interval on.
+ * health_end: it stopped; a running probe is killed. */
+void health_begin(struct health_run *h, int64_t started_ns);
+void health_end(struct health_run *h);
+/* Two pollfds (its output, its pid report) into p; then what poll said. */
+int health_poll_fds(struct health_run *h, struct pollfd *p);
+void health_handle(struct health_run *h, const struct pollfd *p);
+/* The next deadline (ms, monotonic; 0: none), and what to do at it: start
+ * a probe, or kill one past its timeout. */
+int64_t health_deadline(const struct health_run *h);
+void health_timer(struct health_run *h);
+/* pid was reaped with status: -1 when it was not our probe, else 1 when
+ * the container's health status changed (0 when not): write the record. */
+int health_reaped(struct health_run *h, pid_t pid, int status);
+/* exec.c: a probe, in a child of the monitor's: run argv in c with stdout
+ * and stderr on out, write the command's pid on report, wait for it.
+ * Returns its exit status (125, 126 or 127 when it could not run). */
+int exec_probe(struct container *c, char **argv, int out, int report);
+/* logs.c: a Go duration ("10m", "1h30m", "500ms") in seconds; -1. */
+int mc_parse_duration(const char *s, double *seconds);
 
 /* ---- the commands ------------------------------------------------------ */
 int cmd_run(int argc, char **argv);

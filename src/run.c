@@ -77,6 +77,7 @@ run_usage(FILE *out, const char *cmd)
                   "its id\n"
                 : "");
     network_flags_usage(out);
+    health_flags_usage(out);
 }
 
 int
@@ -567,6 +568,12 @@ parse_run(struct container *c, int argc, char **argv, bool *detach)
         {"add-host", required_argument, NULL, NETF_ADD_HOST},
         {"publish", required_argument, NULL, 'p'},
         {"publish-all", no_argument, NULL, 'P'},
+        {"health-cmd", required_argument, NULL, HEALTHF_CMD},
+        {"health-interval", required_argument, NULL, HEALTHF_INTERVAL},
+        {"health-timeout", required_argument, NULL, HEALTHF_TIMEOUT},
+        {"health-retries", required_argument, NULL, HEALTHF_RETRIES},
+        {"health-start-period", required_argument, NULL, HEALTHF_START_PERIOD},
+        {"no-healthcheck", no_argument, NULL, HEALTHF_NONE},
         {"help", no_argument, NULL, 'H'},
         {0},
     };
@@ -582,7 +589,13 @@ parse_run(struct container *c, int argc, char **argv, bool *detach)
     while ((opt = getopt_long(argc, argv, "+h:e:w:u:v:m:itdp:P", opts, NULL)) !=
            -1) {
         /* --network, --ip, --network-alias, --add-host, -p, -P */
-        if (opt == 'p' || opt == 'P' || opt >= NETF_NETWORK) {
+        if (opt >= HEALTHF_CMD && opt <= HEALTHF_NONE) {
+            if (health_flag(c, opt, optarg) == -1)
+                return -1;
+            continue;
+        }
+        if (opt == 'p' || opt == 'P' ||
+            (opt >= NETF_NETWORK && opt < HEALTHF_CMD)) {
             if (network_flag(&net, opt, optarg) == -1)
                 return -1;
             continue;
