@@ -593,8 +593,8 @@ wait_gone(const struct container *c)
         nanosleep(&pause, NULL);
 }
 
-static int
-rm_one(const char *key, bool force, bool volumes)
+int
+container_remove(const char *key, bool force, bool volumes)
 {
     struct container c;
     int lock;
@@ -620,7 +620,6 @@ rm_one(const char *key, bool force, bool volumes)
         state_free(&c);
         if (container_find(key, &c) == -1) { /* --rm removed it */
             ct_clear_error();
-            printf("%s\n", key);
             return 0;
         }
     }
@@ -636,7 +635,6 @@ rm_one(const char *key, bool force, bool volumes)
         return -1;
     }
     close(lock);
-    printf("%s\n", key);
     return 0;
 }
 
@@ -668,8 +666,12 @@ cmd_rm(int argc, char **argv)
         return mc_usage_error("usage: minictr rm [-f] [-v] NAME...");
     containers_collect();
     for (int i = 1; i < argc; i++)
-        if (argv[i][0] != '-' && rm_one(argv[i], force, volumes) == -1)
+        if (argv[i][0] == '-')
+            continue;
+        else if (container_remove(argv[i], force, volumes) == -1)
             rc = -1;
+        else
+            printf("%s\n", argv[i]);
     return rc;
 }
 

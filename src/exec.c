@@ -540,14 +540,20 @@ exec_detached_for_monitor(const struct container *c, const char *json, int fd)
 int
 cmd_exec(int argc, char **argv)
 {
+    return cmd_exec_with(argc, argv, container_find);
+}
+
+int
+cmd_exec_with(int argc, char **argv,
+              int (*find)(const char *name, struct container *c))
+{
     static struct container c;
     struct exec_opts o = {0};
     const char *name = NULL, *status;
     int code, master, st;
     pid_t child;
 
-    if (parse_exec(argc, argv, &o, &name) == -1 ||
-        container_find(name, &c) == -1)
+    if (parse_exec(argc, argv, &o, &name) == -1 || find(name, &c) == -1)
         return -1;
     if (o.tty && o.interactive && !isatty(0))
         return mc_usage_error("%s",

@@ -113,7 +113,8 @@ enum {
 const char *mc_lib_dir(void); /* images/, containers/, volumes/ */
 const char *mc_state_dir(void); /* ID.json, ID.sock, ID.lock */
 
-/* The stable code of the first error (for --json), "" when none. */
+/* The stable code of the first error (for --json), "" when none;
+ * mc_error_code(NULL) clears it. */
 void mc_error_code(const char *code);
 const char *mc_get_error_code(void);
 extern bool mc_json; /* --json: errors and listings as JSON */
@@ -575,6 +576,13 @@ int network_configure(struct container *c, const struct net_flags *f);
 /* Load network NAME; "bridge" is made on first use. -1
  * (no_such_network). */
 int network_load(const char *name, struct network *n);
+/* network create: the record, then the bridge (subnet and gateway NULL:
+ * the first free subnet of the pool). -1 (network_exists, subnet_overlap,
+ * usage), nothing made. */
+int network_make(const char *name, const char *subnet, const char *gateway,
+                 struct network *out);
+/* network rm: refused while a container has an address on it. */
+int network_remove(const char *name);
 /* Call fn for each network until it returns non-zero; returns that. */
 int network_each(int (*fn)(struct network *n, void *arg), void *arg);
 
@@ -824,6 +832,8 @@ int userns_make_state_dir(void);
 /* The host directory of volume NAME; `create`: make it when missing (as
  * `-v NAME:/path` does). -1 (no_such_volume). */
 int volume_path(const char *name, bool create, char *buf, size_t size);
+/* volume rm: refused while a container names it. */
+int volume_remove(const char *name);
 int cmd_volume(int argc, char **argv);
 
 /* ---- init.c ------------------------------------------------------------ */
@@ -940,6 +950,37 @@ int exec_probe(struct container *c, char **argv, int out, int report);
 /* logs.c: a Go duration ("10m", "1h30m", "500ms") in seconds; -1. */
 int mc_parse_duration(const char *s, double *seconds);
 
+/* ---- run.c: what every door that makes containers shares -------------- */
+/* The part of a new container that needs its image (the rootfs, the
+ * defaults, the users in its /etc/passwd) or makes things (volumes):
+ * `run`'s flags and a Compose service both fill one, then run_prepare. */
+enum run_mount_kind { RUN_VOLUME, RUN_MOUNT, RUN_TMPFS };
+struct run_request {
+    const char *image; /* or NULL, with rootfs */
+    const char *rootfs; /* --rootfs DIR */
+    char **entrypoint; /* NULL-terminated; NULL: the image's; {NULL}: none */
+    char **cmd; /* replaces the image's CMD when ncmd > 0 */
+    int ncmd;
+    char **env; /* KEY=VALUE, after the image's */
+    int nenv;
+    const char *user; /* -u USER[:GROUP] */
+    struct {
+        enum run_mount_kind kind;
+        char *spec; /* -v, --mount or --tmpfs syntax (parsed in place) */
+    } mounts[MC_MAX_MOUNTS];
+    int nmounts;
+    struct net_flags *net; /* checked into c->net (after the image's EXPOSE
+                              is known); NULL: c->net is the caller's */
+};
+/* Fill c (made with container_init, its own fields set) from r: Docker's
+ * rules for ENTRYPOINT, CMD, ENV, WORKDIR and USER; checks every mount and
+ * makes a named volume that is new. -1 with the error recorded. */
+int run_prepare(struct container *c, struct run_request *r);
+/* One -v, --mount or --tmpfs, parsed into c (spec is changed in place). */
+int run_add_mount(struct container *c, int kind, char *spec);
+/* --restart no|on-failure[:N]|always|unless-stopped into c. */
+int run_parse_restart(struct container *c, const char *s);
+
 /* ---- the commands ------------------------------------------------------ */
 int cmd_run(int argc, char **argv);
 int cmd_create(int argc, char **argv);
@@ -953,6 +994,9 @@ int cmd_unpause(int argc, char **argv);
 int cmd_rename(int argc, char **argv);
 int cmd_attach(int argc, char **argv);
 int cmd_exec(int argc, char **argv);
+/* exec with the container found by find (compose exec: a service). */
+int cmd_exec_with(int argc, char **argv,
+                  int (*find)(const char *name, struct container *c));
 int cmd_ps(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_rm(int argc, char **argv);
@@ -960,10 +1004,14 @@ int cmd_system(int argc, char **argv);
 int cmd_top(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_cp(int argc, char **argv);
+int cmd_compose(int argc, char **argv);
 /* The garbage collector ps, rm and `system prune` run: what a dead
  * monitor left (cgroups, socket, lock; with --rm the directory and the
  * record too). Returns how many containers it cleaned. */
 int containers_collect(void);
+/* rm [-f] [-v] of one container (name, id or prefix): -f kills a running
+ * one first, -v removes its anonymous volumes too. */
+int container_remove(const char *key, bool force, bool volumes);
 /* Docker's "Up 3 minutes", "2 seconds ago" wording of a duration. */
 void human_duration(int64_t ns, char *buf, size_t size);
 /* Attach this terminal to a running container (attach, start -a). */
