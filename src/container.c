@@ -55,6 +55,9 @@ container_init(struct container *c)
     c->image = "";
     /* A user's container always has a user namespace: its root is you. */
     c->userns.mode = geteuid() == 0 ? USERNS_HOST : USERNS_ROOTLESS;
+    /* Only lo, unless a door asks for a network (run's --network and its
+     * default; a build's RUN keeps this). */
+    c->net.mode = NET_NONE;
 }
 
 /* ---- names ------------------------------------------------------------- */
@@ -382,7 +385,13 @@ container_delete(struct container *c)
 {
     char path[4096];
 
-    cgroups_remove_dirs(c->cgroups, c->ncgroups);
+    if (cgroups_remove_dirs(c->cgroups, c->ncgroups) > 0) {
+        /* Keep the record: it is how the next rm finds what is left. */
+        mc_error_code("failed");
+        return ct_fail("a cgroup of '%s' is still busy: try 'minictr rm %s' "
+                       "again",
+                       c->name, c->name);
+    }
     ctl_unlink(c->id);
     if (overlay_remove(c->dir) == -1)
         return -1;

@@ -114,6 +114,15 @@ collect_one(struct container *seen, void *arg)
     if (state_load(seen->id, &c) == 0) {
         was_live = strcmp(c.status, ST_CREATED) != 0;
         cgroups_remove_dirs(c.cgroups, c.ncgroups);
+        /* Keep the names of those still busy, for the next round. */
+        {
+            int kept = 0;
+            for (int i = 0; i < c.ncgroups; i++)
+                if (access(c.cgroups[i], F_OK) == 0)
+                    memmove(c.cgroups[kept++], c.cgroups[i],
+                            sizeof(c.cgroups[0]));
+            c.ncgroups = kept;
+        }
         ctl_unlink(c.id);
         userns_release(&c); /* --userns auto: its range is free */
         net_unplug(&c);
@@ -125,7 +134,6 @@ collect_one(struct container *seen, void *arg)
             container_remove_anonymous(&c);
             container_delete(&c);
         } else {
-            c.ncgroups = 0;
             if (was_live) {
                 /* It died of its monitor's death: SIGKILL, 128+9. */
                 snprintf(c.status, sizeof(c.status), "%s", ST_DEAD);

@@ -19,14 +19,13 @@
  *     streak grows, and once FailingStreak >= retries it is "unhealthy";
  *   - the last 5 results are kept, each with at most 4 KiB of output.
  *
- * Who runs the probes: whoever holds the container, in its one poll loop
- * (STYLE-wave2 rule 1): the monitor (monitor.c) for a container, the
- * service manager (svc.c) for a service of a pod. A probe is a child of
- * theirs; its output is a pipe in their poll set, its timeout and the next
- * probe are deadlines in their poll timeout. Nothing here sleeps or waits:
- * health_run only says which fds to watch and when to come back. The
- * monitor's probe joins the running container as `exec` does (exec.c,
- * exec_probe); the service manager's enters the service's root (svc.c).
+ * Who runs the probes: the monitor that holds the container, in its one
+ * poll loop (STYLE-wave2 rule 1). A probe is a child of the monitor's that
+ * joins the running container as `exec` does (exec.c, exec_probe); its
+ * output and its report (the command's pid, then its exit code) are pipes
+ * in the poll set, its timeout and the next probe are deadlines in the
+ * poll timeout. Nothing here sleeps or waits: health_run only says which
+ * fds to watch and when to come back.
  *
  * The state goes into the container's record (state.c): "healthcheck",
  * what was asked, and "health", what the probes said, which `ps` shows
@@ -283,7 +282,7 @@ close_fd(int *fd)
 
 /* The command is a session leader (setsid before exec, as exec's are):
  * its whole process group goes, a shell's children too; then its waiter,
- * which we reap. */
+ * which monitor_reap reaps. */
 static void
 kill_probe(struct health_run *h)
 {
@@ -298,7 +297,6 @@ health_begin(struct health_run *h, int64_t started_ns)
     struct container *c = h->c;
 
     health_end(h);
-    h->out = h->report = -1;
     if (!c->healthcheck.test) {
         c->health.status[0] = '\0';
         return;
@@ -320,52 +318,43 @@ health_end(struct health_run *h)
     h->next_ms = h->kill_ms = 0;
 }
 
-/* The probe as the monitor runs it: a child of ours that joins the
- * container as `exec` does and waits for the command (exec.c); it tells
- * the command's pid on `report`, so that a timeout kills the command and
- * not only its waiter. It dies with us. */
-static pid_t
-spawn_exec(struct health_run *h, char **argv, int out, int report)
-{
-    pid_t pid;
-
-    fflush(NULL);
-    pid = fork();
-    if (pid == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        _exit(exec_probe(h->c, argv, out, report));
-    }
-    return pid;
-}
-
+/* The probe: a child of ours that joins the container as `exec` does and
+ * waits for the command (exec.c, exec_probe); it tells the command's pid
+ * on `report`, so that a timeout kills the command and not only its
+ * waiter, and then its exit code. It dies with us. */
 static void
 start_probe(struct health_run *h)
 {
-    int outp[2], rep[2] = {-1, -1};
+    int outp[2], rep[2];
 
     h->next_ms = 0;
     if (pipe2(outp, O_CLOEXEC) == -1)
         return;
-    if (!h->spawn && pipe2(rep, O_CLOEXEC) == -1) {
+    if (pipe2(rep, O_CLOEXEC) == -1) {
         close(outp[0]);
         close(outp[1]);
         return;
     }
-    h->len = 0;
+    h->len = h->nrep = 0;
+    h->code = -1;
     h->timed_out = false;
     h->start_ns = mc_now_ns();
     h->target = 0;
-    h->pid = h->spawn
-        ? h->spawn(h, health_argv(&h->c->healthcheck), outp[1], rep[1])
-        : spawn_exec(h, health_argv(&h->c->healthcheck), outp[1], rep[1]);
+    fflush(NULL);
+    h->pid = fork();
+    if (h->pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        close(outp[0]);
+        close(rep[0]);
+        _exit(
+            exec_probe(h->c, health_argv(&h->c->healthcheck), outp[1], rep[1]));
+    }
     close(outp[1]);
-    if (rep[1] >= 0)
-        close(rep[1]);
+    close(rep[1]);
     h->out = outp[0];
     h->report = rep[0];
     fcntl(h->out, F_SETFL, O_NONBLOCK);
-    if (h->report >= 0)
-        fcntl(h->report, F_SETFL, O_NONBLOCK);
+    fcntl(h->report, F_SETFL, O_NONBLOCK);
     if (h->pid <= 0) { /* could not even fork: a failure, try again later */
         h->pid = 0;
         close_fd(&h->out);
@@ -405,40 +394,29 @@ read_output(struct health_run *h)
     close_fd(&h->out);
 }
 
-void
-health_handle(struct health_run *h, const struct pollfd *p)
+/* The report: "PID\n" (the command runs), then "exit CODE\n". True at
+ * its end of file: the waiter has exited (or was killed). */
+static bool
+read_report(struct health_run *h)
 {
-    if (p[0].revents)
-        read_output(h);
-    if (p[1].revents) {
-        char line[32] = "";
-        ssize_t n = read(h->report, line, sizeof(line) - 1);
-        if (n > 0)
-            h->target = (pid_t)atoi(line);
-        close_fd(&h->report);
+    ssize_t n;
+
+    while ((n = read(h->report, h->rep + h->nrep,
+                     sizeof(h->rep) - 1 - h->nrep)) > 0) {
+        char *code;
+        h->nrep += (size_t)n;
+        h->rep[h->nrep] = '\0';
+        if (!h->target && strchr(h->rep, '\n') && h->rep[0] != 'e')
+            h->target = (pid_t)atoi(h->rep);
+        if ((code = strstr(h->rep, "exit ")) != NULL && strchr(code, '\n'))
+            h->code = atoi(code + 5);
+        if (h->nrep == sizeof(h->rep) - 1)
+            h->nrep = 0; /* cannot happen: two short lines */
     }
-}
-
-int64_t
-health_deadline(const struct health_run *h)
-{
-    return h->pid > 0 ? h->kill_ms : h->next_ms;
-}
-
-void
-health_timer(struct health_run *h)
-{
-    int64_t now = mc_monotonic_ms();
-
-    if (h->pid > 0 && h->kill_ms && now >= h->kill_ms && !h->timed_out) {
-        /* Past its timeout: a failure. Kill the command; its waiter
-         * then ends, and health_reaped records the result. */
-        h->timed_out = true;
-        kill_probe(h);
-        h->kill_ms = 0;
-    } else if (h->pid == 0 && h->next_ms && now >= h->next_ms) {
-        start_probe(h);
-    }
+    if (n == -1 && (errno == EAGAIN || errno == EINTR))
+        return false;
+    close_fd(&h->report);
+    return true;
 }
 
 /* One result, by Docker's rules; true when the status changed. */
@@ -482,22 +460,43 @@ record(struct health_run *h, int exit_code)
 }
 
 int
-health_reaped(struct health_run *h, pid_t pid, int status)
+health_handle(struct health_run *h, const struct pollfd *p)
 {
-    int code;
     bool changed;
 
-    if (h->pid <= 0 || pid != h->pid)
-        return -1;
-    read_output(h); /* what is left in the pipe */
+    if (p[0].revents)
+        read_output(h);
+    if (!p[1].revents || h->pid <= 0 || !read_report(h))
+        return 0;
+    /* The probe is over. What is still in the output pipe is read; a
+     * process the command left behind may hold it open: we stop there. */
+    read_output(h);
     close_fd(&h->out);
-    close_fd(&h->report);
-    code = h->timed_out     ? -1
-        : WIFEXITED(status) ? WEXITSTATUS(status)
-                            : 128 + WTERMSIG(status);
     h->pid = h->target = 0;
     h->kill_ms = 0;
-    changed = record(h, code);
+    changed = record(h, h->timed_out ? -1 : h->code);
     h->next_ms = mc_monotonic_ms() + interval(&h->c->healthcheck);
     return changed;
+}
+
+int64_t
+health_deadline(const struct health_run *h)
+{
+    return h->pid > 0 ? h->kill_ms : h->next_ms;
+}
+
+void
+health_timer(struct health_run *h)
+{
+    int64_t now = mc_monotonic_ms();
+
+    if (h->pid > 0 && h->kill_ms && now >= h->kill_ms && !h->timed_out) {
+        /* Past its timeout: a failure. Kill the command and its waiter;
+         * the report's end of file then records the result. */
+        h->timed_out = true;
+        kill_probe(h);
+        h->kill_ms = 0;
+    } else if (h->pid == 0 && h->next_ms && now >= h->next_ms) {
+        start_probe(h);
+    }
 }

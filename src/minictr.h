@@ -21,6 +21,10 @@
  *                    image prune
  *     load.c         load: an OCI image layout or a docker-save archive
  *     save.c         save: the same formats out
+ *     build.c        build: a Dockerfile, step by step through a cache
+ *                    (dockerfile.c parses it, buildstep.c does each
+ *                    instruction, RUN as a container of the core;
+ *                    buildcopy.c and layerview.c do COPY and ADD)
  *
  *   the core
  *     container.c    create, start, delete: what a container is made of,
@@ -424,6 +428,8 @@ struct container {
     /* this process only */
     bool in_cgroup; /* born in its cgroup (clone3): no need to join */
     bool hold; /* spawn: wait for "start" before exec */
+    bool no_etc_files; /* no /etc/hosts, hostname, resolv.conf of ours
+                          (a build's RUN: what it writes is the layer) */
     bool net_wait; /* spawn: wait for the monitor to plug in eth0 */
     int keep_fd; /* the channel to the monitor, kept until exec */
     /* --userns auto, in the child: idmapped trees the monitor made (the
@@ -537,6 +543,10 @@ void monitor_block_signals(sigset_t *mask);
  * up). The service manager (svc.c) uses both for a pod's services. */
 bool monitor_wants_restart(const struct container *c);
 int64_t monitor_next_backoff(int64_t last_ms, int64_t ran_ms);
+/* Reap every child that has exited, without blocking (the monitor, and
+ * --init's PID 1, on each SIGCHLD). True, with its wait status in *status,
+ * when `pid` was one of them. */
+bool monitor_reap(pid_t pid, int *status);
 
 /* ---- networks.c: the records, leases and /etc files ------------------- */
 /* A network: MINICTR_ROOT/networks/NAME.json. */
@@ -730,7 +740,8 @@ const char *cgroups_v2_dir(const struct container *c);
 /* Kill what is left in the cgroups and remove them; safe to call twice. */
 void cgroups_destroy(struct container *c);
 /* Remove cgroup directories left by a dead container (minictr rm). */
-void cgroups_remove_dirs(char (*dirs)[512], int n);
+/* Returns how many are still there (busy): their names must be kept. */
+int cgroups_remove_dirs(char (*dirs)[512], int n);
 /* How the host mounts cgroups: "v2", "v1" or "hybrid". */
 const char *cgroups_mode(void);
 /* oom kills seen in the container's memory cgroup (for exit 137). */
@@ -911,21 +922,23 @@ char **health_argv(const struct health_config *h);
 void health_to_json(struct json_object *o, const struct container *c);
 void health_from_json(struct json_object *o, struct container *c);
 void health_free(struct health_config *h);
-/* The probes of one container, in its holder's poll loop (the monitor's,
- * or the service manager's). spawn NULL: the monitor's way, a child that
- * joins the running container as exec does. Otherwise spawn starts argv
- * with stdout and stderr on out and returns the pid to reap (report: -1). */
+/* The probes of one container, in its monitor's poll loop: a child of the
+ * monitor's that joins the running container as exec does. It writes the
+ * command's pid, then "exit CODE", on the report pipe: the monitor reaps
+ * every child it has (monitor_reap), so the result cannot come from a
+ * wait status. */
 struct health_run {
     struct container *c;
-    pid_t (*spawn)(struct health_run *h, char **argv, int out, int report);
-    void *arg;
-    pid_t pid; /* the probe we reap; 0: none runs */
+    pid_t pid; /* the probe's waiter; 0: none runs */
     pid_t target; /* what a timeout kills: the command itself */
-    int out, report; /* its output; where it tells the command's pid */
+    int out, report; /* its output; its pid and exit code */
+    int code; /* from "exit CODE"; -1 until then */
     int64_t next_ms, kill_ms; /* monotonic: the next probe, the timeout */
     int64_t started_ns; /* the container's start (the start period) */
     int64_t start_ns; /* this probe's */
     bool timed_out;
+    char rep[64]; /* the report's lines so far */
+    size_t nrep;
     char buf[HEALTH_OUTPUT_MAX];
     size_t len;
 };
@@ -933,19 +946,18 @@ struct health_run {
  * health_end: it stopped; a running probe is killed. */
 void health_begin(struct health_run *h, int64_t started_ns);
 void health_end(struct health_run *h);
-/* Two pollfds (its output, its pid report) into p; then what poll said. */
+/* Two pollfds (its output, its report) into p; then what poll said: 1
+ * when a probe ended and the status changed (write the record), else 0. */
 int health_poll_fds(struct health_run *h, struct pollfd *p);
-void health_handle(struct health_run *h, const struct pollfd *p);
+int health_handle(struct health_run *h, const struct pollfd *p);
 /* The next deadline (ms, monotonic; 0: none), and what to do at it: start
  * a probe, or kill one past its timeout. */
 int64_t health_deadline(const struct health_run *h);
 void health_timer(struct health_run *h);
-/* pid was reaped with status: -1 when it was not our probe, else 1 when
- * the container's health status changed (0 when not): write the record. */
-int health_reaped(struct health_run *h, pid_t pid, int status);
 /* exec.c: a probe, in a child of the monitor's: run argv in c with stdout
- * and stderr on out, write the command's pid on report, wait for it.
- * Returns its exit status (125, 126 or 127 when it could not run). */
+ * and stderr on out, write the command's pid on report, wait for it, and
+ * write "exit CODE" there. Returns CODE (125, 126 or 127 when it could not
+ * run). */
 int exec_probe(struct container *c, char **argv, int out, int report);
 /* logs.c: a Go duration ("10m", "1h30m", "500ms") in seconds; -1. */
 int mc_parse_duration(const char *s, double *seconds);
@@ -983,6 +995,10 @@ int run_parse_restart(struct container *c, const char *s);
 
 /* ---- the commands ------------------------------------------------------ */
 int cmd_run(int argc, char **argv);
+/* -u USER[:GROUP] into c->uid, c->gid: numbers, or names from the
+ * /etc/passwd and /etc/group of c->rootfs's layers (run.c). */
+int parse_user(struct container *c, const char *s);
+int cmd_build(int argc, char **argv); /* build.c, dockerfile.c, buildcopy.c */
 int cmd_create(int argc, char **argv);
 int cmd_start(int argc, char **argv);
 int cmd_stop(int argc, char **argv);
