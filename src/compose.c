@@ -29,9 +29,9 @@
  * changes by rename (state.c), so inotify on the state directory wakes us
  * when one changes; no polling loop reads files on a timer.
  *
- * With `x-minictr: {pod: true}` the same services run StartOS's way, as
- * one container with a service manager as its PID 1: compose_pod.c and
- * svc.c.
+ * `x-minictr: {pod: true}` (StartOS's way: every service in one container,
+ * a service manager as its PID 1) is read but refused for now, before
+ * anything is made (error code not_supported, exit 125).
  *
  * A front door (STYLE-wave2 rule 5): each service fills the struct
  * container that `run` fills, with run.c's own parsers (run_prepare,
@@ -67,7 +67,6 @@
 #define LABEL_PROJECT "com.docker.compose.project"
 #define LABEL_SERVICE "com.docker.compose.service"
 #define LABEL_NUMBER "com.docker.compose.container-number"
-#define LABEL_POD "io.minictr.pod"
 
 static struct compose_file file;
 
@@ -444,6 +443,14 @@ check_file(const struct compose_file *f, struct container *cs,
 {
     int hold, rc = 0;
 
+    if (f->pod) {
+        mc_error_code("not_supported"); /* before compose_error's "usage" */
+        return compose_error(f, f->pod_line, "x-minictr.pod", "%s",
+                             "pod mode (every service in one container, "
+                             "as StartOS runs an app) is not supported "
+                             "yet: remove it to run a container per "
+                             "service");
+    }
     for (int i = 0; i < f->nservices && rc == 0; i++) {
         const struct compose_service *s = &f->services[i];
         char what[256];
@@ -482,7 +489,6 @@ struct members {
     char ids[COMPOSE_MAX_SERVICES * 2][MC_ID_LEN + 1];
     char services[COMPOSE_MAX_SERVICES * 2][64];
     int64_t created[COMPOSE_MAX_SERVICES * 2];
-    bool pod[COMPOSE_MAX_SERVICES * 2];
     int n;
 };
 
@@ -497,8 +503,7 @@ member(struct container *c, void *arg)
     s = container_label(c, LABEL_SERVICE);
     snprintf(m->ids[m->n], sizeof(m->ids[0]), "%s", c->id);
     snprintf(m->services[m->n], sizeof(m->services[0]), "%s", s ? s : "");
-    m->created[m->n] = c->created_ns;
-    m->pod[m->n++] = container_label(c, LABEL_POD) != NULL;
+    m->created[m->n++] = c->created_ns;
     return 0;
 }
 
@@ -519,7 +524,7 @@ service_container(const char *project, const char *service, struct container *c)
 
     find_members(project, &m);
     for (int i = 0; i < m.n; i++)
-        if (!strcmp(m.services[i], service) && !m.pod[i])
+        if (!strcmp(m.services[i], service))
             return state_load(m.ids[i], c);
     mc_error_code("no_such_container");
     return ct_fail("no container of service '%s' in project '%s' (see "
@@ -737,14 +742,6 @@ up(struct compose_file *f, bool detach, bool wait)
     find_running(f, running);
     if (check_file(f, cs, running) == -1)
         return -1;
-    if (f->pod) { /* one container: compose_pod.c */
-        if (compose_pod_up(f, wait) == -1)
-            return -1;
-        if (!detach &&
-            follow_logs(f->project, NULL, 0, true, false, signal_fd()) == 1)
-            return stop_project(f->project, 10);
-        return 0;
-    }
     if (ensure_networks(f) == -1 || (watch = watch_records()) == -1)
         return -1;
     compose_order(f, order);
@@ -803,7 +800,6 @@ members_newest_first(struct members *m)
         memcpy(m->ids[k], copy.ids[i], sizeof(m->ids[0]));
         memcpy(m->services[k], copy.services[i], sizeof(m->services[0]));
         m->created[k] = copy.created[i];
-        m->pod[k] = copy.pod[i];
     }
 }
 
@@ -945,11 +941,6 @@ ps(const char *project, bool all)
 
         if (state_load(m.ids[i], &c) == -1)
             continue;
-        if (m.pod[i]) {
-            compose_pod_ps(&c);
-            state_free(&c);
-            continue;
-        }
         status = container_real_status(&c);
         if (!all && strcmp(status, ST_RUNNING) &&
             strcmp(status, ST_RESTARTING)) {
@@ -1113,11 +1104,6 @@ follow_logs(const char *project, char **services, int nservices, bool follow,
             wanted = wanted || !strcmp(services[k], m.services[i]);
         if (!wanted || state_load(m.ids[i], &c) == -1)
             continue;
-        if (m.pod[i]) {
-            rc = compose_pod_logs(&c, services, nservices, follow, timestamps);
-            state_free(&c);
-            return rc;
-        }
         snprintf(srcs[n].name, sizeof(srcs[n].name), "%s", c.name);
         snprintf(srcs[n].id, sizeof(srcs[n].id), "%s", c.id);
         log_path(&c, srcs[n].path, sizeof(srcs[n].path));
@@ -1191,33 +1177,14 @@ follow_logs(const char *project, char **services, int nservices, bool follow,
 static int
 find_for_exec(const char *service, struct container *c)
 {
-    struct container pod;
-
-    if (compose_pod_find(file.project, &pod) == 0) {
-        int rc = compose_pod_service(&pod, service, c);
-        state_free(&pod);
-        return rc;
-    }
-    ct_clear_error();
-    mc_error_code(NULL);
     return service_container(file.project, service, c);
 }
 
 static int
 restart(const char *project, char **services, int n)
 {
-    struct container pod;
     int rc = 0;
 
-    if (compose_pod_find(project, &pod) == 0) {
-        for (int i = 0; i < n; i++)
-            if (compose_pod_restart(&pod, services[i]) == -1)
-                rc = -1;
-        state_free(&pod);
-        return rc;
-    }
-    ct_clear_error();
-    mc_error_code(NULL);
     for (int i = 0; i < n; i++) {
         struct container c;
         char *argv[3] = {"restart", c.name, NULL};
@@ -1240,27 +1207,26 @@ restart(const char *project, char **services, int n)
 static void
 compose_usage(FILE *out)
 {
-    fprintf(
-        out,
-        "usage: minictr compose [-f FILE] [-p NAME] COMMAND\n"
-        "\n"
-        "  up [-d] [--wait]       create and start the services, each\n"
-        "                         after its depends_on conditions hold\n"
-        "  down [-v] [-t N]       stop and remove them, and the network\n"
-        "                         (-v: the named volumes too)\n"
-        "  ps [-a]                the services and their health\n"
-        "  logs [-f] [-t] [SERVICE...]  what they printed\n"
-        "  exec [-e K=V] [-w DIR] [-u USER] SERVICE CMD...\n"
-        "  restart SERVICE...\n"
-        "\n"
-        "  -f FILE   compose.yaml, compose.yml, docker-compose.yaml or\n"
-        "            docker-compose.yml here by default\n"
-        "  -p NAME   the project (default: the file's name:, or its\n"
-        "            directory's)\n"
-        "\n"
-        "x-minictr: {pod: true} at the top of the file runs every service\n"
-        "in one container (one IP, one cgroup) with a service manager as\n"
-        "its PID 1, as StartOS does; JSON-RPC on MINICTR_STATE/ID.rpc.sock.\n");
+    fprintf(out,
+            "usage: minictr compose [-f FILE] [-p NAME] COMMAND\n"
+            "\n"
+            "  up [-d] [--wait]       create and start the services, each\n"
+            "                         after its depends_on conditions hold\n"
+            "  down [-v] [-t N]       stop and remove them, and the network\n"
+            "                         (-v: the named volumes too)\n"
+            "  ps [-a]                the services and their health\n"
+            "  logs [-f] [-t] [SERVICE...]  what they printed\n"
+            "  exec [-e K=V] [-w DIR] [-u USER] SERVICE CMD...\n"
+            "  restart SERVICE...\n"
+            "\n"
+            "  -f FILE   compose.yaml, compose.yml, docker-compose.yaml or\n"
+            "            docker-compose.yml here by default\n"
+            "  -p NAME   the project (default: the file's name:, or its\n"
+            "            directory's)\n"
+            "\n"
+            "A container per service (PROJECT-SERVICE-1) on PROJECT_default,\n"
+            "each reachable by its service name. x-minictr: {pod: true} (one\n"
+            "container for every service, as StartOS) is not supported yet.\n");
 }
 
 static const char *

@@ -1,6 +1,6 @@
 /*
- * compose.h: what the compose door (compose.c, compose_yaml.c,
- * compose_pod.c) and the service manager (svc.c) share.
+ * compose.h: what the compose door's two files (compose.c, compose_yaml.c)
+ * share.
  *
  * A Compose file is read in two steps. compose_yaml.c turns the YAML into
  * a struct compose_file: the subset of the Compose specification minictr
@@ -8,8 +8,8 @@
  * every later error can say where (`compose.yaml:12: services.web.ports[0]:
  * ...`). compose.c then turns each service into a struct container, the
  * one every door fills (run.c's parsers: mounts, ports, env, restart), and
- * either starts one container per service or, for x-minictr: {pod: true},
- * one container whose PID 1 is the service manager (svc.c).
+ * starts one container per service. x-minictr: {pod: true} (StartOS's one
+ * container for the whole app) is read and refused: not supported yet.
  */
 #ifndef COMPOSE_H
 #define COMPOSE_H
@@ -119,32 +119,5 @@ void compose_network_name(const struct compose_file *f,
 int compose_find_service(const struct compose_file *f, const char *name);
 /* The services in an order that starts each after its dependencies. */
 void compose_order(const struct compose_file *f, int *order);
-
-/* compose_pod.c: x-minictr pod mode, the door's side. */
-int compose_pod_up(struct compose_file *f, bool wait);
-/* The pod container of project `project`: 0 (loaded into c), -1 none. */
-int compose_pod_find(const char *project, struct container *c);
-int compose_pod_ps(const struct container *pod);
-int compose_pod_logs(const struct container *pod, char **services, int n,
-                     bool follow, bool timestamps);
-int compose_pod_restart(const struct container *pod, const char *service);
-/* exec: the pod's service `service`, as a container exec can join: its
- * main process's namespaces (its own root), its cgroups, its settings. */
-int compose_pod_service(const struct container *pod, const char *service,
-                        struct container *sc);
-/* One JSON-RPC call on the pod's control socket: the result (owned by the
- * caller), or NULL with the error recorded. */
-struct json_object *compose_rpc(const struct container *pod, const char *method,
-                                struct json_object *params);
-
-/* svc.c: the service manager, PID 1 of a pod. */
-/* MINICTR_STATE/ID.rpc.sock: its JSON-RPC control socket. */
-void svc_socket_path(const char *id, char *buf, size_t size);
-/* In the pod's first process, before its pivot_root: read the services
- * (DIR/pod.json), mount each one's root (an overlay of its image) with its
- * volumes below the pod's root, open the cgroups and the control socket. */
-int svc_prepare(struct container *c);
-/* After the pivot: be PID 1 for good. */
-_Noreturn void svc_main(struct container *c);
 
 #endif

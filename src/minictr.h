@@ -403,11 +403,6 @@ struct container {
     struct net_config net;
     struct health_config healthcheck; /* --health-cmd, compose healthcheck */
     char **labels; /* KEY=VALUE, NULL-terminated (compose's project, ...) */
-    /* A pod (compose's x-minictr pod): PID 1 is the service manager
-     * (svc.c), its services in cgroups below the container's; what their
-     * own limits need there (the controllers to hand down). */
-    bool pod;
-    struct limits service_limits;
     int64_t created_ns;
 
     /* what happens to it: run time, kept in the record too */
@@ -540,7 +535,7 @@ void monitor_block_signals(sigset_t *mask);
 /* The restart policy: should c, which just ended, run again? And Docker's
  * backoff: the wait before the next start, from the last wait and how
  * long the run lasted (100 ms, doubled up to a minute, 100 ms after 10 s
- * up). The service manager (svc.c) uses both for a pod's services. */
+ * up). */
 bool monitor_wants_restart(const struct container *c);
 int64_t monitor_next_backoff(int64_t last_ms, int64_t ran_ms);
 /* Reap every child that has exited, without blocking (the monitor, and
@@ -882,7 +877,7 @@ struct json_object *state_to_json(const struct container *c);
 int state_path(char *buf, size_t size, const char *id, const char *suffix);
 /* Free what state_load allocated in c. */
 void state_free(struct container *c);
-/* Fill c from a record's JSON (a pod's services file holds records too). */
+/* Fill c from a record's JSON. */
 void state_from_json(struct json_object *o, struct container *c);
 
 /* A user or group NAME in a passwd or group file open at fd (closed

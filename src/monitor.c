@@ -645,8 +645,7 @@ exit_object(const struct container *c)
 /* ---- the end of a run -------------------------------------------------- */
 
 /* Docker's restart policies, and its backoff: 100 ms, doubled at each
- * restart up to a minute, back to 100 ms after 10 s up. The service
- * manager (svc.c) applies the same two to a pod's services. */
+ * restart up to a minute, back to 100 ms after 10 s up. */
 bool
 monitor_wants_restart(const struct container *c)
 {

@@ -242,15 +242,6 @@ state_to_json(const struct container *c)
     }
     add_network(o, &c->net);
     health_to_json(o, c);
-    ADD("pod", BOOL(c->pod));
-    if (c->pod) {
-        json_object *l = json_object_new_object();
-        json_object_object_add(l, "memory", INT(c->service_limits.memory));
-        json_object_object_add(l, "cpus_millionths",
-                               INT(c->service_limits.cpus_millionths));
-        json_object_object_add(l, "pids_limit", INT(c->service_limits.pids));
-        ADD("service_limits", l);
-    }
     add_time(o, "created", c->created_ns);
 
     ADD("status", STR(c->status));
@@ -508,14 +499,6 @@ state_from_json(json_object *o, struct container *c)
     }
     network_from_json(o, &c->net);
     health_from_json(o, c);
-    c->pod = get_bool(o, "pod");
-    a = get(o, "service_limits");
-    if (a) {
-        c->service_limits.memory = (uint64_t)get_int(a, "memory");
-        c->service_limits.cpus_millionths =
-            (uint64_t)get_int(a, "cpus_millionths");
-        c->service_limits.pids = (uint64_t)get_int(a, "pids_limit");
-    }
     c->created_ns = mc_parse_time(get_string(o, "created"));
 
     copy(c->status, sizeof(c->status), get_string(o, "status"));
