@@ -539,8 +539,12 @@ service_container(const char *project, const char *service, struct container *c)
 static int
 watch_records(void)
 {
-    int fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+    int fd;
 
+    /* a first container may not have made the directory yet */
+    if (userns_make_state_dir() == -1)
+        return ct_fail_errno("mkdir '%s'", mc_state_dir());
+    fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
     if (fd == -1)
         return ct_fail_errno("inotify_init1");
     if (inotify_add_watch(fd, mc_state_dir(),
