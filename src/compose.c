@@ -547,8 +547,7 @@ watch_records(void)
     fd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
     if (fd == -1)
         return ct_fail_errno("inotify_init1");
-    if (inotify_add_watch(fd, mc_state_dir(),
-                          IN_MOVED_TO | IN_CLOSE_WRITE | IN_DELETE) == -1) {
+    if (inotify_add_watch(fd, mc_state_dir(), IN_MOVED_TO | IN_DELETE) == -1) {
         close(fd);
         return ct_fail_errno("inotify_add_watch '%s'", mc_state_dir());
     }
