@@ -423,6 +423,37 @@ EOF
     nothing_left
 }
 
+@test "compose: faults: kill -9 of one service restarts it by policy, the other untouched; kill -9 of a monitor, and down still leaves nothing" {
+    cat >compose.yaml <<'EOF'
+services:
+  db:
+    image: busybox
+    command: sleep 1000
+    restart: on-failure
+  app:
+    image: busybox
+    depends_on: [db]
+    command: sleep 1000
+EOF
+    run mc compose -p fault up -d
+    assert_success
+    local db app
+    db=$(field fault-db-1 pid)
+    app=$(field fault-app-1 pid)
+    kill -KILL "$db"
+    wait_until 10 bash -c "p=\$(nsenter --net=/proc/$TESTNS/ns/net '$MC' inspect -f '{{.pid}}' fault-db-1); [ \"\$p\" -gt 0 ] && [ \"\$p\" != $db ]" ||
+        fail "db did not come back"
+    run -0 field fault-db-1 restart_count
+    assert_output 1
+    [ "$(field fault-app-1 pid)" = "$app" ]
+    [ -d "/proc/$app" ]
+    # app's monitor dies: down must still clean up after it
+    kill -KILL "$(field fault-app-1 monitor_pid)"
+    run mc compose -p fault down -t 1
+    assert_success
+    nothing_left
+}
+
 # ---- run --health-cmd -----------------------------------------------------
 
 @test "health: --health-cmd runs in the container's namespaces; starting, then healthy once it passes" {
