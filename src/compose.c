@@ -927,20 +927,37 @@ status_words(const struct container *c, const char *status, char *buf,
     }
 }
 
+/* Compose lists the services by name. */
+static void
+sort_by_service(struct members *m, int *order)
+{
+    for (int i = 0; i < m->n; i++) {
+        int k = i;
+        while (k > 0 && strcmp(m->services[order[k - 1]], m->services[i]) > 0) {
+            order[k] = order[k - 1];
+            k--;
+        }
+        order[k] = i;
+    }
+}
+
 static int
 ps(const char *project, bool all)
 {
     struct members m;
     json_object *rows = json_object_new_array();
+    int order[COMPOSE_MAX_SERVICES * 2];
 
     find_members(project, &m);
+    sort_by_service(&m, order);
     if (!mc_json)
         printf("%-28s %-16s %-12s %-34s %s\n", "NAME", "IMAGE", "SERVICE",
                "STATUS", "PORTS");
-    for (int i = m.n - 1; i >= 0; i--) {
+    for (int k = 0; k < m.n; k++) {
         struct container c;
         char st[96], ports[512];
         const char *status;
+        int i = order[k];
 
         if (state_load(m.ids[i], &c) == -1)
             continue;

@@ -183,6 +183,11 @@ EOF
     [ "$(ns "$app_at")" -gt "$(ns "$ready_at")" ] ||
         fail "app's first line $app_at is before db's 'ready' $ready_at"
 
+    # one service's log only
+    run -0 mc compose logs db
+    assert_output --partial "db ready"
+    refute_output --partial "app started"
+
     # both run, in namespaces of their own
     [ "$(ns_of order-db-1 pid)" != "$(ns_of order-app-1 pid)" ]
     [ "$(ns_of order-db-1 net)" != "$(ns_of order-app-1 net)" ]
@@ -447,6 +452,16 @@ EOF
     assert_output 1
     [ "$(field fault-app-1 pid)" = "$app" ]
     [ -d "/proc/$app" ]
+    # ps lists the services by name
+    run -0 mc compose -p fault ps
+    [ "$(awk 'NR > 1 { print $3 }' <<<"$output" | tr '\n' ' ')" = "app db " ] || fail "$output"
+    # restart: a new process, running
+    run mc compose -p fault restart app
+    assert_success
+    [ "$(field fault-app-1 pid)" != "$app" ]
+    [ "$(field fault-app-1 status)" = running ]
+    app=$(field fault-app-1 pid)
+    [ "$app" -gt 0 ] && [ -d "/proc/$app" ]
     # app's monitor dies: down must still clean up after it
     kill -KILL "$(field fault-app-1 monitor_pid)"
     run mc compose -p fault down -t 1
