@@ -443,6 +443,13 @@ check_file(const struct compose_file *f, struct container *cs,
 {
     int hold, rc = 0;
 
+    if (geteuid() != 0) { /* a project network is a bridge: root's */
+        mc_error_code("not_supported");
+        return compose_error(f, 0, "services", "%s",
+                             "compose needs root for now: its project "
+                             "network is a bridge, and rootless networks are "
+                             "not here yet");
+    }
     if (f->pod) {
         mc_error_code("not_supported"); /* before compose_error's "usage" */
         return compose_error(f, f->pod_line, "x-minictr.pod", "%s",

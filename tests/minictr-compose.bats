@@ -399,6 +399,24 @@ EOF
     assert_output --partial '"code":"not_supported"'
 }
 
+@test "compose: a user who is not root is refused (no rootless networks yet), and nothing of theirs is made" {
+    need_cmd setpriv
+    # a directory the user can reach (bats's own are root's alone)
+    local d
+    d=$(mktemp -d /tmp/minictr-compose-user.XXXXXX)
+    chmod 755 "$d"
+    printf 'services:\n  a:\n    image: busybox\n' >"$d/compose.yaml"
+    chmod 644 "$d/compose.yaml"
+    run bash -c "cd '$d' && setpriv --reuid=65534 --regid=65534 --clear-groups \
+        env HOME='$d' MINICTR_ROOT='$d/lib' MINICTR_STATE='$d/state' '$MC' compose up -d"
+    local left
+    left=$(find "$d" -mindepth 1 ! -name compose.yaml)
+    rm -rf "$d"
+    assert_failure 125
+    assert_output --partial "compose needs root for now"
+    [ -z "$left" ] || fail "made: $left"
+}
+
 # ---- restarts ------------------------------------------------------------
 
 @test "compose: a restart: always service that exits at once backs off (100 ms, doubled) instead of spinning" {
