@@ -25,6 +25,9 @@
  *                    (dockerfile.c parses it, buildstep.c does each
  *                    instruction, RUN as a container of the core;
  *                    buildcopy.c and layerview.c do COPY and ADD)
+ *     compose.c      `compose`: a Compose file (compose_yaml.c reads it
+ *                    with libyaml), a container per service, started in
+ *                    dependency order
  *
  *   the core
  *     container.c    create, start, delete: what a container is made of,
@@ -53,6 +56,7 @@
  *                                   every container's /etc files
  *     nat.c          09-network:    published ports as nftables DNAT
  *     ports.c        -p: parsed, reserved, or proxied by the monitor
+ *     health.c       --health-cmd: the probes, in the monitor's poll loop
  *
  * Errors: a module function returns -1 after recording what failed with
  * ct_fail/ct_fail_errno (src/lib/ct.h) and, where a program driving minictr
