@@ -290,6 +290,116 @@ EOF
     nothing_left
 }
 
+# ---- a service's settings, as the kernel has them --------------------------
+
+# cg_file NAME FILE: the first of the container's cgroups that has FILE, and
+# its value.
+cg_file() {
+    local d
+    for d in $(mc inspect "$1" | jq -r '.[0].cgroups[]'); do
+        [ -f "$d/$2" ] && { cat "$d/$2"; return 0; }
+    done
+    return 1
+}
+
+@test "compose: environment (map and list), working_dir, user, a read-only bind, deploy limits reach the kernel; up again leaves them running" {
+    mkdir data
+    echo here >data/file
+    cat >compose.yaml <<'EOF'
+services:
+  s:
+    image: busybox
+    command: ["sleep", "1000"]
+    environment:
+      GREETING: hello
+      EMPTY: ""
+    working_dir: /tmp
+    user: "1000:1001"
+    volumes:
+      - ./data:/data:ro
+    deploy:
+      resources:
+        limits:
+          memory: 64M
+          pids: 50
+  t:
+    image: busybox
+    command: sleep 1000
+    environment:
+      - MODE=list
+EOF
+    run mc compose -p set up -d
+    assert_success
+    local s t
+    s=$(field set-s-1 pid)
+    t=$(field set-t-1 pid)
+    run -0 bash -c "tr '\\0' '\\n' </proc/$s/environ"
+    assert_line GREETING=hello
+    assert_line EMPTY=
+    run -0 bash -c "tr '\\0' '\\n' </proc/$t/environ"
+    assert_line MODE=list
+    # its cwd is the /tmp of its own root
+    [ "$(stat -L -c %d:%i /proc/$s/cwd)" = "$(stat -L -c %d:%i /proc/$s/root/tmp)" ]
+    run -0 grep -E '^(Uid|Gid):' /proc/$s/status
+    assert_line --regexp '^Uid:\s+1000\s+1000\s+1000\s+1000$'
+    assert_line --regexp '^Gid:\s+1001\s+1001\s+1001\s+1001$'
+    # the bind, read-only, in its mount namespace
+    run -0 awk '$5 == "/data" { print $6 }' /proc/$s/mountinfo
+    assert_output --regexp '^ro(,|$)'
+    [ "$(cat /proc/$s/root/data/file)" = here ]
+    # the limits, in the container's cgroups (v2's files or v1's)
+    local mem pids
+    mem=$(cg_file set-s-1 memory.max || cg_file set-s-1 memory.limit_in_bytes)
+    pids=$(cg_file set-s-1 pids.max)
+    [ "$mem" = 67108864 ] || fail "memory limit: '$mem'"
+    [ "$pids" = 50 ] || fail "pids limit: '$pids'"
+
+    # up again: both are running, left as they are
+    run --separate-stderr mc compose -p set up -d
+    assert_success
+    [[ "$stderr" == *"set-s-1  Running"* ]] || fail "$stderr"
+    [ "$(field set-s-1 pid)" = "$s" ]
+    [ "$(field set-t-1 pid)" = "$t" ]
+
+    run mc compose -p set down -t 1
+    assert_success
+    nothing_left
+    [ "$(cat data/file)" = here ]
+}
+
+@test "compose: service_completed_successfully waits for a one-shot job to exit 0; a job that fails stops its dependants" {
+    cat >compose.yaml <<'EOF'
+services:
+  migrate:
+    image: busybox
+    command: sh -c 'sleep 1; echo migrated'
+  app:
+    image: busybox
+    command: sh -c 'echo app started; exec sleep 1000'
+    depends_on:
+      migrate:
+        condition: service_completed_successfully
+EOF
+    run mc compose -p job up -d
+    assert_success
+    [ "$(field job-migrate-1 status)" = exited ]
+    [ "$(field job-migrate-1 exit_code)" = 0 ]
+    [ "$(ns "$(field job-app-1 started)")" -gt "$(ns "$(field job-migrate-1 finished)")" ]
+    run mc compose -p job down -t 1
+    assert_success
+    nothing_left
+
+    sed -i "s/echo migrated'/exit 4'/" compose.yaml
+    run --separate-stderr mc compose -p job up -d
+    assert_failure 125
+    [[ "$stderr" == *"job-migrate-1 didn't complete successfully: exit 4"* ]] || fail "$stderr"
+    run -0 mc ps -a
+    refute_output --partial job-app-1
+    run mc compose -p job down -t 1
+    assert_success
+    nothing_left
+}
+
 # ---- bad input: refused before anything is made --------------------------
 
 # refused FILE LINE TEXT: up refuses the file with "FILE:LINE:" and TEXT,
