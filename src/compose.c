@@ -733,6 +733,11 @@ signal_fd(void)
 {
     sigset_t mask;
 
+    /* An ignored signal is dropped, blocked or not: a shell starts its
+     * background jobs with SIGINT ignored, and we want it (as Go's
+     * signal.Notify, which docker compose uses, takes it back too). */
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
     sigemptyset(&mask);
     sigaddset(&mask, SIGINT);
     sigaddset(&mask, SIGTERM);

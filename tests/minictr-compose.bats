@@ -290,6 +290,39 @@ EOF
     nothing_left
 }
 
+@test "compose: up without -d follows the logs of every service; Ctrl-C stops them all (newest first) and keeps them for down" {
+    cat >compose.yaml <<'EOF'
+services:
+  a:
+    image: busybox
+    command: sh -c 'echo a says hi; exec sleep 1000'
+  b:
+    image: busybox
+    depends_on: [a]
+    command: sh -c 'echo b says hi; exec sleep 1000'
+EOF
+    nsenter --net="/proc/$TESTNS/ns/net" "$MC" compose -p att up >out 2>err &
+    local up=$!
+    wait_until 10 grep -q "att-b-1 *| b says hi" out || fail "$(cat out err)"
+    grep -q "att-a-1 *| a says hi" out || fail "$(cat out)"
+    local a b
+    a=$(field att-a-1 pid)
+    b=$(field att-b-1 pid)
+    kill -INT "$up"
+    local rc=0
+    wait "$up" || rc=$?
+    [ "$rc" -eq 0 ] || fail "up exited $rc: $(cat err)"
+    grep -q "Gracefully stopping" err || fail "$(cat err)"
+    # both stopped, their processes gone; b (the dependant) before a
+    [ ! -d "/proc/$a" ] && [ ! -d "/proc/$b" ]
+    [ "$(field att-a-1 status)" = exited ]
+    [ "$(field att-b-1 status)" = exited ]
+    [ "$(ns "$(field att-b-1 finished)")" -le "$(ns "$(field att-a-1 finished)")" ]
+    run mc compose -p att down -t 1
+    assert_success
+    nothing_left
+}
+
 # ---- a service's settings, as the kernel has them --------------------------
 
 # cg_file NAME FILE: the first of the container's cgroups that has FILE, and
