@@ -419,16 +419,14 @@ read_report(struct health_run *h)
     return true;
 }
 
-/* One result, by Docker's rules; true when the status changed. */
-static bool
+/* One result, by Docker's rules. */
+static void
 record(struct health_run *h, int exit_code)
 {
     struct container *c = h->c;
     struct health_state *s = &c->health;
     struct health_result *r;
-    char before[16];
 
-    snprintf(before, sizeof(before), "%s", s->status);
     if (s->nlog == HEALTH_LOG_MAX) {
         memmove(&s->log[0], &s->log[1],
                 sizeof(s->log[0]) * (HEALTH_LOG_MAX - 1));
@@ -456,14 +454,11 @@ record(struct health_run *h, int exit_code)
                                            : DEFAULT_RETRIES)) {
         snprintf(s->status, sizeof(s->status), "%s", HEALTH_UNHEALTHY);
     }
-    return strcmp(before, s->status) != 0;
 }
 
 int
 health_handle(struct health_run *h, const struct pollfd *p)
 {
-    bool changed;
-
     if (p[0].revents)
         read_output(h);
     if (!p[1].revents || h->pid <= 0 || !read_report(h))
@@ -474,9 +469,9 @@ health_handle(struct health_run *h, const struct pollfd *p)
     close_fd(&h->out);
     h->pid = h->target = 0;
     h->kill_ms = 0;
-    changed = record(h, h->timed_out ? -1 : h->code);
+    record(h, h->timed_out ? -1 : h->code);
     h->next_ms = mc_monotonic_ms() + interval(&h->c->healthcheck);
-    return changed;
+    return 1;
 }
 
 int64_t

@@ -946,7 +946,8 @@ struct health_run {
 void health_begin(struct health_run *h, int64_t started_ns);
 void health_end(struct health_run *h);
 /* Two pollfds (its output, its report) into p; then what poll said: 1
- * when a probe ended and the status changed (write the record), else 0. */
+ * when a probe ended (write the record: its result is in the log, as
+ * Docker's inspect shows every probe), else 0. */
 int health_poll_fds(struct health_run *h, struct pollfd *p);
 int health_handle(struct health_run *h, const struct pollfd *p);
 /* The next deadline (ms, monotonic; 0: none), and what to do at it: start

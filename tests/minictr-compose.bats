@@ -679,6 +679,21 @@ EOF
     nothing_left
 }
 
+@test "health: failures within --health-start-period do not count; after it they do" {
+    run -0 mc run -d --name h --health-cmd false --health-interval 100ms \
+        --health-retries 1 --health-start-period 2s busybox sleep 1000
+    sleep 1
+    # probes ran and failed, but the container is still starting
+    run -0 mc inspect -f '{{.State.Health.Status}} {{.State.Health.FailingStreak}}' h
+    assert_output "starting 0"
+    run -0 bash -c "'$MC' inspect h | jq '[.[0].health.log[] | select(.exit_code == 1)] | length'"
+    [ "$output" -ge 3 ] || fail "$output failed probes in 1 s"
+    wait_until 5 bash -c "[ \"\$(nsenter --net=/proc/$TESTNS/ns/net '$MC' inspect -f '{{.State.Health.Status}}' h)\" = unhealthy ]" ||
+        fail "never unhealthy"
+    run -0 mc rm -f h
+    nothing_left
+}
+
 @test "health: bad flags are usage errors: a duration that is not one, --health-retries of a word" {
     run mc run -d --health-cmd true --health-interval soon busybox true
     assert_failure 125
