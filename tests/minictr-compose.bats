@@ -18,6 +18,7 @@
 # host's namespace, and two runs of this file never see each other.
 
 load lib/common
+load lib/netns
 bats_require_minimum_version 1.5.0
 
 setup_file() {
@@ -31,15 +32,7 @@ setup() {
     need_cmd nft
     need_cmd jq
     MC=$BIN/minictr
-    TESTNS=""
-    unshare --net sleep 600 &
-    TESTNS=$!
-    for _ in $(seq 100); do
-        [ "$(stat -L -c %i /proc/$TESTNS/ns/net 2>/dev/null)" != \
-            "$(stat -L -c %i /proc/self/ns/net)" ] && break
-        sleep 0.02
-    done
-    in_ns ip link set lo up
+    netns_make
     cd "$BATS_TEST_TMPDIR"
 }
 
@@ -51,21 +44,13 @@ teardown() {
     for n in $nets; do mc network rm "$n" >/dev/null 2>&1 || true; done
     vols=$(mc volume ls 2>/dev/null | awk 'NR > 1 { print $2 }') || true
     for v in $vols; do mc volume rm "$v" >/dev/null 2>&1 || true; done
-    [ -z "$TESTNS" ] || { kill -KILL "$TESTNS" && wait "$TESTNS"; } 2>/dev/null || true
+    netns_remove
     run leftover_cgroups
     assert_output ""
     run our_mounts
     assert_output ""
 }
 
-# Run in the test's network namespace: commands, and minictr itself.
-in_ns() {
-    nsenter --net="/proc/$TESTNS/ns/net" "$@"
-}
-
-mc() {
-    in_ns "$MC" "$@"
-}
 
 field() {
     mc inspect -f "{{.$2}}" "$1"
