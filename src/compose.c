@@ -745,7 +745,8 @@ signal_fd(void)
     return signalfd(-1, &mask, SFD_CLOEXEC);
 }
 
-static int stop_project(const char *project, int seconds);
+static int stop_project(const char *project, int seconds, bool remove,
+                        bool volumes);
 
 static int
 up(struct compose_file *f, bool detach, bool wait)
@@ -780,7 +781,7 @@ up(struct compose_file *f, bool detach, bool wait)
         fprintf(stderr,
                 "Gracefully stopping... (press Ctrl+C again to "
                 "force)\n");
-        return stop_project(f->project, 10);
+        return stop_project(f->project, 10, false, false);
     }
     return 0;
 }
@@ -832,10 +833,14 @@ stop_one(struct container *c, int seconds)
     say("Container", c->name, "Stopped");
 }
 
+/* Stop the project's containers, the newest first; with remove, rm -f
+ * each (waits until its monitor let go, then removes it all; with
+ * volumes, its anonymous volumes too). */
 static int
-stop_project(const char *project, int seconds)
+stop_project(const char *project, int seconds, bool remove, bool volumes)
 {
     struct members m;
+    int rc = 0;
 
     find_members(project, &m);
     members_newest_first(&m);
@@ -845,9 +850,13 @@ stop_project(const char *project, int seconds)
             continue;
         if (container_monitor_alive(&c))
             stop_one(&c, seconds);
+        if (remove && container_remove(c.id, true, volumes) == -1)
+            rc = -1;
+        else if (remove)
+            say("Container", c.name, "Removed");
         state_free(&c);
     }
-    return 0;
+    return rc;
 }
 
 struct prefix {
@@ -869,26 +878,9 @@ network_of_project(struct network *n, void *arg)
 static int
 down(const char *project, int seconds, bool volumes)
 {
-    struct members m;
     struct prefix nets = {0};
-    int rc = 0;
+    int rc = stop_project(project, seconds, true, volumes);
 
-    find_members(project, &m);
-    members_newest_first(&m);
-    for (int i = 0; i < m.n; i++) {
-        struct container c;
-        if (state_load(m.ids[i], &c) == -1)
-            continue;
-        if (container_monitor_alive(&c))
-            stop_one(&c, seconds);
-        /* rm -f: waits until the monitor let go, then removes it all;
-         * with -v the anonymous volumes too */
-        if (container_remove(c.id, true, volumes) == -1)
-            rc = -1;
-        else
-            say("Container", c.name, "Removed");
-        state_free(&c);
-    }
     fflush(stdout);
     snprintf(nets.prefix, sizeof(nets.prefix), "%s_", project);
     network_each(network_of_project, &nets);
@@ -1370,8 +1362,9 @@ cmd_compose(int argc, char **argv)
         }
         if (argc > 1)
             return mc_usage_error("unknown %s option '%s'", cmd, argv[1]);
-        return !strcmp(cmd, "stop") ? stop_project(file.project, seconds)
-                                    : down(file.project, seconds, volumes);
+        return !strcmp(cmd, "stop")
+            ? stop_project(file.project, seconds, false, false)
+            : down(file.project, seconds, volumes);
     }
     if (!strcmp(cmd, "ps"))
         return ps(file.project, take_flag(&argc, &argv, "-a", "--all"));
