@@ -5,9 +5,9 @@
 set -euo pipefail
 
 # To build: a C compiler and make, and the libraries the steps and the runner
-# call.
+# call (libyaml: minictr compose reads compose.yaml with it).
 build=(build-essential pkg-config libcap-dev libseccomp-dev libarchive-dev
-       libjson-c-dev nettle-dev busybox-static)
+       libjson-c-dev nettle-dev libyaml-dev busybox-static)
 # To test: bats and its helper libraries; tools the tests build tarballs with
 # (python3: step 04 crafts malicious tarballs with its tarfile module);
 # uidmap: step 08's newuidmap and newgidmap, for /etc/subuid ranges;
@@ -55,7 +55,7 @@ if [ "$(id -u)" -ne 0 ]; then
     exit 1
 fi
 echo "installing: ${missing[*]}"
-echo "  (libcap/libseccomp/libarchive/json-c: the libraries the tools call;"
+echo "  (libcap/libseccomp/libarchive/json-c/libyaml: the libraries the tools call;"
 echo "   busybox-static: the built-in image; bats: the tests)"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq

@@ -464,6 +464,17 @@ none:
     return ct_fail("no container '%s' (see 'minictr ps -a')", key);
 }
 
+const char *
+container_label(const struct container *c, const char *key)
+{
+    size_t len = strlen(key);
+
+    for (char **l = c->labels; l && *l; l++)
+        if (!strncmp(*l, key, len) && (*l)[len] == '=')
+            return *l + len + 1;
+    return NULL;
+}
+
 void
 container_command_line(const struct container *c, char *buf, size_t size)
 {

@@ -269,9 +269,13 @@ status_text(const struct container *c, const char *status, char *buf,
     int64_t now = mc_now_ns();
 
     if (!strcmp(status, ST_RUNNING) || !strcmp(status, ST_PAUSED)) {
+        const char *h = c->health.status;
         human_duration(now - c->started_ns, ago, sizeof(ago));
-        snprintf(buf, size, "Up %s%s", ago,
-                 !strcmp(status, ST_PAUSED) ? " (Paused)" : "");
+        /* Docker's: "Up 3 seconds (health: starting)", "(healthy)" */
+        snprintf(buf, size, "Up %s%s%s%s%s", ago,
+                 !strcmp(status, ST_PAUSED) ? " (Paused)" : "",
+                 *h ? (!strcmp(h, HEALTH_STARTING) ? " (health: " : " (") : "",
+                 h, *h ? ")" : "");
     } else if (!strcmp(status, ST_EXITED) || !strcmp(status, ST_RESTARTING)) {
         human_duration(now - c->finished_ns, ago, sizeof(ago));
         snprintf(buf, size, "%s (%d) %s ago",
@@ -474,6 +478,11 @@ static const char *const docker_fields[][2] = {
     {"HostConfig.PidsLimit", "pids_limit"},
     {"HostConfig.AutoRemove", "remove"},
     {"HostConfig.RestartPolicy.Name", "restart"},
+    {"State.Health.Status", "health.status"},
+    {"State.Health.FailingStreak", "health.failing_streak"},
+    {"State.Health.Log", "health.log"},
+    {"Config.Healthcheck.Test", "healthcheck.test"},
+    {"Config.Labels", "labels"},
 };
 
 /* -f '{{.status}} {{.pid}}': each {{.a.b}} replaced by that value (our
@@ -592,8 +601,8 @@ wait_gone(const struct container *c)
         nanosleep(&pause, NULL);
 }
 
-static int
-rm_one(const char *key, bool force, bool volumes)
+int
+container_remove(const char *key, bool force, bool volumes)
 {
     struct container c;
     int lock;
@@ -619,7 +628,6 @@ rm_one(const char *key, bool force, bool volumes)
         state_free(&c);
         if (container_find(key, &c) == -1) { /* --rm removed it */
             ct_clear_error();
-            printf("%s\n", key);
             return 0;
         }
     }
@@ -635,7 +643,6 @@ rm_one(const char *key, bool force, bool volumes)
         return -1;
     }
     close(lock);
-    printf("%s\n", key);
     return 0;
 }
 
@@ -667,8 +674,12 @@ cmd_rm(int argc, char **argv)
         return mc_usage_error("usage: minictr rm [-f] [-v] NAME...");
     containers_collect();
     for (int i = 1; i < argc; i++)
-        if (argv[i][0] != '-' && rm_one(argv[i], force, volumes) == -1)
+        if (argv[i][0] == '-')
+            continue;
+        else if (container_remove(argv[i], force, volumes) == -1)
             rc = -1;
+        else
+            printf("%s\n", argv[i]);
     return rc;
 }
 

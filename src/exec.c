@@ -455,6 +455,34 @@ exec_start(struct container *c, struct exec_opts *o, pid_t *child, int *master)
     return 0;
 }
 
+/* ---- a health check: the monitor's child ------------------------------ */
+
+int
+exec_probe(struct container *c, char **argv, int out, int report)
+{
+    struct exec_opts o = {.argv = argv};
+    pid_t child;
+    int master, code, st = 0;
+
+    /* The command's stdout and stderr are ours: the monitor's pipe. */
+    if (dup2(out, 1) == -1 || dup2(out, 2) == -1)
+        code = MC_EXIT_RUNNER;
+    else if ((code = exec_start(c, &o, &child, &master)) != 0)
+        fprintf(stderr, "%s\n", ct_error_message()); /* as Docker's says */
+    if (code == 0) {
+        pid_t got;
+        dprintf(report, "%d\n", (int)child);
+        while ((got = waitpid(child, &st, 0)) == -1 && errno == EINTR)
+            ;
+        code = got != child ? MC_EXIT_RUNNER
+            : WIFEXITED(st) ? WEXITSTATUS(st)
+                            : 128 + WTERMSIG(st);
+    }
+    /* The monitor reaps every child it has: the code goes by the pipe. */
+    dprintf(report, "exit %d\n", code);
+    return code;
+}
+
 /* ---- exec -d: the monitor's child ------------------------------------- */
 
 /* exec -d's process must outlive us, so it must not be our child: the
@@ -544,14 +572,20 @@ exec_detached_for_monitor(const struct container *c, const char *json, int fd)
 int
 cmd_exec(int argc, char **argv)
 {
+    return cmd_exec_with(argc, argv, container_find);
+}
+
+int
+cmd_exec_with(int argc, char **argv,
+              int (*find)(const char *name, struct container *c))
+{
     static struct container c;
     struct exec_opts o = {0};
     const char *name = NULL, *status;
     int code, master, st;
     pid_t child;
 
-    if (parse_exec(argc, argv, &o, &name) == -1 ||
-        container_find(name, &c) == -1)
+    if (parse_exec(argc, argv, &o, &name) == -1 || find(name, &c) == -1)
         return -1;
     if (o.tty && o.interactive && !isatty(0))
         return mc_usage_error("%s",

@@ -266,8 +266,8 @@ read_lines(struct reader *r, int fd, char *buf, size_t size, size_t *have)
 }
 
 /* A Go duration, as Docker takes: "10m", "1h30m", "90s", "500ms". */
-static int
-parse_duration(const char *s, double *seconds)
+int
+mc_parse_duration(const char *s, double *seconds)
 {
     double total = 0;
 
@@ -309,7 +309,7 @@ parse_since(const char *s, int64_t *out)
         *out = (int64_t)(v * 1e9);
         return 0;
     }
-    if (parse_duration(s, &d) == 0) {
+    if (mc_parse_duration(s, &d) == 0) {
         *out = mc_now_ns() - (int64_t)(d * 1e9);
         return 0;
     }

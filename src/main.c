@@ -27,6 +27,10 @@ static const char *error_code = "";
 void
 mc_error_code(const char *code)
 {
+    if (!code) { /* cleared, with the error it came with */
+        error_code = "";
+        return;
+    }
     if (!*error_code)
         error_code = code;
 }
@@ -93,6 +97,7 @@ static const struct command commands[] = {
     {"rm", cmd_rm, "remove a stopped (or with -f, any) container"},
     {"volume", cmd_volume, "create, list, inspect, remove volumes"},
     {"network", cmd_network, "create, list, inspect, remove networks"},
+    {"compose", cmd_compose, "run a Compose file: a container per service"},
     {"system", cmd_system, "system prune: remove what is stopped"},
     {"import", cmd_import, "import a tarball (or a directory) as an image"},
     {"load", cmd_load, "load an OCI image layout or docker-save archive"},

@@ -25,6 +25,9 @@
  *                    (dockerfile.c parses it, buildstep.c does each
  *                    instruction, RUN as a container of the core;
  *                    buildcopy.c and layerview.c do COPY and ADD)
+ *     compose.c      `compose`: a Compose file (compose_yaml.c reads it
+ *                    with libyaml), a container per service, started in
+ *                    dependency order
  *
  *   the core
  *     container.c    create, start, delete: what a container is made of,
@@ -53,6 +56,7 @@
  *                                   every container's /etc files
  *     nat.c          09-network:    published ports as nftables DNAT
  *     ports.c        -p: parsed, reserved, or proxied by the monitor
+ *     health.c       --health-cmd: the probes, in the monitor's poll loop
  *
  * Errors: a module function returns -1 after recording what failed with
  * ct_fail/ct_fail_errno (src/lib/ct.h) and, where a program driving minictr
@@ -117,7 +121,8 @@ enum {
 const char *mc_lib_dir(void); /* images/, containers/, volumes/ */
 const char *mc_state_dir(void); /* ID.json, ID.sock, ID.lock */
 
-/* The stable code of the first error (for --json), "" when none. */
+/* The stable code of the first error (for --json), "" when none;
+ * mc_error_code(NULL) clears it. */
 void mc_error_code(const char *code);
 const char *mc_get_error_code(void);
 extern bool mc_json; /* --json: errors and listings as JSON */
@@ -348,6 +353,32 @@ struct net_config {
     char bridge[16];
 };
 
+/* ---- health checks (health.c), as Docker's ----------------------------
+ * --health-cmd, a Compose file's healthcheck: a probe run in the container
+ * every interval; FailingStreak >= retries means unhealthy; failures in the
+ * start period do not count; a probe past its timeout is a failure. */
+#define HEALTH_LOG_MAX 5 /* results kept, as Docker's */
+#define HEALTH_OUTPUT_MAX 4096 /* bytes of each probe's output kept */
+struct health_config {
+    char **test; /* ["CMD", ARG...] or ["CMD-SHELL", LINE]; NULL: none */
+    int64_t interval_ms, timeout_ms, start_period_ms; /* 0: the default */
+    int retries; /* 0: the default, 3 */
+};
+struct health_result {
+    int64_t start_ns, end_ns;
+    int exit_code; /* -1: it passed its timeout */
+    char output[HEALTH_OUTPUT_MAX + 1];
+};
+struct health_state {
+    char status[16]; /* "" (no check), starting, healthy, unhealthy */
+    int failing_streak;
+    int nlog;
+    struct health_result log[HEALTH_LOG_MAX]; /* oldest first */
+};
+#define HEALTH_STARTING "starting"
+#define HEALTH_HEALTHY "healthy"
+#define HEALTH_UNHEALTHY "unhealthy"
+
 struct container {
     /* what it is: set when created, kept in the record */
     char id[MC_ID_LEN + 1]; /* 64 hex digits, as Docker's */
@@ -374,6 +405,8 @@ struct container {
     int restart_max; /* on-failure:N; 0 = no limit */
     struct log_config log;
     struct net_config net;
+    struct health_config healthcheck; /* --health-cmd, compose healthcheck */
+    char **labels; /* KEY=VALUE, NULL-terminated (compose's project, ...) */
     int64_t created_ns;
 
     /* what happens to it: run time, kept in the record too */
@@ -389,6 +422,7 @@ struct container {
     int ncgroups;
     bool device_cgroup; /* devices are limited: MKNOD may stay */
     struct userns userns; /* the map, written here before it is used */
+    struct health_state health; /* what the probes said */
 
     /* this process only */
     bool in_cgroup; /* born in its cgroup (clone3): no need to join */
@@ -446,6 +480,8 @@ void container_unlock_names(int fd);
 int mc_lock_dir(const char *dir);
 /* A random name, as Docker's: "adjective_scientist". */
 void container_random_name(char *buf, size_t size);
+/* The value of label KEY, or NULL. */
+const char *container_label(const struct container *c, const char *key);
 /* The command line, as `ps` shows it. */
 void container_command_line(const struct container *c, char *buf, size_t size);
 
@@ -500,6 +536,12 @@ int monitor_run(struct container *c, int sync_fd, int lock_fd);
 /* Block every signal but the faults (mask: what was blocked), saving the
  * mask before into spawn_old_mask the first time. */
 void monitor_block_signals(sigset_t *mask);
+/* The restart policy: should c, which just ended, run again? And Docker's
+ * backoff: the wait before the next start, from the last wait and how
+ * long the run lasted (100 ms, doubled up to a minute, 100 ms after 10 s
+ * up). */
+bool monitor_wants_restart(const struct container *c);
+int64_t monitor_next_backoff(int64_t last_ms, int64_t ran_ms);
 /* Reap every child that has exited, without blocking (the monitor, and
  * --init's PID 1, on each SIGCHLD). True, with its wait status in *status,
  * when `pid` was one of them. */
@@ -543,6 +585,13 @@ int network_configure(struct container *c, const struct net_flags *f);
 /* Load network NAME; "bridge" is made on first use. -1
  * (no_such_network). */
 int network_load(const char *name, struct network *n);
+/* network create: the record, then the bridge (subnet and gateway NULL:
+ * the first free subnet of the pool). -1 (network_exists, subnet_overlap,
+ * usage), nothing made. */
+int network_make(const char *name, const char *subnet, const char *gateway,
+                 struct network *out);
+/* network rm: refused while a container has an address on it. */
+int network_remove(const char *name);
 /* Call fn for each network until it returns non-zero; returns that. */
 int network_each(int (*fn)(struct network *n, void *arg), void *arg);
 
@@ -793,6 +842,8 @@ int userns_make_state_dir(void);
 /* The host directory of volume NAME; `create`: make it when missing (as
  * `-v NAME:/path` does). -1 (no_such_volume). */
 int volume_path(const char *name, bool create, char *buf, size_t size);
+/* volume rm: refused while a container names it. */
+int volume_remove(const char *name);
 int cmd_volume(int argc, char **argv);
 
 /* ---- init.c ------------------------------------------------------------ */
@@ -830,6 +881,8 @@ struct json_object *state_to_json(const struct container *c);
 int state_path(char *buf, size_t size, const char *id, const char *suffix);
 /* Free what state_load allocated in c. */
 void state_free(struct container *c);
+/* Fill c from a record's JSON. */
+void state_from_json(struct json_object *o, struct container *c);
 
 /* A user or group NAME in a passwd or group file open at fd (closed
  * here): its id, and for a user its group. 0, or -1 when not there. */
@@ -844,6 +897,101 @@ int mc_copy_contents(int from, int to, bool keep_owner);
  * answer on fd. Returns at once; a helper process does the work. */
 void exec_detached_for_monitor(const struct container *c, const char *json,
                                int fd);
+
+/* ---- health.c: health checks ------------------------------------------ */
+/* --health-cmd and friends, as getopt gave them (run.c's table). */
+enum {
+    HEALTHF_CMD = 0x1100,
+    HEALTHF_INTERVAL,
+    HEALTHF_TIMEOUT,
+    HEALTHF_RETRIES,
+    HEALTHF_START_PERIOD,
+    HEALTHF_NONE,
+};
+int health_flag(struct container *c, int flag, const char *arg);
+void health_flags_usage(FILE *out);
+/* A test from its words: ["CMD", ARG...], ["CMD-SHELL", LINE] or ["NONE"]
+ * (usage error otherwise). */
+int health_set_test(struct health_config *h, char *const *words, int n);
+/* A Go duration ("30s", "1m30s", "500ms") in ms; -1 when it is not one. */
+int health_parse_duration(const char *s, int64_t *ms);
+/* What a probe runs: CMD's arguments, or /bin/sh -c LINE (NULL: none). */
+char **health_argv(const struct health_config *h);
+/* "healthcheck" and "health" in a record, and back. */
+void health_to_json(struct json_object *o, const struct container *c);
+void health_from_json(struct json_object *o, struct container *c);
+void health_free(struct health_config *h);
+/* The probes of one container, in its monitor's poll loop: a child of the
+ * monitor's that joins the running container as exec does. It writes the
+ * command's pid, then "exit CODE", on the report pipe: the monitor reaps
+ * every child it has (monitor_reap), so the result cannot come from a
+ * wait status. */
+struct health_run {
+    struct container *c;
+    pid_t pid; /* the probe's waiter; 0: none runs */
+    pid_t target; /* what a timeout kills: the command itself */
+    int out, report; /* its output; its pid and exit code */
+    int code; /* from "exit CODE"; -1 until then */
+    int64_t next_ms, kill_ms; /* monotonic: the next probe, the timeout */
+    int64_t started_ns; /* the container's start (the start period) */
+    int64_t start_ns; /* this probe's */
+    bool timed_out;
+    char rep[64]; /* the report's lines so far */
+    size_t nrep;
+    char buf[HEALTH_OUTPUT_MAX];
+    size_t len;
+};
+/* The container (re)started: "starting", the first probe an interval on.
+ * health_end: it stopped; a running probe is killed. */
+void health_begin(struct health_run *h, int64_t started_ns);
+void health_end(struct health_run *h);
+/* Two pollfds (its output, its report) into p; then what poll said: 1
+ * when a probe ended (write the record: its result is in the log, as
+ * Docker's inspect shows every probe), else 0. */
+int health_poll_fds(struct health_run *h, struct pollfd *p);
+int health_handle(struct health_run *h, const struct pollfd *p);
+/* The next deadline (ms, monotonic; 0: none), and what to do at it: start
+ * a probe, or kill one past its timeout. */
+int64_t health_deadline(const struct health_run *h);
+void health_timer(struct health_run *h);
+/* exec.c: a probe, in a child of the monitor's: run argv in c with stdout
+ * and stderr on out, write the command's pid on report, wait for it, and
+ * write "exit CODE" there. Returns CODE (125, 126 or 127 when it could not
+ * run). */
+int exec_probe(struct container *c, char **argv, int out, int report);
+/* logs.c: a Go duration ("10m", "1h30m", "500ms") in seconds; -1. */
+int mc_parse_duration(const char *s, double *seconds);
+
+/* ---- run.c: what every door that makes containers shares -------------- */
+/* The part of a new container that needs its image (the rootfs, the
+ * defaults, the users in its /etc/passwd) or makes things (volumes):
+ * `run`'s flags and a Compose service both fill one, then run_prepare. */
+enum run_mount_kind { RUN_VOLUME, RUN_MOUNT, RUN_TMPFS };
+struct run_request {
+    const char *image; /* or NULL, with rootfs */
+    const char *rootfs; /* --rootfs DIR */
+    char **entrypoint; /* NULL-terminated; NULL: the image's; {NULL}: none */
+    char **cmd; /* replaces the image's CMD when ncmd > 0 */
+    int ncmd;
+    char **env; /* KEY=VALUE, after the image's */
+    int nenv;
+    const char *user; /* -u USER[:GROUP] */
+    struct {
+        enum run_mount_kind kind;
+        char *spec; /* -v, --mount or --tmpfs syntax (parsed in place) */
+    } mounts[MC_MAX_MOUNTS];
+    int nmounts;
+    struct net_flags *net; /* checked into c->net (after the image's EXPOSE
+                              is known); NULL: c->net is the caller's */
+};
+/* Fill c (made with container_init, its own fields set) from r: Docker's
+ * rules for ENTRYPOINT, CMD, ENV, WORKDIR and USER; checks every mount and
+ * makes a named volume that is new. -1 with the error recorded. */
+int run_prepare(struct container *c, struct run_request *r);
+/* One -v, --mount or --tmpfs, parsed into c (spec is changed in place). */
+int run_add_mount(struct container *c, int kind, char *spec);
+/* --restart no|on-failure[:N]|always|unless-stopped into c. */
+int run_parse_restart(struct container *c, const char *s);
 
 /* ---- the commands ------------------------------------------------------ */
 int cmd_run(int argc, char **argv);
@@ -862,6 +1010,9 @@ int cmd_unpause(int argc, char **argv);
 int cmd_rename(int argc, char **argv);
 int cmd_attach(int argc, char **argv);
 int cmd_exec(int argc, char **argv);
+/* exec with the container found by find (compose exec: a service). */
+int cmd_exec_with(int argc, char **argv,
+                  int (*find)(const char *name, struct container *c));
 int cmd_ps(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_rm(int argc, char **argv);
@@ -869,10 +1020,14 @@ int cmd_system(int argc, char **argv);
 int cmd_top(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_cp(int argc, char **argv);
+int cmd_compose(int argc, char **argv);
 /* The garbage collector ps, rm and `system prune` run: what a dead
  * monitor left (cgroups, socket, lock; with --rm the directory and the
  * record too). Returns how many containers it cleaned. */
 int containers_collect(void);
+/* rm [-f] [-v] of one container (name, id or prefix): -f kills a running
+ * one first, -v removes its anonymous volumes too. */
+int container_remove(const char *key, bool force, bool volumes);
 /* Docker's "Up 3 minutes", "2 seconds ago" wording of a duration. */
 void human_duration(int64_t ns, char *buf, size_t size);
 /* Attach this terminal to a running container (attach, start -a). */

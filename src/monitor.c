@@ -95,6 +95,7 @@ struct monitor {
     int64_t spawned_ms;
     int forwarded[65]; /* foreground: how often each signal came */
     uint64_t oom_before;
+    struct health_run health; /* --health-cmd: the probes (health.c) */
 };
 
 /* What is big lives apart from struct monitor, which monitor_run zeroes:
@@ -645,11 +646,9 @@ exit_object(const struct container *c)
 
 /* Docker's restart policies, and its backoff: 100 ms, doubled at each
  * restart up to a minute, back to 100 ms after 10 s up. */
-static bool
-wants_restart(struct monitor *m)
+bool
+monitor_wants_restart(const struct container *c)
 {
-    struct container *c = m->c;
-
     if (c->stopped_by_user || c->remove)
         return false;
     switch (c->restart) {
@@ -661,6 +660,21 @@ wants_restart(struct monitor *m)
     case RESTART_UNLESS_STOPPED: return true;
     }
     return false;
+}
+
+int64_t
+monitor_next_backoff(int64_t last_ms, int64_t ran_ms)
+{
+    if (ran_ms >= 10000 || last_ms == 0)
+        return 100;
+    return last_ms * 2 > 60000 ? 60000 : last_ms * 2;
+}
+
+/* The container runs (again): its health checks begin, "starting". */
+static void
+health_started(struct monitor *m)
+{
+    health_begin(&m->health, m->c->started_ns);
 }
 
 /* Reaped and drained: record the end, answer the waiters, and either plan
@@ -677,10 +691,9 @@ finish_run(struct monitor *m)
     c->finished_ns = mc_now_ns();
     c->pid = 0;
     m->kill_at = 0;
-    if (wants_restart(m)) {
-        m->backoff_ms = ran >= 10000 || m->backoff_ms == 0
-            ? 100
-            : (m->backoff_ms * 2 > 60000 ? 60000 : m->backoff_ms * 2);
+    health_end(&m->health);
+    if (monitor_wants_restart(c)) {
+        m->backoff_ms = monitor_next_backoff(m->backoff_ms, ran);
         m->restart_at = mc_monotonic_ms() + m->backoff_ms;
         set_status(c, ST_RESTARTING);
     } else if (c->remove) { /* removed next: no record to write */
@@ -759,12 +772,23 @@ on_signal(struct monitor *m, int sig)
 
 /* ---- the loop ---------------------------------------------------------- */
 
-enum { P_SIGNAL, P_LISTEN, P_OUT, P_ERR, P_STDIN, P_IN, P_CHAN, P_CLIENTS };
+enum {
+    P_SIGNAL,
+    P_LISTEN,
+    P_OUT,
+    P_ERR,
+    P_STDIN,
+    P_IN,
+    P_CHAN,
+    P_HEALTH, /* and P_HEALTH + 1: the probe's output and pid report */
+    P_CLIENTS = P_HEALTH + 2,
+};
 
 static int
 poll_timeout(const struct monitor *m)
 {
     int64_t next = 0, now = mc_monotonic_ms(), flows = ports_deadline(m->ports);
+    int64_t probe = health_deadline(&m->health);
 
     if (m->kill_at)
         next = m->kill_at;
@@ -772,6 +796,8 @@ poll_timeout(const struct monitor *m)
         next = m->restart_at;
     if (flows && (!next || flows < next))
         next = flows;
+    if (probe && (!next || probe < next))
+        next = probe;
     if (!next)
         return -1;
     return next <= now ? 0 : (int)(next - now);
@@ -799,8 +825,10 @@ handle_deadlines(struct monitor *m)
             return;
         }
         c->started_ns = mc_now_ns();
+        health_started(m);
         set_status(c, ST_RUNNING);
     }
+    health_timer(&m->health);
 }
 
 /* Returns when the container is done: exited and drained, no restart. */
@@ -829,6 +857,7 @@ loop(struct monitor *m)
             (struct pollfd){m->stdin_open && !m->npending ? 0 : -1, POLLIN, 0};
         p[P_IN] = (struct pollfd){m->npending ? m->in : -1, POLLOUT, 0};
         p[P_CHAN] = (struct pollfd){m->chan, POLLIN, 0};
+        health_poll_fds(&m->health, p + P_HEALTH);
         for (int i = 0; i < nclients; i++)
             p[n++] = (struct pollfd){m->clients[i].fd,
                                      m->clients[i].eof ? 0 : POLLIN, 0};
@@ -872,6 +901,7 @@ loop(struct monitor *m)
             close_fd(&m->chan);
             if (kind != SPAWN_ERROR) {
                 m->c->started_ns = mc_now_ns();
+                health_started(m);
                 set_status(m->c, ST_RUNNING);
             }
             answer(m, CLIENT_START, o);
@@ -886,6 +916,8 @@ loop(struct monitor *m)
             else /* POLLHUP, POLLERR: it went away */
                 drop_client(m, i);
         }
+        if (health_handle(&m->health, p + P_HEALTH) == 1)
+            set_status(m->c, m->c->status); /* the probe's result */
         if (p[P_LISTEN].revents)
             accept_client(m);
         ports_handle(m->ports, p + ports_at, nports, m->netns, m->c);
@@ -923,6 +955,7 @@ clean_up(struct monitor *m)
      * closed last: closing one waits for the kernel to finish freeing what
      * was just deleted (another grace period), unless it has started by
      * then. */
+    health_end(&m->health);
     ports_close(m->ports);
     m->ports = NULL;
     nat_unpublish(c, m->nft);
@@ -965,7 +998,8 @@ monitor_run(struct container *c, int sync_fd, int lock_fd)
                           .nft = -1,
                           .clients = slots,
                           .log = &log_writer,
-                          .pending = pending_buf};
+                          .pending = pending_buf,
+                          .health = {.c = c, .out = -1, .report = -1}};
     if (!m->foreground)
         detach_stdio();
     c->monitor_pid = getpid();
@@ -995,8 +1029,10 @@ monitor_run(struct container *c, int sync_fd, int lock_fd)
         c->pid = 0;
         goto failed_code;
     }
-    if (!c->hold)
+    if (!c->hold) {
         c->started_ns = mc_now_ns();
+        health_started(m);
+    }
     set_status(c, c->hold ? ST_CREATED : ST_RUNNING);
     {
         json_object *o = json_object_new_object();

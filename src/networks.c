@@ -465,12 +465,9 @@ network_create(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {0},
     };
-    const char *subnet = NULL, *gateway = NULL, *name;
-    char path[4096], ip[INET_ADDRSTRLEN];
-    struct network n, old;
-    struct conflict k = {0};
-    struct in_addr in;
-    int opt, lock, rc;
+    const char *subnet = NULL, *gateway = NULL;
+    struct network n;
+    int opt;
 
     opterr = 0;
     optind = 0;
@@ -494,7 +491,22 @@ network_create(int argc, char **argv)
     if (optind != argc - 1)
         return mc_usage_error("usage: minictr network create [--subnet "
                               "CIDR] [--gateway IP] NAME");
-    name = argv[optind];
+    if (network_make(argv[optind], subnet, gateway, &n) == -1)
+        return -1;
+    printf("%s\n", n.id);
+    return 0;
+}
+
+int
+network_make(const char *name, const char *subnet, const char *gateway,
+             struct network *out)
+{
+    char path[4096], ip[INET_ADDRSTRLEN];
+    struct network n, old;
+    struct conflict k = {0};
+    struct in_addr in;
+    int lock, rc;
+
     if (!mc_valid_name(name))
         return mc_usage_error("bad network name '%s': use letters, digits, "
                               "'_', '.', '-'",
@@ -562,7 +574,7 @@ network_create(int argc, char **argv)
         return -1;
     }
     close(lock);
-    printf("%s\n", n.id);
+    *out = n;
     return 0;
 }
 
@@ -694,6 +706,15 @@ network_inspect(int argc, char **argv)
 static int
 remove_one(const char *name)
 {
+    if (network_remove(name) == -1)
+        return -1;
+    printf("%s\n", name);
+    return 0;
+}
+
+int
+network_remove(const char *name)
+{
     static struct lease leases[MAX_LEASES];
     char path[4096], dir[4096];
     struct network n;
@@ -737,7 +758,6 @@ remove_one(const char *name)
     unlink(path); /* last: until here, rm can be tried again */
     close(lock);
     close(records);
-    printf("%s\n", name);
     return 0;
 }
 

@@ -77,6 +77,7 @@ run_usage(FILE *out, const char *cmd)
                   "its id\n"
                 : "");
     network_flags_usage(out);
+    health_flags_usage(out);
 }
 
 int
@@ -405,8 +406,8 @@ parse_security_opt(struct container *c, const char *opt)
 }
 
 /* --restart no|on-failure[:N]|always|unless-stopped */
-static int
-parse_restart(struct container *c, const char *s)
+int
+run_parse_restart(struct container *c, const char *s)
 {
     uint64_t max;
 
@@ -462,18 +463,17 @@ add_env(struct container *c, char *kv)
  * command is ENTRYPOINT + CMD; --entrypoint replaces the first and drops
  * the image's CMD; a command given replaces CMD. */
 static int
-apply_image_config(struct container *c, const char *entrypoint, char **cmd,
-                   int ncmd, char **env_flags, int nenv_flags,
-                   struct net_flags *net)
+apply_image_config(struct container *c, char **entrypoint, char **cmd, int ncmd,
+                   char **env_flags, int nenv_flags, struct net_flags *net)
 {
     struct image_config ic = {0};
-    char *ep[2] = {(char *)entrypoint, NULL}, **argv;
+    char **argv;
     int n = 0, total;
 
     if (c->image[0] && image_config_load(c->image, &ic) == -1)
         return -1;
     if (entrypoint) { /* --entrypoint "" clears it */
-        ic.entrypoint = *entrypoint ? ep : NULL;
+        ic.entrypoint = *entrypoint ? entrypoint : NULL;
         ic.cmd = NULL;
     }
     total = ncmd;
@@ -504,7 +504,8 @@ apply_image_config(struct container *c, const char *entrypoint, char **cmd,
         c->workdir = ic.workdir;
     if (!c->user_set && ic.user && *ic.user && parse_user(c, ic.user) == -1)
         return -1;
-    net->exposed = ic.exposed; /* for -P */
+    if (net)
+        net->exposed = ic.exposed; /* for -P */
     return 0;
 }
 
@@ -567,22 +568,36 @@ parse_run(struct container *c, int argc, char **argv, bool *detach)
         {"add-host", required_argument, NULL, NETF_ADD_HOST},
         {"publish", required_argument, NULL, 'p'},
         {"publish-all", no_argument, NULL, 'P'},
+        {"health-cmd", required_argument, NULL, HEALTHF_CMD},
+        {"health-interval", required_argument, NULL, HEALTHF_INTERVAL},
+        {"health-timeout", required_argument, NULL, HEALTHF_TIMEOUT},
+        {"health-retries", required_argument, NULL, HEALTHF_RETRIES},
+        {"health-start-period", required_argument, NULL, HEALTHF_START_PERIOD},
+        {"no-healthcheck", no_argument, NULL, HEALTHF_NONE},
         {"help", no_argument, NULL, 'H'},
         {0},
     };
     const char *rootfs = NULL, *entrypoint = NULL, *user = NULL;
-    char *env_flags[MC_MAX_ENV];
-    char *mount_flags[MC_MAX_MOUNTS][2];
+    static char *env_flags[MC_MAX_ENV];
+    static struct run_request r;
+    char *ep[2] = {NULL, NULL};
     struct net_flags net = {0};
-    int nenv = 0, nmount_flags = 0, opt;
+    int nenv = 0, opt;
 
     container_init(c);
+    memset(&r, 0, sizeof(r));
     opterr = 0;
     optind = 0; /* restart getopt on the subcommand's argv */
     while ((opt = getopt_long(argc, argv, "+h:e:w:u:v:m:itdp:P", opts, NULL)) !=
            -1) {
         /* --network, --ip, --network-alias, --add-host, -p, -P */
-        if (opt == 'p' || opt == 'P' || opt >= NETF_NETWORK) {
+        if (opt >= HEALTHF_CMD && opt <= HEALTHF_NONE) {
+            if (health_flag(c, opt, optarg) == -1)
+                return -1;
+            continue;
+        }
+        if (opt == 'p' || opt == 'P' ||
+            (opt >= NETF_NETWORK && opt < HEALTHF_CMD)) {
             if (network_flag(&net, opt, optarg) == -1)
                 return -1;
             continue;
@@ -633,11 +648,13 @@ parse_run(struct container *c, int argc, char **argv, bool *detach)
         case MOUNT:
         case TMPFS:
             /* After the flags: a volume is made only when all is well. */
-            if (nmount_flags == MC_MAX_MOUNTS)
+            if (r.nmounts == MC_MAX_MOUNTS)
                 return mc_usage_error("too many mounts (at most %d)",
                                       MC_MAX_MOUNTS);
-            mount_flags[nmount_flags][0] = (char *)(intptr_t)opt;
-            mount_flags[nmount_flags++][1] = optarg;
+            r.mounts[r.nmounts].kind = opt == 'v' ? RUN_VOLUME
+                : opt == MOUNT                    ? RUN_MOUNT
+                                                  : RUN_TMPFS;
+            r.mounts[r.nmounts++].spec = optarg;
             break;
         case READ_ONLY: c->read_only = true; break;
         case 'm':
@@ -690,7 +707,7 @@ parse_run(struct container *c, int argc, char **argv, bool *detach)
         case ROOTFS: rootfs = optarg; break;
         case ENTRYPOINT: entrypoint = optarg; break;
         case RESTART:
-            if (parse_restart(c, optarg) == -1)
+            if (run_parse_restart(c, optarg) == -1)
                 return -1;
             break;
         case LOG_DRIVER:
@@ -715,15 +732,41 @@ parse_run(struct container *c, int argc, char **argv, bool *detach)
                                   argv[optind - 1], detach ? "run" : "create");
         }
     }
+    if (!rootfs && optind >= argc)
+        return mc_usage_error("no image given (see 'minictr %s --help')",
+                              detach ? "run" : "create");
+    r.image = rootfs ? NULL : argv[optind++];
+    r.rootfs = rootfs;
+    r.user = user;
+    if (entrypoint) {
+        ep[0] = *entrypoint ? (char *)entrypoint : NULL;
+        r.entrypoint = ep;
+    }
+    r.cmd = argv + optind;
+    r.ncmd = argc - optind;
+    r.env = env_flags;
+    r.nenv = nenv;
+    r.net = &net;
+    return run_prepare(c, &r);
+}
+
+int
+run_add_mount(struct container *c, int kind, char *spec)
+{
+    return kind == RUN_VOLUME ? parse_volume(c, spec)
+        : kind == RUN_MOUNT   ? parse_mount(c, spec)
+                              : parse_tmpfs(c, spec);
+}
+
+int
+run_prepare(struct container *c, struct run_request *r)
+{
+    const char *rootfs = r->rootfs;
+
     if (c->remove && c->restart != RESTART_NO)
         return mc_usage_error("%s", "conflicting options: --restart and --rm");
-    if (!rootfs) {
-        if (optind >= argc)
-            return mc_usage_error("no image given (see 'minictr %s --help')",
-                                  detach ? "run" : "create");
-        c->image = argv[optind++];
-    }
-
+    if (!rootfs)
+        c->image = (char *)r->image;
     if (rootfs) {
         char abs[4096];
         struct stat st;
@@ -743,20 +786,15 @@ parse_run(struct container *c, int argc, char **argv, bool *detach)
     } else if (image_rootfs(c->image, c->rootfs, sizeof(c->rootfs)) == -1) {
         return -1;
     }
-    if (user && parse_user(c, user) == -1)
+    if (r->user && parse_user(c, r->user) == -1)
         return -1;
-    if (apply_image_config(c, entrypoint, argv + optind, argc - optind,
-                           env_flags, nenv, &net) == -1 ||
-        network_configure(c, &net) == -1)
+    if (apply_image_config(c, r->entrypoint, r->cmd, r->ncmd, r->env, r->nenv,
+                           r->net) == -1 ||
+        (r->net && network_configure(c, r->net) == -1))
         return -1;
-    for (int i = 0; i < nmount_flags; i++) {
-        int kind = (int)(intptr_t)mount_flags[i][0];
-        char *arg = mount_flags[i][1];
-        if ((kind == 'v'         ? parse_volume(c, arg)
-                 : kind == MOUNT ? parse_mount(c, arg)
-                                 : parse_tmpfs(c, arg)) == -1)
+    for (int i = 0; i < r->nmounts; i++)
+        if (run_add_mount(c, r->mounts[i].kind, r->mounts[i].spec) == -1)
             return -1;
-    }
     return 0;
 }
 

@@ -25,6 +25,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <json-c/json.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -228,7 +229,19 @@ state_to_json(const struct container *c)
     ADD("log_driver", STR(c->log.none ? "none" : "json-file"));
     ADD("log_max_size", INT(c->log.max_size));
     ADD("log_max_files", INT(c->log.max_files));
+    {
+        json_object *labels = json_object_new_object();
+        for (char **l = c->labels; l && *l; l++) {
+            const char *eq = strchr(*l, '=');
+            char key[256];
+            snprintf(key, sizeof(key), "%.*s",
+                     (int)(eq ? eq - *l : (ptrdiff_t)strlen(*l)), *l);
+            json_object_object_add(labels, key, STR(eq ? eq + 1 : ""));
+        }
+        ADD("labels", labels);
+    }
     add_network(o, &c->net);
+    health_to_json(o, c);
     add_time(o, "created", c->created_ns);
 
     ADD("status", STR(c->status));
@@ -413,8 +426,8 @@ network_from_json(json_object *o, struct net_config *n)
 }
 
 /* Fill c from a record. */
-static void
-from_json(json_object *o, struct container *c)
+void
+state_from_json(json_object *o, struct container *c)
 {
     json_object *a;
     const char *user;
@@ -472,7 +485,20 @@ from_json(json_object *o, struct container *c)
     c->log.none = !strcmp(get_string(o, "log_driver"), "none");
     c->log.max_size = (uint64_t)get_int(o, "log_max_size");
     c->log.max_files = (int)get_int(o, "log_max_files");
+    a = get(o, "labels");
+    if (a && json_object_is_type(a, json_type_object)) {
+        size_t n = 0;
+        c->labels =
+            calloc((size_t)json_object_object_length(a) + 1, sizeof(char *));
+        json_object_object_foreach(a, key, val)
+        {
+            char *kv;
+            if (asprintf(&kv, "%s=%s", key, json_object_get_string(val)) > 0)
+                c->labels[n++] = kv;
+        }
+    }
     network_from_json(o, &c->net);
+    health_from_json(o, c);
     c->created_ns = mc_parse_time(get_string(o, "created"));
 
     copy(c->status, sizeof(c->status), get_string(o, "status"));
@@ -518,6 +544,10 @@ state_free(struct container *c)
         free(c->net.aliases[i]);
     for (int i = 0; i < c->net.nadd_hosts; i++)
         free(c->net.add_hosts[i]);
+    for (char **l = c->labels; l && *l; l++)
+        free(*l);
+    free(c->labels);
+    health_free(&c->healthcheck);
     memset(c, 0, sizeof(*c));
 }
 
@@ -534,7 +564,7 @@ state_load(const char *id, struct container *c)
         mc_error_code("no_such_container");
         return ct_fail("no container '%s' (see 'minictr ps -a')", id);
     }
-    from_json(o, c);
+    state_from_json(o, c);
     json_object_put(o);
     return 0;
 }
@@ -566,7 +596,7 @@ state_each(int (*fn)(struct container *c, void *arg), void *arg)
         o = json_object_from_file(path);
         if (!o)
             continue;
-        from_json(o, c);
+        state_from_json(o, c);
         json_object_put(o);
         rc = fn(c, arg);
         state_free(c);

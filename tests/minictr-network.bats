@@ -14,6 +14,7 @@
 # file never see each other. Only private subnets are used.
 
 load lib/common
+load lib/netns
 bats_require_minimum_version 1.5.0
 
 setup_file() {
@@ -26,15 +27,7 @@ setup() {
     need_root
     need_cmd nft
     MC=$BIN/minictr
-    TESTNS=""
-    unshare --net sleep 600 &
-    TESTNS=$!
-    for _ in $(seq 100); do
-        [ "$(stat -L -c %i /proc/$TESTNS/ns/net 2>/dev/null)" != \
-            "$(stat -L -c %i /proc/self/ns/net)" ] && break
-        sleep 0.02
-    done
-    in_ns ip link set lo up
+    netns_make
 }
 
 teardown() {
@@ -43,19 +36,11 @@ teardown() {
     [ -z "$ids" ] || mc rm -f $ids >/dev/null 2>&1 || true
     nets=$(mc network ls 2>/dev/null | awk 'NR > 1 && $2 != "bridge" { print $2 }') || true
     for n in $nets; do mc network rm "$n" >/dev/null 2>&1 || true; done
-    [ -z "$TESTNS" ] || { kill -KILL "$TESTNS" && wait "$TESTNS"; } 2>/dev/null || true
+    netns_remove
     run leftover_cgroups
     assert_output ""
 }
 
-# Run in the test's network namespace: commands, and minictr itself.
-in_ns() {
-    nsenter --net="/proc/$TESTNS/ns/net" "$@"
-}
-
-mc() {
-    in_ns "$MC" "$@"
-}
 
 field() {
     mc inspect -f "{{.$2}}" "$1"
