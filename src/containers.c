@@ -368,7 +368,8 @@ print_format(json_object *o, const char *fmt)
         }
         fwrite(p, 1, (size_t)(open - p), stdout);
         snprintf(path, sizeof(path), "%.*s", (int)(close - open - 2), open + 2);
-        for (char *k = strtok(path, ". "); k && v; k = strtok(NULL, ". "))
+        for (char *save, *k = strtok_r(path, ". ", &save); k && v;
+             k = strtok_r(NULL, ". ", &save))
             if (!json_object_object_get_ex(v, k, &v))
                 v = NULL;
         if (v)

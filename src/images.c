@@ -66,7 +66,7 @@ image_rootfs(const char *name, char *buf, size_t size)
 static int
 run_unpacker(const char *source, const char *rootfs)
 {
-    char self[4096], helper[4200], buf[8192], *line, *last = NULL;
+    char self[4096], helper[4200], buf[8192], *line, *last = NULL, *save;
     int fds[2], status;
     size_t len = 0;
     ssize_t n;
@@ -105,7 +105,8 @@ run_unpacker(const char *source, const char *rootfs)
     close(fds[0]);
     while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
         ;
-    for (line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
+    for (line = strtok_r(buf, "\n", &save); line;
+         line = strtok_r(NULL, "\n", &save)) {
         if (!strncmp(line, "warning: ", 9))
             fprintf(stderr, "minictr: import: %s\n", line + 9);
         else

@@ -21,7 +21,9 @@
 #include <string.h>
 
 bool mc_json;
-static const char *error_code = "";
+/* One per thread, as ct_fail's slot (src/lib/ct.c): the API server's
+ * requests run in threads. */
+static _Thread_local const char *error_code = "";
 
 void
 mc_error_code(const char *code)

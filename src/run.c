@@ -258,7 +258,8 @@ parse_volume(struct container *c, char *s)
 static int
 parse_tmpfs_opts(struct mount_spec *m, char *opts)
 {
-    for (char *o = strtok(opts, ","); o; o = strtok(NULL, ",")) {
+    for (char *save, *o = strtok_r(opts, ",", &save); o;
+         o = strtok_r(NULL, ",", &save)) {
         if (!strncmp(o, "size=", 5) || !strncmp(o, "tmpfs-size=", 11)) {
             if (ct_parse_size(strchr(o, '=') + 1, &m->size) == -1)
                 return mc_usage_error("bad tmpfs size '%s'", o);
@@ -308,7 +309,8 @@ parse_mount(struct container *c, char *s)
     if (!m)
         return -1;
     m->type = MOUNT_VOLUME;
-    for (char *kv = strtok(s, ","); kv; kv = strtok(NULL, ",")) {
+    for (char *save, *kv = strtok_r(s, ",", &save); kv;
+         kv = strtok_r(NULL, ",", &save)) {
         char *v = strchr(kv, '=');
         if (v)
             *v++ = '\0';

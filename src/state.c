@@ -212,8 +212,9 @@ state_write(const struct container *c)
         rc = ct_fail_errno("mkdir '%s'", mc_state_dir());
         goto out;
     }
-    /* The temporary name carries our pid: two writers never share it. */
-    snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid());
+    /* The temporary name carries our thread's id (the pid, without
+     * threads): two writers never share it. */
+    snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)gettid());
     if (json_object_to_file_ext(tmp, o,
                                 JSON_C_TO_STRING_PRETTY |
                                     JSON_C_TO_STRING_NOSLASHESCAPE) == -1) {

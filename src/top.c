@@ -42,7 +42,7 @@ struct proc_info {
 static int
 read_proc(pid_t pid, struct proc_info *p)
 {
-    char path[64], buf[4096], *s, *line;
+    char path[64], buf[4096], *s, *line, *save;
     ssize_t n;
     FILE *f;
 
@@ -51,7 +51,8 @@ read_proc(pid_t pid, struct proc_info *p)
     snprintf(path, sizeof(path), "/proc/%d/status", pid);
     if (ct_read_file(path, buf, sizeof(buf)) <= 0)
         return -1;
-    for (line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
+    for (line = strtok_r(buf, "\n", &save); line;
+         line = strtok_r(NULL, "\n", &save)) {
         if (!strncmp(line, "Uid:", 4))
             p->uid = (unsigned)strtoul(line + 4, NULL, 10);
         else if (!strncmp(line, "PPid:", 5))
