@@ -179,6 +179,7 @@ container_create(struct container *c)
         state_remove(c->id);
         return -1;
     }
+    events_append(c, "create", NULL, NULL);
     return 0;
 }
 
@@ -360,7 +361,10 @@ container_delete(struct container *c)
         return -1;
     if (state_path(path, sizeof(path), c->id, ".lock") == 0)
         unlink(path);
-    return state_remove(c->id); /* last: until here, rm can try again */
+    if (state_remove(c->id) == -1) /* last: until here, rm can try again */
+        return -1;
+    events_append(c, "destroy", NULL, NULL);
+    return 0;
 }
 
 /* ---- find -------------------------------------------------------------- */

@@ -454,8 +454,8 @@ remove_anonymous(const struct container *c)
     ct_clear_error();
 }
 
-static int
-rm_one(const char *key, bool force, bool volumes)
+int
+container_remove(const char *key, bool force, bool volumes)
 {
     struct container c;
     int lock;
@@ -467,8 +467,9 @@ rm_one(const char *key, bool force, bool volumes)
         if (!force) {
             mc_error_code("container_running");
             ct_set_hint("stop it first (minictr stop), or rm -f");
-            return ct_fail("container '%s' is %s", key,
-                           container_real_status(&c));
+            ct_fail("container '%s' is %s", key, container_real_status(&c));
+            state_free(&c);
+            return -1;
         }
         r = ctl_call(&c, "kill 9");
         json_object_put(r);
@@ -481,12 +482,12 @@ rm_one(const char *key, bool force, bool volumes)
         state_free(&c);
         if (container_find(key, &c) == -1) { /* --rm removed it */
             ct_clear_error();
-            printf("%s\n", key);
             return 0;
         }
     }
     lock = take_lock(&c);
     if (lock == -1) {
+        state_free(&c);
         mc_error_code("container_running");
         return ct_fail("container '%s' is being started", key);
     }
@@ -494,10 +495,11 @@ rm_one(const char *key, bool force, bool volumes)
         remove_anonymous(&c);
     if (container_delete(&c) == -1) {
         close(lock);
+        state_free(&c);
         return -1;
     }
     close(lock);
-    printf("%s\n", key);
+    state_free(&c);
     return 0;
 }
 
@@ -529,8 +531,12 @@ cmd_rm(int argc, char **argv)
         return mc_usage_error("usage: minictr rm [-f] [-v] NAME...");
     containers_collect();
     for (int i = 1; i < argc; i++)
-        if (argv[i][0] != '-' && rm_one(argv[i], force, volumes) == -1)
-            rc = -1;
+        if (argv[i][0] != '-') {
+            if (container_remove(argv[i], force, volumes) == -1)
+                rc = -1;
+            else
+                printf("%s\n", argv[i]);
+        }
     return rc;
 }
 

@@ -7,8 +7,10 @@
  *   $ echo state | sudo socat - UNIX-CONNECT:/run/minictr/ID.sock
  *   {"id":"…","status":"running","pid":4242,…}
  *
- * Requests: state, wait, kill SIG, stop SECONDS, pause, unpause, start,
- * resize ROWS COLS, rename NAME, attach [stdin]. `attach` answers
+ * Requests: state, wait [removed], kill SIG, stop SECONDS, pause,
+ * unpause, start, resize ROWS COLS, rename NAME, attach [stdin|stdin-once]
+ * (stdin-once: the client's EOF closes the container's stdin, as
+ * `docker run -i` wants). `attach` answers
  * {"ok":true,"tty":false} and then the connection is the container's
  * stream: without a tty in Docker's frames (8 bytes: the stream, three
  * zeros, the length big-endian; then the bytes), with a tty raw; what the

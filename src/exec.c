@@ -49,15 +49,6 @@ struct clone3_args {
         stack_size, tls, set_tid, set_tid_size, cgroup;
 };
 
-struct exec_opts {
-    bool interactive, tty, detach;
-    char *workdir;
-    char *user;
-    char *env[MC_MAX_ENV];
-    int nenv;
-    char **argv;
-};
-
 static void
 exec_usage(FILE *out)
 {
@@ -86,10 +77,17 @@ is_ours(const struct container *c)
 /* The child: in the container's pid namespace already (and in its
  * cgroup2 cgroup when cloned into it). */
 static _Noreturn void
-exec_child(struct container *c, int pidfd, const struct exec_opts *o, int chan)
+exec_child(struct container *c, int pidfd, const struct exec_opts *o, int chan,
+           const int io[3])
 {
     int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET |
         CLONE_NEWCGROUP;
+
+    /* The caller's own stdin, stdout, stderr unless io gives others (the
+     * API server's pipes). */
+    for (int i = 0; i < 3; i++)
+        if (io[i] >= 0 && io[i] != i && dup2(io[i], i) == -1)
+            _exit(MC_EXIT_RUNNER);
 
     /* The channel goes to fd 3, where child_exit looks: move the pidfd
      * (and the channel) out of its way first. */
@@ -100,7 +98,7 @@ exec_child(struct container *c, int pidfd, const struct exec_opts *o, int chan)
     if (pidfd == -1 || chan == -1 || spawn_use_channel(chan) == -1)
         _exit(MC_EXIT_RUNNER);
     c->keep_fd = 3;
-    if (!o->interactive && !o->tty) {
+    if (!o->interactive && !o->tty && io[0] < 0) {
         int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
         if (null == -1 || dup2(null, 0) == -1) {
             ct_fail_errno("open /dev/null as stdin");
@@ -278,44 +276,49 @@ apply_opts(struct container *c, const struct exec_opts *o)
     return 0;
 }
 
-int
-cmd_exec(int argc, char **argv)
+pid_t
+exec_start(struct container *c, const struct exec_opts *o, const int io[3],
+           int *master)
 {
-    static struct container c;
-    struct exec_opts o = {0};
     struct clone3_args args = {.exit_signal = SIGCHLD};
-    const char *name = NULL, *status, *v2;
-    int pidfd, sp[2], cgfd = -1, kind, code = 0, master = -1, got = -1, st;
+    const char *status, *v2;
+    int pidfd, sp[2], cgfd = -1, kind, got = -1, st;
     pid_t child;
 
-    if (parse_exec(argc, argv, &o, &name) == -1 ||
-        container_find(name, &c) == -1 || apply_opts(&c, &o) == -1)
+    *master = -1;
+    if (apply_opts(c, o) == -1)
         return -1;
-    status = container_real_status(&c);
+    status = container_real_status(c);
     if (!strcmp(status, ST_PAUSED)) {
         mc_error_code("container_paused");
         ct_set_hint("unpause it first: minictr unpause NAME");
-        return ct_fail("container '%s' is paused", name);
+        return ct_fail("container '%s' is paused", c->name);
     }
-    if (strcmp(status, ST_RUNNING) || c.pid <= 0) {
+    if (strcmp(status, ST_RUNNING) || c->pid <= 0) {
         mc_error_code("container_not_running");
         return ct_fail("container '%s' is not running (see 'minictr ps -a')",
-                       name);
+                       c->name);
     }
-    pidfd = (int)syscall(SYS_pidfd_open, c.pid, 0);
-    if (pidfd == -1 || !is_ours(&c)) {
+    pidfd = (int)syscall(SYS_pidfd_open, c->pid, 0);
+    if (pidfd == -1 || !is_ours(c)) {
+        if (pidfd != -1)
+            close(pidfd);
         mc_error_code("container_not_running");
         return ct_fail("container '%s' is not running: its PID 1 (%d) is "
                        "gone",
-                       name, c.pid);
+                       c->name, c->pid);
     }
     ct_trace("nsenter --target PID --pid", "setns(pidfd, CLONE_NEWPID)");
-    if (setns(pidfd, CLONE_NEWPID) == -1)
-        return ct_fail_errno("setns into the pid namespace of '%s'", name);
-    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) == -1)
+    if (setns(pidfd, CLONE_NEWPID) == -1) {
+        close(pidfd);
+        return ct_fail_errno("setns into the pid namespace of '%s'", c->name);
+    }
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) == -1) {
+        close(pidfd);
         return ct_fail_errno("socketpair");
+    }
     /* Born in the container's cgroup2 cgroup, as its PID 1 was. */
-    v2 = cgroups_v2_dir(&c);
+    v2 = cgroups_v2_dir(c);
     if (v2 && (cgfd = open(v2, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
         args.flags = CLONE_INTO_CGROUP;
         args.cgroup = (uint64_t)cgfd;
@@ -323,13 +326,14 @@ cmd_exec(int argc, char **argv)
     fflush(NULL);
     child = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
     if (child == -1 && cgfd != -1) { /* an older kernel: fork, then join */
+        close(cgfd);
         cgfd = -1;
         child = fork();
     }
-    c.in_cgroup = cgfd != -1;
+    c->in_cgroup = cgfd != -1;
     if (child == 0) {
         close(sp[0]);
-        exec_child(&c, pidfd, &o, sp[1]);
+        exec_child(c, pidfd, o, sp[1], io);
     }
     if (cgfd != -1)
         close(cgfd);
@@ -337,19 +341,46 @@ cmd_exec(int argc, char **argv)
     close(pidfd);
     if (child == -1) {
         close(sp[0]);
-        return ct_fail_errno("fork into container '%s'", name);
+        return ct_fail_errno("fork into container '%s'", c->name);
     }
     /* The channel: the pty (-t), then EOF at exec, or the error. */
     while ((kind = spawn_read(sp[0], &got)) == SPAWN_TTY)
-        master = got;
-    if (kind == SPAWN_ERROR)
-        code = got > 0 && got < 256 ? got : MC_EXIT_RUNNER;
+        *master = got;
     close(sp[0]);
     if (kind == SPAWN_ERROR) {
         while (waitpid(child, &st, 0) == -1 && errno == EINTR)
             ;
-        return code;
+        if (*master >= 0)
+            close(*master);
+        *master = -1;
+        /* The child's own exit code: 126 or 127 come from exec. */
+        mc_error_code(got == MC_EXIT_NOT_FOUND ? "command_not_found"
+                      : got == MC_EXIT_CANNOT_EXEC ? "command_cannot_run"
+                                                   : "failed");
+        errno = got > 0 && got < 256 ? got : MC_EXIT_RUNNER;
+        return -1;
     }
+    return child;
+}
+
+int
+cmd_exec(int argc, char **argv)
+{
+    static struct container c;
+    struct exec_opts o = {0};
+    const int io[3] = {-1, -1, -1};
+    const char *name = NULL;
+    int master, st;
+    pid_t child;
+
+    if (parse_exec(argc, argv, &o, &name) == -1 ||
+        container_find(name, &c) == -1)
+        return -1;
+    child = exec_start(&c, &o, io, &master);
+    if (child == -1) /* 126, 127 from exec; 125 for the rest */
+        return errno == MC_EXIT_NOT_FOUND || errno == MC_EXIT_CANNOT_EXEC
+            ? errno
+            : -1;
     if (o.detach)
         return 0;
     if (o.tty && master >= 0)

@@ -169,8 +169,8 @@ command_form(const char *arg)
 }
 
 /* One --change line into the config object. */
-static int
-apply_change(json_object *cfg, const char *change)
+int
+image_apply_change(json_object *cfg, const char *change)
 {
     char word[32] = "";
     const char *arg;
@@ -289,11 +289,7 @@ image_config_load(const char *name, struct image_config *ic)
 int
 cmd_import(int argc, char **argv)
 {
-    char images[4096], tmp[4200], final[4200], rootfs[4300];
-    char abs_source[4096];
-    const char *source, *name;
     json_object *cfg = json_object_new_object();
-    struct stat st;
     int rc;
 
     for (int i = 1; i < argc; i++) {
@@ -317,7 +313,7 @@ cmd_import(int argc, char **argv)
         } else {
             break;
         }
-        if (apply_change(cfg, change) == -1)
+        if (image_apply_change(cfg, change) == -1)
             return -1;
         argc -= used;
         argv += used;
@@ -327,8 +323,21 @@ cmd_import(int argc, char **argv)
         return ct_fail("usage: minictr import [--change INSTRUCTION]... "
                        "FILE.tar[.gz|.xz|.zst]|DIR NAME");
     }
-    source = argv[1];
-    name = argv[2];
+    rc = image_import(argv[1], argv[2], cfg);
+    json_object_put(cfg);
+    if (rc == 0)
+        printf("%s\n", argv[2]);
+    return rc;
+}
+
+int
+image_import(const char *source, const char *name, json_object *cfg)
+{
+    char images[4096], tmp[4200], final[4200], rootfs[4300];
+    char abs_source[4096];
+    struct stat st;
+    int rc;
+
     if (!mc_valid_name(name)) {
         mc_error_code("usage");
         return ct_fail("bad image name '%s': letters, digits, '_', '.', "
@@ -345,7 +354,7 @@ cmd_import(int argc, char **argv)
         mc_error_code("image_exists");
         return ct_fail("image '%s' exists: 'minictr rmi %s' first", name, name);
     }
-    snprintf(tmp, sizeof(tmp), "%s/.import-%s-%d", images, name, getpid());
+    snprintf(tmp, sizeof(tmp), "%s/.import-%s-%d", images, name, gettid());
     snprintf(rootfs, sizeof(rootfs), "%s/rootfs", tmp);
     if (!realpath(source, abs_source))
         return ct_fail_errno("realpath '%s'", source);
@@ -356,16 +365,14 @@ cmd_import(int argc, char **argv)
     rc = run_unpacker(abs_source, rootfs);
     if (rc == 0)
         rc = write_meta(tmp, name, abs_source);
-    if (rc == 0 && json_object_object_length(cfg) > 0)
+    if (rc == 0 && cfg && json_object_object_length(cfg) > 0)
         rc = write_config(tmp, cfg);
-    json_object_put(cfg);
     if (rc == 0 && rename(tmp, final) == -1)
         rc = ct_fail_errno("rename '%s' to '%s'", tmp, final);
     if (rc == -1) {
         ct_rm_rf(tmp);
         return -1;
     }
-    printf("%s\n", name);
     return 0;
 }
 
@@ -424,10 +431,27 @@ uses_rootfs(struct container *c, void *arg)
 }
 
 int
-cmd_rmi(int argc, char **argv)
+image_remove(const char *name)
 {
     char rootfs[4096], dir[4096];
 
+    if (image_rootfs(name, rootfs, sizeof(rootfs)) == -1)
+        return -1;
+    if (state_each(uses_rootfs, rootfs)) {
+        mc_error_code("image_in_use");
+        return ct_fail("image '%s' is used by a container: 'minictr ps -a', "
+                       "then 'minictr rm'",
+                       name);
+    }
+    snprintf(dir, sizeof(dir), "%s/images/%s", mc_lib_dir(), name);
+    if (ct_rm_rf(dir) == -1)
+        return ct_fail_errno("remove '%s'", dir);
+    return 0;
+}
+
+int
+cmd_rmi(int argc, char **argv)
+{
     if (argc == 2 && !strcmp(argv[1], "--help")) {
         printf("usage: minictr rmi NAME\n");
         return 0;
@@ -436,17 +460,8 @@ cmd_rmi(int argc, char **argv)
         mc_error_code("usage");
         return ct_fail("usage: minictr rmi NAME");
     }
-    if (image_rootfs(argv[1], rootfs, sizeof(rootfs)) == -1)
+    if (image_remove(argv[1]) == -1)
         return -1;
-    if (state_each(uses_rootfs, rootfs)) {
-        mc_error_code("image_in_use");
-        return ct_fail("image '%s' is used by a container: 'minictr ps -a', "
-                       "then 'minictr rm'",
-                       argv[1]);
-    }
-    snprintf(dir, sizeof(dir), "%s/images/%s", mc_lib_dir(), argv[1]);
-    if (ct_rm_rf(dir) == -1)
-        return ct_fail_errno("remove '%s'", dir);
     printf("%s\n", argv[1]);
     return 0;
 }

@@ -82,6 +82,8 @@ static const struct command commands[] = {
     {"import", cmd_import, "import a tarball (or a directory) as an image"},
     {"images", cmd_images, "list images"},
     {"rmi", cmd_rmi, "remove an image"},
+    {"events", cmd_events, "print container events as they happen"},
+    {"serve", cmd_serve, "the Docker Engine API on a Unix socket"},
 };
 
 static void

@@ -102,6 +102,16 @@ struct image_config {
 };
 /* Read the config of image NAME; an image without one has all NULL. */
 int image_config_load(const char *name, struct image_config *ic);
+struct json_object;
+/* import: unpack source (a tarball or a directory) as image name, with
+ * the OCI config object cfg (NULL: none) as its defaults. */
+int image_import(const char *source, const char *name,
+                 struct json_object *cfg);
+/* One --change instruction (CMD, ENTRYPOINT, ENV, WORKDIR, USER) into
+ * the config object cfg. */
+int image_apply_change(struct json_object *cfg, const char *change);
+/* rmi: refused while a container uses it. */
+int image_remove(const char *name);
 
 /* ---- the container: filled by a front door, kept in its record -------- */
 #define MC_MAX_MOUNTS 32
@@ -167,6 +177,7 @@ struct container {
     enum restart_policy restart;
     int restart_max; /* on-failure:N; 0 = no limit */
     struct log_config log;
+    char **labels; /* KEY=VALUE, NULL-terminated (--label, API Labels) */
     int64_t created_ns;
 
     /* what happens to it: run time, kept in the record too */
@@ -227,6 +238,25 @@ void container_unlock_names(int fd);
 void container_random_name(char *buf, size_t size);
 /* The command line, as `ps` shows it. */
 void container_command_line(const struct container *c, char *buf, size_t size);
+
+/* ---- exec.c ------------------------------------------------------------ */
+struct exec_opts {
+    bool interactive, tty, detach;
+    char *workdir;
+    char *user; /* UID[:GID] */
+    char *env[MC_MAX_ENV];
+    int nenv;
+    char **argv;
+};
+/* One more process in the running container c (changed by o: env,
+ * workdir, user, tty). io: its stdin, stdout, stderr (-1: the caller's,
+ * or /dev/null for stdin without -i). With o->tty, *master gets the
+ * pty's master side. Returns its pid (our child), or -1 with the error
+ * recorded and errno 126 or 127 when exec failed (125 otherwise). The
+ * calling process joins the container's pid namespace for its children
+ * (setns CLONE_NEWPID): call it in a process of its own. */
+pid_t exec_start(struct container *c, const struct exec_opts *o,
+                 const int io[3], int *master);
 
 /* ---- spawn.c: the first process, in the new namespaces ----------------- */
 /* Clone the container's PID 1 into new namespaces (and its cgroup). The
@@ -313,6 +343,42 @@ void log_write(struct log_writer *w, int stream, const char *buf, size_t len);
 void log_close(struct log_writer *w);
 void log_path(const struct container *c, char *buf, size_t size);
 int cmd_logs(int argc, char **argv);
+/* What to read back: `minictr logs` flags, the API's query string. */
+struct log_query {
+    bool follow, timestamps, no_stdout, no_stderr;
+    int64_t since, until; /* ns; 0 = no bound */
+    long tail; /* the last N records; -1 = all */
+};
+/* Give each record that q wants to emit (text with its "TIME " in front
+ * when q->timestamps), oldest first; with q->follow go on until the
+ * container stops, emit returns -1, or stop_fd (-1: none) hangs up. */
+int logs_read(const struct container *c, const struct log_query *q,
+              int (*emit)(void *arg, int stream, const char *text, size_t len),
+              void *arg, int stop_fd);
+/* --since/--until: RFC 3339, a Unix time, or a duration ago ("10m"). */
+int logs_parse_time(const char *s, int64_t *out);
+int logs_parse_tail(const char *s, long *tail);
+
+/* ---- events.c ---------------------------------------------------------- */
+/* Append one event line for c to MINICTR_STATE/events.log: action is
+ * Docker's word (create, start, die, ...); key/value one more attribute
+ * (exitCode, signal, oldName) or NULL. Never fails the caller. */
+void events_append(const struct container *c, const char *action,
+                   const char *key, const char *value);
+struct event_query {
+    int64_t since, until; /* ns since the epoch; 0 = no bound */
+    char type[16], container[80], action[32]; /* "" = any */
+};
+/* Filters as Docker's: type, container (name or id prefix), event. */
+int events_parse_filter(struct event_query *q, const char *key,
+                        const char *value);
+/* Call emit for each event line that passes q: the past ones (with
+ * since), then new ones as they come, until `until`, until emit returns
+ * -1, or until stop_fd (a client's socket; -1: none) hangs up. */
+int events_follow(const struct event_query *q,
+                  int (*emit)(void *arg, const char *line), void *arg,
+                  int stop_fd);
+int cmd_events(int argc, char **argv);
 
 /* ---- namespaces.c ------------------------------------------------------ */
 int namespaces_clone_flags(void); /* for clone(2) */
@@ -363,6 +429,15 @@ struct cgroup_stats {
 };
 int cgroups_stats(const struct container *c, struct cgroup_stats *s);
 
+/* ---- top.c ------------------------------------------------------------- */
+/* Docker's top answer: {"Titles": [...], "Processes": [[...], ...]};
+ * NULL (container_not_running) when it does not run. */
+struct json_object *top_json(const struct container *c);
+/* Bytes in and out on the container's interfaces but lo. */
+void stats_net_io(const struct container *c, uint64_t *rx, uint64_t *tx);
+/* MemTotal: the limit of a container without one. */
+uint64_t stats_host_memory(void);
+
 /* ---- overlay.c --------------------------------------------------------- */
 int overlay_prepare(struct container *c); /* mkdir upper, work, merged */
 int overlay_mount(struct container *c); /* in the child's mount ns */
@@ -392,6 +467,10 @@ int privileges_device_filter(const char *cgroup_dir);
 /* The host directory of volume NAME; `create`: make it when missing (as
  * `-v NAME:/path` does). -1 (no_such_volume). */
 int volume_path(const char *name, bool create, char *buf, size_t size);
+/* {"Name", "Driver", "Mountpoint", "InUse"}, as Docker's. */
+struct json_object *volume_json(const char *name);
+/* volume rm: refused while a container names it. */
+int volume_remove(const char *name);
 int cmd_volume(int argc, char **argv);
 
 /* ---- init.c ------------------------------------------------------------ */
@@ -430,6 +509,35 @@ int state_path(char *buf, size_t size, const char *id, const char *suffix);
 /* Free what state_load allocated in c. */
 void state_free(struct container *c);
 
+/* ---- run.c: what every door that makes containers shares -------------- */
+/* The part of a new container that needs its image (the rootfs, the
+ * defaults, the users in its /etc/passwd) or makes things (volumes):
+ * `run`'s flags and the API's JSON both fill one, then run_prepare. */
+enum run_mount_kind { RUN_VOLUME, RUN_MOUNT, RUN_TMPFS };
+struct run_request {
+    const char *image; /* or NULL, with rootfs */
+    const char *rootfs; /* --rootfs DIR */
+    char **entrypoint; /* NULL-terminated; NULL: the image's; {NULL}: none */
+    char **cmd; /* replaces the image's CMD when ncmd > 0 */
+    int ncmd;
+    char **env; /* KEY=VALUE, after the image's */
+    int nenv;
+    const char *user; /* -u USER[:GROUP] */
+    struct {
+        enum run_mount_kind kind;
+        char *spec; /* -v, --mount or --tmpfs syntax (parsed in place) */
+    } mounts[MC_MAX_MOUNTS];
+    int nmounts;
+};
+/* Fill c (made with container_init, its own fields set) from r: Docker's
+ * rules for ENTRYPOINT, CMD, ENV, WORKDIR and USER; checks every mount and
+ * makes a named volume that is new. -1 with the error recorded. */
+int run_prepare(struct container *c, struct run_request *r);
+/* One -v, --mount or --tmpfs, parsed into c (spec is changed in place). */
+int run_add_mount(struct container *c, int kind, char *spec);
+/* --cap-add NAME (add) or --cap-drop NAME; "ALL" too. */
+int run_cap_change(struct container *c, const char *name, bool add);
+
 /* ---- the commands ------------------------------------------------------ */
 int cmd_run(int argc, char **argv);
 int cmd_create(int argc, char **argv);
@@ -450,10 +558,14 @@ int cmd_system(int argc, char **argv);
 int cmd_top(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_cp(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 /* The garbage collector ps, rm and `system prune` run: what a dead
  * monitor left (cgroups, socket, lock; with --rm the directory and the
  * record too). Returns how many containers it cleaned. */
 int containers_collect(void);
+/* rm [-f] [-v] of one container (name, id or prefix): -f kills a running
+ * one first, -v removes its anonymous volumes too. */
+int container_remove(const char *key, bool force, bool volumes);
 /* Docker's "Up 3 minutes", "2 seconds ago" wording of a duration. */
 void human_duration(int64_t ns, char *buf, size_t size);
 /* Attach this terminal to a running container (attach, start -a). */

@@ -359,8 +359,8 @@ parse_mount(struct container *c, char *s)
 
 /* ---- the other flags --------------------------------------------------- */
 
-static int
-parse_cap_change(struct container *c, const char *name, bool add)
+int
+run_cap_change(struct container *c, const char *name, bool add)
 {
     int cap;
 
@@ -457,17 +457,17 @@ add_env(struct container *c, char *kv)
  * command is ENTRYPOINT + CMD; --entrypoint replaces the first and drops
  * the image's CMD; a command given replaces CMD. */
 static int
-apply_image_config(struct container *c, const char *entrypoint, char **cmd,
+apply_image_config(struct container *c, char **entrypoint, char **cmd,
                    int ncmd, char **env_flags, int nenv_flags)
 {
     struct image_config ic = {0};
-    char *ep[2] = {(char *)entrypoint, NULL}, **argv;
+    char **argv;
     int n = 0, total;
 
     if (c->image[0] && image_config_load(c->image, &ic) == -1)
         return -1;
     if (entrypoint) { /* --entrypoint "" clears it */
-        ic.entrypoint = *entrypoint ? ep : NULL;
+        ic.entrypoint = *entrypoint ? entrypoint : NULL;
         ic.cmd = NULL;
     }
     total = ncmd;
@@ -501,8 +501,9 @@ apply_image_config(struct container *c, const char *entrypoint, char **cmd,
     return 0;
 }
 
-/* Parse Docker's flags into c. Nothing is made here, but a new named
- * volume. *detach gets -d (NULL for create, which has no -d). */
+/* Parse Docker's flags into c and a run_request, then run_prepare.
+ * Nothing is made here, but a new named volume. *detach gets -d (NULL for
+ * create, which has no -d). */
 static int
 parse_run(struct container *c, int argc, char **argv, bool *detach)
 {
@@ -554,9 +555,10 @@ parse_run(struct container *c, int argc, char **argv, bool *detach)
         {0},
     };
     const char *rootfs = NULL, *entrypoint = NULL, *user = NULL;
-    char *env_flags[MC_MAX_ENV];
-    char *mount_flags[MC_MAX_MOUNTS][2];
-    int nenv = 0, nmount_flags = 0, opt;
+    static char *env_flags[MC_MAX_ENV];
+    static struct run_request r;
+    char *ep[2] = {NULL, NULL};
+    int nenv = 0, opt;
 
     container_init(c);
     opterr = 0;
@@ -598,11 +600,13 @@ parse_run(struct container *c, int argc, char **argv, bool *detach)
         case MOUNT:
         case TMPFS:
             /* After the flags: a volume is made only when all is well. */
-            if (nmount_flags == MC_MAX_MOUNTS)
+            if (r.nmounts == MC_MAX_MOUNTS)
                 return mc_usage_error("too many mounts (at most %d)",
                                       MC_MAX_MOUNTS);
-            mount_flags[nmount_flags][0] = (char *)(intptr_t)opt;
-            mount_flags[nmount_flags++][1] = optarg;
+            r.mounts[r.nmounts].kind = opt == 'v' ? RUN_VOLUME
+                : opt == MOUNT                    ? RUN_MOUNT
+                                                  : RUN_TMPFS;
+            r.mounts[r.nmounts++].spec = optarg;
             break;
         case READ_ONLY: c->read_only = true; break;
         case 'm':
@@ -628,7 +632,7 @@ parse_run(struct container *c, int argc, char **argv, bool *detach)
             break;
         case CAP_ADD:
         case CAP_DROP:
-            if (parse_cap_change(c, optarg, opt == CAP_ADD) == -1)
+            if (run_cap_change(c, optarg, opt == CAP_ADD) == -1)
                 return -1;
             break;
         case SECURITY_OPT:
@@ -669,14 +673,40 @@ parse_run(struct container *c, int argc, char **argv, bool *detach)
                                   argv[optind - 1], detach ? "run" : "create");
         }
     }
+    if (!rootfs && optind >= argc)
+        return mc_usage_error("no image given (see 'minictr %s --help')",
+                              detach ? "run" : "create");
+    r.image = rootfs ? NULL : argv[optind++];
+    r.rootfs = rootfs;
+    r.user = user;
+    if (entrypoint) {
+        ep[0] = *entrypoint ? (char *)entrypoint : NULL;
+        r.entrypoint = ep;
+    }
+    r.cmd = argv + optind;
+    r.ncmd = argc - optind;
+    r.env = env_flags;
+    r.nenv = nenv;
+    return run_prepare(c, &r);
+}
+
+int
+run_add_mount(struct container *c, int kind, char *spec)
+{
+    return kind == RUN_VOLUME ? parse_volume(c, spec)
+        : kind == RUN_MOUNT   ? parse_mount(c, spec)
+                              : parse_tmpfs(c, spec);
+}
+
+int
+run_prepare(struct container *c, struct run_request *r)
+{
+    const char *rootfs = r->rootfs;
+
     if (c->remove && c->restart != RESTART_NO)
         return mc_usage_error("%s", "conflicting options: --restart and --rm");
-    if (!rootfs) {
-        if (optind >= argc)
-            return mc_usage_error("no image given (see 'minictr %s --help')",
-                                  detach ? "run" : "create");
-        c->image = argv[optind++];
-    }
+    if (!rootfs)
+        c->image = (char *)r->image;
 
     if (rootfs) {
         struct stat st;
@@ -693,19 +723,14 @@ parse_run(struct container *c, int argc, char **argv, bool *detach)
     } else if (image_rootfs(c->image, c->rootfs, sizeof(c->rootfs)) == -1) {
         return -1;
     }
-    if (user && parse_user(c, user) == -1)
+    if (r->user && parse_user(c, r->user) == -1)
         return -1;
-    if (apply_image_config(c, entrypoint, argv + optind, argc - optind,
-                           env_flags, nenv) == -1)
+    if (apply_image_config(c, r->entrypoint, r->cmd, r->ncmd, r->env,
+                           r->nenv) == -1)
         return -1;
-    for (int i = 0; i < nmount_flags; i++) {
-        int kind = (int)(intptr_t)mount_flags[i][0];
-        char *arg = mount_flags[i][1];
-        if ((kind == 'v'         ? parse_volume(c, arg)
-                 : kind == MOUNT ? parse_mount(c, arg)
-                                 : parse_tmpfs(c, arg)) == -1)
+    for (int i = 0; i < r->nmounts; i++)
+        if (run_add_mount(c, r->mounts[i].kind, r->mounts[i].spec) == -1)
             return -1;
-    }
     return 0;
 }
 

@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <json-c/json.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,6 +176,17 @@ state_to_json(const struct container *c)
     ADD("log_driver", STR(c->log.none ? "none" : "json-file"));
     ADD("log_max_size", INT(c->log.max_size));
     ADD("log_max_files", INT(c->log.max_files));
+    {
+        json_object *labels = json_object_new_object();
+        for (char **l = c->labels; l && *l; l++) {
+            const char *eq = strchr(*l, '=');
+            char key[256];
+            snprintf(key, sizeof(key), "%.*s",
+                     (int)(eq ? eq - *l : (ptrdiff_t)strlen(*l)), *l);
+            json_object_object_add(labels, key, STR(eq ? eq + 1 : ""));
+        }
+        ADD("labels", labels);
+    }
     add_time(o, "created", c->created_ns);
 
     ADD("status", STR(c->status));
@@ -356,6 +368,18 @@ from_json(json_object *o, struct container *c)
     c->log.none = !strcmp(get_string(o, "log_driver"), "none");
     c->log.max_size = (uint64_t)get_int(o, "log_max_size");
     c->log.max_files = (int)get_int(o, "log_max_files");
+    a = get(o, "labels");
+    if (a && json_object_is_type(a, json_type_object)) {
+        size_t n = 0;
+        c->labels = calloc((size_t)json_object_object_length(a) + 1,
+                           sizeof(char *));
+        json_object_object_foreach(a, key, val)
+        {
+            char *kv;
+            if (asprintf(&kv, "%s=%s", key, json_object_get_string(val)) > 0)
+                c->labels[n++] = kv;
+        }
+    }
     c->created_ns = mc_parse_time(get_string(o, "created"));
 
     copy(c->status, sizeof(c->status), get_string(o, "status"));
@@ -392,6 +416,9 @@ state_free(struct container *c)
         free(c->mounts[i].source);
         free(c->mounts[i].target);
     }
+    for (char **l = c->labels; l && *l; l++)
+        free(*l);
+    free(c->labels);
     memset(c, 0, sizeof(*c));
 }
 

@@ -88,7 +88,7 @@ volume_create(int argc, char **argv)
     return 0;
 }
 
-static json_object *
+json_object *
 volume_json(const char *name)
 {
     json_object *o = json_object_new_object();
@@ -164,36 +164,41 @@ volume_inspect(int argc, char **argv)
     return rc;
 }
 
+int
+volume_remove(const char *name)
+{
+    char path[4096];
+    struct users u = {.name = name};
+
+    if (volume_path(name, false, path, sizeof(path)) == -1)
+        return -1;
+    state_each(uses_volume, &u);
+    if (u.n) {
+        mc_error_code("volume_in_use");
+        ct_set_hint("remove the container first (minictr rm), then the "
+                    "volume");
+        return ct_fail("volume '%s' is in use by container '%s'%s", name,
+                       u.who, u.n > 1 ? " and others" : "");
+    }
+    *strrchr(path, '/') = '\0'; /* volumes/NAME, with _data */
+    if (ct_rm_rf(path) == -1)
+        return ct_fail_errno("remove volume '%s'", path);
+    return 0;
+}
+
 static int
 volume_rm(int argc, char **argv)
 {
     int rc = 0, n = 0;
 
     for (int i = 1; i < argc; i++) {
-        char path[4096];
-        struct users u = {.name = argv[i]};
         if (!strcmp(argv[i], "-f") || !strcmp(argv[i], "--force"))
             continue; /* still refused while in use, as Docker */
         n++;
-        if (volume_path(argv[i], false, path, sizeof(path)) == -1) {
+        if (volume_remove(argv[i]) == -1)
             rc = -1;
-            continue;
-        }
-        state_each(uses_volume, &u);
-        if (u.n) {
-            mc_error_code("volume_in_use");
-            ct_set_hint("remove the container first (minictr rm), then the "
-                        "volume");
-            rc = ct_fail("volume '%s' is in use by container '%s'%s", argv[i],
-                         u.who, u.n > 1 ? " and others" : "");
-            continue;
-        }
-        *strrchr(path, '/') = '\0'; /* volumes/NAME, with _data */
-        if (ct_rm_rf(path) == -1) {
-            rc = ct_fail_errno("remove volume '%s'", path);
-            continue;
-        }
-        printf("%s\n", argv[i]);
+        else
+            printf("%s\n", argv[i]);
     }
     if (!n)
         return mc_usage_error("usage: minictr volume rm NAME...");
