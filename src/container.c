@@ -329,7 +329,10 @@ container_start(struct container *c, bool detach)
         goto failed;
     }
     if (pid == 0) {
-        close(sync[0]);
+        int keep[2] = {sync[1], lock_fd};
+        /* Nothing of the caller's but these two: the API server's other
+         * clients' sockets must not live on in a monitor. */
+        ct_close_fds_except(keep, 2);
         /* A session of its own: no terminal's hangup or Ctrl-C reaches
          * it, and it outlives the command that started it. */
         setsid();

@@ -170,8 +170,8 @@ matches(struct ps_args *a, const struct container *c, const char *status)
 }
 
 /* Docker's STATUS column. */
-static void
-status_text(const struct container *c, const char *status, char *buf,
+void
+container_status_text(const struct container *c, const char *status, char *buf,
             size_t size)
 {
     char ago[48];
@@ -236,7 +236,7 @@ ps_one(struct container *c, void *arg)
         snprintf(r->command, sizeof(r->command), "\"%.18s\xe2\x80\xa6", cmd);
     human_duration(mc_now_ns() - c->created_ns, ago, sizeof(ago));
     snprintf(r->created, sizeof(r->created), "%s ago", ago);
-    status_text(c, status, r->status, sizeof(r->status));
+    container_status_text(c, status, r->status, sizeof(r->status));
     r->ports[0] = '\0';
     snprintf(r->name, sizeof(r->name), "%s", c->name);
     return 0;

@@ -36,8 +36,8 @@
 #include <unistd.h>
 
 /* Fill addr for path; *dirfd is an fd to close afterwards (or -1). */
-static int
-socket_address(const char *path, struct sockaddr_un *addr, int *dirfd)
+int
+ctl_socket_address(const char *path, struct sockaddr_un *addr, int *dirfd)
 {
     const char *slash = strrchr(path, '/');
 
@@ -77,7 +77,7 @@ ctl_listen(const char *id)
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd == -1)
         return ct_fail_errno("socket for the control socket");
-    if (socket_address(path, &addr, &dirfd) == -1) {
+    if (ctl_socket_address(path, &addr, &dirfd) == -1) {
         close(fd);
         return ct_fail_errno("control socket path '%s'", path);
     }
@@ -116,7 +116,7 @@ ctl_connect(const struct container *c, const char *fmt, ...)
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd == -1)
         return ct_fail_errno("socket");
-    if (socket_address(path, &addr, &dirfd) == -1) {
+    if (ctl_socket_address(path, &addr, &dirfd) == -1) {
         close(fd);
         return ct_fail_errno("control socket path '%s'", path);
     }

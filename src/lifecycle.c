@@ -590,10 +590,36 @@ has_name(struct container *o, void *name)
 }
 
 int
+container_rename(struct container *c, const char *name)
+{
+    int lock, rc = 0;
+
+    lock = container_lock_names();
+    if (lock == -1)
+        return -1;
+    if (state_each(has_name, (void *)name)) {
+        mc_error_code("name_in_use");
+        rc = ct_fail("the name '%s' is taken", name);
+    } else if (container_monitor_alive(c)) {
+        json_object *r = ctl_call(c, "rename %s", name);
+        rc = r ? 0 : -1;
+        json_object_put(r);
+    } else {
+        char old[64];
+        snprintf(old, sizeof(old), "%s", c->name);
+        snprintf(c->name, sizeof(c->name), "%s", name);
+        rc = state_write(c);
+        if (rc == 0)
+            events_append(c, "rename", "oldName", old);
+    }
+    container_unlock_names(lock);
+    return rc;
+}
+
+int
 cmd_rename(int argc, char **argv)
 {
     struct container c;
-    int lock, rc = 0;
 
     if (argc == 2 && !strcmp(argv[1], "--help")) {
         printf("usage: minictr rename NAME NEW_NAME\n");
@@ -607,20 +633,5 @@ cmd_rename(int argc, char **argv)
                               argv[2]);
     if (container_find(argv[1], &c) == -1)
         return -1;
-    lock = container_lock_names();
-    if (lock == -1)
-        return -1;
-    if (state_each(has_name, argv[2])) {
-        mc_error_code("name_in_use");
-        rc = ct_fail("the name '%s' is taken", argv[2]);
-    } else if (container_monitor_alive(&c)) {
-        json_object *r = ctl_call(&c, "rename %s", argv[2]);
-        rc = r ? 0 : -1;
-        json_object_put(r);
-    } else {
-        snprintf(c.name, sizeof(c.name), "%s", argv[2]);
-        rc = state_write(&c);
-    }
-    container_unlock_names(lock);
-    return rc;
+    return container_rename(&c, argv[2]);
 }

@@ -28,7 +28,9 @@ static _Thread_local const char *error_code = "";
 void
 mc_error_code(const char *code)
 {
-    if (!*error_code)
+    if (!code) /* NULL: clear it (the API server, between requests) */
+        error_code = "";
+    else if (!*error_code)
         error_code = code;
 }
 

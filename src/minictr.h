@@ -66,7 +66,8 @@ enum {
 const char *mc_lib_dir(void); /* images/, containers/, volumes/ */
 const char *mc_state_dir(void); /* ID.json, ID.sock, ID.lock */
 
-/* The stable code of the first error (for --json), "" when none. */
+/* The stable code of the first error (for --json), "" when none;
+ * mc_error_code(NULL) clears it. */
 void mc_error_code(const char *code);
 const char *mc_get_error_code(void);
 extern bool mc_json; /* --json: errors and listings as JSON */
@@ -311,6 +312,11 @@ void monitor_block_signals(sigset_t *mask);
 /* ID.sock in the state dir; bound with the /proc/self/fd trick when the
  * path is too long for sun_path. */
 int ctl_listen(const char *id);
+struct sockaddr_un;
+/* addr for a socket at path (the /proc/self/fd trick when it is long);
+ * close *dirfd afterwards when it is not -1. */
+int ctl_socket_address(const char *path, struct sockaddr_un *addr,
+                       int *dirfd);
 void ctl_unlink(const char *id);
 /* Connect to a container's monitor and send one request line; returns the
  * connected fd, or -1 (container_not_running when nobody listens). */
@@ -568,6 +574,11 @@ int containers_collect(void);
 int container_remove(const char *key, bool force, bool volumes);
 /* Docker's "Up 3 minutes", "2 seconds ago" wording of a duration. */
 void human_duration(int64_t ns, char *buf, size_t size);
+/* Docker's STATUS column: "Up 3 minutes", "Exited (0) 2 seconds ago". */
+void container_status_text(const struct container *c, const char *status,
+                           char *buf, size_t size);
+/* rename: the name must be free (checked under the names lock). */
+int container_rename(struct container *c, const char *name);
 /* Attach this terminal to a running container (attach, start -a). */
 int attach_stream(const struct container *c, bool with_stdin);
 /* Parse a signal name or number: "TERM", "SIGTERM", "15". -1 if none. */

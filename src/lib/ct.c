@@ -419,6 +419,30 @@ ct_state_dir(void)
     return dir && *dir ? dir : "/run/minictr";
 }
 
+void
+ct_close_fds_except(const int *keep, int nkeep)
+{
+    int sorted[16], n = 0;
+    unsigned from = 3;
+
+    for (int i = 0; i < nkeep && n < 16; i++)
+        if (keep[i] >= 3)
+            sorted[n++] = keep[i];
+    for (int i = 1; i < n; i++) /* a few fds: insertion sort */
+        for (int j = i; j > 0 && sorted[j - 1] > sorted[j]; j--) {
+            int t = sorted[j];
+            sorted[j] = sorted[j - 1];
+            sorted[j - 1] = t;
+        }
+    /* close_range(2): every fd in [first, last], in one call. */
+    for (int i = 0; i < n; i++) {
+        if ((unsigned)sorted[i] > from)
+            close_range(from, (unsigned)sorted[i] - 1, 0);
+        from = (unsigned)sorted[i] + 1;
+    }
+    close_range(from, ~0U, 0);
+}
+
 /* ---- numbers ----------------------------------------------------------- */
 
 int
