@@ -877,15 +877,23 @@ pending_wake(void)
     pthread_mutex_unlock(&pend_lock);
 }
 
-/* Until c has a monitor: 0; -1 when the client went away or the
- * container is gone (removed, or it failed to start). */
+/* Connect to c's monitor with request (as ctl_connect), waiting for it
+ * when it is not there yet: a monitor holds the lock a moment before its
+ * socket listens, and a created container has none until start. -1 when
+ * the client went away or the container is gone (removed, or its start
+ * failed). */
 static int
-wait_for_monitor(struct http_req *r, struct container *c)
+connect_when_up(struct http_req *r, struct container *c, const char *request)
 {
     for (;;) {
         struct container now;
-        if (container_monitor_alive(c))
-            return 0;
+        int fd;
+        if (container_monitor_alive(c)) {
+            fd = ctl_connect(c, "%s", request);
+            if (fd >= 0)
+                return fd;
+            ct_clear_error();
+        }
         if (http_client_gone(r))
             return -1;
         if (state_load(c->id, &now) == -1) {
@@ -893,7 +901,7 @@ wait_for_monitor(struct http_req *r, struct container *c)
             return -1;
         }
         state_free(&now);
-        pending_wait(100);
+        pending_wait(20);
     }
 }
 
@@ -1011,14 +1019,15 @@ api_container_wait(struct http_req *r, char **args)
         goto out;
     for (;;) {
         if (container_monitor_alive(&c)) {
-            int fd = ctl_connect(&c, removed ? "wait removed" : "wait"), rc;
+            int fd = connect_when_up(r, &c, removed ? "wait removed" : "wait");
+            int rc;
             if (registered)
                 pending_remove(&p);
             registered = false;
-            if (fd == -1) {
-                ct_clear_error();
-                continue;
-            }
+            if (fd == -1 && http_client_gone(r))
+                goto out;
+            if (fd == -1)
+                break; /* removed meanwhile: the last code we know */
             rc = read_exit(r, fd, &code);
             close(fd);
             if (rc == -1)
@@ -1131,12 +1140,10 @@ api_container_attach(struct http_req *r, char **args)
     }
     fd = http_hijack(r, c.tty ? "application/vnd.docker.raw-stream"
                               : "application/vnd.docker.multiplexed-stream");
-    if (registered && wait_for_monitor(r, &c) == -1)
-        goto out;
-    mon = ctl_connect(&c, "attach%s",
-                      !input   ? ""
-                          : c.tty ? " stdin"
-                                  : " stdin-once");
+    mon = connect_when_up(r, &c,
+                          !input   ? "attach"
+                              : c.tty ? "attach stdin"
+                                      : "attach stdin-once");
     if (mon == -1 || ctl_read_line(mon, line, sizeof(line)) == -1) {
         ct_clear_error();
         if (mon != -1)

@@ -717,8 +717,10 @@ http_client_gone(const struct http_req *r)
 {
     struct pollfd p = {r->fd, POLLRDHUP, 0};
 
+    /* A hijacked client may close its side for writing (end of its
+     * stdin) and still read: only a full hang-up counts then. */
     return poll(&p, 1, 0) == 1 &&
-        (p.revents & (POLLRDHUP | POLLHUP | POLLERR));
+        (p.revents & (POLLHUP | POLLERR | (r->hijacked ? 0 : POLLRDHUP)));
 }
 
 /* ---- a child process for what forks ------------------------------------ */
