@@ -887,6 +887,7 @@ connect_when_up(struct http_req *r, struct container *c, const char *request)
 {
     for (;;) {
         struct container now;
+        bool created;
         int fd;
         if (container_monitor_alive(c)) {
             fd = ctl_connect(c, "%s", request);
@@ -898,6 +899,12 @@ connect_when_up(struct http_req *r, struct container *c, const char *request)
             return -1;
         if (state_load(c->id, &now) == -1) {
             ct_clear_error();
+            return -1;
+        }
+        /* No monitor, and none to come: it ran, and it is over. */
+        created = !strcmp(now.status, ST_CREATED);
+        if (!created && !container_monitor_alive(&now)) {
+            state_free(&now);
             return -1;
         }
         state_free(&now);
@@ -994,7 +1001,7 @@ api_container_wait(struct http_req *r, char **args)
     struct container c;
     struct pending p;
     char cond[32] = "not-running", out[128];
-    bool removed, next_exit, registered = false;
+    bool removed, next_exit, registered = false, exited = false;
     int code = 0;
 
     if (api_find(r, args[0], &c) == -1)
@@ -1018,44 +1025,36 @@ api_container_wait(struct http_req *r, char **args)
     if (http_stream_begin(r, 200, "application/json") == -1)
         goto out;
     for (;;) {
-        if (container_monitor_alive(&c)) {
+        struct container now;
+        bool alive;
+        if (!exited && container_monitor_alive(&c)) {
             int fd = connect_when_up(r, &c, removed ? "wait removed" : "wait");
-            int rc;
+            int rc = fd == -1 ? 1 : read_exit(r, fd, &code);
             if (registered)
                 pending_remove(&p);
             registered = false;
-            if (fd == -1 && http_client_gone(r))
-                goto out;
-            if (fd == -1)
-                break; /* removed meanwhile: the last code we know */
-            rc = read_exit(r, fd, &code);
-            close(fd);
-            if (rc == -1)
+            if (fd != -1)
+                close(fd);
+            if (rc == -1 || (fd == -1 && http_client_gone(r)))
                 goto out; /* the client went away */
-            next_exit = false;
-        } else if (!removed && !next_exit) {
-            break; /* not running: the record's exit code */
-        } else if (http_client_gone(r)) {
-            goto out;
-        } else {
-            pending_wait(100);
+            exited = true;
+            if (rc == 0 && !removed)
+                break; /* the monitor's answer is the exit code */
         }
         /* What the record says now; gone means removed. */
-        {
-            struct container now;
-            if (state_load(c.id, &now) == -1) {
-                ct_clear_error();
-                break;
-            }
-            if (!removed && !next_exit && !container_monitor_alive(&now)) {
-                code = now.exit_code;
-                state_free(&now);
-                break;
-            }
-            if (!container_monitor_alive(&now))
-                code = now.exit_code;
-            state_free(&now);
+        if (state_load(c.id, &now) == -1) {
+            ct_clear_error();
+            break;
         }
+        alive = container_monitor_alive(&now);
+        if (!alive && (exited || !(removed || next_exit)))
+            code = now.exit_code;
+        state_free(&now);
+        if (!alive && !removed && (exited || !next_exit))
+            break; /* not running (any more) */
+        if (http_client_gone(r))
+            goto out;
+        pending_wait(100);
     }
     snprintf(out, sizeof(out), "{\"Error\":null,\"StatusCode\":%d}\n", code);
     http_stream_write(r, out, strlen(out));

@@ -369,6 +369,7 @@ api_exec_start(struct http_req *r, char **args)
          * for the status as soon as the stream ends. */
         pthread_mutex_lock(&exec_lock);
         e->exit_code = rc < 0 ? MC_EXIT_RUNNER : rc;
+        e->running = false;
         pthread_mutex_unlock(&exec_lock);
         shutdown(j->client, SHUT_WR);
     }

@@ -199,7 +199,7 @@ nothing_left() {
     run "$DOCKER" exec ex sh -c 'echo $FROM_RUN; exit 42'
     assert_failure 42
     assert_output yes
-    run "$DOCKER" exec -e X=2 -w /tmp ex sh -c 'echo $X $(pwd); readlink /proc/self/ns/pid'
+    run "$DOCKER" exec -e X=2 -w /tmp ex sh -c 'echo $X $(pwd) $(readlink /proc/self/ns/pid)'
     assert_output "2 /tmp $(readlink /proc/$pid/ns/pid)"
     run bash -c "echo piped | '$DOCKER' exec -i ex cat"
     assert_output piped
@@ -346,6 +346,7 @@ nothing_left() {
     # a bind mount, read-only
     mkdir -p "$BATS_TEST_TMPDIR/host" && echo from-host >"$BATS_TEST_TMPDIR/host/f"
     run "$DOCKER" run --rm -v "$BATS_TEST_TMPDIR/host:/h:ro" busybox sh -c 'cat /h/f; echo x > /h/g'
+    assert_failure 1
     assert_line from-host
     assert_output --partial "Read-only file system"
     [ ! -e "$BATS_TEST_TMPDIR/host/g" ]
@@ -460,7 +461,7 @@ nothing_left() {
     chmod 0755 "$SOCKDIR"
     run setpriv --reuid=65534 --regid=65534 --clear-groups curl -s --unix-socket "$SOCK" http://x/_ping
     assert_failure 7
-    run setpriv --reuid=65534 --regid=65534 --clear-groups python3 -c "
+    run setpriv --reuid=65534 --regid=65534 --clear-groups /usr/bin/python3 -c "
 import socket, sys
 s = socket.socket(socket.AF_UNIX)
 try:
