@@ -1590,9 +1590,22 @@ api_container_kill(struct http_req *r, char **args)
     snprintf(what, sizeof(what), "Cannot kill container: %s", args[0]);
     if (sig < 0) {
         http_error(r, 400, "bad signal '%s'", s);
+    } else if (!is_live(&c)) {
+        http_error(r, 409, "%s: container %s is not running", what, c.name);
     } else {
+        json_object *o;
         snprintf(req, sizeof(req), "kill %d", sig);
-        ask_monitor(r, &c, req, what);
+        o = ctl_call(&c, "%s", req);
+        if (!o) {
+            http_fail(r);
+        } else {
+            json_object_put(o);
+            /* As dockerd: after SIGKILL the answer waits for the end, so
+             * a `docker rm` right after finds the container stopped. */
+            if (sig == SIGKILL)
+                wait_gone(&c);
+            http_respond(r, 204, NULL, "", 0);
+        }
     }
     state_free(&c);
 }
