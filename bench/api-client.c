@@ -85,9 +85,8 @@ send_str(int fd, const char *s)
 static int
 run_once(void)
 {
-    static const char body[] =
-        "{\"Image\":\"busybox\",\"Cmd\":[\"true\"],"
-        "\"HostConfig\":{\"AutoRemove\":true}}";
+    static const char body[] = "{\"Image\":\"busybox\",\"Cmd\":[\"true\"],"
+                               "\"HostConfig\":{\"AutoRemove\":true}}";
     char buf[65536], req[1024], id[65];
     int c = dial(), a, w, s;
     char *p;
@@ -181,7 +180,8 @@ main(int argc, char **argv)
 
         sock_path = argv[2];
         for (int i = 0; i < n; i++) {
-            l[i] = (struct loader){.path = argv[5], .until = start + secs * 1e3};
+            l[i] =
+                (struct loader){.path = argv[5], .until = start + secs * 1e3};
             pthread_create(&t[i], NULL, load, &l[i]);
         }
         for (int i = 0; i < n; i++) {
@@ -191,7 +191,8 @@ main(int argc, char **argv)
         printf("%.0f\n", total / ((now_ms() - start) / 1e3));
         return 0;
     }
-    fprintf(stderr, "usage: api-client run SOCKET N | load SOCKET SECONDS "
-                    "CONNECTIONS PATH\n");
+    fprintf(stderr,
+            "usage: api-client run SOCKET N | load SOCKET SECONDS "
+            "CONNECTIONS PATH\n");
     return 2;
 }

@@ -84,7 +84,8 @@ labels_object(const struct container *c)
         char key[256];
         snprintf(key, sizeof(key), "%.*s",
                  (int)(eq ? (size_t)(eq - *l) : strlen(*l)), *l);
-        json_object_object_add(o, key, json_object_new_string(eq ? eq + 1 : ""));
+        json_object_object_add(o, key,
+                               json_object_new_string(eq ? eq + 1 : ""));
     }
     return o;
 }
@@ -111,14 +112,16 @@ mounts_array(const struct container *c)
         if (m->type == MOUNT_VOLUME)
             snprintf(path, sizeof(path), "%s/volumes/%s/_data", mc_lib_dir(),
                      m->source);
-        json_object_object_add(o, "Type", json_object_new_string(types[m->type]));
+        json_object_object_add(o, "Type",
+                               json_object_new_string(types[m->type]));
         if (m->type == MOUNT_VOLUME)
-            json_object_object_add(o, "Name", json_object_new_string(m->source));
+            json_object_object_add(o, "Name",
+                                   json_object_new_string(m->source));
         json_object_object_add(
             o, "Source",
             json_object_new_string(m->type == MOUNT_VOLUME ? path
-                                   : m->source     ? m->source
-                                                   : ""));
+                                       : m->source         ? m->source
+                                                           : ""));
         json_object_object_add(o, "Destination",
                                json_object_new_string(m->target));
         json_object_object_add(o, "Mode",
@@ -145,17 +148,21 @@ container_json(const struct container *c)
     json_object_object_add(o, "Id", json_object_new_string(c->id));
     json_object_object_add(o, "Created", time_string(c->created_ns));
     json_object_object_add(
-        o, "Path", json_object_new_string(c->argv && c->argv[0] ? c->argv[0] : ""));
-    json_object_object_add(o, "Args",
-                           strings(c->argv && c->argv[0] ? c->argv + 1 : NULL, -1));
+        o, "Path",
+        json_object_new_string(c->argv && c->argv[0] ? c->argv[0] : ""));
+    json_object_object_add(
+        o, "Args", strings(c->argv && c->argv[0] ? c->argv + 1 : NULL, -1));
     json_object_object_add(st, "Status", json_object_new_string(status));
     json_object_object_add(st, "Running", json_object_new_boolean(live));
     json_object_object_add(st, "Paused",
                            json_object_new_boolean(!strcmp(status, ST_PAUSED)));
     json_object_object_add(
-        st, "Restarting", json_object_new_boolean(!strcmp(status, ST_RESTARTING)));
-    json_object_object_add(st, "OOMKilled", json_object_new_boolean(c->oom_killed));
-    json_object_object_add(st, "Dead", json_object_new_boolean(!strcmp(status, ST_DEAD)));
+        st, "Restarting",
+        json_object_new_boolean(!strcmp(status, ST_RESTARTING)));
+    json_object_object_add(st, "OOMKilled",
+                           json_object_new_boolean(c->oom_killed));
+    json_object_object_add(st, "Dead",
+                           json_object_new_boolean(!strcmp(status, ST_DEAD)));
     json_object_object_add(st, "Pid", json_object_new_int(live ? c->pid : 0));
     json_object_object_add(st, "ExitCode", json_object_new_int(c->exit_code));
     json_object_object_add(st, "Error", json_object_new_string(""));
@@ -166,7 +173,8 @@ container_json(const struct container *c)
     json_object_object_add(o, "Image", json_object_new_string(image_id));
     snprintf(name, sizeof(name), "/%s", c->name);
     json_object_object_add(o, "Name", json_object_new_string(name));
-    json_object_object_add(o, "RestartCount", json_object_new_int(c->restart_count));
+    json_object_object_add(o, "RestartCount",
+                           json_object_new_int(c->restart_count));
     json_object_object_add(o, "Driver", json_object_new_string("overlay"));
     json_object_object_add(o, "Platform", json_object_new_string("linux"));
     {
@@ -178,32 +186,41 @@ container_json(const struct container *c)
 
     if (c->user_set)
         snprintf(user, sizeof(user), "%u:%u", c->uid, c->gid);
-    json_object_object_add(cfg, "Hostname",
-                           json_object_new_string(c->hostname ? c->hostname : ""));
+    json_object_object_add(
+        cfg, "Hostname",
+        json_object_new_string(c->hostname ? c->hostname : ""));
     json_object_object_add(cfg, "User", json_object_new_string(user));
     json_object_object_add(cfg, "Tty", json_object_new_boolean(c->tty));
-    json_object_object_add(cfg, "OpenStdin", json_object_new_boolean(c->interactive));
+    json_object_object_add(cfg, "OpenStdin",
+                           json_object_new_boolean(c->interactive));
     json_object_object_add(cfg, "Env", strings(c->env, c->nenv));
     json_object_object_add(cfg, "Cmd", strings(c->argv, -1));
     json_object_object_add(cfg, "Entrypoint", NULL);
     json_object_object_add(cfg, "Image", json_object_new_string(c->image));
-    json_object_object_add(cfg, "WorkingDir",
-                           json_object_new_string(c->workdir ? c->workdir : ""));
+    json_object_object_add(
+        cfg, "WorkingDir",
+        json_object_new_string(c->workdir ? c->workdir : ""));
     json_object_object_add(cfg, "Labels", labels_object(c));
     json_object_object_add(o, "Config", cfg);
 
-    json_object_object_add(hc, "Memory", json_object_new_int64((int64_t)c->limits.memory));
+    json_object_object_add(hc, "Memory",
+                           json_object_new_int64((int64_t)c->limits.memory));
     json_object_object_add(
-        hc, "NanoCpus", json_object_new_int64((int64_t)c->limits.cpus_millionths * 1000));
-    json_object_object_add(hc, "PidsLimit", json_object_new_int64((int64_t)c->limits.pids));
-    json_object_object_add(hc, "AutoRemove", json_object_new_boolean(c->remove));
-    json_object_object_add(hc, "ReadonlyRootfs", json_object_new_boolean(c->read_only));
+        hc, "NanoCpus",
+        json_object_new_int64((int64_t)c->limits.cpus_millionths * 1000));
+    json_object_object_add(hc, "PidsLimit",
+                           json_object_new_int64((int64_t)c->limits.pids));
+    json_object_object_add(hc, "AutoRemove",
+                           json_object_new_boolean(c->remove));
+    json_object_object_add(hc, "ReadonlyRootfs",
+                           json_object_new_boolean(c->read_only));
     json_object_object_add(hc, "Init", json_object_new_boolean(c->init));
     json_object_object_add(hc, "NetworkMode", json_object_new_string("none"));
     {
         static const char *const names[] = {"no", "on-failure", "always",
                                             "unless-stopped"};
-        json_object_object_add(rp, "Name", json_object_new_string(names[c->restart]));
+        json_object_object_add(rp, "Name",
+                               json_object_new_string(names[c->restart]));
         json_object_object_add(rp, "MaximumRetryCount",
                                json_object_new_int(c->restart_max));
     }
@@ -212,7 +229,8 @@ container_json(const struct container *c)
         /* Docker's own words for what is kept: the effective set. */
         char caps[32];
         snprintf(caps, sizeof(caps), "%016llx", (unsigned long long)c->caps);
-        json_object_object_add(hc, "MinictrCapabilities", json_object_new_string(caps));
+        json_object_object_add(hc, "MinictrCapabilities",
+                               json_object_new_string(caps));
     }
     json_object_object_add(o, "HostConfig", hc);
     json_object_object_add(ns, "Networks", json_object_new_object());
@@ -234,13 +252,14 @@ container_summary(const struct container *c, const char *status)
     snprintf(name, sizeof(name), "/%s", c->name);
     json_object_array_add(names, json_object_new_string(name));
     json_object_object_add(o, "Names", names);
-    json_object_object_add(o, "Image",
-                           json_object_new_string(*c->image ? c->image : c->rootfs));
+    json_object_object_add(
+        o, "Image", json_object_new_string(*c->image ? c->image : c->rootfs));
     api_image_id(c->image, image_id, sizeof(image_id));
     json_object_object_add(o, "ImageID", json_object_new_string(image_id));
     container_command_line(c, cmd, sizeof(cmd));
     json_object_object_add(o, "Command", json_object_new_string(cmd));
-    json_object_object_add(o, "Created", json_object_new_int64(c->created_ns / 1000000000));
+    json_object_object_add(o, "Created",
+                           json_object_new_int64(c->created_ns / 1000000000));
     json_object_object_add(o, "Ports", json_object_new_array());
     json_object_object_add(o, "Labels", labels_object(c));
     if (status) {
@@ -283,8 +302,8 @@ static int
 newest_first(const void *a, const void *b)
 {
     const struct summary *x = a, *y = b;
-    return x->c.created_ns < y->c.created_ns   ? 1
-        : x->c.created_ns > y->c.created_ns ? -1
+    return x->c.created_ns < y->c.created_ns ? 1
+        : x->c.created_ns > y->c.created_ns  ? -1
                                              : 0;
 }
 
@@ -545,9 +564,9 @@ get(struct http_req *r, json_object *o, const char *section, const char *key,
         (type == json_type_int && json_object_is_type(v, json_type_double)))
         return v;
     http_error(r, 400, "%s%s%s: expected %s", section, *section ? "." : "", key,
-               type == json_type_array     ? "an array"
-                   : type == json_type_object ? "an object"
-                   : type == json_type_string ? "a string"
+               type == json_type_array         ? "an array"
+                   : type == json_type_object  ? "an object"
+                   : type == json_type_string  ? "a string"
                    : type == json_type_boolean ? "true or false"
                                                : "a number");
     *bad = true;
@@ -644,8 +663,9 @@ parse_create(struct http_req *r, json_object *body, struct container *c,
         c->tty = json_object_get_boolean(v);
     if ((v = get(r, body, "Config", "OpenStdin", json_type_boolean, &bad)))
         c->interactive = json_object_get_boolean(v);
-    rq->env = string_list(r, get(r, body, "Config", "Env", json_type_array, &bad),
-                          "Config.Env", &bad);
+    rq->env =
+        string_list(r, get(r, body, "Config", "Env", json_type_array, &bad),
+                    "Config.Env", &bad);
     rq->nenv = count(rq->env);
     for (int i = 0; i < rq->nenv && !bad; i++)
         if (!strchr(rq->env[i], '=') || rq->env[i][0] == '=') {
@@ -657,8 +677,9 @@ parse_create(struct http_req *r, json_object *body, struct container *c,
         json_object_is_type(v, json_type_string))
         rq->cmd = string_list(r, v, "Config.Cmd", &bad);
     else
-        rq->cmd = string_list(r, get(r, body, "Config", "Cmd", json_type_array, &bad),
-                              "Config.Cmd", &bad);
+        rq->cmd =
+            string_list(r, get(r, body, "Config", "Cmd", json_type_array, &bad),
+                        "Config.Cmd", &bad);
     rq->ncmd = count(rq->cmd);
     if (json_object_object_get_ex(body, "Entrypoint", &v) && v) {
         if (json_object_is_type(v, json_type_string))
@@ -673,7 +694,8 @@ parse_create(struct http_req *r, json_object *body, struct container *c,
     }
     if ((v = get(r, body, "Config", "Labels", json_type_object, &bad))) {
         size_t n = 0;
-        c->labels = calloc((size_t)json_object_object_length(v) + 1, sizeof(char *));
+        c->labels =
+            calloc((size_t)json_object_object_length(v) + 1, sizeof(char *));
         json_object_object_foreach(v, key, val)
         {
             char *kv;
@@ -699,7 +721,8 @@ parse_create(struct http_req *r, json_object *body, struct container *c,
 
     /* ---- HostConfig ---- */
     {
-        json_object *binds = get(r, hc, "HostConfig", "Binds", json_type_array, &bad);
+        json_object *binds =
+            get(r, hc, "HostConfig", "Binds", json_type_array, &bad);
         char **list = string_list(r, binds, "HostConfig.Binds", &bad);
         for (int i = 0; list && list[i] && rq->nmounts < MC_MAX_MOUNTS; i++) {
             rq->mounts[rq->nmounts].kind = RUN_VOLUME;
@@ -715,7 +738,8 @@ parse_create(struct http_req *r, json_object *body, struct container *c,
             bool ro = false;
             int n;
             if (!json_object_is_type(m, json_type_object)) {
-                http_error(r, 400, "HostConfig.Mounts[%zu]: expected an object", i);
+                http_error(r, 400, "HostConfig.Mounts[%zu]: expected an object",
+                           i);
                 return -1;
             }
             if (json_object_object_get_ex(m, "Type", &f))
@@ -727,8 +751,9 @@ parse_create(struct http_req *r, json_object *body, struct container *c,
             if (json_object_object_get_ex(m, "ReadOnly", &f))
                 ro = json_object_get_boolean(f);
             /* The --mount syntax, so that run.c's parser checks it. */
-            n = snprintf(spec, sizeof(spec), "type=%s,target=%s%s%s%s", type, dst,
-                         *src ? ",source=" : "", src, ro ? ",readonly" : "");
+            n = snprintf(spec, sizeof(spec), "type=%s,target=%s%s%s%s", type,
+                         dst, *src ? ",source=" : "", src,
+                         ro ? ",readonly" : "");
             if (json_object_object_get_ex(m, "TmpfsOptions", &f) && f) {
                 json_object *s;
                 if (json_object_object_get_ex(f, "SizeBytes", &s))
@@ -770,16 +795,19 @@ parse_create(struct http_req *r, json_object *body, struct container *c,
     if ((v = get(r, hc, "HostConfig", "NanoCpus", json_type_int, &bad)) &&
         json_object_get_int64(v) > 0) {
         if (json_object_get_int64(v) < 10000000) {
-            http_error(r, 400, "HostConfig.NanoCpus: at least 0.01 cpu (10000000)");
+            http_error(r, 400,
+                       "HostConfig.NanoCpus: at least 0.01 cpu (10000000)");
             return -1;
         }
         c->limits.cpus_millionths = (uint64_t)json_object_get_int64(v) / 1000;
     }
     if ((v = get(r, hc, "HostConfig", "CpuQuota", json_type_int, &bad)) &&
         json_object_get_int64(v) > 0) {
-        json_object *p = get(r, hc, "HostConfig", "CpuPeriod", json_type_int, &bad);
-        int64_t period = p && json_object_get_int64(p) > 0 ? json_object_get_int64(p)
-                                                           : 100000;
+        json_object *p =
+            get(r, hc, "HostConfig", "CpuPeriod", json_type_int, &bad);
+        int64_t period = p && json_object_get_int64(p) > 0
+            ? json_object_get_int64(p)
+            : 100000;
         c->limits.cpus_millionths =
             (uint64_t)(json_object_get_int64(v) * 1000000 / period);
     }
@@ -788,17 +816,20 @@ parse_create(struct http_req *r, json_object *body, struct container *c,
         c->limits.pids = (uint64_t)json_object_get_int64(v);
     if ((v = get(r, hc, "HostConfig", "AutoRemove", json_type_boolean, &bad)))
         c->remove = json_object_get_boolean(v);
-    if ((v = get(r, hc, "HostConfig", "ReadonlyRootfs", json_type_boolean, &bad)))
+    if ((v = get(r, hc, "HostConfig", "ReadonlyRootfs", json_type_boolean,
+                 &bad)))
         c->read_only = json_object_get_boolean(v);
     if ((v = get(r, hc, "HostConfig", "Init", json_type_boolean, &bad)))
         c->init = json_object_get_boolean(v);
     if ((v = get(r, hc, "HostConfig", "Privileged", json_type_boolean, &bad)) &&
         json_object_get_boolean(v)) {
-        http_error(r, 400, "HostConfig.Privileged: minictr has no privileged "
-                           "containers (use CapAdd for what you need)");
+        http_error(r, 400,
+                   "HostConfig.Privileged: minictr has no privileged "
+                   "containers (use CapAdd for what you need)");
         return -1;
     }
-    if ((v = get(r, hc, "HostConfig", "RestartPolicy", json_type_object, &bad))) {
+    if ((v = get(r, hc, "HostConfig", "RestartPolicy", json_type_object,
+                 &bad))) {
         json_object *n = get(r, v, "HostConfig.RestartPolicy", "Name",
                              json_type_string, &bad);
         json_object *max = get(r, v, "HostConfig.RestartPolicy",
@@ -813,8 +844,9 @@ parse_create(struct http_req *r, json_object *body, struct container *c,
         else if (!strcmp(name, "on-failure"))
             c->restart = RESTART_ON_FAILURE;
         else {
-            http_error(r, 400, "HostConfig.RestartPolicy.Name: '%s' is not no, "
-                               "on-failure, always or unless-stopped",
+            http_error(r, 400,
+                       "HostConfig.RestartPolicy.Name: '%s' is not no, "
+                       "on-failure, always or unless-stopped",
                        name);
             return -1;
         }
@@ -822,9 +854,11 @@ parse_create(struct http_req *r, json_object *body, struct container *c,
             c->restart_max = json_object_get_int(max);
     }
     for (int add = 0; add < 2 && !bad; add++) {
-        char **caps = string_list(
-            r, get(r, hc, "HostConfig", add ? "CapAdd" : "CapDrop", json_type_array, &bad),
-            add ? "HostConfig.CapAdd" : "HostConfig.CapDrop", &bad);
+        char **caps =
+            string_list(r,
+                        get(r, hc, "HostConfig", add ? "CapAdd" : "CapDrop",
+                            json_type_array, &bad),
+                        add ? "HostConfig.CapAdd" : "HostConfig.CapDrop", &bad);
         for (int i = 0; caps && caps[i] && !bad; i++)
             if (run_cap_change(c, caps[i], add) == -1) {
                 http_fail(r);
@@ -836,46 +870,54 @@ parse_create(struct http_req *r, json_object *body, struct container *c,
     }
     if ((v = get(r, hc, "HostConfig", "SecurityOpt", json_type_array, &bad))) {
         for (size_t i = 0; i < json_object_array_length(v); i++) {
-            const char *o = json_object_get_string(json_object_array_get_idx(v, i));
+            const char *o =
+                json_object_get_string(json_object_array_get_idx(v, i));
             if (!strncmp(o, "no-new-privileges", 17))
                 c->no_new_privs = !strstr(o, "false");
-            else if (!strcmp(o, "seccomp=unconfined") || !strcmp(o, "seccomp:unconfined"))
+            else if (!strcmp(o, "seccomp=unconfined") ||
+                     !strcmp(o, "seccomp:unconfined"))
                 c->seccomp = false;
             else if (strncmp(o, "label", 5)) {
-                http_error(r, 400, "HostConfig.SecurityOpt[%zu]: '%s' is not "
-                                   "known (no-new-privileges[=false], "
-                                   "seccomp=unconfined)",
+                http_error(r, 400,
+                           "HostConfig.SecurityOpt[%zu]: '%s' is not "
+                           "known (no-new-privileges[=false], "
+                           "seccomp=unconfined)",
                            i, o);
                 return -1;
             }
         }
     }
     if ((v = get(r, hc, "HostConfig", "LogConfig", json_type_object, &bad))) {
-        json_object *t = get(r, v, "HostConfig.LogConfig", "Type", json_type_string, &bad);
+        json_object *t =
+            get(r, v, "HostConfig.LogConfig", "Type", json_type_string, &bad);
         const char *type = t ? json_object_get_string(t) : "";
         if (!strcmp(type, "none"))
             c->log.none = true;
         else if (*type && strcmp(type, "json-file")) {
-            http_error(r, 400, "HostConfig.LogConfig.Type: '%s': minictr has "
-                               "json-file and none",
+            http_error(r, 400,
+                       "HostConfig.LogConfig.Type: '%s': minictr has "
+                       "json-file and none",
                        type);
             return -1;
         }
     }
     /* Networking is the network issue's (step 09 into the runner): until it
      * lands, a container has its own network namespace with lo only. */
-    if ((v = get(r, hc, "HostConfig", "PortBindings", json_type_object, &bad)) &&
+    if ((v = get(r, hc, "HostConfig", "PortBindings", json_type_object,
+                 &bad)) &&
         json_object_object_length(v) > 0) {
-        http_error(r, 400, "HostConfig.PortBindings: minictr cannot publish "
-                           "ports yet (-p): its containers have only lo");
+        http_error(r, 400,
+                   "HostConfig.PortBindings: minictr cannot publish "
+                   "ports yet (-p): its containers have only lo");
         return -1;
     }
     if ((v = get(r, hc, "HostConfig", "NetworkMode", json_type_string, &bad))) {
         const char *mode = json_object_get_string(v);
         if (*mode && strcmp(mode, "default") && strcmp(mode, "none") &&
             strcmp(mode, "bridge")) {
-            http_error(r, 400, "HostConfig.NetworkMode: '%s': minictr has no "
-                               "networks yet (each container has lo only)",
+            http_error(r, 400,
+                       "HostConfig.NetworkMode: '%s': minictr has no "
+                       "networks yet (each container has lo only)",
                        mode);
             return -1;
         }
@@ -903,8 +945,9 @@ api_container_create(struct http_req *r, char **args)
     if (http_query(r, "name", name, sizeof(name)) && *name) {
         const char *n = name[0] == '/' ? name + 1 : name;
         if (!mc_valid_name(n)) {
-            http_error(r, 400, "Invalid container name (%s): use letters, "
-                               "digits, '_', '.', '-'",
+            http_error(r, 400,
+                       "Invalid container name (%s): use letters, "
+                       "digits, '_', '.', '-'",
                        n);
             json_object_put(body);
             goto out;
@@ -1140,8 +1183,9 @@ api_container_wait(struct http_req *r, char **args)
     removed = !strcmp(cond, "removed");
     next_exit = !strcmp(cond, "next-exit");
     if (!removed && !next_exit && strcmp(cond, "not-running") && *cond) {
-        http_error(r, 400, "bad condition '%s': not-running, next-exit or "
-                           "removed",
+        http_error(r, 400,
+                   "bad condition '%s': not-running, next-exit or "
+                   "removed",
                    cond);
         state_free(&c);
         return;
@@ -1256,8 +1300,9 @@ api_container_attach(struct http_req *r, char **args)
         return;
     if (!container_monitor_alive(&c)) {
         if (strcmp(c.status, ST_CREATED)) {
-            http_error(r, 409, "You cannot attach to a stopped container, "
-                               "start it first");
+            http_error(r, 409,
+                       "You cannot attach to a stopped container, "
+                       "start it first");
             state_free(&c);
             return;
         }
@@ -1270,10 +1315,11 @@ api_container_attach(struct http_req *r, char **args)
         http_body_to_fd(r, null);
         close(null);
     }
-    fd = http_hijack(r, c.tty ? "application/vnd.docker.raw-stream"
-                              : "application/vnd.docker.multiplexed-stream");
+    fd = http_hijack(r,
+                     c.tty ? "application/vnd.docker.raw-stream"
+                           : "application/vnd.docker.multiplexed-stream");
     mon = connect_when_up(r, &c,
-                          !input   ? "attach"
+                          !input      ? "attach"
                               : c.tty ? "attach stdin"
                                       : "attach stdin-once");
     if (mon == -1 || ctl_read_line(mon, line, sizeof(line)) == -1) {
@@ -1337,11 +1383,13 @@ api_container_logs(struct http_req *r, char **args)
     q.no_stdout = !http_query_bool(r, "stdout", false);
     q.no_stderr = !http_query_bool(r, "stderr", false);
     if (q.no_stdout && q.no_stderr) {
-        http_error(r, 400, "Bad parameters: you must choose at least one "
-                           "stream");
+        http_error(r, 400,
+                   "Bad parameters: you must choose at least one "
+                   "stream");
         goto out;
     }
-    if ((http_query(r, "tail", v, sizeof(v)) && logs_parse_tail(v, &q.tail) == -1) ||
+    if ((http_query(r, "tail", v, sizeof(v)) &&
+         logs_parse_tail(v, &q.tail) == -1) ||
         (http_query(r, "since", v, sizeof(v)) && strcmp(v, "0") &&
          logs_parse_time(v, &q.since) == -1) ||
         (http_query(r, "until", v, sizeof(v)) && strcmp(v, "0") &&
@@ -1350,14 +1398,15 @@ api_container_logs(struct http_req *r, char **args)
         goto out;
     }
     if (c.log.none) {
-        http_error(r, 501, "configured logging driver does not support "
-                           "reading (--log-driver none)");
+        http_error(r, 501,
+                   "configured logging driver does not support "
+                   "reading (--log-driver none)");
         goto out;
     }
-    if (http_stream_begin(r, 200,
-                          c.tty ? "application/vnd.docker.raw-stream"
-                                : "application/vnd.docker.multiplexed-stream") ==
-        -1)
+    if (http_stream_begin(
+            r, 200,
+            c.tty ? "application/vnd.docker.raw-stream"
+                  : "application/vnd.docker.multiplexed-stream") == -1)
         goto out;
     logs_read(&c, &q, log_chunk, &o, r->fd);
     ct_clear_error();
@@ -1403,12 +1452,16 @@ cpu_object(const struct cgroup_stats *s, uint64_t system)
 {
     json_object *o = json_object_new_object(), *u = json_object_new_object();
 
-    json_object_object_add(u, "total_usage", json_object_new_int64((int64_t)s->cpu_usec * 1000));
+    json_object_object_add(u, "total_usage",
+                           json_object_new_int64((int64_t)s->cpu_usec * 1000));
     json_object_object_add(u, "usage_in_kernelmode", json_object_new_int64(0));
     json_object_object_add(u, "usage_in_usermode", json_object_new_int64(0));
     json_object_object_add(o, "cpu_usage", u);
-    json_object_object_add(o, "system_cpu_usage", json_object_new_int64((int64_t)system));
-    json_object_object_add(o, "online_cpus", json_object_new_int((int)sysconf(_SC_NPROCESSORS_ONLN)));
+    json_object_object_add(o, "system_cpu_usage",
+                           json_object_new_int64((int64_t)system));
+    json_object_object_add(
+        o, "online_cpus",
+        json_object_new_int((int)sysconf(_SC_NPROCESSORS_ONLN)));
     return o;
 }
 
@@ -1421,7 +1474,8 @@ stats_json(const struct container *c, const struct cgroup_stats *a,
     json_object *o = json_object_new_object(), *m = json_object_new_object();
     json_object *ms = json_object_new_object(), *p = json_object_new_object();
     json_object *blk = json_object_new_object(), *io = json_object_new_array();
-    json_object *net = json_object_new_object(), *eth = json_object_new_object();
+    json_object *net = json_object_new_object(),
+                *eth = json_object_new_object();
     uint64_t rx, tx, limit = b->mem_limit ? b->mem_limit : stats_host_memory();
     char name[80];
     const char *ops[2] = {"read", "write"};
@@ -1431,20 +1485,24 @@ stats_json(const struct container *c, const struct cgroup_stats *a,
     json_object_object_add(o, "preread", time_string(t_a));
     json_object_object_add(o, "cpu_stats", cpu_object(b, sys_b));
     json_object_object_add(o, "precpu_stats", cpu_object(a, sys_a));
-    json_object_object_add(m, "usage", json_object_new_int64((int64_t)b->mem_usage));
+    json_object_object_add(m, "usage",
+                           json_object_new_int64((int64_t)b->mem_usage));
     json_object_object_add(m, "limit", json_object_new_int64((int64_t)limit));
     json_object_object_add(ms, "inactive_file", json_object_new_int64(0));
     json_object_object_add(m, "stats", ms);
     json_object_object_add(o, "memory_stats", m);
-    json_object_object_add(p, "current", json_object_new_int64((int64_t)b->pids));
-    json_object_object_add(p, "limit", json_object_new_int64((int64_t)c->limits.pids));
+    json_object_object_add(p, "current",
+                           json_object_new_int64((int64_t)b->pids));
+    json_object_object_add(p, "limit",
+                           json_object_new_int64((int64_t)c->limits.pids));
     json_object_object_add(o, "pids_stats", p);
     for (int i = 0; i < 2; i++) {
         json_object *e = json_object_new_object();
         json_object_object_add(e, "major", json_object_new_int(0));
         json_object_object_add(e, "minor", json_object_new_int(0));
         json_object_object_add(e, "op", json_object_new_string(ops[i]));
-        json_object_object_add(e, "value", json_object_new_int64((int64_t)vals[i]));
+        json_object_object_add(e, "value",
+                               json_object_new_int64((int64_t)vals[i]));
         json_object_array_add(io, e);
     }
     json_object_object_add(blk, "io_service_bytes_recursive", io);
@@ -1537,7 +1595,8 @@ ask_monitor(struct http_req *r, struct container *c, const char *request,
     json_object *o;
 
     if (!is_live(c)) {
-        http_error(r, 409, "%s: container %s is not running", not_running, c->name);
+        http_error(r, 409, "%s: container %s is not running", not_running,
+                   c->name);
         return;
     }
     o = ctl_call(c, "%s", request);
@@ -1710,9 +1769,10 @@ api_container_delete(struct http_req *r, char **args)
     state_free(&c);
     if (container_remove(args[0], force, volumes) == -1) {
         if (!strcmp(mc_get_error_code(), "container_running")) {
-            http_error(r, 409, "You cannot remove a running container %s. Stop "
-                               "the container before attempting removal or "
-                               "force remove",
+            http_error(r, 409,
+                       "You cannot remove a running container %s. Stop "
+                       "the container before attempting removal or "
+                       "force remove",
                        args[0]);
             ct_clear_error();
         } else {

@@ -93,11 +93,14 @@ api_exec_create(struct http_req *r, char **args)
     }
     o.argv = calloc(json_object_array_length(v) + 1, sizeof(char *));
     for (size_t i = 0; i < json_object_array_length(v); i++)
-        o.argv[i] = strdup(json_object_get_string(json_object_array_get_idx(v, i)));
+        o.argv[i] =
+            strdup(json_object_get_string(json_object_array_get_idx(v, i)));
     if (json_object_object_get_ex(body, "Env", &v) &&
         json_object_is_type(v, json_type_array))
-        for (size_t i = 0; i < json_object_array_length(v) && o.nenv < MC_MAX_ENV; i++) {
-            const char *kv = json_object_get_string(json_object_array_get_idx(v, i));
+        for (size_t i = 0;
+             i < json_object_array_length(v) && o.nenv < MC_MAX_ENV; i++) {
+            const char *kv =
+                json_object_get_string(json_object_array_get_idx(v, i));
             if (!strchr(kv, '=') || kv[0] == '=') {
                 http_error(r, 400, "Env[%zu]: give KEY=VALUE, not '%s'", i, kv);
                 free_opts(&o);
@@ -113,7 +116,8 @@ api_exec_create(struct http_req *r, char **args)
     if (json_object_object_get_ex(body, "WorkingDir", &v) &&
         *json_object_get_string(v))
         o.workdir = strdup(json_object_get_string(v));
-    if (json_object_object_get_ex(body, "User", &v) && *json_object_get_string(v))
+    if (json_object_object_get_ex(body, "User", &v) &&
+        *json_object_get_string(v))
         o.user = strdup(json_object_get_string(v));
     if (json_object_object_get_ex(body, "Privileged", &v) &&
         json_object_get_boolean(v)) {
@@ -146,7 +150,8 @@ api_exec_create(struct http_req *r, char **args)
     snprintf(e->id, sizeof(e->id), "%s", id);
     snprintf(e->cid, sizeof(e->cid), "%s", c.id);
     if (json_object_object_get_ex(body, "ConsoleSize", &v) &&
-        json_object_is_type(v, json_type_array) && json_object_array_length(v) == 2) {
+        json_object_is_type(v, json_type_array) &&
+        json_object_array_length(v) == 2) {
         e->rows = json_object_get_int(json_object_array_get_idx(v, 0));
         e->cols = json_object_get_int(json_object_array_get_idx(v, 1));
     }
@@ -192,9 +197,14 @@ write_all(int fd, const char *buf, size_t len)
 static int
 send_frame(int fd, int stream, const char *buf, size_t len)
 {
-    unsigned char head[8] = {(unsigned char)stream, 0, 0, 0,
-                             (unsigned char)(len >> 24), (unsigned char)(len >> 16),
-                             (unsigned char)(len >> 8), (unsigned char)len};
+    unsigned char head[8] = {(unsigned char)stream,
+                             0,
+                             0,
+                             0,
+                             (unsigned char)(len >> 24),
+                             (unsigned char)(len >> 16),
+                             (unsigned char)(len >> 8),
+                             (unsigned char)len};
 
     return http_send_all(fd, head, 8) == -1 ? -1 : http_send_all(fd, buf, len);
 }
@@ -215,8 +225,8 @@ exec_relay(void *arg)
         return child == -1 ? -1 : 0;
     }
     if (!j->o.tty) {
-        if ((j->input && pipe2(in, O_CLOEXEC) == -1) || pipe2(out, O_CLOEXEC) == -1 ||
-            pipe2(err, O_CLOEXEC) == -1)
+        if ((j->input && pipe2(in, O_CLOEXEC) == -1) ||
+            pipe2(out, O_CLOEXEC) == -1 || pipe2(err, O_CLOEXEC) == -1)
             return ct_fail_errno("pipe2");
         io[0] = in[0];
         io[1] = out[1];
@@ -281,9 +291,10 @@ exec_relay(void *arg)
                 fds[s] = -1;
                 continue;
             }
-            if ((master >= 0 ? http_send_all(j->client, buf, (size_t)n)
-                             : send_frame(j->client, s ? STREAM_STDERR : STREAM_STDOUT,
-                                          buf, (size_t)n)) == -1)
+            if ((master >= 0
+                     ? http_send_all(j->client, buf, (size_t)n)
+                     : send_frame(j->client, s ? STREAM_STDERR : STREAM_STDOUT,
+                                  buf, (size_t)n)) == -1)
                 fds[0] = fds[1] = -1;
         }
         if (p[2].revents & POLLIN) {
@@ -359,8 +370,10 @@ api_exec_start(struct http_req *r, char **args)
         else
             http_respond(r, 200, NULL, "", 0);
     } else {
-        j->client = http_hijack(r, j->o.tty ? "application/vnd.docker.raw-stream"
-                                            : "application/vnd.docker.multiplexed-stream");
+        j->client =
+            http_hijack(r,
+                        j->o.tty ? "application/vnd.docker.raw-stream"
+                                 : "application/vnd.docker.multiplexed-stream");
         j->early = r->buf + r->off;
         j->nearly = r->have - r->off;
         rc = api_in_child(exec_relay, j, &j->client, 1, got_master);
@@ -404,14 +417,16 @@ api_exec_inspect(struct http_req *r, char **args)
     json_object_object_add(o, "ID", json_object_new_string(e->id));
     json_object_object_add(o, "ContainerID", json_object_new_string(e->cid));
     json_object_object_add(o, "Running", json_object_new_boolean(e->running));
-    json_object_object_add(o, "ExitCode",
-                           e->running || !e->started ? NULL
-                                                     : json_object_new_int(e->exit_code));
-    json_object_object_add(o, "OpenStdin", json_object_new_boolean(e->attach_stdin));
+    json_object_object_add(
+        o, "ExitCode",
+        e->running || !e->started ? NULL : json_object_new_int(e->exit_code));
+    json_object_object_add(o, "OpenStdin",
+                           json_object_new_boolean(e->attach_stdin));
     json_object_object_add(o, "OpenStdout", json_object_new_boolean(true));
     json_object_object_add(o, "OpenStderr", json_object_new_boolean(true));
     json_object_object_add(pc, "tty", json_object_new_boolean(e->o.tty));
-    json_object_object_add(pc, "entrypoint", json_object_new_string(e->o.argv[0]));
+    json_object_object_add(pc, "entrypoint",
+                           json_object_new_string(e->o.argv[0]));
     json_object_object_add(pc, "arguments", a);
     json_object_object_add(o, "ProcessConfig", pc);
     pthread_mutex_unlock(&exec_lock);

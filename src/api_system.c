@@ -41,7 +41,8 @@ void
 api_version(struct http_req *r, char **args)
 {
     json_object *o = json_object_new_object(), *p = json_object_new_object();
-    json_object *comps = json_object_new_array(), *eng = json_object_new_object();
+    json_object *comps = json_object_new_array(),
+                *eng = json_object_new_object();
     json_object *det = json_object_new_object();
     struct utsname u;
 
@@ -49,29 +50,39 @@ api_version(struct http_req *r, char **args)
     uname(&u);
     json_object_object_add(p, "Name", json_object_new_string("minictr"));
     json_object_object_add(o, "Platform", p);
-    json_object_object_add(det, "ApiVersion", json_object_new_string(API_VERSION));
-    json_object_object_add(det, "MinAPIVersion", json_object_new_string(API_MIN_VERSION));
+    json_object_object_add(det, "ApiVersion",
+                           json_object_new_string(API_VERSION));
+    json_object_object_add(det, "MinAPIVersion",
+                           json_object_new_string(API_MIN_VERSION));
     json_object_object_add(det, "Os", json_object_new_string("linux"));
-    json_object_object_add(det, "KernelVersion", json_object_new_string(u.release));
+    json_object_object_add(det, "KernelVersion",
+                           json_object_new_string(u.release));
     json_object_object_add(det, "Arch", json_object_new_string("amd64"));
     json_object_object_add(det, "GitCommit", json_object_new_string("minictr"));
-    json_object_object_add(det, "GoVersion", json_object_new_string("none (C)"));
-    json_object_object_add(det, "BuildTime", json_object_new_string(__DATE__ " " __TIME__));
-    json_object_object_add(det, "Experimental", json_object_new_string("false"));
+    json_object_object_add(det, "GoVersion",
+                           json_object_new_string("none (C)"));
+    json_object_object_add(det, "BuildTime",
+                           json_object_new_string(__DATE__ " " __TIME__));
+    json_object_object_add(det, "Experimental",
+                           json_object_new_string("false"));
     json_object_object_add(eng, "Name", json_object_new_string("Engine"));
     json_object_object_add(eng, "Version", json_object_new_string("0.1.0"));
     json_object_object_add(eng, "Details", det);
     json_object_array_add(comps, eng);
     json_object_object_add(o, "Components", comps);
     json_object_object_add(o, "Version", json_object_new_string("0.1.0"));
-    json_object_object_add(o, "ApiVersion", json_object_new_string(API_VERSION));
-    json_object_object_add(o, "MinAPIVersion", json_object_new_string(API_MIN_VERSION));
+    json_object_object_add(o, "ApiVersion",
+                           json_object_new_string(API_VERSION));
+    json_object_object_add(o, "MinAPIVersion",
+                           json_object_new_string(API_MIN_VERSION));
     json_object_object_add(o, "GitCommit", json_object_new_string("minictr"));
     json_object_object_add(o, "GoVersion", json_object_new_string("none (C)"));
     json_object_object_add(o, "Os", json_object_new_string("linux"));
     json_object_object_add(o, "Arch", json_object_new_string("amd64"));
-    json_object_object_add(o, "KernelVersion", json_object_new_string(u.release));
-    json_object_object_add(o, "BuildTime", json_object_new_string(__DATE__ " " __TIME__));
+    json_object_object_add(o, "KernelVersion",
+                           json_object_new_string(u.release));
+    json_object_object_add(o, "BuildTime",
+                           json_object_new_string(__DATE__ " " __TIME__));
     http_json(r, 200, o);
 }
 
@@ -125,25 +136,38 @@ api_info(struct http_req *r, char **args)
     state_each(count_one, &n);
     json_object_object_add(o, "ID", json_object_new_string("minictr"));
     json_object_object_add(o, "Containers", json_object_new_int(n.all));
-    json_object_object_add(o, "ContainersRunning", json_object_new_int(n.running));
-    json_object_object_add(o, "ContainersPaused", json_object_new_int(n.paused));
-    json_object_object_add(o, "ContainersStopped", json_object_new_int(n.stopped));
+    json_object_object_add(o, "ContainersRunning",
+                           json_object_new_int(n.running));
+    json_object_object_add(o, "ContainersPaused",
+                           json_object_new_int(n.paused));
+    json_object_object_add(o, "ContainersStopped",
+                           json_object_new_int(n.stopped));
     json_object_object_add(o, "Images", json_object_new_int(count_images()));
     json_object_object_add(o, "Driver", json_object_new_string("overlay"));
-    json_object_object_add(o, "DockerRootDir", json_object_new_string(mc_lib_dir()));
-    json_object_object_add(o, "KernelVersion", json_object_new_string(u.release));
-    json_object_object_add(o, "OperatingSystem", json_object_new_string("minictr"));
+    json_object_object_add(o, "DockerRootDir",
+                           json_object_new_string(mc_lib_dir()));
+    json_object_object_add(o, "KernelVersion",
+                           json_object_new_string(u.release));
+    json_object_object_add(o, "OperatingSystem",
+                           json_object_new_string("minictr"));
     json_object_object_add(o, "OSType", json_object_new_string("linux"));
-    json_object_object_add(o, "Architecture", json_object_new_string(u.machine));
-    json_object_object_add(o, "NCPU", json_object_new_int((int)sysconf(_SC_NPROCESSORS_ONLN)));
-    json_object_object_add(o, "MemTotal", json_object_new_int64((int64_t)stats_host_memory()));
+    json_object_object_add(o, "Architecture",
+                           json_object_new_string(u.machine));
+    json_object_object_add(
+        o, "NCPU", json_object_new_int((int)sysconf(_SC_NPROCESSORS_ONLN)));
+    json_object_object_add(o, "MemTotal",
+                           json_object_new_int64((int64_t)stats_host_memory()));
     json_object_object_add(o, "Name", json_object_new_string(u.nodename));
     json_object_object_add(o, "ServerVersion", json_object_new_string("0.1.0"));
-    json_object_object_add(o, "CgroupDriver", json_object_new_string("cgroupfs"));
-    json_object_object_add(o, "CgroupVersion",
-                           json_object_new_string(!strcmp(mode, "v2") ? "2" : "1"));
-    json_object_object_add(o, "DefaultRuntime", json_object_new_string("minictr"));
-    json_object_object_add(sw, "LocalNodeState", json_object_new_string("inactive"));
+    json_object_object_add(o, "CgroupDriver",
+                           json_object_new_string("cgroupfs"));
+    json_object_object_add(
+        o, "CgroupVersion",
+        json_object_new_string(!strcmp(mode, "v2") ? "2" : "1"));
+    json_object_object_add(o, "DefaultRuntime",
+                           json_object_new_string("minictr"));
+    json_object_object_add(sw, "LocalNodeState",
+                           json_object_new_string("inactive"));
     json_object_object_add(o, "Swarm", sw);
     http_json(r, 200, o);
 }
@@ -344,12 +368,14 @@ image_summary(const char *name, json_object *meta, bool full)
         json_object_object_add(o, "Containers", json_object_new_int64(-1));
     } else {
         struct image_config ic;
-        json_object *cfg = json_object_new_object(), *rootfs = json_object_new_object();
+        json_object *cfg = json_object_new_object(),
+                    *rootfs = json_object_new_object();
         char when[64];
         mc_format_time(created * 1000000000LL, when, sizeof(when));
         json_object_object_add(o, "Created", json_object_new_string(when));
         json_object_object_add(o, "Os", json_object_new_string("linux"));
-        json_object_object_add(o, "Architecture", json_object_new_string("amd64"));
+        json_object_object_add(o, "Architecture",
+                               json_object_new_string("amd64"));
         if (image_config_load(name, &ic) == 0) {
             json_object *lists[3] = {NULL, NULL, NULL};
             char **src[3] = {ic.cmd, ic.entrypoint, ic.env};
@@ -358,18 +384,21 @@ image_summary(const char *name, json_object *meta, bool full)
                 if (src[k]) {
                     lists[k] = json_object_new_array();
                     for (char **a = src[k]; *a; a++)
-                        json_object_array_add(lists[k], json_object_new_string(*a));
+                        json_object_array_add(lists[k],
+                                              json_object_new_string(*a));
                 }
                 json_object_object_add(cfg, keys[k], lists[k]);
             }
-            json_object_object_add(cfg, "WorkingDir",
-                                   json_object_new_string(ic.workdir ? ic.workdir : ""));
-            json_object_object_add(cfg, "User",
-                                   json_object_new_string(ic.user ? ic.user : ""));
+            json_object_object_add(
+                cfg, "WorkingDir",
+                json_object_new_string(ic.workdir ? ic.workdir : ""));
+            json_object_object_add(
+                cfg, "User", json_object_new_string(ic.user ? ic.user : ""));
         }
         ct_clear_error();
         json_object_object_add(o, "Config", cfg);
-        json_object_object_add(rootfs, "Type", json_object_new_string("layers"));
+        json_object_object_add(rootfs, "Type",
+                               json_object_new_string("layers"));
         json_object_object_add(o, "RootFS", rootfs);
     }
     return o;
@@ -440,13 +469,15 @@ api_image_history(struct http_req *r, char **args)
                  ? json_object_get_string(v)
                  : "?");
     json_object_object_add(o, "Id", json_object_new_string(id));
-    json_object_object_add(o, "Created",
-                           json_object_new_int64(json_object_object_get_ex(meta, "created", &v)
-                                                     ? json_object_get_int64(v)
-                                                     : 0));
+    json_object_object_add(
+        o, "Created",
+        json_object_new_int64(json_object_object_get_ex(meta, "created", &v)
+                                  ? json_object_get_int64(v)
+                                  : 0));
     json_object_object_add(o, "CreatedBy", json_object_new_string(by));
     json_object_object_add(o, "Tags", json_object_new_array());
-    json_object_object_add(o, "Size", json_object_new_int64(image_size(name, meta)));
+    json_object_object_add(o, "Size",
+                           json_object_new_int64(image_size(name, meta)));
     json_object_object_add(o, "Comment", json_object_new_string("one layer"));
     json_object_array_add(a, o);
     json_object_put(meta);
@@ -525,16 +556,18 @@ api_image_create(struct http_req *r, char **args)
         return;
     }
     if (strcmp(src, "-")) {
-        http_error(r, 400, "fromSrc=%s: minictr imports the request body only "
-                           "(fromSrc=-)",
+        http_error(r, 400,
+                   "fromSrc=%s: minictr imports the request body only "
+                   "(fromSrc=-)",
                    src);
         return;
     }
     snprintf(ref, sizeof(ref), "%s%s%s", repo, *tag ? ":" : "", tag);
     if (!*repo || !api_image_name(ref, name, sizeof(name)) ||
         !mc_valid_name(name)) {
-        http_error(r, 400, "repo '%s': give a name for the image (letters, "
-                           "digits, '_', '.', '-'; tag latest)",
+        http_error(r, 400,
+                   "repo '%s': give a name for the image (letters, "
+                   "digits, '_', '.', '-'; tag latest)",
                    ref);
         return;
     }
@@ -629,7 +662,8 @@ api_volume_create(struct http_req *r, char **args)
     (void)args;
     if (!body)
         return;
-    if (json_object_object_get_ex(body, "Name", &v) && *json_object_get_string(v)) {
+    if (json_object_object_get_ex(body, "Name", &v) &&
+        *json_object_get_string(v)) {
         snprintf(name, sizeof(name), "%s", json_object_get_string(v));
     } else {
         unsigned char raw[16];

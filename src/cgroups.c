@@ -102,7 +102,7 @@ mount_point(const char *controller, char *buf, size_t size, char *root,
         if (strcmp(fstype, "cgroup") != 0)
             continue;
         for (char *save, *o = strtok_r(opts, ",", &save); o;
-         o = strtok_r(NULL, ",", &save))
+             o = strtok_r(NULL, ",", &save))
             if (!strcmp(o, controller)) {
                 snprintf(buf, size, "%s", mnt);
                 snprintf(root, root_size, "%s", subtree);
@@ -139,7 +139,7 @@ own_path(const char *controller, char *buf, size_t size)
             continue;
         }
         for (char *save, *o = strtok_r(list, ",", &save); o;
-         o = strtok_r(NULL, ",", &save))
+             o = strtok_r(NULL, ",", &save))
             if (!strcmp(o, controller)) {
                 snprintf(buf, size, "%s", path);
                 found = 0;

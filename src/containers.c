@@ -172,7 +172,7 @@ matches(struct ps_args *a, const struct container *c, const char *status)
 /* Docker's STATUS column. */
 void
 container_status_text(const struct container *c, const char *status, char *buf,
-            size_t size)
+                      size_t size)
 {
     char ago[48];
     int64_t now = mc_now_ns();

@@ -80,8 +80,8 @@ events_append(const struct container *c, const char *action, const char *key,
     json_object_object_add(o, "scope", json_object_new_string("local"));
     json_object_object_add(o, "time", json_object_new_int64(now / 1000000000));
     json_object_object_add(o, "timeNano", json_object_new_int64(now));
-    line = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-                                                 JSON_C_TO_STRING_NOSLASHESCAPE);
+    line = json_object_to_json_string_ext(
+        o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
     events_path(path, sizeof(path), "");
     fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
     if (fd >= 0) {
@@ -285,7 +285,11 @@ parse_when(const char *s, int64_t *out)
     }
     if (end != s && end[1] == '\0' && strchr("smh", *end) && v >= 0) {
         *out = mc_now_ns() -
-            (int64_t)(v * (*end == 's' ? 1 : *end == 'm' ? 60 : 3600) * 1e9);
+            (int64_t)(v *
+                      (*end == 's'       ? 1
+                           : *end == 'm' ? 60
+                                         : 3600) *
+                      1e9);
         return 0;
     }
     *out = mc_parse_time(s);
@@ -326,8 +330,9 @@ cmd_events(int argc, char **argv)
                    "--since, the past ones first).\n");
             return 0;
         }
-        if (!v || (strcmp(a, "--since") && strcmp(a, "--until") &&
-                   strcmp(a, "--filter") && strcmp(a, "-f")))
+        if (!v ||
+            (strcmp(a, "--since") && strcmp(a, "--until") &&
+             strcmp(a, "--filter") && strcmp(a, "-f")))
             return mc_usage_error("usage: minictr events [--since T] "
                                   "[--until T] [--filter KEY=VALUE]");
         i++;

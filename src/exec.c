@@ -354,9 +354,9 @@ exec_start(struct container *c, const struct exec_opts *o, const int io[3],
             close(*master);
         *master = -1;
         /* The child's own exit code: 126 or 127 come from exec. */
-        mc_error_code(got == MC_EXIT_NOT_FOUND ? "command_not_found"
-                      : got == MC_EXIT_CANNOT_EXEC ? "command_cannot_run"
-                                                   : "failed");
+        mc_error_code(got == MC_EXIT_NOT_FOUND         ? "command_not_found"
+                          : got == MC_EXIT_CANNOT_EXEC ? "command_cannot_run"
+                                                       : "failed");
         errno = got > 0 && got < 256 ? got : MC_EXIT_RUNNER;
         return -1;
     }

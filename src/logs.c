@@ -214,7 +214,7 @@ print_record(struct reader *r, const char *line)
         json_object_object_get_ex(o, "time", &when)) {
         t = mc_parse_time(json_object_get_string(when));
         s = !strcmp(json_object_get_string(stream), "stderr") ? STREAM_STDERR
-                                                               : STREAM_STDOUT;
+                                                              : STREAM_STDOUT;
         if ((!q->since || t >= q->since) && (!q->until || t <= q->until) &&
             !(s == STREAM_STDOUT && q->no_stdout) &&
             !(s == STREAM_STDERR && q->no_stderr)) {
@@ -355,9 +355,8 @@ follow(struct reader *r, const struct container *c, const char *path, int fd,
         return ct_fail_errno("inotify on '%s'", dir);
     }
     for (;;) {
-        struct pollfd p[3] = {{in, POLLIN, 0},
-                              {stop_fd, POLLRDHUP, 0},
-                              {waiter, POLLIN, 0}};
+        struct pollfd p[3] = {
+            {in, POLLIN, 0}, {stop_fd, POLLRDHUP, 0}, {waiter, POLLIN, 0}};
         char ev[4096];
 
         read_lines(r, fd, buf, size, have);

@@ -106,8 +106,7 @@ int image_config_load(const char *name, struct image_config *ic);
 struct json_object;
 /* import: unpack source (a tarball or a directory) as image name, with
  * the OCI config object cfg (NULL: none) as its defaults. */
-int image_import(const char *source, const char *name,
-                 struct json_object *cfg);
+int image_import(const char *source, const char *name, struct json_object *cfg);
 /* One --change instruction (CMD, ENTRYPOINT, ENV, WORKDIR, USER) into
  * the config object cfg. */
 int image_apply_change(struct json_object *cfg, const char *change);
@@ -315,8 +314,7 @@ int ctl_listen(const char *id);
 struct sockaddr_un;
 /* addr for a socket at path (the /proc/self/fd trick when it is long);
  * close *dirfd afterwards when it is not -1. */
-int ctl_socket_address(const char *path, struct sockaddr_un *addr,
-                       int *dirfd);
+int ctl_socket_address(const char *path, struct sockaddr_un *addr, int *dirfd);
 void ctl_unlink(const char *id);
 /* Connect to a container's monitor and send one request line; returns the
  * connected fd, or -1 (container_not_running when nobody listens). */

@@ -457,8 +457,8 @@ add_env(struct container *c, char *kv)
  * command is ENTRYPOINT + CMD; --entrypoint replaces the first and drops
  * the image's CMD; a command given replaces CMD. */
 static int
-apply_image_config(struct container *c, char **entrypoint, char **cmd,
-                   int ncmd, char **env_flags, int nenv_flags)
+apply_image_config(struct container *c, char **entrypoint, char **cmd, int ncmd,
+                   char **env_flags, int nenv_flags)
 {
     struct image_config ic = {0};
     char **argv;

@@ -208,10 +208,10 @@ fill(struct http_req *r)
 static int
 hexval(char c)
 {
-    return c >= '0' && c <= '9'   ? c - '0'
-        : c >= 'a' && c <= 'f' ? c - 'a' + 10
-        : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                               : -1;
+    return c >= '0' && c <= '9' ? c - '0'
+        : c >= 'a' && c <= 'f'  ? c - 'a' + 10
+        : c >= 'A' && c <= 'F'  ? c - 'A' + 10
+                                : -1;
 }
 
 /* %XX and '+' decoded, in place. */
@@ -308,8 +308,8 @@ read_head(struct http_req *r)
         if (path[0] == '/' && path[1] == 'v' && path[2] >= '0' &&
             path[2] <= '9') {
             char *slash = strchr(path + 1, '/');
-            if (slash && strspn(path + 2, "0123456789.") ==
-                             (size_t)(slash - path - 2))
+            if (slash &&
+                strspn(path + 2, "0123456789.") == (size_t)(slash - path - 2))
                 path = slash;
         }
         len = strlen(path);
@@ -374,8 +374,8 @@ body_read(struct http_req *r, char *dst, size_t size, long long *left)
             while (!memmem(r->buf + r->off, r->have - r->off, "\r\n", 2))
                 if (fill(r) <= 0)
                     return -1;
-            r->off = (size_t)((char *)memmem(r->buf + r->off,
-                                             r->have - r->off, "\r\n", 2) +
+            r->off = (size_t)((char *)memmem(r->buf + r->off, r->have - r->off,
+                                             "\r\n", 2) +
                               2 - r->buf);
             *left = -1;
             return 0;
@@ -448,8 +448,8 @@ http_read_body(struct http_req *r)
         http_error(r, 500, "out of memory");
         return -1;
     }
-    while ((n = body_read(r, r->body + r->body_len,
-                          API_MAX_BODY - r->body_len, &left)) > 0) {
+    while ((n = body_read(r, r->body + r->body_len, API_MAX_BODY - r->body_len,
+                          &left)) > 0) {
         r->body_len += (size_t)n;
         if (r->body_len == API_MAX_BODY && (left > 0 || r->chunked)) {
             r->keep_alive = false;
@@ -559,16 +559,16 @@ send_head(struct http_req *r, int status, const char *type, const char *extra)
     if (log_requests) {
         char line[3000];
         int len = snprintf(line, sizeof(line), "minictr serve: %s %s%s%s %d\n",
-                           r->method, r->path, r->query[0] ? "?" : "",
-                           r->query, status);
+                           r->method, r->path, r->query[0] ? "?" : "", r->query,
+                           status);
         (void)!write(2, line, len < (int)sizeof(line) ? (size_t)len : 0);
     }
     return http_send_all(r->fd, head, (size_t)n);
 }
 
 void
-http_respond(struct http_req *r, int status, const char *type,
-             const char *body, size_t len)
+http_respond(struct http_req *r, int status, const char *type, const char *body,
+             size_t len)
 {
     char extra[128];
 
@@ -579,8 +579,7 @@ http_respond(struct http_req *r, int status, const char *type,
     if (status == 204 || status == 304)
         snprintf(extra, sizeof(extra), "%s",
                  r->keep_alive ? "" : "Connection: close\r\n");
-    if (send_head(r, status, len || status >= 400 ? type : NULL, extra) ==
-        -1) {
+    if (send_head(r, status, len || status >= 400 ? type : NULL, extra) == -1) {
         r->keep_alive = false;
         return;
     }
@@ -817,8 +816,7 @@ api_in_child(int (*fn)(void *arg), void *arg, const int *keep, int nkeep,
         if (lines[3] && *lines[3]) {
             if (lines[1] && *lines[1])
                 mc_error_code(strdup(lines[1]));
-            ct_restore_error(lines[3], lines[2] ? atoi(lines[2]) : 0,
-                             lines[4]);
+            ct_restore_error(lines[3], lines[2] ? atoi(lines[2]) : 0, lines[4]);
         }
         break;
     }

@@ -371,8 +371,8 @@ from_json(json_object *o, struct container *c)
     a = get(o, "labels");
     if (a && json_object_is_type(a, json_type_object)) {
         size_t n = 0;
-        c->labels = calloc((size_t)json_object_object_length(a) + 1,
-                           sizeof(char *));
+        c->labels =
+            calloc((size_t)json_object_object_length(a) + 1, sizeof(char *));
         json_object_object_foreach(a, key, val)
         {
             char *kv;

@@ -128,8 +128,8 @@ top_columns(pid_t pid, double uptime, long tick, struct proc_info *p,
     else
         snprintf(cols[6], 256, "?");
     secs = p->cpu_ticks / (unsigned long long)tick;
-    snprintf(cols[7], 256, "%02llu:%02llu:%02llu", secs / 3600,
-             secs / 60 % 60, secs % 60);
+    snprintf(cols[7], 256, "%02llu:%02llu:%02llu", secs / 3600, secs / 60 % 60,
+             secs % 60);
     snprintf(cols[8], 256, "%s", p->cmd);
     return 0;
 }

@@ -177,8 +177,8 @@ volume_remove(const char *name)
         mc_error_code("volume_in_use");
         ct_set_hint("remove the container first (minictr rm), then the "
                     "volume");
-        return ct_fail("volume '%s' is in use by container '%s'%s", name,
-                       u.who, u.n > 1 ? " and others" : "");
+        return ct_fail("volume '%s' is in use by container '%s'%s", name, u.who,
+                       u.n > 1 ? " and others" : "");
     }
     *strrchr(path, '/') = '\0'; /* volumes/NAME, with _data */
     if (ct_rm_rf(path) == -1)
