@@ -480,7 +480,10 @@ http_body_json(struct http_req *r)
     tok = json_tokener_new();
     o = json_tokener_parse_ex(tok, r->body, (int)r->body_len);
     if (!o || tok->char_offset < (int)r->body_len) {
-        const char *why = json_tokener_error_desc(json_tokener_get_error(tok));
+        enum json_tokener_error err = json_tokener_get_error(tok);
+        const char *why = err == json_tokener_continue
+            ? "the JSON ends early"
+            : json_tokener_error_desc(err);
         http_error(r, 400, "malformed JSON in the request body at byte %d: %s",
                    tok->char_offset, o ? "junk after the value" : why);
         json_object_put(o);

@@ -163,3 +163,10 @@ worksheet() {
     need_cmd capsh
     worksheet minictr
 }
+
+@test "worksheet minictr-serve: every runnable block runs" {
+    need_cmd jq
+    need_cmd curl
+    need_cmd setpriv
+    worksheet minictr-serve
+}
