@@ -16,6 +16,11 @@
  *     cp.c           `cp` in and out, resolved inside the container's root
  *     volumes.c      `volume create/ls/inspect/rm`
  *     images.c       import (with --change), images, rmi
+ *     events.c       `events`: one JSON line per event, from the core
+ *     serve.c        `serve`: the Docker Engine API on a Unix socket
+ *                    (HTTP/1.1, a thread per connection); its handlers
+ *                    in api.c (containers), api_exec.c, api_system.c
+ *                    (ping, version, info, events, images, volumes)
  *
  *   the core
  *     container.c    create, start, delete: what a container is made of,
