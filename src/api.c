@@ -1357,12 +1357,7 @@ log_chunk(void *arg, int stream, const char *text, size_t len)
     /* Docker's frame: stream, three zeros, the length big-endian. */
     if (len > sizeof(buf) - 8)
         len = sizeof(buf) - 8;
-    buf[0] = (char)stream;
-    buf[1] = buf[2] = buf[3] = 0;
-    buf[4] = (char)(len >> 24);
-    buf[5] = (char)(len >> 16);
-    buf[6] = (char)(len >> 8);
-    buf[7] = (char)len;
+    ctl_frame_header((unsigned char *)buf, stream, len);
     memcpy(buf + 8, text, len);
     return http_stream_write(o->r, buf, len + 8);
 }
@@ -1577,16 +1572,6 @@ api_container_stats(struct http_req *r, char **args)
 
 /* ---- stop, kill, restart, pause, unpause, rename, resize --------------- */
 
-/* Until the container's monitor is gone (it cleans up after stop). */
-static void
-wait_gone(const struct container *c)
-{
-    struct timespec t = {0, 10 * 1000 * 1000};
-
-    for (int i = 0; i < 1000 && container_monitor_alive(c); i++)
-        nanosleep(&t, NULL);
-}
-
 /* One request line to the monitor, answered 204, or an error. */
 static void
 ask_monitor(struct http_req *r, struct container *c, const char *request,
@@ -1629,7 +1614,7 @@ api_container_stop(struct http_req *r, char **args)
         http_fail(r);
     } else {
         json_object_put(o);
-        wait_gone(&c);
+        container_wait_gone(&c);
         http_respond(r, 204, NULL, "", 0);
     }
     state_free(&c);
@@ -1662,7 +1647,7 @@ api_container_kill(struct http_req *r, char **args)
             /* As dockerd: after SIGKILL the answer waits for the end, so
              * a `docker rm` right after finds the container stopped. */
             if (sig == SIGKILL)
-                wait_gone(&c);
+                container_wait_gone(&c);
             http_respond(r, 204, NULL, "", 0);
         }
     }
@@ -1725,7 +1710,7 @@ api_container_restart(struct http_req *r, char **args)
         json_object *o = ctl_call(&c, "stop %d", (int)secs);
         json_object_put(o);
         ct_clear_error();
-        wait_gone(&c);
+        container_wait_gone(&c);
     }
     state_free(&c);
     if (api_find(r, args[0], &c) == -1) /* --rm removed it */

@@ -197,15 +197,9 @@ write_all(int fd, const char *buf, size_t len)
 static int
 send_frame(int fd, int stream, const char *buf, size_t len)
 {
-    unsigned char head[8] = {(unsigned char)stream,
-                             0,
-                             0,
-                             0,
-                             (unsigned char)(len >> 24),
-                             (unsigned char)(len >> 16),
-                             (unsigned char)(len >> 8),
-                             (unsigned char)len};
+    unsigned char head[8];
 
+    ctl_frame_header(head, stream, len);
     return http_send_all(fd, head, 8) == -1 ? -1 : http_send_all(fd, buf, len);
 }
 

@@ -427,16 +427,6 @@ cmd_inspect(int argc, char **argv)
 
 /* ---- rm ---------------------------------------------------------------- */
 
-/* Wait up to ten seconds for a monitor to finish its own clean-up. */
-static void
-wait_gone(const struct container *c)
-{
-    struct timespec pause = {0, 10 * 1000 * 1000};
-
-    for (int i = 0; i < 1000 && container_monitor_alive(c); i++)
-        nanosleep(&pause, NULL);
-}
-
 /* Anonymous volumes (-v /path) go with their container (rm -v). */
 static void
 remove_anonymous(const struct container *c)
@@ -474,7 +464,7 @@ container_remove(const char *key, bool force, bool volumes)
         r = ctl_call(&c, "kill 9");
         json_object_put(r);
         ct_clear_error();
-        wait_gone(&c);
+        container_wait_gone(&c);
         if (container_monitor_alive(&c)) {
             mc_error_code("failed");
             return ct_fail("the monitor of '%s' does not let go of it", key);

@@ -206,21 +206,27 @@ ctl_call(const struct container *c, const char *fmt, ...)
     return o;
 }
 
+void
+ctl_frame_header(unsigned char head[8], int stream, size_t len)
+{
+    head[0] = (unsigned char)stream;
+    head[1] = head[2] = head[3] = 0;
+    head[4] = (unsigned char)(len >> 24);
+    head[5] = (unsigned char)(len >> 16);
+    head[6] = (unsigned char)(len >> 8);
+    head[7] = (unsigned char)len;
+}
+
 int
 ctl_write_frame(int fd, int stream, const char *buf, size_t len)
 {
-    unsigned char head[8] = {(unsigned char)stream,
-                             0,
-                             0,
-                             0,
-                             (unsigned char)(len >> 24),
-                             (unsigned char)(len >> 16),
-                             (unsigned char)(len >> 8),
-                             (unsigned char)len};
+    unsigned char head[8];
     struct iovec iov[2] = {{head, 8}, {(void *)buf, len}};
     struct msghdr msg = {.msg_iov = iov, .msg_iovlen = 2};
-    ssize_t n = sendmsg(fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+    ssize_t n;
 
+    ctl_frame_header(head, stream, len);
+    n = sendmsg(fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
     /* A client that does not keep up is let go rather than waited for:
      * the container must not stall because a reader is slow. */
     return n == (ssize_t)(len + 8) ? 0 : -1;

@@ -55,10 +55,8 @@ running(const struct container *c)
         !strcmp(s, ST_RESTARTING);
 }
 
-/* Wait until the container's monitor is gone (it cleans up after it
- * answered a stop), for up to ten seconds. */
-static void
-wait_monitor_gone(const struct container *c)
+void
+container_wait_gone(const struct container *c)
 {
     struct timespec t = {0, 10 * 1000 * 1000};
 
@@ -361,7 +359,7 @@ cmd_stop(int argc, char **argv)
                 continue;
             }
             json_object_put(r);
-            wait_monitor_gone(&c);
+            container_wait_gone(&c);
         }
         printf("%s\n", argv[i]);
     }
@@ -446,7 +444,7 @@ wait_one(const char *name)
     }
     ct_clear_error();
     if (code == -1) { /* it ended meanwhile, or before: the record says */
-        wait_monitor_gone(&c);
+        container_wait_gone(&c);
         state_free(&c);
         if (container_find(name, &c) == -1)
             return -1;
@@ -516,7 +514,7 @@ cmd_restart(int argc, char **argv)
                 continue;
             }
             json_object_put(r);
-            wait_monitor_gone(&c);
+            container_wait_gone(&c);
         }
         state_free(&c);
         if (container_find(argv[i], &c) == -1) { /* --rm removed it */

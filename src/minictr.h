@@ -336,6 +336,8 @@ struct json_object *ctl_call(const struct container *c, const char *fmt, ...)
  * as Docker's API. */
 enum { STREAM_STDIN = 0, STREAM_STDOUT = 1, STREAM_STDERR = 2 };
 int ctl_write_frame(int fd, int stream, const char *buf, size_t len);
+/* The 8 bytes in front of a frame of len bytes on stream. */
+void ctl_frame_header(unsigned char head[8], int stream, size_t len);
 
 /* ---- logs.c ------------------------------------------------------------ */
 struct log_writer {
@@ -580,6 +582,9 @@ void human_duration(int64_t ns, char *buf, size_t size);
 /* Docker's STATUS column: "Up 3 minutes", "Exited (0) 2 seconds ago". */
 void container_status_text(const struct container *c, const char *status,
                            char *buf, size_t size);
+/* Wait up to ten seconds until c's monitor is gone (after stop it still
+ * cleans up). */
+void container_wait_gone(const struct container *c);
 /* rename: the name must be free (checked under the names lock). */
 int container_rename(struct container *c, const char *name);
 /* Attach this terminal to a running container (attach, start -a). */
