@@ -24,6 +24,9 @@
  *
  * Read: https://docs.docker.com/engine/api/v1.41/ (Container section);
  *       ../shared/reference/docker-api/SUMMARY.md (what clients read).
+ * Try:  sudo curl -s --unix-socket /run/minictr/docker.sock \
+ *         'http://x/containers/json?all=1' | jq '.[].Names'
+ * See:  the same containers as `minictr ps -a`, in Docker's JSON.
  */
 #include "api.h"
 

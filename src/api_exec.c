@@ -13,6 +13,9 @@
  * `docker exec` reads from GET /exec/ID/json and makes its own.
  *
  * Read: setns(2), pid_namespaces(7); exec.c.
+ * Try:  sudo DOCKER_HOST=unix:///run/minictr/docker.sock docker exec -it web sh
+ * See:  `ps` inside lists the container's processes; the shell is one
+ *       more, in its pid namespace, cgroup and seccomp filter.
  */
 #include "api.h"
 

@@ -13,6 +13,9 @@
  *
  * Read: https://docs.docker.com/engine/api/v1.41/ (System, Image,
  *       Volume, Network).
+ * Try:  sudo DOCKER_HOST=unix:///run/minictr/docker.sock docker import \
+ *         busybox.tar myimg && sudo minictr images
+ * See:  the image docker imported is minictr's: the same directory.
  */
 #include "api.h"
 

@@ -27,6 +27,7 @@
  *
  * Read: inotify(7), open(2) O_APPEND.
  * Try:  sudo minictr events & sudo minictr run --rm busybox true
+ * See:  create, start, die (exitCode=0), destroy: one line each.
  */
 #include "minictr.h"
 

@@ -54,6 +54,9 @@
  * Try:  sudo minictr serve &
  *       sudo curl -s --unix-socket /run/minictr/docker.sock localhost/_ping
  *       sudo DOCKER_HOST=unix:///run/minictr/docker.sock docker run --rm busybox echo hi
+ * See:  `minictr serve --log` prints each request: create, attach (101),
+ *       wait (200, its headers at once), start (204) — three connections
+ *       open at the same time.
  */
 #include "api.h"
 

@@ -297,6 +297,27 @@ nothing_left() {
     assert_line --regexp 'container die [0-9a-f]{64} \(exitCode=0, image=busybox, name=evt\)$'
 }
 
+@test "Debian's docker CLI 20.10 (API 1.41): version, run --rm, run -d, ps, logs, exec, stop, rm" {
+    old=$ROOT/build/docker-cli/docker
+    [ -x "$old" ] || skip "no build/docker-cli/docker (rootfs-scripts/docker-cli.sh unpacks it)"
+    run "$old" version --format '{{.Client.APIVersion}} {{.Server.APIVersion}}'
+    assert_output "1.41 1.41"
+    run "$old" run --rm busybox sh -c 'echo hi20; exit 4'
+    assert_failure 4
+    assert_output hi20
+    "$old" run -d --name w20 busybox sh -c 'echo logged; sleep 1208' >/dev/null
+    run "$old" ps --format '{{.Names}}'
+    assert_line w20
+    wait_until 5 bash -c "'$old' logs w20 | grep -q logged"
+    run "$old" exec w20 echo exec20
+    assert_output exec20
+    run "$old" stop -t 1 w20
+    assert_success
+    run "$old" rm w20
+    assert_success
+    nothing_left
+}
+
 # ---- dockerode --------------------------------------------------------------
 
 @test "dockerode: examples/dockerode/talk.js lists, creates, starts, reads logs, stops, removes" {
