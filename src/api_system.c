@@ -746,3 +746,25 @@ api_network_inspect(struct http_req *r, char **args)
     else
         http_json(r, 200, none_network());
 }
+
+/* ---- not yet ----------------------------------------------------------- */
+
+/* Routes that other pieces bring: the image layer store (load, save, tag,
+ * push), networks (create, connect), build, cp (archive), diff (changes).
+ * A clear 501 until they land, so a client says what is missing. */
+void
+api_not_yet(struct http_req *r, char **args)
+{
+    const char *what = strstr(r->path, "/networks")
+        ? "networks (the network issue)"
+        : strstr(r->path, "/build") ? "build (the images issue)"
+        : strstr(r->path, "/archive")
+        ? "docker cp through the API (minictr cp does it)"
+        : strstr(r->path, "/changes")
+        ? "docker diff"
+        : "image load, save, tag and push (the image layer store)";
+
+    (void)args;
+    http_error(r, 501, "minictr serve has no %s %s yet: %s", r->method, r->path,
+               what);
+}

@@ -143,6 +143,9 @@ nothing_left() {
     assert_output err
     run bash -c "echo through-stdin | '$DOCKER' run --rm -i busybox cat"
     assert_output through-stdin
+    run script -qec "'$DOCKER' run --rm -it busybox sh -c 'tty; exit 6'" /dev/null
+    assert_failure 6
+    assert_output --regexp '/dev/pts/[0-9]+'
     nothing_left
 }
 
@@ -394,6 +397,9 @@ nothing_left() {
     assert_line --regexp '^HTTP/1.1 404'
     assert_line --regexp '^Content-Type: application/json'$'\r''?$'
     assert_line --partial '{"message":"page not found'
+    run api POST /images/load
+    assert_line "HTTP 501"
+    assert_line --partial "image layer store"
     run api POST /containers/nosuch/start
     assert_line "HTTP 404"
     assert_line '{"message":"No such container: nosuch"}'
