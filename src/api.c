@@ -1090,10 +1090,16 @@ connect_when_up(struct http_req *r, struct container *c, const char *request)
 
 /* ---- start ------------------------------------------------------------- */
 
-static int
-start_in_child(void *arg)
+int
+api_start_child(const char *id, bool hold)
 {
-    return container_start(arg, true);
+    struct container c;
+
+    if (container_find(id, &c) == -1)
+        return -1;
+    c.stopped_by_user = false;
+    c.hold = hold;
+    return container_start(&c, true);
 }
 
 void
@@ -1112,7 +1118,8 @@ api_container_start(struct http_req *r, char **args)
     waiting = pending_count(c.id);
     c.stopped_by_user = false;
     c.hold = waiting > 0; /* attach and wait first, then it runs */
-    if (api_in_child(start_in_child, &c, NULL, 0, NULL) != 0) {
+    if (api_in_child(c.hold ? "start-hold" : "start", c.id, -1, NULL, NULL) !=
+        0) {
         http_fail(r);
         state_free(&c);
         return;
@@ -1719,7 +1726,7 @@ api_container_restart(struct http_req *r, char **args)
     if (api_find(r, args[0], &c) == -1) /* --rm removed it */
         return;
     c.stopped_by_user = false;
-    if (api_in_child(start_in_child, &c, NULL, 0, NULL) != 0)
+    if (api_in_child("start", c.id, -1, NULL, NULL) != 0)
         http_fail(r);
     else
         http_respond(r, 204, NULL, "", 0);

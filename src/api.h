@@ -104,13 +104,17 @@ bool api_image_name(const char *ref, char *buf, size_t size);
  * digest until the layer store), "sha256:…". */
 void api_image_id(const char *name, char *buf, size_t size);
 
-/* Run fn(arg) in a child process of our own — one thread, nothing of
- * the other threads' — keeping only the fds in keep; returns fn's result,
- * with the child's error recorded here as ours. An fd the child sends
- * with api_child_send_fd meanwhile goes to on_fd (NULL: closed). See
- * serve.c. */
-int api_in_child(int (*fn)(void *arg), void *arg, const int *keep, int nkeep,
-                 void (*on_fd)(void *arg, int fd));
+/* Run KIND PAYLOAD in a child process of our own — `minictr
+ * __api-child`, exec'd: one thread, no lock of another thread's held —
+ * with client (or -1) as its fd 4; returns its result, with its error
+ * recorded here as ours. An fd the child sends with api_child_send_fd
+ * goes to on_fd(arg, fd) (NULL: closed). See serve.c. */
+int api_in_child(const char *kind, const char *payload, int client,
+                 void (*on_fd)(void *arg, int fd), void *arg);
 int api_child_send_fd(int fd);
+/* The children's work: start ID (held: for attach and wait first), and
+ * an exec described by a JSON job (client: its socket, -1 detached). */
+int api_start_child(const char *id, bool hold);
+int api_exec_child(const char *job, int client);
 
 #endif

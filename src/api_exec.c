@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #define MAX_EXECS 256
+#define HEAD_EARLY_MAX 16384 /* stdin sent before the 101, at most */
 
 struct exec_entry {
     char id[MC_ID_LEN + 1], cid[MC_ID_LEN + 1];
@@ -325,6 +326,94 @@ got_master(void *arg, int fd)
     pthread_mutex_unlock(&exec_lock);
 }
 
+/* The job, as the JSON that goes to the child on its command line. */
+static char *
+job_json(const struct exec_entry *e, const struct job *j)
+{
+    json_object *o = json_object_new_object(), *a = json_object_new_array();
+    json_object *env = json_object_new_array();
+    char *hex = malloc(j->nearly * 2 + 1), *out;
+
+    for (char **p = e->o.argv; p && *p; p++)
+        json_object_array_add(a, json_object_new_string(*p));
+    for (int i = 0; i < e->o.nenv; i++)
+        json_object_array_add(env, json_object_new_string(e->o.env[i]));
+    for (size_t i = 0; hex && i < j->nearly; i++)
+        snprintf(hex + 2 * i, 3, "%02x", (unsigned char)j->early[i]);
+    if (hex)
+        hex[2 * j->nearly] = '\0';
+    json_object_object_add(o, "id", json_object_new_string(e->cid));
+    json_object_object_add(o, "argv", a);
+    json_object_object_add(o, "env", env);
+    json_object_object_add(
+        o, "workdir", json_object_new_string(e->o.workdir ? e->o.workdir : ""));
+    json_object_object_add(o, "user",
+                           json_object_new_string(e->o.user ? e->o.user : ""));
+    json_object_object_add(o, "tty", json_object_new_boolean(e->o.tty));
+    json_object_object_add(o, "input", json_object_new_boolean(j->input));
+    json_object_object_add(o, "rows", json_object_new_int(j->rows));
+    json_object_object_add(o, "cols", json_object_new_int(j->cols));
+    json_object_object_add(o, "early", json_object_new_string(hex ? hex : ""));
+    out = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+    json_object_put(o);
+    free(hex);
+    return out;
+}
+
+int
+api_exec_child(const char *text, int client)
+{
+    json_object *o = json_tokener_parse(text), *v;
+    static struct job j;
+    static char early[HEAD_EARLY_MAX];
+    size_t n;
+
+    if (!o)
+        return ct_fail("exec: a job that is not JSON");
+    j.client = client;
+#define GET(key) (json_object_object_get_ex(o, key, &v) ? v : NULL)
+    if (!GET("id") || container_find(json_object_get_string(v), &j.c) == -1) {
+        json_object_put(o);
+        return -1;
+    }
+    if ((v = GET("argv"))) {
+        n = json_object_array_length(v);
+        j.o.argv = calloc(n + 1, sizeof(char *));
+        for (size_t i = 0; i < n; i++)
+            j.o.argv[i] =
+                strdup(json_object_get_string(json_object_array_get_idx(v, i)));
+    }
+    if ((v = GET("env")))
+        for (size_t i = 0; i < json_object_array_length(v) && i < MC_MAX_ENV;
+             i++)
+            j.o.env[j.o.nenv++] =
+                strdup(json_object_get_string(json_object_array_get_idx(v, i)));
+    if ((v = GET("workdir")) && *json_object_get_string(v))
+        j.o.workdir = strdup(json_object_get_string(v));
+    if ((v = GET("user")) && *json_object_get_string(v))
+        j.o.user = strdup(json_object_get_string(v));
+    j.o.tty = (v = GET("tty")) && json_object_get_boolean(v);
+    j.input = (v = GET("input")) && json_object_get_boolean(v);
+    j.o.interactive = j.input;
+    j.rows = (v = GET("rows")) ? json_object_get_int(v) : 0;
+    j.cols = (v = GET("cols")) ? json_object_get_int(v) : 0;
+    if ((v = GET("early"))) {
+        const char *hex = json_object_get_string(v);
+        for (n = 0; hex[2 * n] && hex[2 * n + 1] && n < sizeof(early); n++) {
+            unsigned x;
+            sscanf(hex + 2 * n, "%2x", &x);
+            early[n] = (char)x;
+        }
+        j.early = early;
+        j.nearly = n;
+    }
+#undef GET
+    json_object_put(o);
+    if (!j.o.argv || !j.o.argv[0])
+        return ct_fail("exec: no command");
+    return exec_relay(&j);
+}
+
 void
 api_exec_start(struct http_req *r, char **args)
 {
@@ -360,8 +449,11 @@ api_exec_start(struct http_req *r, char **args)
         goto done;
     }
     if (detach) {
+        char *job;
         j->client = -1;
-        rc = api_in_child(exec_relay, j, NULL, 0, NULL);
+        job = job_json(e, j);
+        rc = api_in_child("exec-detach", job, -1, NULL, NULL);
+        free(job);
         if (rc == -1)
             http_fail(r);
         else
@@ -371,9 +463,14 @@ api_exec_start(struct http_req *r, char **args)
             http_hijack(r,
                         j->o.tty ? "application/vnd.docker.raw-stream"
                                  : "application/vnd.docker.multiplexed-stream");
+        char *job;
         j->early = r->buf + r->off;
         j->nearly = r->have - r->off;
-        rc = api_in_child(exec_relay, j, &j->client, 1, got_master);
+        if (j->nearly > HEAD_EARLY_MAX)
+            j->nearly = HEAD_EARLY_MAX;
+        job = job_json(e, j);
+        rc = api_in_child("exec", job, j->client, got_master, j);
+        free(job);
         ct_clear_error();
         /* The exit status first, then the end of the stream: the CLI asks
          * for the status as soon as the stream ends. */

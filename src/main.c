@@ -86,6 +86,7 @@ static const struct command commands[] = {
     {"rmi", cmd_rmi, "remove an image"},
     {"events", cmd_events, "print container events as they happen"},
     {"serve", cmd_serve, "the Docker Engine API on a Unix socket"},
+    {"__api-child", cmd_api_child, NULL}, /* serve's, not for people */
 };
 
 static void
@@ -95,7 +96,8 @@ usage(FILE *out)
             "usage: minictr [--trace] [--json] COMMAND [ARGS...]\n\n"
             "commands:\n");
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-        fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].help);
+        if (commands[i].help)
+            fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].help);
     fprintf(out,
             "\n"
             "  --trace  print each kernel call beside the shell command\n"

@@ -570,6 +570,7 @@ int cmd_top(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_cp(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_api_child(int argc, char **argv); /* serve's children */
 /* The garbage collector ps, rm and `system prune` run: what a dead
  * monitor left (cgroups, socket, lock; with --rm the directory and the
  * record too). Returns how many containers it cleaned. */

@@ -33,13 +33,16 @@
  *     strtok became strtok_r, temporary record names carry the thread id;
  *   - whatever forks without exec — container_start forks a monitor, exec
  *     joins a pid namespace and forks — runs in a child process of its own
- *     (api_in_child): a fork copies only the calling thread, so the child
- *     is an ordinary one-thread process that closes every fd but its own
- *     (else a monitor would hold other clients' sockets open for its
- *     whole life), unblocks the signals we blocked, does the one thing and
- *     reports back, as `minictr start` would. The monitor's parent is then
- *     that child, which exits: the monitor is nobody's child here, exactly
- *     as after `minictr run -d`;
+ *     (api_in_child) that execs minictr again (`minictr __api-child`): a
+ *     fork copies only the calling thread, and a lock of the C library
+ *     that another thread held at that moment stays held for good in the
+ *     copy (we met gmtime_r's: 1 start in 100 hung), so the child does
+ *     nothing but move two fds, unblock the signals and execve. The fresh
+ *     program has one thread and every fd but its own closed (else a
+ *     monitor would hold other clients' sockets open for its whole life);
+ *     it does the one thing and reports back on fd 3. The monitor's parent
+ *     is then that child, which exits: the monitor is nobody's child
+ *     here, exactly as after `minictr run -d`;
  *   - fork + exec (import's minictr-unpack) is safe from a thread as it
  *     is: every fd of ours is O_CLOEXEC.
  * Why not libmicrohttpd (Debian's 0.9.75 does all of this: see
@@ -742,8 +745,8 @@ http_client_gone(const struct http_req *r)
 
 /* ---- a child process for what forks ------------------------------------ */
 
-/* The child's end of its channel to us (api_child_send_fd). */
-static _Thread_local int child_chan = -1;
+/* In the child: its channel to the thread that asked (fd 3). */
+static int child_chan = -1;
 
 int
 api_child_send_fd(int fd)
@@ -752,10 +755,12 @@ api_child_send_fd(int fd)
 }
 
 int
-api_in_child(int (*fn)(void *arg), void *arg, const int *keep, int nkeep,
-             void (*on_fd)(void *arg, int fd))
+api_in_child(const char *kind, const char *payload, int client,
+             void (*on_fd)(void *arg, int fd), void *arg)
 {
-    int sp[2], keep2[17], n = 0, status, rc = -1;
+    char *args[] = {"minictr", "__api-child", (char *)kind, (char *)payload,
+                    NULL};
+    int sp[2], status, rc = -1;
     char buf[4096];
     pid_t pid;
 
@@ -770,23 +775,23 @@ api_in_child(int (*fn)(void *arg), void *arg, const int *keep, int nkeep,
         return ct_fail_errno("fork");
     }
     if (pid == 0) {
+        /* Only async-signal-safe calls from here to execve: another
+         * thread may have held a lock of the C library at the fork, and
+         * that lock is held for good in this copy (gmtime_r's was, and a
+         * start hung 1 time in 100). The new program has no threads and
+         * no held locks. The channel goes to fd 3, the client to fd 4. */
         sigset_t none;
-        for (int i = 0; i < nkeep && i < 16; i++)
-            keep2[n++] = keep[i];
-        keep2[n++] = sp[1];
-        ct_close_fds_except(keep2, n);
-        child_chan = sp[1];
+        int chan = fcntl(sp[1], F_DUPFD, 100);
+        int cl = client >= 0 ? fcntl(client, F_DUPFD, 100) : -1;
+        if (chan == -1 || dup2(chan, 3) == -1 || (cl >= 0 && dup2(cl, 4) == -1))
+            _exit(MC_EXIT_RUNNER);
+        close_range(cl >= 0 ? 5 : 4, ~0U, 0);
         /* The container must not inherit the server's blocked signals
          * (it would ignore docker stop's SIGTERM). */
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, NULL);
-        rc = fn(arg);
-        n = snprintf(buf, sizeof(buf), "R%d\n%s\n%d\n%s\n%s", rc,
-                     mc_get_error_code(), ct_error_errno(), ct_error_message(),
-                     ct_error_hint());
-        (void)!send(sp[1], buf, n < (int)sizeof(buf) ? (size_t)n : 0,
-                    MSG_NOSIGNAL);
-        _exit(0);
+        execv("/proc/self/exe", args);
+        _exit(MC_EXIT_RUNNER);
     }
     close(sp[1]);
     for (;;) {
@@ -842,6 +847,32 @@ api_in_child(int (*fn)(void *arg), void *arg, const int *keep, int nkeep,
     while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
         ;
     return rc;
+}
+
+/* `minictr __api-child KIND PAYLOAD`: the child's side, a fresh program.
+ * fd 3 is the channel back; fd 4 the client's socket, if any. */
+int
+cmd_api_child(int argc, char **argv)
+{
+    char buf[4096];
+    int rc, n;
+
+    if (argc != 3 || fcntl(3, F_GETFD) == -1)
+        return mc_usage_error("%s", "__api-child is minictr serve's own");
+    child_chan = 3;
+    fcntl(3, F_SETFD, FD_CLOEXEC);
+    if (fcntl(4, F_GETFD) != -1)
+        fcntl(4, F_SETFD, FD_CLOEXEC);
+    if (!strcmp(argv[1], "start") || !strcmp(argv[1], "start-hold"))
+        rc = api_start_child(argv[2], !strcmp(argv[1], "start-hold"));
+    else
+        rc = api_exec_child(argv[2], strcmp(argv[1], "exec-detach") ? 4 : -1);
+    n = snprintf(buf, sizeof(buf), "R%d\n%s\n%d\n%s\n%s", rc,
+                 mc_get_error_code(), ct_error_errno(), ct_error_message(),
+                 ct_error_hint());
+    (void)!send(3, buf, n < (int)sizeof(buf) ? (size_t)n : 0, MSG_NOSIGNAL);
+    ct_clear_error(); /* said on the channel: main prints nothing */
+    return 0;
 }
 
 /* ---- a connection ------------------------------------------------------ */
