@@ -993,6 +993,7 @@ struct pending {
 static pthread_mutex_t pend_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t pend_cond = PTHREAD_COND_INITIALIZER;
 static struct pending *pend_list;
+static unsigned pend_gen;
 
 static void
 pending_add(struct pending *p, const char *id)
@@ -1014,6 +1015,7 @@ pending_remove(struct pending *p)
             *q = p->next;
             break;
         }
+    pend_gen++;
     pthread_cond_broadcast(&pend_cond);
     pthread_mutex_unlock(&pend_lock);
 }
@@ -1030,9 +1032,23 @@ pending_count(const char *id)
     return n;
 }
 
-/* Wait up to ms for a change of the pending list (or a start). */
+/* Changes of the pending list (or a start) are counted (pend_gen): a
+ * waiter reads the count before it looks, and sleeps only if nothing
+ * changed since — a wake-up that comes while it looks is not lost. */
+static unsigned
+pending_gen(void)
+{
+    unsigned g;
+
+    pthread_mutex_lock(&pend_lock);
+    g = pend_gen;
+    pthread_mutex_unlock(&pend_lock);
+    return g;
+}
+
+/* Wait up to ms for a change after `seen`. */
 static void
-pending_wait(int ms)
+pending_wait(unsigned seen, int ms)
 {
     struct timespec t;
 
@@ -1041,7 +1057,8 @@ pending_wait(int ms)
     t.tv_sec += t.tv_nsec / 1000000000;
     t.tv_nsec %= 1000000000;
     pthread_mutex_lock(&pend_lock);
-    pthread_cond_timedwait(&pend_cond, &pend_lock, &t);
+    if (pend_gen == seen)
+        pthread_cond_timedwait(&pend_cond, &pend_lock, &t);
     pthread_mutex_unlock(&pend_lock);
 }
 
@@ -1049,6 +1066,7 @@ static void
 pending_wake(void)
 {
     pthread_mutex_lock(&pend_lock);
+    pend_gen++;
     pthread_cond_broadcast(&pend_cond);
     pthread_mutex_unlock(&pend_lock);
 }
@@ -1063,6 +1081,7 @@ connect_when_up(struct http_req *r, struct container *c, const char *request)
 {
     for (;;) {
         struct container now;
+        unsigned seen = pending_gen();
         bool created;
         int fd;
         if (container_monitor_alive(c)) {
@@ -1084,7 +1103,7 @@ connect_when_up(struct http_req *r, struct container *c, const char *request)
             return -1;
         }
         state_free(&now);
-        pending_wait(20);
+        pending_wait(seen, 20);
     }
 }
 
@@ -1127,8 +1146,12 @@ api_container_start(struct http_req *r, char **args)
     if (c.hold) {
         json_object *ok;
         pending_wake();
-        for (int i = 0; i < 100 && pending_count(c.id) > 0; i++)
-            pending_wait(50);
+        for (int i = 0; i < 100; i++) {
+            unsigned seen = pending_gen();
+            if (pending_count(c.id) == 0)
+                break;
+            pending_wait(seen, 50);
+        }
         ok = ctl_call(&c, "start");
         if (!ok) {
             if (!strcmp(mc_get_error_code(), "command_not_found")) {
@@ -1210,6 +1233,7 @@ api_container_wait(struct http_req *r, char **args)
         goto out;
     for (;;) {
         struct container now;
+        unsigned seen = pending_gen();
         bool alive;
         if (!exited && container_monitor_alive(&c)) {
             int fd = connect_when_up(r, &c, removed ? "wait removed" : "wait");
@@ -1241,7 +1265,7 @@ api_container_wait(struct http_req *r, char **args)
             break; /* not running (any more) */
         if (http_client_gone(r))
             goto out;
-        pending_wait(100);
+        pending_wait(seen, 100);
     }
     snprintf(out, sizeof(out), "{\"Error\":null,\"StatusCode\":%d}\n", code);
     http_stream_write(r, out, strlen(out));
