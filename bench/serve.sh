@@ -42,22 +42,31 @@ docker=$(command -v docker || echo build/docker-cli/docker)
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
 
-echo "== docker run --rm busybox true, $runs runs each (load: $(cut -d' ' -f1-3 /proc/loadavg))"
-hyperfine -N --warmup 5 --runs "$runs" --export-json "$out/serve.json" \
-    "bin/minictr run --rm busybox true" \
-    "$out/api-client run $sock 1" \
-    "env DOCKER_HOST=unix://$sock $docker run --rm busybox true" \
-    "env DOCKER_HOST=unix://$sock $docker version --format x" >"$work/hf.txt" 2>&1 ||
-    { cat "$work/hf.txt"; exit 1; }
-python3 - "$out/serve.json" <<'EOF' | tee "$out/serve.txt"
-import json, statistics, sys
-names = ["minictr run --rm (direct)", "api-client: create, attach, wait, start",
-         "docker run --rm through minictr serve", "docker version (the CLI's own start-up, one request)"]
-r = json.load(open(sys.argv[1]))["results"]
-for name, x in zip(names, r):
-    print(f"{name:55s} median {statistics.median(x['times'])*1e3:7.2f} ms")
-print(f"{'API overhead (api-client - minictr run)':55s} median {(statistics.median(r[1]['times'])-statistics.median(r[0]['times']))*1e3:7.2f} ms")
-EOF
+echo "== docker run --rm busybox true, $runs rounds (load: $(cut -d' ' -f1-3 /proc/loadavg))"
+# Interleaved: each round runs each command once, so that a load that
+# comes and goes (a shared machine) falls on all of them alike.
+python3 - "$runs" "$out/serve.json" bin/minictr "$out/api-client" "$sock" "$docker" <<'EOF2' | tee "$out/serve.txt"
+import json, os, statistics, subprocess, sys, time
+runs, out, mc, client, sock, docker = int(sys.argv[1]), sys.argv[2], *sys.argv[3:]
+env = dict(os.environ, DOCKER_HOST="unix://" + sock)
+cmds = [("minictr run --rm (direct)", [mc, "run", "--rm", "busybox", "true"]),
+        ("api-client: create, attach, wait, start", [client, "run", sock, "1"]),
+        ("docker run --rm through minictr serve", [docker, "run", "--rm", "busybox", "true"]),
+        ("docker version (the CLI's own start-up, one request)", [docker, "version", "--format", "x"])]
+times = {name: [] for name, _ in cmds}
+for i in range(runs + 5):
+    for name, argv in cmds:
+        t = time.perf_counter()
+        subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, check=True)
+        if i >= 5:  # the first five warm up
+            times[name].append(time.perf_counter() - t)
+med = {name: statistics.median(v) * 1e3 for name, v in times.items()}
+for name, _ in cmds:
+    print(f"{name:55s} median {med[name]:7.2f} ms")
+names = [n for n, _ in cmds]
+print(f"{'API overhead (api-client - minictr run)':55s} median {med[names[1]] - med[names[0]]:7.2f} ms")
+json.dump(times, open(out, "w"))
+EOF2
 
 echo "== GET /containers/json with 100 containers"
 for i in $(seq 100); do bin/minictr run -d busybox sleep 3600 >/dev/null; done
