@@ -90,6 +90,7 @@ run_once(void)
     char buf[65536], req[1024], id[65];
     int c = dial(), a, w, s;
     char *p;
+    double t0 = now_ms(), t[6];
 
     snprintf(req, sizeof(req),
              "POST /v1.41/containers/create HTTP/1.1\r\nHost: x\r\n"
@@ -101,6 +102,7 @@ run_once(void)
     if (!p)
         return fprintf(stderr, "create: %s\n", buf), -1;
     snprintf(id, sizeof(id), "%.64s", p + 6);
+    t[0] = now_ms();
     a = dial();
     snprintf(req, sizeof(req),
              "POST /v1.41/containers/%s/attach?stderr=1&stdout=1&stream=1 "
@@ -110,6 +112,7 @@ run_once(void)
     send_str(a, req);
     read_answer(a, buf, sizeof(buf));
     shutdown(a, SHUT_WR);
+    t[1] = now_ms();
     w = c; /* the CLI waits on the create connection */
     snprintf(req, sizeof(req),
              "POST /v1.41/containers/%s/wait?condition=removed HTTP/1.1\r\n"
@@ -117,6 +120,7 @@ run_once(void)
              id);
     send_str(w, req);
     read_answer(w, buf, sizeof(buf)); /* the headers come at once */
+    t[2] = now_ms();
     s = dial();
     snprintf(req, sizeof(req),
              "POST /v1.41/containers/%s/start HTTP/1.1\r\nHost: x\r\n"
@@ -125,12 +129,21 @@ run_once(void)
     send_str(s, req);
     read_answer(s, buf, sizeof(buf));
     close(s);
+    t[3] = now_ms();
     while (read(a, buf, sizeof(buf)) > 0) /* the output, to its end */
         ;
     close(a);
+    t[4] = now_ms();
     while (!strstr(buf, "StatusCode") && read_answer(w, buf, sizeof(buf)) > 0)
         ;
     close(w);
+    t[5] = now_ms();
+    if (getenv("BENCH_PHASES")) /* where the time goes, in ms */
+        fprintf(stderr,
+                "create %.2f attach %.2f wait %.2f start %.2f output-end "
+                "%.2f wait-answer %.2f\n",
+                t[0] - t0, t[1] - t[0], t[2] - t[1], t[3] - t[2], t[4] - t[3],
+                t[5] - t[4]);
     return 0;
 }
 
