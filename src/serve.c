@@ -33,16 +33,18 @@
  *     strtok became strtok_r, temporary record names carry the thread id;
  *   - whatever forks without exec — container_start forks a monitor, exec
  *     joins a pid namespace and forks — runs in a child process of its own
- *     (api_in_child) that execs minictr again (`minictr __api-child`): a
- *     fork copies only the calling thread, and a lock of the C library
- *     that another thread held at that moment stays held for good in the
- *     copy (we met gmtime_r's: 1 start in 100 hung), so the child does
- *     nothing but move two fds, unblock the signals and execve. The fresh
- *     program has one thread and every fd but its own closed (else a
- *     monitor would hold other clients' sockets open for its whole life);
- *     it does the one thing and reports back on fd 3. The monitor's parent
- *     is then that child, which exits: the monitor is nobody's child
- *     here, exactly as after `minictr run -d`;
+ *     (api_in_child). A fork copies only the calling thread, and a lock of
+ *     the C library that another thread held at that moment stays held
+ *     for good in the copy (we met gmtime_r's: 1 start in 100 hung). So
+ *     the child comes from the *forker*, a process made first of all,
+ *     while we had one thread (forker_loop): one thread, no lock held, and
+ *     it hands its child only fd 3 (the channel back) and fd 4 (the
+ *     client), so a monitor does not hold other clients' sockets open for
+ *     its whole life. Without a forker, the child moves those two fds and
+ *     execs minictr again (`minictr __api-child`): safe too, about 1 ms
+ *     dearer. The child does the one thing and reports back on fd 3. The
+ *     monitor's parent is then that child, which exits: the monitor is
+ *     nobody's child here, exactly as after `minictr run -d`;
  *   - fork + exec (import's minictr-unpack) is safe from a thread as it
  *     is: every fd of ours is O_CLOEXEC.
  * Why not libmicrohttpd (Debian's 0.9.75 does all of this: see
