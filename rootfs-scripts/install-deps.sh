@@ -4,28 +4,37 @@
 # touched, and nothing is fetched when all are there. Needs root.
 set -euo pipefail
 
-# To build: a C compiler and make, and the three libraries the steps call.
+# To build: a C compiler and make, and the libraries the steps and the runner
+# call.
 build=(build-essential pkg-config libcap-dev libseccomp-dev libarchive-dev
-       libjson-c-dev busybox-static)
+       libjson-c-dev nettle-dev busybox-static)
 # To test: bats and its helper libraries; tools the tests build tarballs with
 # (python3: step 04 crafts malicious tarballs with its tarfile module);
 # uidmap: step 08's newuidmap and newgidmap, for /etc/subuid ranges;
 # iproute2: step 09's tests bring up lo in namespaces of their own; and
 # what the worksheets' commands use, which tests/worksheets.bats runs (jq,
 # getfattr from attr, capsh from libcap2-bin, strace, ip, top; sudo: lab 08
-# is typed as a user, who needs it once).
+# is typed as a user, who needs it once; socat: lab minictr-life talks to a
+# monitor's control socket with it); umoci, skopeo: images made by other
+# tools (tests/minictr-images.bats, and labs/minictr.md's section 10);
+# nftables: the network tests list the rules minictr made (minictr itself
+# never runs nft); buildah: a peer's build of the same Dockerfile
+# (tests/minictr-build.bats).
 test=(bats bats-assert bats-support bats-file clang-format xz-utils zstd curl
       gzip tar file python3 uidmap iproute2 jq attr libcap2-bin strace procps
-      sudo)
+      sudo socat umoci skopeo nftables buildah)
 # tests/minictr-serve.bats runs dockerode (examples/dockerode, npm ci) with
 # node; a node that is there already (nodesource's, which brings its own
 # npm) is kept: these two are installed only when the command is missing.
 test_cmds=(node:nodejs npm:npm)
 # For the cgroup v2 tests in a VM: QEMU and Debian's kernel (unpacked only).
 vm=(qemu-system-x86 cpio)
-# For the benchmark: the runtimes we are measured against; GNU time (peak
-# memory) and python3 (OCI bundles, the summary).
-bench=(hyperfine crun runc bubblewrap util-linux time python3)
+# For the benchmark: the runtimes and monitors we are measured against
+# (conmon, Podman's; containerd and its runc shim); GNU time (peak memory)
+# and python3 (OCI bundles, the summary); the CNI bridge plugin and iperf3
+# for bench/minictr-net.sh; buildah (bench/build.sh).
+bench=(hyperfine crun runc bubblewrap conmon containerd util-linux time
+       python3 containernetworking-plugins iperf3 buildah)
 
 want=("${build[@]}")
 for arg in "$@"; do

@@ -457,10 +457,12 @@ has_label(const struct container *c, const char *status, const char *v)
 static bool
 has_image(const struct container *c, const char *status, const char *v)
 {
-    char name[128];
+    char want[80], have[80];
 
     (void)status;
-    return api_image_name(v, name, sizeof(name)) && !strcmp(c->image, name);
+    api_image_id(v, want, sizeof(want));
+    api_image_id(c->image, have, sizeof(have));
+    return *want && !strcmp(want, have);
 }
 
 /* Append n bytes of s to the growing buffer *buf. */
@@ -637,8 +639,8 @@ parse_create(struct http_req *r, json_object *body, struct container *c,
     }
     if (!api_image_name(ref, image, sizeof(image))) {
         http_error(r, 400,
-                   "Config.Image: minictr names images NAME or NAME:latest, "
-                   "not '%s'",
+                   "Config.Image: minictr names images NAME[:TAG] (no "
+                   "registry), not '%s'",
                    ref);
         return -1;
     }
@@ -904,25 +906,43 @@ parse_create(struct http_req *r, json_object *body, struct container *c,
             return -1;
         }
     }
-    /* Networking is the network issue's (step 09 into the runner): until it
-     * lands, a container has its own network namespace with lo only. */
-    if ((v = get(r, hc, "HostConfig", "PortBindings", json_type_object,
-                 &bad)) &&
-        json_object_object_length(v) > 0) {
-        http_error(r, 400,
-                   "HostConfig.PortBindings: minictr cannot publish "
-                   "ports yet (-p): its containers have only lo");
+    /* Networking: what --network and -p give run (networks.c checks it). */
+    rq->net = calloc(1, sizeof(*rq->net));
+    if (!rq->net) {
+        http_error(r, 500, "out of memory");
         return -1;
     }
     if ((v = get(r, hc, "HostConfig", "NetworkMode", json_type_string, &bad))) {
         const char *mode = json_object_get_string(v);
-        if (*mode && strcmp(mode, "default") && strcmp(mode, "none") &&
-            strcmp(mode, "bridge")) {
-            http_error(r, 400,
-                       "HostConfig.NetworkMode: '%s': minictr has no "
-                       "networks yet (each container has lo only)",
-                       mode);
-            return -1;
+        if (*mode && strcmp(mode, "default"))
+            rq->net->network = strdup(mode);
+    }
+    if ((v = get(r, hc, "HostConfig", "PortBindings", json_type_object,
+                 &bad))) {
+        json_object_object_foreach(v, port, binds)
+        {
+            size_t n = json_object_is_type(binds, json_type_array)
+                ? json_object_array_length(binds)
+                : 0;
+            for (size_t i = 0; i < (n ? n : 1); i++) {
+                json_object *b = n ? json_object_array_get_idx(binds, i) : NULL;
+                json_object *v2;
+                const char *ip = "", *hp = "";
+                char *spec;
+                if (b && json_object_object_get_ex(b, "HostIp", &v2))
+                    ip = json_object_get_string(v2);
+                if (b && json_object_object_get_ex(b, "HostPort", &v2))
+                    hp = json_object_get_string(v2);
+                /* -p's form: [[IP:]HOSTPORT:]PORT/PROTO */
+                if ((*ip       ? asprintf(&spec, "%s:%s:%s", ip, hp, port)
+                         : *hp ? asprintf(&spec, "%s:%s", hp, port)
+                               : asprintf(&spec, "%s", port)) == -1)
+                    return -1;
+                if (network_flag(rq->net, 'p', spec) == -1) {
+                    http_fail(r);
+                    return -1;
+                }
+            }
         }
     }
     return bad ? -1 : 0;
@@ -934,6 +954,7 @@ api_container_create(struct http_req *r, char **args)
     struct container *c = calloc(1, sizeof(*c));
     struct run_request *rq = calloc(1, sizeof(*rq));
     json_object *body, *o;
+    int hold;
     char name[128];
 
     (void)args;
@@ -962,16 +983,21 @@ api_container_create(struct http_req *r, char **args)
         goto out;
     }
     json_object_put(body);
-    if (run_prepare(c, rq) == -1 || container_create(c) == -1) {
+    /* The image's layers stay until the record names them (rmi waits). */
+    hold = store_hold(false);
+    if (hold == -1 || run_prepare(c, rq) == -1 || container_create(c) == -1) {
+        if (hold != -1)
+            store_release(hold);
         if (!strcmp(mc_get_error_code(), "no_such_image")) {
             /* 404 makes the CLI try a pull (api_image_create says no). */
-            http_error(r, 404, "No such image: %s:latest", rq->image);
+            http_error(r, 404, "No such image: %s", rq->image);
             ct_clear_error();
         } else {
             http_fail(r);
         }
         goto out;
     }
+    store_release(hold);
     o = json_object_new_object();
     json_object_object_add(o, "Id", json_object_new_string(c->id));
     json_object_object_add(o, "Warnings", json_object_new_array());

@@ -213,16 +213,17 @@ exec_relay(void *arg)
 {
     struct job *j = arg;
     int in[2] = {-1, -1}, out[2] = {-1, -1}, err[2] = {-1, -1};
-    int io[3] = {-1, -1, -1}, master = -1, status, fds[3];
+    int io[3] = {-1, -1, -1}, master = -1, status, fds[3], code;
     bool in_open = true;
     pid_t child;
 
+    code = exec_check(&j->c, &j->o) == -1 ? MC_EXIT_RUNNER : 0;
     if (j->client < 0) { /* detached: nothing to relay, nobody waits */
         j->o.detach = true;
-        child = exec_start(&j->c, &j->o, io, &master);
-        return child == -1 ? -1 : 0;
+        return code == 0 && exec_start(&j->c, &j->o, &child, &master) == 0 ? 0
+                                                                           : -1;
     }
-    if (!j->o.tty) {
+    if (code == 0 && !j->o.tty) {
         if ((j->input && pipe2(in, O_CLOEXEC) == -1) ||
             pipe2(out, O_CLOEXEC) == -1 || pipe2(err, O_CLOEXEC) == -1)
             return ct_fail_errno("pipe2");
@@ -230,18 +231,17 @@ exec_relay(void *arg)
         io[1] = out[1];
         io[2] = err[1];
     }
-    child = exec_start(&j->c, &j->o, io, &master);
+    j->o.io = io;
+    if (code == 0)
+        code = exec_start(&j->c, &j->o, &child, &master);
     if (in[0] >= 0)
         close(in[0]);
     if (out[1] >= 0)
         close(out[1]);
     if (err[1] >= 0)
         close(err[1]);
-    if (child == -1) {
+    if (code != 0) {
         /* Said on the stream, as dockerd does; 126 or 127 the status. */
-        int code = errno == MC_EXIT_NOT_FOUND || errno == MC_EXIT_CANNOT_EXEC
-            ? errno
-            : MC_EXIT_RUNNER;
         char msg[1200];
         int n = snprintf(msg, sizeof(msg), "minictr: %s\n", ct_error_message());
         if (j->o.tty)

@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -112,17 +113,13 @@ count_one(struct container *c, void *arg)
 static int
 count_images(void)
 {
-    char dir[4096];
-    DIR *d;
-    struct dirent *e;
+    json_object *idx = store_index_read(), *images;
     int n = 0;
 
-    snprintf(dir, sizeof(dir), "%s/images", mc_lib_dir());
-    d = opendir(dir);
-    while (d && (e = readdir(d)) != NULL)
-        n += e->d_name[0] != '.';
-    if (d)
-        closedir(d);
+    ct_clear_error();
+    if (idx && json_object_object_get_ex(idx, "images", &images))
+        n = json_object_object_length(images);
+    json_object_put(idx);
     return n;
 }
 
@@ -248,162 +245,136 @@ api_events(struct http_req *r, char **args)
 
 /* ---- images ------------------------------------------------------------ */
 
+/* The store (store.c) names images NAME:TAG and by the digest of their
+ * config, as Docker does: the IDs here are the real ones. */
+
 bool
 api_image_name(const char *ref, char *buf, size_t size)
 {
     static const char *const prefixes[] = {"docker.io/library/", "docker.io/",
                                            "library/"};
-    const char *colon;
 
     for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
         if (!strncmp(ref, prefixes[i], strlen(prefixes[i]))) {
             ref += strlen(prefixes[i]);
             break;
         }
-    if (!strncmp(ref, "sha256:", 7)) {
-        /* an id we gave out: find the name it was made from */
-        char dir[4096], id[80];
-        DIR *d;
-        struct dirent *e;
-        bool found = false;
-        snprintf(dir, sizeof(dir), "%s/images", mc_lib_dir());
-        d = opendir(dir);
-        while (d && !found && (e = readdir(d)) != NULL) {
-            if (e->d_name[0] == '.')
-                continue;
-            api_image_id(e->d_name, id, sizeof(id));
-            if (!strncmp(id, ref, strlen(ref))) {
-                snprintf(buf, size, "%s", e->d_name);
-                found = true;
-            }
-        }
-        if (d)
-            closedir(d);
-        return found;
-    }
-    colon = strrchr(ref, ':');
-    if (colon && strcmp(colon, ":latest") && !strchr(colon, '/'))
+    snprintf(buf, size, "%s", ref);
+    return *buf != '\0' && !strchr(buf, '/');
+}
+
+/* NAME[:TAG], sha256:ID or an ID prefix -> "sha256:HEX"; "" if none. */
+static bool
+resolve(json_object *idx, const char *ref, char id[72])
+{
+    char name[400];
+
+    id[0] = '\0';
+    if (!idx || !api_image_name(ref, name, sizeof(name)) ||
+        store_resolve(idx, name, id) == -1) {
+        ct_clear_error();
+        id[0] = '\0';
         return false;
-    snprintf(buf, size, "%.*s", colon ? (int)(colon - ref) : (int)strlen(ref),
-             ref);
-    return *buf != '\0';
+    }
+    return true;
 }
 
 void
 api_image_id(const char *name, char *buf, size_t size)
 {
-    /* FNV-1a, four ways salted: 64 hex digits that stay the same for the
-     * same name. A stand-in, and said so in the README. */
-    uint64_t h[4];
+    json_object *idx = store_index_read();
+    char id[72];
 
-    for (int k = 0; k < 4; k++) {
-        h[k] = 0xcbf29ce484222325ULL ^ (uint64_t)k;
-        for (const char *p = name ? name : ""; *p; p++)
-            h[k] = (h[k] ^ (unsigned char)*p) * 0x100000001b3ULL;
-        h[k] = (h[k] ^ (uint64_t)(k + 1)) * 0x100000001b3ULL;
-    }
-    snprintf(buf, size, "sha256:%016llx%016llx%016llx%016llx",
-             (unsigned long long)h[0], (unsigned long long)h[1],
-             (unsigned long long)h[2], (unsigned long long)h[3]);
+    ct_clear_error();
+    resolve(idx, name ? name : "", id);
+    snprintf(buf, size, "%s", id);
+    json_object_put(idx);
 }
 
-static _Thread_local uint64_t du_total;
-
-static int
-du_one(const char *path, const struct stat *st, int flag, struct FTW *f)
-{
-    (void)path;
-    (void)f;
-    if (flag == FTW_F)
-        du_total += (uint64_t)st->st_size;
-    return 0;
-}
-
-/* The image's size: image.json's, or summed once from its files. */
+/* The sum of the image's layers (images.json keeps each layer's size). */
 static int64_t
-image_size(const char *name, json_object *meta)
+image_size(json_object *idx, const char *id)
+{
+    json_object *images, *entry, *layers, *sizes, *l, *v;
+    int64_t total = 0;
+
+    if (!json_object_object_get_ex(idx, "images", &images) ||
+        !json_object_object_get_ex(images, id, &entry) ||
+        !json_object_object_get_ex(entry, "layers", &layers))
+        return 0;
+    json_object_object_get_ex(idx, "layers", &sizes);
+    for (size_t i = 0; i < json_object_array_length(layers); i++)
+        if (json_object_object_get_ex(json_object_array_get_idx(layers, i),
+                                      "diff_id", &v) &&
+            json_object_object_get_ex(sizes, json_object_get_string(v), &l) &&
+            json_object_object_get_ex(l, "size", &v))
+            total += json_object_get_int64(v);
+    return total;
+}
+
+/* The config's "created" (RFC 3339) as Unix seconds; 0 if none. */
+static int64_t
+created_seconds(json_object *config)
 {
     json_object *v;
-    char root[4096];
+    struct tm tm = {0};
 
-    if (json_object_object_get_ex(meta, "size", &v))
-        return json_object_get_int64(v);
-    snprintf(root, sizeof(root), "%s/images/%s/rootfs", mc_lib_dir(), name);
-    du_total = 0;
-    nftw(root, du_one, 16, FTW_PHYS | FTW_MOUNT);
-    return (int64_t)du_total;
+    if (!config || !json_object_object_get_ex(config, "created", &v) ||
+        !strptime(json_object_get_string(v), "%Y-%m-%dT%H:%M:%S", &tm))
+        return 0;
+    return (int64_t)timegm(&tm);
 }
 
 static json_object *
-image_meta(const char *name)
-{
-    char path[4300];
-
-    if (!mc_valid_name(name))
-        return NULL;
-    snprintf(path, sizeof(path), "%s/images/%s/image.json", mc_lib_dir(), name);
-    return json_object_from_file(path);
-}
-
-static json_object *
-image_summary(const char *name, json_object *meta, bool full)
+image_summary(json_object *idx, const char *id, bool full)
 {
     json_object *o = json_object_new_object(), *tags = json_object_new_array();
-    json_object *v;
-    char id[80], tag[160];
-    int64_t created = 0, size = image_size(name, meta);
+    json_object *refs, *config = store_image_config(id), *v;
+    int64_t size = image_size(idx, id);
 
-    api_image_id(name, id, sizeof(id));
-    snprintf(tag, sizeof(tag), "%s:latest", name);
-    json_object_array_add(tags, json_object_new_string(tag));
-    if (json_object_object_get_ex(meta, "created", &v))
-        created = json_object_get_int64(v);
+    ct_clear_error();
+    if (json_object_object_get_ex(idx, "refs", &refs)) {
+        json_object_object_foreach(refs, ref, val)
+        {
+            if (!strcmp(json_object_get_string(val), id))
+                json_object_array_add(tags, json_object_new_string(ref));
+        }
+    }
     json_object_object_add(o, "Id", json_object_new_string(id));
     json_object_object_add(o, "RepoTags", tags);
     json_object_object_add(o, "RepoDigests", json_object_new_array());
     json_object_object_add(o, "Size", json_object_new_int64(size));
     json_object_object_add(o, "VirtualSize", json_object_new_int64(size));
-    json_object_object_add(o, "Labels", json_object_new_object());
     if (!full) {
+        json_object_object_add(o, "Labels", json_object_new_object());
         json_object_object_add(o, "ParentId", json_object_new_string(""));
-        json_object_object_add(o, "Created", json_object_new_int64(created));
+        json_object_object_add(o, "Created",
+                               json_object_new_int64(created_seconds(config)));
         json_object_object_add(o, "SharedSize", json_object_new_int64(-1));
         json_object_object_add(o, "Containers", json_object_new_int64(-1));
     } else {
-        struct image_config ic;
-        json_object *cfg = json_object_new_object(),
-                    *rootfs = json_object_new_object();
-        char when[64];
-        mc_format_time(created * 1000000000LL, when, sizeof(when));
-        json_object_object_add(o, "Created", json_object_new_string(when));
+        json_object *rootfs = json_object_new_object();
+        json_object_object_add(
+            o, "Created",
+            config && json_object_object_get_ex(config, "created", &v)
+                ? json_object_get(v)
+                : json_object_new_string(""));
         json_object_object_add(o, "Os", json_object_new_string("linux"));
         json_object_object_add(o, "Architecture",
                                json_object_new_string("amd64"));
-        if (image_config_load(name, &ic) == 0) {
-            json_object *lists[3] = {NULL, NULL, NULL};
-            char **src[3] = {ic.cmd, ic.entrypoint, ic.env};
-            const char *keys[3] = {"Cmd", "Entrypoint", "Env"};
-            for (int k = 0; k < 3; k++) {
-                if (src[k]) {
-                    lists[k] = json_object_new_array();
-                    for (char **a = src[k]; *a; a++)
-                        json_object_array_add(lists[k],
-                                              json_object_new_string(*a));
-                }
-                json_object_object_add(cfg, keys[k], lists[k]);
-            }
-            json_object_object_add(
-                cfg, "WorkingDir",
-                json_object_new_string(ic.workdir ? ic.workdir : ""));
-            json_object_object_add(
-                cfg, "User", json_object_new_string(ic.user ? ic.user : ""));
-        }
-        ct_clear_error();
-        json_object_object_add(o, "Config", cfg);
+        json_object_object_add(
+            o, "Config",
+            config && json_object_object_get_ex(config, "config", &v)
+                ? json_object_get(v)
+                : json_object_new_object());
         json_object_object_add(rootfs, "Type",
                                json_object_new_string("layers"));
+        if (config && json_object_object_get_ex(config, "rootfs", &v) &&
+            json_object_object_get_ex(v, "diff_ids", &v))
+            json_object_object_add(rootfs, "Layers", json_object_get(v));
         json_object_object_add(o, "RootFS", rootfs);
     }
+    json_object_put(config);
     return o;
 }
 
@@ -411,96 +382,113 @@ void
 api_images_list(struct http_req *r, char **args)
 {
     json_object *all = json_object_new_array();
-    char dir[4096];
-    DIR *d;
-    struct dirent *e;
+    json_object *idx = store_index_read(), *images;
 
     (void)args;
-    snprintf(dir, sizeof(dir), "%s/images", mc_lib_dir());
-    d = opendir(dir);
-    while (d && (e = readdir(d)) != NULL) {
-        json_object *meta;
-        if (e->d_name[0] == '.' || !(meta = image_meta(e->d_name)))
-            continue;
-        json_object_array_add(all, image_summary(e->d_name, meta, false));
-        json_object_put(meta);
+    ct_clear_error();
+    if (idx && json_object_object_get_ex(idx, "images", &images)) {
+        json_object_object_foreach(images, id, entry)
+        {
+            (void)entry;
+            json_object_array_add(all, image_summary(idx, id, false));
+        }
     }
-    if (d)
-        closedir(d);
+    json_object_put(idx);
     http_json(r, 200, all);
 }
 
-/* The image named by a path, or a 404 sent. */
+/* The image a path names (id gets its ID) and the index, or a 404 sent
+ * and NULL. */
 static json_object *
-find_image(struct http_req *r, const char *ref, char *name, size_t size)
+find_image(struct http_req *r, const char *ref, char id[72])
 {
-    json_object *meta = NULL;
+    json_object *idx = store_index_read();
 
-    if (api_image_name(ref, name, size))
-        meta = image_meta(name);
-    if (!meta)
+    if (!resolve(idx, ref, id)) {
+        json_object_put(idx);
         http_error(r, 404, "No such image: %s", ref);
-    return meta;
+        return NULL;
+    }
+    return idx;
 }
 
 void
 api_image_inspect(struct http_req *r, char **args)
 {
-    char name[128];
-    json_object *meta = find_image(r, args[0], name, sizeof(name));
+    char id[72];
+    json_object *idx = find_image(r, args[0], id);
 
-    if (!meta)
+    if (!idx)
         return;
-    http_json(r, 200, image_summary(name, meta, true));
-    json_object_put(meta);
+    http_json(r, 200, image_summary(idx, id, true));
+    json_object_put(idx);
 }
 
+/* The config's history, newest first, as `docker history` reads it. */
 void
 api_image_history(struct http_req *r, char **args)
 {
-    char name[128], id[80], by[4200];
-    json_object *meta = find_image(r, args[0], name, sizeof(name)), *v;
-    json_object *a, *o;
+    char id[72];
+    json_object *idx = find_image(r, args[0], id), *config, *history, *v;
+    json_object *a;
+    int n;
 
-    if (!meta)
+    if (!idx)
         return;
     a = json_object_new_array();
-    o = json_object_new_object();
-    api_image_id(name, id, sizeof(id));
-    snprintf(by, sizeof(by), "minictr import %s",
-             json_object_object_get_ex(meta, "source", &v)
-                 ? json_object_get_string(v)
-                 : "?");
-    json_object_object_add(o, "Id", json_object_new_string(id));
-    json_object_object_add(
-        o, "Created",
-        json_object_new_int64(json_object_object_get_ex(meta, "created", &v)
-                                  ? json_object_get_int64(v)
-                                  : 0));
-    json_object_object_add(o, "CreatedBy", json_object_new_string(by));
-    json_object_object_add(o, "Tags", json_object_new_array());
-    json_object_object_add(o, "Size",
-                           json_object_new_int64(image_size(name, meta)));
-    json_object_object_add(o, "Comment", json_object_new_string("one layer"));
-    json_object_array_add(a, o);
-    json_object_put(meta);
+    config = store_image_config(id);
+    ct_clear_error();
+    if (!config || !json_object_object_get_ex(config, "history", &history) ||
+        !json_object_is_type(history, json_type_array))
+        history = NULL;
+    n = history ? (int)json_object_array_length(history) : 0;
+    for (int i = n - 1; i >= 0; i--) {
+        json_object *h = json_object_array_get_idx(history, (size_t)i);
+        json_object *o = json_object_new_object();
+        struct tm tm = {0};
+        int64_t when = 0;
+        if (json_object_object_get_ex(h, "created", &v) &&
+            strptime(json_object_get_string(v), "%Y-%m-%dT%H:%M:%S", &tm))
+            when = (int64_t)timegm(&tm);
+        json_object_object_add(
+            o, "Id", json_object_new_string(i == n - 1 ? id : "<missing>"));
+        json_object_object_add(o, "Created", json_object_new_int64(when));
+        json_object_object_add(
+            o, "CreatedBy",
+            json_object_new_string(
+                json_object_object_get_ex(h, "created_by", &v)
+                    ? json_object_get_string(v)
+                    : ""));
+        json_object_object_add(o, "Tags", json_object_new_array());
+        json_object_object_add(
+            o, "Size",
+            json_object_new_int64(i == n - 1 ? image_size(idx, id) : 0));
+        json_object_object_add(
+            o, "Comment",
+            json_object_new_string(json_object_object_get_ex(h, "comment", &v)
+                                       ? json_object_get_string(v)
+                                       : ""));
+        json_object_array_add(a, o);
+    }
+    json_object_put(config);
+    json_object_put(idx);
     http_json(r, 200, a);
 }
 
 void
 api_image_delete(struct http_req *r, char **args)
 {
-    char name[128], id[80];
-    json_object *meta = find_image(r, args[0], name, sizeof(name)), *a, *o;
+    char id[72], name[400];
+    json_object *idx = find_image(r, args[0], id), *a, *o;
 
-    if (!meta)
+    if (!idx)
         return;
-    json_object_put(meta);
+    json_object_put(idx);
+    api_image_name(args[0], name, sizeof(name));
     if (image_remove(name) == -1) {
         http_fail(r);
         return;
     }
-    api_image_id(name, id, sizeof(id));
     a = json_object_new_array();
     o = json_object_new_object();
     json_object_object_add(o, "Untagged", json_object_new_string(name));
@@ -567,7 +555,8 @@ api_image_create(struct http_req *r, char **args)
     }
     snprintf(ref, sizeof(ref), "%s%s%s", repo, *tag ? ":" : "", tag);
     if (!*repo || !api_image_name(ref, name, sizeof(name)) ||
-        !mc_valid_name(name)) {
+        store_parse_ref(name, tmp, sizeof(tmp)) == -1) {
+        ct_clear_error();
         http_error(r, 400,
                    "repo '%s': give a name for the image (letters, "
                    "digits, '_', '.', '-'; tag latest)",
@@ -619,7 +608,7 @@ api_image_create(struct http_req *r, char **args)
         return;
     }
     close(fd);
-    if (image_import(tmp, name, cfg) == -1) {
+    if (image_import(tmp, name, cfg, id) == -1) {
         unlink(tmp);
         json_object_put(cfg);
         http_fail(r);
@@ -629,7 +618,6 @@ api_image_create(struct http_req *r, char **args)
     json_object_put(cfg);
     if (http_stream_begin(r, 200, "application/json") == -1)
         return;
-    api_image_id(name, id, sizeof(id));
     progress(r, "status", id);
 }
 

@@ -8,11 +8,17 @@
  * ID.lock is gone, so the container is dead. The collector — run by ps,
  * rm and `system prune` — takes that lock itself (so no `start` can
  * begin meanwhile), removes what the dead monitor left (its cgroups, its
- * socket; with --rm the directory and the record too) and writes the
- * record as dead. The mounts went with the container's mount namespace.
+ * socket, its --userns auto range; with --rm the directory and the
+ * record too) and writes the record as dead. The mounts went with the
+ * container's mount namespace, the veth and the DNAT rules with its
+ * network namespace and the monitor's netlink socket (they are deleted by
+ * name all the same, in case something held them), and address leases are
+ * freed by network_collect (networks.c), which finds them by the container
+ * id they hold.
  */
 #include "minictr.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -21,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -78,14 +85,16 @@ take_lock(const struct container *c)
 }
 
 /* What a dead monitor left: status running/paused/restarting without a
- * monitor, or cgroups named for a start that never finished. */
+ * monitor, or cgroups (or a --userns auto range) named for a start that
+ * never finished. */
 static bool
 left_behind(const struct container *c)
 {
     bool live_status = !strcmp(c->status, ST_RUNNING) ||
         !strcmp(c->status, ST_PAUSED) || !strcmp(c->status, ST_RESTARTING);
-    return (live_status ||
-            (c->ncgroups > 0 && !strcmp(c->status, ST_CREATED))) &&
+    bool named = c->ncgroups > 0 ||
+        (c->userns.mode == USERNS_AUTO && c->userns.uid.n > 0);
+    return (live_status || (named && !strcmp(c->status, ST_CREATED))) &&
         !container_monitor_alive(c);
 }
 
@@ -105,13 +114,30 @@ collect_one(struct container *seen, void *arg)
     if (state_load(seen->id, &c) == 0) {
         was_live = strcmp(c.status, ST_CREATED) != 0;
         cgroups_remove_dirs(c.cgroups, c.ncgroups);
+        /* Keep the names of those still busy, for the next round. */
+        {
+            int kept = 0;
+            for (int i = 0; i < c.ncgroups; i++)
+                if (access(c.cgroups[i], F_OK) == 0)
+                    memmove(c.cgroups[kept++], c.cgroups[i],
+                            sizeof(c.cgroups[0]));
+            c.ncgroups = kept;
+        }
         ctl_unlink(c.id);
+        userns_release(&c); /* --userns auto: its range is free */
+        net_unplug(&c);
+        nat_unpublish(&c, -1);
+        c.net.ip = c.net.gateway = 0;
+        c.net.prefix = 0;
+        c.net.bridge[0] = '\0';
         if (c.remove && was_live) {
+            container_remove_anonymous(&c);
             container_delete(&c);
         } else {
-            c.ncgroups = 0;
             if (was_live) {
+                /* It died of its monitor's death: SIGKILL, 128+9. */
                 snprintf(c.status, sizeof(c.status), "%s", ST_DEAD);
+                c.exit_code = 128 + SIGKILL;
                 c.pid = 0;
                 c.finished_ns = c.finished_ns ? c.finished_ns : mc_now_ns();
             }
@@ -125,21 +151,86 @@ collect_one(struct container *seen, void *arg)
     return 0;
 }
 
+/* A record's temporary file (ID.json.PID.tmp) whose writer was killed
+ * before its rename: nobody will ever rename it. */
+static void
+sweep_temporaries(void)
+{
+    DIR *d = opendir(mc_state_dir());
+    struct dirent *e;
+    time_t now = time(NULL);
+
+    while (d && (e = readdir(d)) != NULL) {
+        const char *dot = strstr(e->d_name, ".json.");
+        struct stat st;
+        int pid;
+
+        if (!dot || sscanf(dot, ".json.%d.tmp", &pid) != 1 || pid <= 0 ||
+            fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+            now - st.st_mtime < 5 || (kill(pid, 0) == 0 || errno != ESRCH))
+            continue;
+        unlinkat(dirfd(d), e->d_name, 0);
+    }
+    if (d)
+        closedir(d);
+}
+
 int
 containers_collect(void)
 {
     int count = 0;
 
     state_each(collect_one, &count);
+    sweep_temporaries();
+    network_collect(); /* leases: after the records, which free none */
     return count;
 }
 
 /* ---- ps ---------------------------------------------------------------- */
 
 struct ps_row {
-    char id[MC_ID_LEN + 1], image[256], command[64], created[64];
-    char status[96], ports[16], name[64];
+    char id[MC_ID_LEN + 1], image[256], command[4200], created[64];
+    char status[96], ports[512], name[64];
+    int64_t created_ns;
 };
+
+/* Docker's COMMAND column: cut to 20 characters (the 20th an ellipsis),
+ * then quoted as Go's strconv.Quote does ("…" stays, " and \ escaped). */
+static void
+command_column(const char *cmd, bool trunc, char *out, size_t size)
+{
+    char cut[4200];
+    size_t n = 0, chars = 0, total = 0;
+
+    for (const char *p = cmd; *p; p++)
+        total += ((unsigned char)*p & 0xc0) != 0x80;
+    for (const char *p = cmd; *p && n < sizeof(cut) - 4; p++) {
+        if (((unsigned char)*p & 0xc0) != 0x80 && trunc && total > 20 &&
+            ++chars == 20)
+            break;
+        cut[n++] = *p;
+    }
+    if (trunc && total > 20)
+        n += (size_t)snprintf(cut + n, sizeof(cut) - n, "\xe2\x80\xa6");
+    cut[n] = '\0';
+    n = 0;
+    out[n++] = '"';
+    for (const char *p = cut; *p && n < size - 3; p++) {
+        if (*p == '"' || *p == '\\')
+            out[n++] = '\\';
+        out[n++] = *p;
+    }
+    out[n++] = '"';
+    out[n] = '\0';
+}
+
+/* Newest first, as `docker ps`. */
+static int
+by_created(const void *a, const void *b)
+{
+    const struct ps_row *x = a, *y = b;
+    return x->created_ns < y->created_ns ? 1 : x->created_ns > y->created_ns;
+}
 
 struct ps_args {
     bool all, quiet, no_trunc, json_first;
@@ -206,11 +297,7 @@ ps_one(struct container *c, void *arg)
         return 0;
     if (!matches(a, c, status))
         return 0;
-    if (a->quiet) {
-        printf("%.*s\n", a->no_trunc ? MC_ID_LEN : 12, c->id);
-        return 0;
-    }
-    if (mc_json) {
+    if (mc_json && !a->quiet) {
         json_object *o = state_to_json(c);
         json_object_object_add(o, "status", json_object_new_string(status));
         printf("%s%s", a->json_first ? "" : ",",
@@ -226,18 +313,20 @@ ps_one(struct container *c, void *arg)
     }
     r = &a->rows[a->nrows++];
     snprintf(r->id, sizeof(r->id), "%.*s", a->no_trunc ? MC_ID_LEN : 12, c->id);
+    r->created_ns = c->created_ns;
+    if (a->quiet)
+        return 0;
     snprintf(r->image, sizeof(r->image), "%.255s",
              c->image && *c->image ? c->image : c->rootfs);
     container_command_line(c, cmd, sizeof(cmd));
-    /* "sleep 100" in quotes, cut to 20 characters with an ellipsis. */
-    if (a->no_trunc || strlen(cmd) + 2 <= 20)
-        snprintf(r->command, sizeof(r->command), "\"%.60s\"", cmd);
-    else
-        snprintf(r->command, sizeof(r->command), "\"%.18s\xe2\x80\xa6", cmd);
+    command_column(cmd, !a->no_trunc, r->command, sizeof(r->command));
     human_duration(mc_now_ns() - c->created_ns, ago, sizeof(ago));
     snprintf(r->created, sizeof(r->created), "%s ago", ago);
     container_status_text(c, status, r->status, sizeof(r->status));
+    /* Docker shows a container's ports while it runs. */
     r->ports[0] = '\0';
+    if (!strcmp(status, ST_RUNNING) || !strcmp(status, ST_PAUSED))
+        ports_format(c, r->ports, sizeof(r->ports));
     snprintf(r->name, sizeof(r->name), "%s", c->name);
     return 0;
 }
@@ -322,6 +411,9 @@ cmd_ps(int argc, char **argv)
                    "[--filter status=S|name=N]\n");
             return 0;
         default:
+            if (!strcmp(argv[optind - 1], "--json"))
+                ct_set_hint("global options go before the command: minictr "
+                            "--json ps");
             return mc_usage_error("unknown option '%s' (usage: minictr ps "
                                   "[-a] [-q] [--filter ...])",
                                   argv[optind - 1]);
@@ -345,7 +437,11 @@ cmd_ps(int argc, char **argv)
     state_each(ps_one, &a);
     if (mc_json && !a.quiet)
         printf("]\n");
-    else if (!a.quiet)
+    else
+        qsort(a.rows, (size_t)a.nrows, sizeof(*a.rows), by_created);
+    for (int i = 0; a.quiet && i < a.nrows; i++)
+        printf("%s\n", a.rows[i].id);
+    if (!mc_json && !a.quiet)
         print_rows(&a);
     free(a.rows);
     return 0;
@@ -353,8 +449,37 @@ cmd_ps(int argc, char **argv)
 
 /* ---- inspect ----------------------------------------------------------- */
 
-/* -f '{{.status}} {{.pid}}': each {{.a.b}} replaced by that value. */
-static void
+/* Docker's names for the fields a course uses with `inspect -f`, and
+ * which key of our record holds each. */
+static const char *const docker_fields[][2] = {
+    {"Id", "id"},
+    {"Name", "name"},
+    {"Created", "created"},
+    {"Image", "image"},
+    {"State.Status", "status"},
+    {"State.Pid", "pid"},
+    {"State.ExitCode", "exit_code"},
+    {"State.OOMKilled", "oom_killed"},
+    {"State.StartedAt", "started"},
+    {"State.FinishedAt", "finished"},
+    {"RestartCount", "restart_count"},
+    {"Config.Image", "image"},
+    {"Config.Cmd", "command"},
+    {"Config.Env", "env"},
+    {"Config.Hostname", "hostname"},
+    {"Config.WorkingDir", "workdir"},
+    {"Config.User", "user"},
+    {"Config.Tty", "tty"},
+    {"HostConfig.Memory", "memory"},
+    {"HostConfig.PidsLimit", "pids_limit"},
+    {"HostConfig.AutoRemove", "remove"},
+    {"HostConfig.RestartPolicy.Name", "restart"},
+};
+
+/* -f '{{.status}} {{.pid}}': each {{.a.b}} replaced by that value (our
+ * record's keys, or Docker's names above). An unknown field is an error,
+ * not an empty line a script would take for an answer. */
+static int
 print_format(json_object *o, const char *fmt)
 {
     for (const char *p = fmt; *p;) {
@@ -368,19 +493,50 @@ print_format(json_object *o, const char *fmt)
         }
         fwrite(p, 1, (size_t)(open - p), stdout);
         snprintf(path, sizeof(path), "%.*s", (int)(close - open - 2), open + 2);
-        for (char *save, *k = strtok_r(path, ". ", &save); k && v;
-             k = strtok_r(NULL, ". ", &save))
+        {
+            char *s = path + strspn(path, " ."), *e = s + strlen(s);
+            while (e > s && e[-1] == ' ')
+                *--e = '\0';
+            memmove(path, s, strlen(s) + 1);
+        }
+        for (size_t i = 0; i < sizeof(docker_fields) / sizeof(docker_fields[0]);
+             i++)
+            if (!strcmp(path, docker_fields[i][0]))
+                snprintf(path, sizeof(path), "%s", docker_fields[i][1]);
+        if (!strcmp(path, "State.Running") || !strcmp(path, "State.Paused")) {
+            json_object *st;
+            json_object_object_get_ex(o, "status", &st);
+            fputs(!strcmp(json_object_get_string(st),
+                          path[6] == 'R' ? "running" : "paused")
+                      ? "true"
+                      : "false",
+                  stdout);
+            p = close + 2;
+            continue;
+        }
+        for (char *save, *k = strtok_r(path, ".", &save); k && v;
+             k = strtok_r(NULL, ".", &save))
             if (!json_object_object_get_ex(v, k, &v))
                 v = NULL;
-        if (v)
-            fputs(
-                json_object_is_type(v, json_type_string)
-                    ? json_object_get_string(v)
-                    : json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN),
-                stdout);
+        if (!v) {
+            putchar('\n');
+            mc_error_code("usage");
+            return ct_fail("inspect -f: no field '%.*s' (minictr's keys are "
+                           "those of 'minictr inspect'; Docker's .State.Pid, "
+                           ".State.Status, .Id, .Name ... work too)",
+                           (int)(close - open - 2), open + 2);
+        }
+        fputs(
+            json_object_is_type(v, json_type_string)
+                ? json_object_get_string(v)
+                : json_object_to_json_string_ext(
+                      v,
+                      JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE),
+            stdout);
         p = close + 2;
     }
     putchar('\n');
+    return 0;
 }
 
 int
@@ -411,8 +567,8 @@ cmd_inspect(int argc, char **argv)
         o = state_to_json(&c);
         json_object_object_add(
             o, "status", json_object_new_string(container_real_status(&c)));
-        if (format)
-            print_format(o, format);
+        if (format && print_format(o, format) == -1)
+            rc = -1;
         json_object_array_add(all, o);
         state_free(&c);
     }
@@ -426,23 +582,6 @@ cmd_inspect(int argc, char **argv)
 }
 
 /* ---- rm ---------------------------------------------------------------- */
-
-/* Anonymous volumes (-v /path) go with their container (rm -v). */
-static void
-remove_anonymous(const struct container *c)
-{
-    for (int i = 0; i < c->nmounts; i++) {
-        char path[4096];
-        if (c->mounts[i].anonymous &&
-            volume_path(c->mounts[i].source, false, path, sizeof(path)) == 0) {
-            char *slash = strrchr(path, '/'); /* .../volumes/NAME/_data */
-            if (slash)
-                *slash = '\0';
-            ct_rm_rf(path);
-        }
-    }
-    ct_clear_error();
-}
 
 int
 container_remove(const char *key, bool force, bool volumes)
@@ -482,7 +621,7 @@ container_remove(const char *key, bool force, bool volumes)
         return ct_fail("container '%s' is being started", key);
     }
     if (volumes)
-        remove_anonymous(&c);
+        container_remove_anonymous(&c);
     if (container_delete(&c) == -1) {
         close(lock);
         state_free(&c);
@@ -597,7 +736,7 @@ cmd_system(int argc, char **argv)
         lock = take_lock(&c);
         if (lock == -1)
             continue; /* started meanwhile */
-        remove_anonymous(&c);
+        container_remove_anonymous(&c);
         if (container_delete(&c) == 0)
             printf("%s\n", c.id);
         close(lock);

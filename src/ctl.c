@@ -106,7 +106,7 @@ ctl_unlink(const char *id)
 int
 ctl_connect(const struct container *c, const char *fmt, ...)
 {
-    char path[4096], line[512];
+    char path[4096], line[16384];
     struct sockaddr_un addr;
     va_list ap;
     int fd, dirfd, rc, n;
@@ -168,7 +168,7 @@ ctl_read_line(int fd, char *buf, size_t size)
 json_object *
 ctl_call(const struct container *c, const char *fmt, ...)
 {
-    char request[512], reply[8192];
+    char request[16384], reply[8192];
     va_list ap;
     json_object *o, *e, *v;
     int fd;

@@ -177,9 +177,12 @@ attach_stream(const struct container *c, bool with_stdin)
                 shutdown(fd, SHUT_WR);
                 continue;
             }
-            /* Docker's detach keys with a tty: Ctrl-P Ctrl-Q. */
-            for (ssize_t i = 0; tty && i < n; i++) {
-                if (prev == 0x10 && in[i] == 0x11) {
+            /* Docker's detach keys with a tty: Ctrl-P Ctrl-Q. A Ctrl-P is
+             * held back until the next key says what it was. */
+            char out[4097];
+            size_t k = 0;
+            for (ssize_t i = 0; i < n; i++) {
+                if (tty && prev == 0x10 && in[i] == 0x11) {
                     if (raw)
                         tty_restore(0);
                     close(fd);
@@ -187,9 +190,13 @@ attach_stream(const struct container *c, bool with_stdin)
                     fprintf(stderr, "read escape sequence\n");
                     return 0;
                 }
+                if (tty && prev == 0x10)
+                    out[k++] = 0x10; /* it was not a detach: send it */
                 prev = (unsigned char)in[i];
+                if (!tty || in[i] != 0x10)
+                    out[k++] = in[i];
             }
-            if (send(fd, in, (size_t)n, MSG_NOSIGNAL) != n)
+            if (k && send(fd, out, k, MSG_NOSIGNAL) != (ssize_t)k)
                 in_open = false;
         }
     }
@@ -236,6 +243,11 @@ cmd_attach(int argc, char **argv)
         return mc_usage_error("usage: minictr attach [--no-stdin] NAME");
     if (container_find(name, &c) == -1)
         return -1;
+    if (!strcmp(container_real_status(&c), ST_PAUSED)) {
+        mc_error_code("container_paused");
+        return ct_fail("you cannot attach to a paused container, unpause it "
+                       "first");
+    }
     if (!running(&c)) {
         mc_error_code("container_not_running");
         return ct_fail("container '%s' is not running: 'minictr start -a %s' "
@@ -306,8 +318,9 @@ cmd_start(int argc, char **argv)
 
 /* ---- stop, kill -------------------------------------------------------- */
 
-int
-cmd_stop(int argc, char **argv)
+/* stop and restart: -t SECONDS (-1: wait for ever, as Docker). */
+static int
+parse_time_flag(int argc, char **argv, int *seconds, const char *cmd)
 {
     static const struct option opts[] = {
         {"time", required_argument, NULL, 't'},
@@ -315,33 +328,55 @@ cmd_stop(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {0},
     };
-    uint64_t seconds = 10;
-    int opt, rc = 0;
+    uint64_t v;
+    int opt;
 
     opterr = 0;
     optind = 0;
-    while ((opt = getopt_long(argc, argv, "+t:", opts, NULL)) != -1) {
+    *seconds = 10;
+    /* No leading '+': Docker takes `stop web -t 1` too. */
+    while ((opt = getopt_long(argc, argv, "t:", opts, NULL)) != -1) {
         switch (opt) {
         case 't':
-            if (ct_parse_u64(optarg, &seconds) == -1 || seconds > 86400)
-                return mc_usage_error("bad --time '%s': give seconds", optarg);
+            if (!strcmp(optarg, "-1"))
+                *seconds = -1;
+            else if (ct_parse_u64(optarg, &v) == 0 && v <= 86400)
+                *seconds = (int)v;
+            else
+                return mc_usage_error("bad --time '%s': give seconds (-1: "
+                                      "wait for ever)",
+                                      optarg);
             break;
         case 'h':
-            printf("usage: minictr stop [-t SECONDS] NAME...\n\n"
-                   "SIGTERM, then SIGKILL after SECONDS (default 10).\n");
-            return 0;
+            printf("usage: minictr %s [-t SECONDS] NAME...\n\n"
+                   "SIGTERM, then SIGKILL after SECONDS (default 10; -1 "
+                   "never).\n",
+                   cmd);
+            exit(0);
         default:
-            return mc_usage_error("unknown option '%s' (usage: minictr stop "
+            return mc_usage_error("unknown option '%s' (usage: minictr %s "
                                   "[-t SECONDS] NAME...)",
-                                  argv[optind - 1]);
+                                  argv[optind - 1], cmd);
         }
     }
     if (optind >= argc)
-        return mc_usage_error("usage: minictr stop [-t SECONDS] NAME...");
-    for (int i = optind; i < argc; i++) {
+        return mc_usage_error("usage: minictr %s [-t SECONDS] NAME...", cmd);
+    return 0;
+}
+
+/* Ask every container's monitor to stop first, then wait for them all:
+ * twenty containers stop in the time of one, as with Docker. fds[i] is
+ * the connection waiting for names[i]'s end, -1 if nothing to wait for,
+ * -2 if it failed. */
+static int
+stop_all(int n, char **names, int seconds, bool *done)
+{
+    int fds[256], rc = 0;
+
+    for (int i = 0; i < n && i < 256; i++) {
         struct container c;
-        json_object *r;
-        if (container_find(argv[i], &c) == -1) {
+        fds[i] = -2;
+        if (container_find(names[i], &c) == -1) {
             rc = -1;
             continue;
         }
@@ -349,20 +384,48 @@ cmd_stop(int argc, char **argv)
             mc_error_code("container_paused");
             ct_set_hint("unpause it first: minictr unpause NAME (a frozen "
                         "process cannot act on SIGTERM)");
-            rc = ct_fail("container '%s' is paused", argv[i]);
-            continue;
+            rc = ct_fail("container '%s' is paused", names[i]);
+        } else if (!running(&c)) {
+            fds[i] = -1; /* stopped already: fine, as Docker */
+        } else if ((fds[i] = ctl_connect(&c, "stop %d", seconds)) < 0) {
+            fds[i] = -2;
+            rc = -1;
         }
-        if (running(&c)) {
-            r = ctl_call(&c, "stop %d", (int)seconds);
-            if (!r) {
-                rc = -1;
-                continue;
-            }
-            json_object_put(r);
-            container_wait_gone(&c);
-        }
-        printf("%s\n", argv[i]);
+        state_free(&c);
     }
+    for (int i = 0; i < n && i < 256; i++) {
+        struct container c;
+        char reply[512];
+        if (fds[i] == -2)
+            continue;
+        if (fds[i] >= 0) {
+            ctl_read_line(fds[i], reply, sizeof(reply));
+            close(fds[i]);
+            if (container_find(names[i], &c) == 0) {
+                container_wait_gone(&c);
+                state_free(&c);
+            }
+            ct_clear_error(); /* --rm: it is gone, as asked */
+        }
+        done[i] = true;
+    }
+    return rc;
+}
+
+int
+cmd_stop(int argc, char **argv)
+{
+    bool done[256] = {false};
+    int seconds, rc;
+
+    if (parse_time_flag(argc, argv, &seconds, "stop") == -1)
+        return -1;
+    if (argc - optind > 256)
+        return mc_usage_error("at most 256 containers at once");
+    rc = stop_all(argc - optind, argv + optind, seconds, done);
+    for (int i = 0; i < argc - optind; i++)
+        if (done[i])
+            printf("%s\n", argv[optind + i]);
     return rc;
 }
 
@@ -445,6 +508,7 @@ wait_one(const char *name)
     ct_clear_error();
     if (code == -1) { /* it ended meanwhile, or before: the record says */
         container_wait_gone(&c);
+        containers_collect(); /* a killed monitor: dead, 137 */
         state_free(&c);
         if (container_find(name, &c) == -1)
             return -1;
@@ -482,41 +546,19 @@ cmd_wait(int argc, char **argv)
 int
 cmd_restart(int argc, char **argv)
 {
-    uint64_t seconds = 10;
-    int rc = 0, first = 1;
+    bool done[256] = {false};
+    int seconds, rc, first;
 
-    if (argc > 1 && !strcmp(argv[1], "--help")) {
-        printf("usage: minictr restart [-t SECONDS] NAME...\n");
-        return 0;
-    }
-    if (argc > 2 && (!strcmp(argv[1], "-t") || !strcmp(argv[1], "--time"))) {
-        if (ct_parse_u64(argv[2], &seconds) == -1 || seconds > 86400)
-            return mc_usage_error("bad --time '%s': give seconds", argv[2]);
-        first = 3;
-    }
-    if (first >= argc)
-        return mc_usage_error("usage: minictr restart [-t SECONDS] NAME...");
+    if (parse_time_flag(argc, argv, &seconds, "restart") == -1)
+        return -1;
+    first = optind;
+    if (argc - first > 256)
+        return mc_usage_error("at most 256 containers at once");
+    rc = stop_all(argc - first, argv + first, seconds, done);
     for (int i = first; i < argc; i++) {
         struct container c;
-        if (container_find(argv[i], &c) == -1) {
-            rc = -1;
+        if (!done[i - first])
             continue;
-        }
-        if (!strcmp(container_real_status(&c), ST_PAUSED)) {
-            mc_error_code("container_paused");
-            rc = ct_fail("container '%s' is paused: unpause it first", argv[i]);
-            continue;
-        }
-        if (running(&c)) {
-            json_object *r = ctl_call(&c, "stop %d", (int)seconds);
-            if (!r) {
-                rc = -1;
-                continue;
-            }
-            json_object_put(r);
-            container_wait_gone(&c);
-        }
-        state_free(&c);
         if (container_find(argv[i], &c) == -1) { /* --rm removed it */
             rc = -1;
             continue;

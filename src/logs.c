@@ -46,9 +46,13 @@ log_open(struct log_writer *w, const struct container *c)
 {
     struct stat st;
 
-    memset(w, 0, sizeof(*w));
+    /* Field by field: the two 16 KB line buffers are used only up to
+     * plen, and zeroing them would only make them resident. */
     w->cfg = c->log;
     w->fd = -1;
+    w->size = 0;
+    w->plen[0] = w->plen[1] = 0;
+    w->path[0] = '\0';
     if (c->log.none)
         return 0;
     log_path(c, w->path, sizeof(w->path));
@@ -272,25 +276,60 @@ read_lines(struct reader *r, int fd, char *buf, size_t size, size_t *have)
     }
 }
 
-/* --since and --until: an RFC 3339 time, a Unix time in seconds, or a
- * duration before now ("10m", "1h", "30s"). */
+/* A Go duration, as Docker takes: "10m", "1h30m", "90s", "500ms". */
+static int
+parse_duration(const char *s, double *seconds)
+{
+    double total = 0;
+
+    if (!*s)
+        return -1;
+    while (*s) {
+        char *end;
+        double v = strtod(s, &end);
+        double unit;
+        if (end == s || v < 0)
+            return -1;
+        if (!strncmp(end, "ms", 2))
+            unit = 0.001, end += 2;
+        else if (*end == 's')
+            unit = 1, end++;
+        else if (*end == 'm')
+            unit = 60, end++;
+        else if (*end == 'h')
+            unit = 3600, end++;
+        else
+            return -1;
+        total += v * unit;
+        s = end;
+    }
+    *seconds = total;
+    return 0;
+}
+
+/* --since and --until: an RFC 3339 time (or just a date), a Unix time in
+ * seconds, or a duration before now ("10m", "1h30m"). */
 int
 logs_parse_time(const char *s, int64_t *out)
 {
-    char *end;
-    double v = strtod(s, &end);
+    char *end, full[64];
+    double v = strtod(s, &end), d;
     int64_t t;
 
     if (end != s && *end == '\0') {
         *out = (int64_t)(v * 1e9);
         return 0;
     }
-    if (end != s && end[1] == '\0' && strchr("smh", *end) && v >= 0) {
-        double unit = *end == 's' ? 1 : *end == 'm' ? 60 : 3600;
-        *out = mc_now_ns() - (int64_t)(v * unit * 1e9);
+    if (parse_duration(s, &d) == 0) {
+        *out = mc_now_ns() - (int64_t)(d * 1e9);
         return 0;
     }
-    t = mc_parse_time(s);
+    /* 2026-12-01, or 2026-12-01T07:00:00 without a zone: taken as UTC */
+    if (strlen(s) == 10)
+        snprintf(full, sizeof(full), "%sT00:00:00Z", s);
+    else
+        snprintf(full, sizeof(full), "%s%s", s, strchr(s, 'Z') ? "" : "Z");
+    t = mc_parse_time(full);
     if (t < 0)
         return mc_usage_error("bad time '%s': give an RFC 3339 time "
                               "(2026-12-01T07:00:00Z), a Unix time or a "
@@ -332,7 +371,9 @@ logs_usage(FILE *out)
 
 /* -f: pass on what comes, until the container stops (or the reader goes
  * away: stop_fd hangs up). inotify tells when the file grows or is
- * rotated; the monitor's `wait` tells the end. */
+ * rotated; the monitor's `wait` tells the end. fd is -1 when the file was
+ * not there (caught in a rotation, between the rename and the new file):
+ * it is opened once it is. */
 static int
 follow(struct reader *r, const struct container *c, const char *path, int fd,
        char *buf, size_t size, size_t *have, int stop_fd)
@@ -359,6 +400,8 @@ follow(struct reader *r, const struct container *c, const char *path, int fd,
             {in, POLLIN, 0}, {stop_fd, POLLRDHUP, 0}, {waiter, POLLIN, 0}};
         char ev[4096];
 
+        if (fd == -1)
+            fd = open(path, O_RDONLY | O_CLOEXEC);
         read_lines(r, fd, buf, size, have);
         /* Rotated: the old file was read to its end; go on in the new. */
         if (stat(path, &now) == 0 && fstat(fd, &cur) == 0 &&
@@ -385,7 +428,8 @@ follow(struct reader *r, const struct container *c, const char *path, int fd,
     if (waiter != -1)
         close(waiter);
     close(in);
-    close(fd);
+    if (fd != -1)
+        close(fd);
     return 0;
 }
 
@@ -433,7 +477,7 @@ logs_read(const struct container *c, const struct log_query *q,
     free(r.ring);
     r.tail = -1; /* from here on, every new line is passed on */
     if (q->follow && strcmp(container_real_status(c), ST_RUNNING) == 0 &&
-        fd != -1 && !r.stopped)
+        !r.stopped)
         rc = follow(&r, c, path, fd, buf, size, &have, stop_fd);
     else if (fd != -1)
         close(fd);

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 bool mc_json;
 /* One per thread, as ct_fail's slot (src/lib/ct.c): the API server's
@@ -40,17 +41,32 @@ mc_get_error_code(void)
     return error_code;
 }
 
+/* A user without root keeps its own store and records (userns.c), as
+ * podman does: nothing of root's is shared. */
 const char *
 mc_lib_dir(void)
 {
-    const char *dir = getenv("MINICTR_ROOT");
-    return dir && *dir ? dir : "/var/lib/minictr";
+    static const char *dir;
+
+    if (!dir) {
+        dir = getenv("MINICTR_ROOT");
+        if (!dir || !*dir)
+            dir = geteuid() == 0 ? "/var/lib/minictr" : userns_data_dir();
+    }
+    return dir;
 }
 
 const char *
 mc_state_dir(void)
 {
-    return ct_state_dir();
+    static const char *dir;
+
+    if (!dir) {
+        const char *env = getenv("MINICTR_STATE");
+        dir = (env && *env) || geteuid() == 0 ? ct_state_dir()
+                                              : userns_runtime_dir();
+    }
+    return dir;
 }
 
 struct command {
@@ -80,10 +96,17 @@ static const struct command commands[] = {
     {"rename", cmd_rename, "give a container another name"},
     {"rm", cmd_rm, "remove a stopped (or with -f, any) container"},
     {"volume", cmd_volume, "create, list, inspect, remove volumes"},
+    {"network", cmd_network, "create, list, inspect, remove networks"},
     {"system", cmd_system, "system prune: remove what is stopped"},
     {"import", cmd_import, "import a tarball (or a directory) as an image"},
-    {"images", cmd_images, "list images"},
-    {"rmi", cmd_rmi, "remove an image"},
+    {"load", cmd_load, "load an OCI image layout or docker-save archive"},
+    {"save", cmd_save, "save images as an OCI image layout (dir or tar)"},
+    {"build", cmd_build, "build an image from a Dockerfile"},
+    {"images", cmd_images, "list images, their sizes, the space they take"},
+    {"history", cmd_history, "what made each layer of an image"},
+    {"tag", cmd_tag, "give an image another name"},
+    {"rmi", cmd_rmi, "remove an image (its layers when no one uses them)"},
+    {"image", cmd_image, "image ls|rm|prune|tag|history|inspect|load|save"},
     {"events", cmd_events, "print container events as they happen"},
     {"serve", cmd_serve, "the Docker Engine API on a Unix socket"},
     {"__api-child", cmd_api_child, NULL}, /* serve's, not for people */
@@ -146,6 +169,7 @@ main(int argc, char **argv)
         {"trace", no_argument, NULL, 'T'},
         {"json", no_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
         {0},
     };
     int opt, rc;
@@ -162,17 +186,38 @@ main(int argc, char **argv)
         case 'T': ct_tracing = true; break;
         case 'j': mc_json = true; break;
         case 'h': usage(stdout); return 0;
-        default: usage(stderr); return MC_EXIT_RUNNER;
+        case 'V': printf("minictr version %s\n", MC_VERSION); return 0;
+        default:
+            fprintf(stderr,
+                    "minictr: unknown option '%s' (see 'minictr --help')\n",
+                    argv[optind - 1]);
+            return MC_EXIT_RUNNER;
         }
     }
     if (optind >= argc) {
         usage(stderr);
         return MC_EXIT_RUNNER;
     }
+    if (!strcmp(argv[optind], "help")) { /* minictr help [COMMAND] */
+        if (optind + 1 >= argc) {
+            usage(stdout);
+            return 0;
+        }
+        argv[optind] = argv[optind + 1];
+        argv[optind + 1] = "--help";
+    }
+    if (!strcmp(argv[optind], "version")) {
+        printf("minictr version %s\n", MC_VERSION);
+        return 0;
+    }
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
         if (strcmp(argv[optind], commands[i].name) != 0)
             continue;
         optind++;
+        /* `minictr ps -h`: help, as Docker (run's -h is --hostname, so
+         * only a lone -h). */
+        if (argc - optind == 1 && !strcmp(argv[optind], "-h"))
+            argv[optind] = "--help";
         /* Each subcommand parses its own options from argv[0]. */
         rc = commands[i].fn(argc - optind + 1, argv + optind - 1);
         /* An error may come with a status of its own: 126 and 127 from
@@ -180,7 +225,7 @@ main(int argc, char **argv)
         report_error();
         return rc < 0 ? MC_EXIT_RUNNER : rc;
     }
-    fprintf(stderr, "minictr: unknown command '%s'\n", argv[optind]);
-    usage(stderr);
+    fprintf(stderr, "minictr: unknown command '%s' (see 'minictr --help')\n",
+            argv[optind]);
     return MC_EXIT_RUNNER;
 }

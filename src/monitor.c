@@ -8,13 +8,18 @@
  *   1. block every signal but the faults, and take them from a signalfd
  *      (before the clone: a SIGTERM in between must not be lost)
  *   2. become a child subreaper; make the cgroups (named in the record
- *      already); bind the control socket; open the log
- *   3. spawn the container (spawn.c) with pipes (or a pty) for its output,
- *      and learn how the start went on the channel
+ *      already); bind the control socket; open the log; bind the
+ *      published ports (ports.c); join the network: an address lease and
+ *      the /etc files (networks.c)
+ *   3. spawn the container (spawn.c) with pipes (or a pty) for its output;
+ *      on a bridge network, plug it in while it mounts its root (a veth,
+ *      eth0's address and route: network.c; DNAT rules: nat.c) and tell
+ *      it to go on; learn how the start went on the channel
  *   4. say so: the one sync line to `run -d` (or print the error)
  *   5. one poll(2) loop over: the signalfd, the container's output, the
- *      control socket and its clients, our terminal (foreground -t); the
- *      timeouts (stop's SIGKILL, the restart backoff) are poll's timeout
+ *      control socket and its clients, our terminal (foreground -t), the
+ *      published ports' proxy; the timeouts (stop's SIGKILL, the restart
+ *      backoff, idle UDP flows) are poll's timeout
  *   6. the end is: reaped *and* its output at EOF; then the exit code and
  *      time go into the record; then the restart policy (back to 3 after a
  *      backoff) or --rm, and the waiters get their answer
@@ -43,6 +48,7 @@
 #include <unistd.h>
 
 #define MAX_CLIENTS 64
+#define MAX_PORT_FDS 256 /* the proxy's: listeners, connections, flows */
 
 enum client_kind {
     CLIENT_REQUEST, /* reading its request line */
@@ -56,7 +62,7 @@ enum client_kind {
 struct client {
     int fd;
     enum client_kind kind;
-    char line[512];
+    char line[16384]; /* an exec request carries a command line */
     size_t len;
     bool input; /* attach: what it sends goes to the container's stdin */
     bool once; /* attach stdin-once: its EOF closes the container's stdin */
@@ -72,10 +78,13 @@ struct monitor {
     int out, err; /* the container's stdout and stderr (or the pty) */
     int in; /* our end of its stdin: -i detached, or the pty */
     int chan; /* the channel to its first process (until exec) */
-    struct client clients[MAX_CLIENTS];
+    int netns; /* its network namespace (bridge networks) */
+    int nft; /* the netlink socket that owns its DNAT rules */
+    struct ports *ports; /* the published ports' sockets */
+    struct client *clients; /* slots[]: see there */
     int nclients;
-    struct log_writer log;
-    char pending[8192]; /* stdin bytes the container has not taken yet */
+    struct log_writer *log; /* log_writer */
+    char *pending; /* pending_buf: stdin the container has not taken yet */
     size_t npending;
     bool stdin_open; /* foreground -t: our terminal still gives input */
     bool term_raw;
@@ -88,6 +97,15 @@ struct monitor {
     int forwarded[65]; /* foreground: how often each signal came */
     uint64_t oom_before;
 };
+
+/* What is big lives apart from struct monitor, which monitor_run zeroes:
+ * the clients' 64 slots with a 16 KB request line each (1 MB), the log's
+ * line buffers (32 KB), stdin's (8 KB). Zeroing them would make every
+ * page of them resident, in every monitor; left alone, a page costs no
+ * memory until it is written. */
+static struct client slots[MAX_CLIENTS];
+static struct log_writer log_writer;
+static char pending_buf[8192];
 
 /* ---- telling the caller ------------------------------------------------ */
 
@@ -159,23 +177,25 @@ tell_caller(struct monitor *m, json_object *o)
  * between kills us and the container with us. The child restores the old
  * mask before exec (spawn_old_mask); from here on, signals are reads on
  * sfd, in the one poll(2) set. The faults stay: a crash is a crash. */
-static bool mask_saved;
-
 void
 monitor_block_signals(sigset_t *mask)
 {
+    /* LAB life.1: block every signal but the faults; keep the old mask */
     static const int faults[] = {SIGSEGV, SIGBUS,  SIGILL, SIGFPE,
                                  SIGABRT, SIGTRAP, SIGSYS};
+    static bool mask_saved;
     sigset_t old;
 
     sigfillset(mask);
     for (size_t i = 0; i < sizeof(faults) / sizeof(faults[0]); i++)
         sigdelset(mask, faults[i]);
     sigprocmask(SIG_BLOCK, mask, &old);
-    /* Blocked twice (before fork, then here): keep the first old mask. */
+    /* `run -d` blocks twice (container_start before it forks the
+     * monitor, then the monitor): keep the first old mask, the caller's. */
     if (!mask_saved)
         spawn_old_mask = old;
     mask_saved = true;
+    /* END LAB */
 }
 
 static int
@@ -202,6 +222,43 @@ close_fd(int *fd)
 
 /* The container's stdio: a pty (-t, made inside), or pipes whose far
  * ends it gets. Foreground -i without -t: our own stdin. */
+/* Signal the container's PID 1 — never pid 0 or -1, which would mean our
+ * own process group, or every process we may signal. */
+static void
+signal_container(const struct container *c, int sig)
+{
+    if (c->pid > 0)
+        kill(c->pid, sig);
+}
+
+/* A bridge network: while the child mounts its root, plug it in (a veth
+ * into its namespace, eth0's address and route), the first time the DNAT
+ * rules for its ports too, then tell it to go on. A restart makes a new
+ * namespace: the old one's veth goes first. */
+static int
+plug_network(struct monitor *m)
+{
+    struct container *c = m->c;
+    char path[64];
+
+    close_fd(&m->netns);
+    snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)c->pid);
+    m->netns = open(path, O_RDONLY | O_CLOEXEC);
+    if (m->netns == -1)
+        return ct_fail_errno("open '%s'", path);
+    if (net_plug(c, m->netns) == -1)
+        return -1;
+    if (c->net.nports && !c->net.userland_proxy && m->nft < 0) {
+        m->nft = nat_publish(c);
+        if (m->nft == -1)
+            return -1;
+    }
+    if (send(m->chan, (char[]){SPAWN_NET}, 1, MSG_NOSIGNAL) != 1 &&
+        errno != EPIPE)
+        return ct_fail_errno("tell the container its network is ready");
+    return 0;
+}
+
 static int
 spawn_once(struct monitor *m)
 {
@@ -228,10 +285,19 @@ spawn_once(struct monitor *m)
         }
     }
     m->oom_before = cgroups_oom_kills(c);
+    c->net_wait = c->net.mode == NET_BRIDGE;
     c->pid = spawn_container(c, &io);
     if (c->pid == -1)
         goto out;
+    c->exit_code = 0; /* as Docker: 0 while it runs */
+    c->oom_killed = false;
     m->chan = io.chan;
+    if (c->net_wait && plug_network(m) == -1) {
+        /* It waits for us: it must not run without its network. */
+        signal_container(c, SIGKILL);
+        close_fd(&m->chan);
+        goto out;
+    }
     m->reaped = false;
     m->spawned_ms = mc_monotonic_ms();
     /* The channel: a pty's master side first (-t), then EOF when the
@@ -313,7 +379,7 @@ copy_output(struct monitor *m, int *fd, int stream)
         close_fd(fd);
         return false;
     }
-    log_write(&m->log, stream, buf, (size_t)n);
+    log_write(m->log, stream, buf, (size_t)n);
     for (int i = m->nclients - 1; i >= 0; i--) {
         struct client *cl = &m->clients[i];
         int rc;
@@ -348,8 +414,8 @@ feed_stdin(struct monitor *m, const char *buf, size_t len)
 {
     if (m->in < 0)
         return;
-    if (len > sizeof(m->pending) - m->npending)
-        len = sizeof(m->pending) - m->npending;
+    if (len > sizeof(pending_buf) - m->npending)
+        len = sizeof(pending_buf) - m->npending;
     memcpy(m->pending + m->npending, buf, len);
     m->npending += len;
     while (m->npending) {
@@ -384,15 +450,6 @@ accept_client(struct monitor *m)
     m->clients[m->nclients++] = (struct client){.fd = fd};
 }
 
-/* Signal the container's PID 1 — never pid 0 or -1, which would mean our
- * own process group, or every process we may signal. */
-static void
-signal_container(const struct container *c, int sig)
-{
-    if (c->pid > 0)
-        kill(c->pid, sig);
-}
-
 static void
 request_stop(struct monitor *m, int seconds)
 {
@@ -404,8 +461,8 @@ request_stop(struct monitor *m, int seconds)
         return;
     }
     ct_trace(NULL, "kill(%d, SIGTERM), SIGKILL after %d s", c->pid, seconds);
-    signal_container(c, seconds > 0 ? SIGTERM : SIGKILL);
-    if (seconds > 0)
+    signal_container(c, seconds != 0 ? SIGTERM : SIGKILL);
+    if (seconds > 0) /* -1: wait for ever */
         m->kill_at = mc_monotonic_ms() + (int64_t)seconds * 1000;
 }
 
@@ -433,7 +490,14 @@ handle_request(struct monitor *m, int i)
             !strcmp(arg, "removed") && c->remove ? CLIENT_REMOVED : CLIENT_WAIT;
     } else if (!strcmp(word, "kill") && sscanf(arg, "%d", &n) == 1 && n > 0 &&
                n < 65) {
-        if (!running && strcmp(c->status, ST_PAUSED)) {
+        if (m->restart_at) {
+            /* Between two runs: no process to signal; a kill (and so
+             * rm -f) ends the restarting, as Docker's does. */
+            c->stopped_by_user = true;
+            m->restart_at = 0;
+            set_status(c, ST_EXITED);
+            reply_ok(cl->fd);
+        } else if (!running && strcmp(c->status, ST_PAUSED)) {
             reply_error(cl->fd, "container_not_running",
                         "the container is not running");
         } else {
@@ -462,7 +526,10 @@ handle_request(struct monitor *m, int i)
             finish_run(m);
     } else if (!strcmp(word, "pause") || !strcmp(word, "unpause")) {
         bool freeze = !strcmp(word, "pause");
-        if (strcmp(c->status, freeze ? ST_RUNNING : ST_PAUSED)) {
+        if (freeze && !strcmp(c->status, ST_PAUSED)) {
+            reply_error(cl->fd, "container_paused",
+                        "the container is paused already");
+        } else if (strcmp(c->status, freeze ? ST_RUNNING : ST_PAUSED)) {
             reply_error(cl->fd,
                         freeze ? "container_not_running"
                                : "container_not_paused",
@@ -500,7 +567,17 @@ handle_request(struct monitor *m, int i)
         snprintf(c->name, sizeof(c->name), "%s", arg);
         set_status(c, c->status);
         events_append(c, "rename", "oldName", old);
+        network_rename(c); /* the lease, and the others' /etc/hosts */
         reply_ok(cl->fd);
+        drop_client(m, i);
+    } else if (!strcmp(word, "exec")) {
+        if (!running) {
+            reply_error(cl->fd, "container_not_running",
+                        "the container is not running");
+        } else {
+            const char *json = strchr(cl->line, ' ');
+            exec_detached_for_monitor(c, json ? json + 1 : "", cl->fd);
+        }
         drop_client(m, i);
     } else if (!strcmp(word, "attach")) {
         json_object *o = json_object_new_object();
@@ -647,19 +724,35 @@ finish_run(struct monitor *m)
             drop_client(m, i);
 }
 
+/* wait(2): a child that exited stays a zombie until its parent waits
+ * for it. SIGCHLD says "one or more children changed state": like every
+ * standard signal it is not counted, so two exits while we were busy are
+ * one SIGCHLD. Shared with --init (init.c), whose PID 1 inherits every
+ * orphan of the container. */
+bool
+monitor_reap(pid_t pid, int *status)
+{
+    /* LAB life.2: reap every child that has exited, never blocking */
+    bool found = false;
+    int st;
+    pid_t got;
+
+    /* One SIGCHLD can stand for many exits: reap until none is left. */
+    while ((got = waitpid(-1, &st, WNOHANG)) > 0)
+        if (got == pid) {
+            *status = st;
+            found = true;
+        }
+    return found;
+    /* END LAB */
+}
+
 /* The container exited: reap it (and any orphan of ours). */
 static void
 reap(struct monitor *m)
 {
-    int status;
-    pid_t pid;
-
-    /* One SIGCHLD can stand for many exits: reap until none is left. */
-    while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
-        if (pid == m->c->pid) {
-            m->reaped = true;
-            m->status = status;
-        }
+    if (monitor_reap(m->c->pid, &m->status))
+        m->reaped = true;
 }
 
 /* Ctrl-C and kill are passed to the container. A PID 1 without a handler
@@ -700,12 +793,14 @@ enum { P_SIGNAL, P_LISTEN, P_OUT, P_ERR, P_STDIN, P_IN, P_CHAN, P_CLIENTS };
 static int
 poll_timeout(const struct monitor *m)
 {
-    int64_t next = 0, now = mc_monotonic_ms();
+    int64_t next = 0, now = mc_monotonic_ms(), flows = ports_deadline(m->ports);
 
     if (m->kill_at)
         next = m->kill_at;
     if (m->restart_at && (!next || m->restart_at < next))
         next = m->restart_at;
+    if (flows && (!next || flows < next))
+        next = flows;
     if (!next)
         return -1;
     return next <= now ? 0 : (int)(next - now);
@@ -742,10 +837,10 @@ handle_deadlines(struct monitor *m)
 static void
 loop(struct monitor *m)
 {
-    struct pollfd p[P_CLIENTS + MAX_CLIENTS];
+    struct pollfd p[P_CLIENTS + MAX_CLIENTS + MAX_PORT_FDS];
 
     for (;;) {
-        int n = P_CLIENTS, nclients = m->nclients;
+        int n = P_CLIENTS, nclients = m->nclients, ports_at, nports;
         bool running = m->c->pid > 0;
 
         if (running && m->reaped && m->out < 0 && m->err < 0) {
@@ -767,6 +862,9 @@ loop(struct monitor *m)
         for (int i = 0; i < nclients; i++)
             p[n++] = (struct pollfd){m->clients[i].fd,
                                      m->clients[i].eof ? 0 : POLLIN, 0};
+        ports_at = n;
+        nports = ports_poll_fds(m->ports, p + n, MAX_PORT_FDS);
+        n += nports;
         if (poll(p, (nfds_t)n, poll_timeout(m)) == -1) {
             if (errno == EINTR)
                 continue;
@@ -821,6 +919,7 @@ loop(struct monitor *m)
         }
         if (p[P_LISTEN].revents)
             accept_client(m);
+        ports_handle(m->ports, p + ports_at, nports, m->netns, m->c);
         handle_deadlines(m);
     }
 }
@@ -846,16 +945,34 @@ clean_up(struct monitor *m)
 {
     struct container *c = m->c;
 
+    /* The network first, in the reverse order: ports, rules, lease. The
+     * cable goes by itself: a veth pair is deleted with the namespace of
+     * either end, and the container's namespace goes (in the background)
+     * once its last process and our last fd and socket of it are gone.
+     * Deleting it here would cost an RCU grace period (25 ms, measured)
+     * on the way out of every `run --rm`. The rules' netlink socket is
+     * closed last: closing one waits for the kernel to finish freeing what
+     * was just deleted (another grace period), unless it has started by
+     * then. */
+    ports_close(m->ports);
+    m->ports = NULL;
+    nat_unpublish(c, m->nft);
+    close_fd(&m->netns);
+    network_leave(c);
     if (m->term_raw)
         tty_restore(0);
-    log_close(&m->log);
+    log_close(m->log);
     close_fd(&m->lfd);
+    close_fd(&m->sfd); /* a build runs many monitors in one process */
     ctl_unlink(c->id);
     cgroups_destroy(c);
-    if (c->remove)
+    userns_release(c); /* --userns auto: the range is free again */
+    if (c->remove) {
+        container_remove_anonymous(c);
         container_delete(c);
-    else
+    } else
         state_write(c);
+    close_fd(&m->nft);
 }
 
 int
@@ -874,7 +991,12 @@ monitor_run(struct container *c, int sync_fd, int lock_fd)
                           .out = -1,
                           .err = -1,
                           .in = -1,
-                          .chan = -1};
+                          .chan = -1,
+                          .netns = -1,
+                          .nft = -1,
+                          .clients = slots,
+                          .log = &log_writer,
+                          .pending = pending_buf};
     if (!m->foreground)
         detach_stdio();
     c->monitor_pid = getpid();
@@ -883,7 +1005,13 @@ monitor_run(struct container *c, int sync_fd, int lock_fd)
     if (block_signals(m) == -1 || cgroups_create(c) == -1)
         goto failed;
     m->lfd = ctl_listen(c->id);
-    if (m->lfd == -1 || log_open(&m->log, c) == -1)
+    if (m->lfd == -1 || log_open(m->log, c) == -1)
+        goto failed;
+    /* The ports first: one in use fails the start before anything of the
+     * network is taken. */
+    if (c->net.nports && !(m->ports = ports_open(c)))
+        goto failed;
+    if (!c->no_etc_files && network_join(c) == -1)
         goto failed;
     if (spawn_once(m) == -1) {
         /* The child reported why; it exits with that code (125, 126 or

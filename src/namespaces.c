@@ -3,11 +3,14 @@
  * 02-namespaces makes it.
  *
  * minictr clones straight into new mount, uts, ipc, pid and net namespaces
- * (one clone(2) call, no helper process); the child then joins its
+ * (one clone(2) call, no helper process; a user namespace too for a user's
+ * container and with --userns auto, see userns.c); the child then joins its
  * cgroups and only after that makes its cgroup namespace, so that inside,
  * its own cgroup is "/". The network namespace holds only a loopback
  * device, which is down when the namespace is made: it is brought up, as
- * Docker does for --network none, so 127.0.0.1 works inside.
+ * Docker does for --network none, so 127.0.0.1 works inside; on a bridge
+ * network the monitor adds eth0 (network.c). --network host makes no
+ * network namespace: the container uses the host's.
  *
  * Read: namespaces(7), clone(2), cgroup_namespaces(7), netdevice(7).
  */
@@ -26,11 +29,15 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+/* With a user namespace (a user's container, --userns auto) it comes in
+ * the same clone and owns the others: root inside has its capabilities
+ * for them, not for the host (user_namespaces(7)). */
 int
-namespaces_clone_flags(void)
+namespaces_clone_flags(const struct container *c)
 {
     return CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID |
-        CLONE_NEWNET;
+        (c->net.mode == NET_HOST ? 0 : CLONE_NEWNET) |
+        (c->userns.mode != USERNS_HOST ? CLONE_NEWUSER : 0);
 }
 
 /* clone3(2) with CLONE_INTO_CGROUP (Linux 5.7, a cgroup2 cgroup: on v2,
@@ -61,7 +68,7 @@ namespaces_clone_into_cgroup(struct container *c)
     fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd == -1)
         return -1;
-    args.flags = (uint64_t)namespaces_clone_flags() | CLONE_INTO_CGROUP;
+    args.flags = (uint64_t)namespaces_clone_flags(c) | CLONE_INTO_CGROUP;
     args.cgroup = (uint64_t)fd;
     fflush(NULL);
     pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
@@ -110,5 +117,5 @@ namespaces_enter(struct container *c)
     }
     if (sethostname(c->hostname, strlen(c->hostname)) == -1)
         return ct_fail_errno("sethostname '%s'", c->hostname);
-    return loopback_up();
+    return c->net.mode == NET_HOST ? 0 : loopback_up(); /* not the host's */
 }

@@ -67,12 +67,16 @@ run_usage(FILE *out, const char *cmd)
             "  --log-opt OPT          max-size=10m, max-file=3\n"
             "  -i, --interactive      keep stdin open (else /dev/null)\n"
             "  -t, --tty              give the container a terminal\n"
+            "  --userns host|auto     root: auto maps root inside to 65536\n"
+            "                         ids of root's /etc/subuid (nobody\n"
+            "                         outside); as a user, always yours\n"
             "  --rootfs DIR           run on a rootfs directory, no image\n",
             cmd,
             !strcmp(cmd, "run")
                 ? "  -d, --detach           run in the background, print "
                   "its id\n"
                 : "");
+    network_flags_usage(out);
 }
 
 int
@@ -90,16 +94,14 @@ mc_usage_error(const char *fmt, ...)
 
 /* ---- users ------------------------------------------------------------- */
 
-/* Look NAME up in the image's /etc/passwd (field 0 -> 2, 3) or /etc/group
- * (field 0 -> 2). The file is opened inside the rootfs without following
- * symlinks out of it. */
-static int
-lookup_in_image(const struct container *c, const char *file, const char *name,
-                uint64_t *id, uint64_t *gid)
+/* Look NAME up in a passwd file (field 0 -> 2, 3) or a group file (field
+ * 0 -> 2), open at fd (which this closes). For an image, the file is
+ * found in its layers as overlay would show it, and opened without
+ * following symlinks out of them. */
+int
+mc_lookup_id(int fd, const char *name, uint64_t *id, uint64_t *gid)
 {
     char line[1024];
-    int rootfd = open(c->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
-    int fd = rootfd == -1 ? -1 : open_in_root(rootfd, file, false, false);
     FILE *f = NULL;
     int rc = -1;
 
@@ -126,13 +128,18 @@ lookup_in_image(const struct container *c, const char *file, const char *name,
         fclose(f);
     if (fd != -1)
         close(fd);
-    if (rootfd != -1)
-        close(rootfd);
     return rc;
 }
 
-/* -u UID[:GID], or a name from the image. */
 static int
+lookup_in_image(const struct container *c, const char *file, const char *name,
+                uint64_t *id, uint64_t *gid)
+{
+    return mc_lookup_id(overlay_open_lower(c->rootfs, file), name, id, gid);
+}
+
+/* -u UID[:GID], or a name from the image (also build's USER, --chown). */
+int
 parse_user(struct container *c, const char *s)
 {
     char buf[128], *group;
@@ -458,7 +465,7 @@ add_env(struct container *c, char *kv)
  * the image's CMD; a command given replaces CMD. */
 static int
 apply_image_config(struct container *c, char **entrypoint, char **cmd, int ncmd,
-                   char **env_flags, int nenv_flags)
+                   char **env_flags, int nenv_flags, struct net_flags *net)
 {
     struct image_config ic = {0};
     char **argv;
@@ -498,6 +505,7 @@ apply_image_config(struct container *c, char **entrypoint, char **cmd, int ncmd,
         c->workdir = ic.workdir;
     if (!c->user_set && ic.user && *ic.user && parse_user(c, ic.user) == -1)
         return -1;
+    net->exposed = ic.exposed; /* for -P */
     return 0;
 }
 
@@ -524,6 +532,7 @@ parse_run(struct container *c, int argc, char **argv, bool *detach)
         LOG_OPT,
         MOUNT,
         TMPFS,
+        USERNS,
     };
     static const struct option opts[] = {
         {"rm", no_argument, NULL, RM},
@@ -551,20 +560,36 @@ parse_run(struct container *c, int argc, char **argv, bool *detach)
         {"restart", required_argument, NULL, RESTART},
         {"log-driver", required_argument, NULL, LOG_DRIVER},
         {"log-opt", required_argument, NULL, LOG_OPT},
+        {"userns", required_argument, NULL, USERNS},
+        {"network", required_argument, NULL, NETF_NETWORK},
+        {"net", required_argument, NULL, NETF_NETWORK},
+        {"ip", required_argument, NULL, NETF_IP},
+        {"network-alias", required_argument, NULL, NETF_ALIAS},
+        {"net-alias", required_argument, NULL, NETF_ALIAS},
+        {"add-host", required_argument, NULL, NETF_ADD_HOST},
+        {"publish", required_argument, NULL, 'p'},
+        {"publish-all", no_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'H'},
         {0},
     };
     const char *rootfs = NULL, *entrypoint = NULL, *user = NULL;
     static char *env_flags[MC_MAX_ENV];
     static struct run_request r;
+    static struct net_flags net;
     char *ep[2] = {NULL, NULL};
     int nenv = 0, opt;
 
     container_init(c);
     opterr = 0;
     optind = 0; /* restart getopt on the subcommand's argv */
-    while ((opt = getopt_long(argc, argv, "+h:e:w:u:v:m:itd", opts, NULL)) !=
+    while ((opt = getopt_long(argc, argv, "+h:e:w:u:v:m:itdp:P", opts, NULL)) !=
            -1) {
+        /* --network, --ip, --network-alias, --add-host, -p, -P */
+        if (opt == 'p' || opt == 'P' || opt >= NETF_NETWORK) {
+            if (network_flag(&net, opt, optarg) == -1)
+                return -1;
+            continue;
+        }
         switch (opt) {
         case RM: c->remove = true; break;
         case NAME:
@@ -582,8 +607,19 @@ parse_run(struct container *c, int argc, char **argv, bool *detach)
             c->hostname = optarg;
             break;
         case 'e':
-            if (!strchr(optarg, '=') || optarg[0] == '=')
-                return mc_usage_error("bad --env '%s': give KEY=VALUE", optarg);
+            if (optarg[0] == '=' || !*optarg)
+                return mc_usage_error("bad --env '%s': give KEY=VALUE, or "
+                                      "KEY to pass yours on",
+                                      optarg);
+            if (!strchr(optarg, '=')) { /* -e KEY: as Docker, from here */
+                const char *v = getenv(optarg);
+                char *kv;
+                if (!v)
+                    break; /* not set here: not set there */
+                if (asprintf(&kv, "%s=%s", optarg, v) == -1)
+                    return ct_fail_errno("asprintf");
+                optarg = kv;
+            }
             if (nenv == MC_MAX_ENV)
                 return mc_usage_error("too many -e (at most %d)", MC_MAX_ENV);
             env_flags[nenv++] = optarg;
@@ -622,6 +658,13 @@ parse_run(struct container *c, int argc, char **argv, bool *detach)
                 return mc_usage_error("bad --cpus '%s': give a number of "
                                       "cpus of at least 0.01, such as 0.5",
                                       optarg);
+            if (c->limits.cpus_millionths >
+                (uint64_t)sysconf(_SC_NPROCESSORS_ONLN) * 1000000)
+                return mc_usage_error("bad --cpus '%s': the range of cpus is "
+                                      "from 0.01 to %ld.00, as there are "
+                                      "only %ld here",
+                                      optarg, sysconf(_SC_NPROCESSORS_ONLN),
+                                      sysconf(_SC_NPROCESSORS_ONLN));
             break;
         case PIDS:
             if (ct_parse_u64(optarg, &c->limits.pids) == -1 ||
@@ -666,6 +709,10 @@ parse_run(struct container *c, int argc, char **argv, bool *detach)
             if (parse_log_opt(c, optarg) == -1)
                 return -1;
             break;
+        case USERNS:
+            if (userns_parse(c, optarg) == -1)
+                return -1;
+            break;
         case 'H': run_usage(stdout, detach ? "run" : "create"); exit(0);
         default:
             return mc_usage_error("unknown or incomplete option '%s' (see "
@@ -687,6 +734,7 @@ parse_run(struct container *c, int argc, char **argv, bool *detach)
     r.ncmd = argc - optind;
     r.env = env_flags;
     r.nenv = nenv;
+    r.net = &net;
     return run_prepare(c, &r);
 }
 
@@ -701,7 +749,9 @@ run_add_mount(struct container *c, int kind, char *spec)
 int
 run_prepare(struct container *c, struct run_request *r)
 {
+    struct net_flags none = {0}; /* the API without NetworkMode */
     const char *rootfs = r->rootfs;
+    struct net_flags *net = r->net ? r->net : &none;
 
     if (c->remove && c->restart != RESTART_NO)
         return mc_usage_error("%s", "conflicting options: --restart and --rm");
@@ -709,6 +759,7 @@ run_prepare(struct container *c, struct run_request *r)
         c->image = (char *)r->image;
 
     if (rootfs) {
+        char abs[4096];
         struct stat st;
         if (stat(rootfs, &st) == -1) {
             mc_error_code("no_such_rootfs");
@@ -718,15 +769,19 @@ run_prepare(struct container *c, struct run_request *r)
             mc_error_code("no_such_rootfs");
             return ct_fail("--rootfs '%s' is not a directory", rootfs);
         }
-        if (!realpath(rootfs, c->rootfs))
+        /* one lower directory, escaped as overlay's options need */
+        if (!realpath(rootfs, abs))
             return ct_fail_errno("realpath '%s'", rootfs);
+        if (overlay_escape(abs, c->rootfs, sizeof(c->rootfs)) == -1)
+            return mc_usage_error("--rootfs '%s': path too long", rootfs);
     } else if (image_rootfs(c->image, c->rootfs, sizeof(c->rootfs)) == -1) {
         return -1;
     }
     if (r->user && parse_user(c, r->user) == -1)
         return -1;
-    if (apply_image_config(c, r->entrypoint, r->cmd, r->ncmd, r->env,
-                           r->nenv) == -1)
+    if (apply_image_config(c, r->entrypoint, r->cmd, r->ncmd, r->env, r->nenv,
+                           net) == -1 ||
+        network_configure(c, net) == -1)
         return -1;
     for (int i = 0; i < r->nmounts; i++)
         if (run_add_mount(c, r->mounts[i].kind, r->mounts[i].spec) == -1)
@@ -739,9 +794,23 @@ cmd_run(int argc, char **argv)
 {
     static struct container c;
     bool detach = false;
-    int rc;
+    int rc, hold = store_hold(false);
 
-    if (parse_run(&c, argc, argv, &detach) == -1 || container_create(&c) == -1)
+    /* The image's layers must stay until the record names them (rmi and
+     * prune wait for gc.lock); then the lock goes, before the monitor is
+     * forked and would keep it. */
+    if (hold == -1)
+        return -1;
+    rc = parse_run(&c, argc, argv, &detach);
+    if (rc == 0 && !detach && c.tty && c.interactive && !isatty(0))
+        rc = mc_usage_error("%s",
+                            "the input device is not a TTY (-i -t "
+                            "needs your terminal as stdin; drop -t to "
+                            "pipe into it)");
+    if (rc == 0)
+        rc = container_create(&c);
+    store_release(hold);
+    if (rc == -1)
         return -1;
     rc = container_start(&c, detach);
     if (detach && rc == 0)
@@ -753,8 +822,15 @@ int
 cmd_create(int argc, char **argv)
 {
     static struct container c;
+    int hold = store_hold(false), rc;
 
-    if (parse_run(&c, argc, argv, NULL) == -1 || container_create(&c) == -1)
+    if (hold == -1)
+        return -1;
+    rc = parse_run(&c, argc, argv, NULL) == -1 || container_create(&c) == -1
+        ? -1
+        : 0;
+    store_release(hold);
+    if (rc == -1)
         return -1;
     printf("%s\n", c.id);
     return 0;

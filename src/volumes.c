@@ -181,7 +181,7 @@ volume_remove(const char *name)
                        u.n > 1 ? " and others" : "");
     }
     *strrchr(path, '/') = '\0'; /* volumes/NAME, with _data */
-    if (ct_rm_rf(path) == -1)
+    if (userns_rm_rf(path) == -1) /* a user's: in its namespace */
         return ct_fail_errno("remove volume '%s'", path);
     return 0;
 }

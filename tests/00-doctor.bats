@@ -220,11 +220,54 @@ doctor_in_mntns() {
     assert_line --regexp '^ready: no \([1-9]'
     # It went on after that: the cgroup mode is still right.
     assert_line --regexp "^ok +cgroup-mode +$(kernel_cgroup_mode): "
+    # Without root a namespace is tried inside a new user namespace, as
+    # rootless containers make them: each line agrees with unshare(1) run
+    # by the same user.
+    local text=$output pair name opt
+    for pair in uts:--uts ipc:--ipc pid:--pid net:--net mnt:--mount \
+        cgroup:--cgroup time:--time; do
+        name=${pair%%:*}
+        opt=${pair#*:}
+        [ -e "/proc/self/ns/$name" ] || continue
+        if setpriv --reuid=65534 --regid=65534 --clear-groups \
+            unshare --user "$opt" true 2>/dev/null; then
+            printf '%s\n' "$text" | grep -Eq "^ok +ns-$name +unshare\(CLONE_NEWUSER\|CLONE_NEW" ||
+                { echo "ns-$name should be ok without root"; false; }
+        else
+            printf '%s\n' "$text" | grep -Eq "^(warn|FAIL) +ns-$name " ||
+                { echo "ns-$name should not be ok without root"; false; }
+        fi
+    done
 
     run setpriv --reuid=65534 --regid=65534 --clear-groups "$SHARED_DIR/doctor" --json
     assert_failure 1
     [ "$(printf '%s' "$output" | json_get 'str(d["root"]).lower()')" = false ]
     [ "$(printf '%s' "$output" | json_get 'str(d["ready"]).lower()')" = false ]
+}
+
+@test "doctor: a namespace limit of 0 is a FAIL with ENOSPC and the sysctl to raise" {
+    need_cmd unshare
+    # The user.max_*_namespaces limits belong to a user namespace: set to
+    # 0 in one of our own, where the doctor runs as its root. The host's
+    # limits stay as they are.
+    unshare --user --map-root-user sh -c 'echo 0 > /proc/sys/user/max_uts_namespaces' ||
+        skip "cannot set namespace limits in a user namespace here"
+    run --separate-stderr unshare --user --map-root-user sh -c '
+        echo 0 > /proc/sys/user/max_uts_namespaces &&
+        echo 0 > /proc/sys/user/max_user_namespaces && exec "$0"' "$DOCTOR"
+    echo "$output"
+    assert_failure 1
+    # The errno the child saw, and the fix for it.
+    assert_line --regexp '^FAIL ns-uts +.*unshare\(CLONE_NEWUTS\) failed: ENOSPC'
+    assert_line --partial 'fix: raise the limit: sudo sysctl -w user.max_uts_namespaces=10000'
+    assert_line --regexp '^FAIL ns-user +.*unshare\(CLONE_NEWUSER\) failed: ENOSPC'
+    # Root (here: of this user namespace) needs no user namespace for the
+    # others, so the limit on user namespaces does not touch them.
+    local t
+    for t in ipc pid net mnt cgroup; do
+        assert_line --regexp "^ok +ns-$t +unshare\(CLONE_NEW[A-Z]+\) works"
+    done
+    [ "$(cat /proc/sys/user/max_uts_namespaces)" -gt 0 ]
 }
 
 @test "doctor: a missing libseccomp is a FAIL with the package to install" {
@@ -277,9 +320,51 @@ doctor_in_mntns() {
     # tmpfs plus cgroup2 at unified/: hybrid.
     doctor_in_mntns "mount -t tmpfs none /sys/fs/cgroup && mkdir /sys/fs/cgroup/unified && mount -t cgroup2 none /sys/fs/cgroup/unified" --json
     [ "$(printf '%s' "$output" | json_get 'd["cgroup_mode"]')" = hybrid ]
+    # Names prove nothing: an empty unified/ and a plain file named
+    # cgroup.controllers on a tmpfs are still v1.
+    doctor_in_mntns "mount -t tmpfs none /sys/fs/cgroup && mkdir /sys/fs/cgroup/unified && touch /sys/fs/cgroup/cgroup.controllers" --json
+    [ "$(printf '%s' "$output" | json_get 'd["cgroup_mode"]')" = v1 ]
     # Nothing of it leaked out here.
     [ "$(kernel_cgroup_mode)" = "$before" ]
     [ "$(grep -c ' /sys/fs/cgroup' /proc/self/mountinfo)" -eq "$mounts" ]
+}
+
+@test "doctor: nothing mounted at /sys/fs/cgroup is mode none, a FAIL with the fix" {
+    need_root
+    need_cmd unshare
+    # Every cgroup mount taken away, in a private mount namespace: what is
+    # left at /sys/fs/cgroup is a directory of sysfs, neither cgroup2 nor
+    # the tmpfs that holds v1 hierarchies.
+    doctor_in_mntns "umount -R -l /sys/fs/cgroup && [ \"\$(stat -f -c %T /sys/fs/cgroup)\" = sysfs ]"
+    echo "$output"
+    assert_failure 1
+    assert_line --regexp '^FAIL cgroup-mode +none: nothing usable is mounted at /sys/fs/cgroup$'
+    assert_line --partial 'fix: sudo mount -t cgroup2 none /sys/fs/cgroup'
+    [ "$(kernel_cgroup_mode)" != none ]
+}
+
+@test "doctor: the v2 controllers are every name cgroup.controllers lists" {
+    need_root
+    need_cmd unshare
+    local mode v2root extra want
+    mode=$(kernel_cgroup_mode)
+    case "$mode" in
+        v2) v2root=/sys/fs/cgroup ;;
+        hybrid) v2root=/sys/fs/cgroup/unified ;;
+        *) skip "no cgroup2 tree here ($mode)" ;;
+    esac
+    # What the kernel lists, plus two more controllers it has (a hybrid
+    # host offers one or none on its cgroup2 tree, which hides a wrong
+    # split): one line, names split by single spaces, as the kernel
+    # writes it. The file is bound over the real one for this doctor only.
+    extra=$(awk '!/^#/ && $4 == 1 && $1 != "blkio" && $1 != "io" { print $1 }' /proc/cgroups |
+        grep -vxF -f <(tr ' ' '\n' <"$v2root/cgroup.controllers") | head -n 2 | xargs)
+    echo "$(cat "$v2root/cgroup.controllers") $extra" | xargs > "$BATS_TEST_TMPDIR/controllers"
+    want=$(tr ' ' '\n' <"$BATS_TEST_TMPDIR/controllers" | sort | xargs)
+    [ "$(wc -w <"$BATS_TEST_TMPDIR/controllers")" -ge 2 ]
+    doctor_in_mntns "mount --bind '$BATS_TEST_TMPDIR/controllers' '$v2root/cgroup.controllers'" --json
+    [ "$(printf '%s' "$output" | json_get 'sorted(d["controllers"]["v2"])')" = "$want" ] ||
+        fail "v2: $(printf '%s' "$output" | json_get 'sorted(d["controllers"]["v2"])'), want: $want"
 }
 
 # bats test_tags=lab:00-1

@@ -10,9 +10,15 @@
 load lib/common
 
 setup_file() {
-    # escape is a helper program of this step, never a student's: make it
-    # when a grader run (make grade) has not.
-    [ -x "$BIN/escape" ] || make -C "$ROOT" -s bin/escape >&2
+    # escape is a helper program of this step, never a student's. When a
+    # grader run (make grade) has not made it, it is made here, in this
+    # file's own directory: two runs at once never write the same file.
+    ESCAPE=$BIN/escape
+    if [ ! -x "$ESCAPE" ]; then
+        make -C "$ROOT" -s BIN="$BATS_FILE_TMPDIR" "$BATS_FILE_TMPDIR/escape" >&2
+        ESCAPE=$BATS_FILE_TMPDIR/escape
+    fi
+    export ESCAPE
 }
 
 setup() {
@@ -25,6 +31,50 @@ setup() {
 ldd_paths() {
     ldd "$1" | sed -n -e 's|.*=> \(/[^ ]*\) (0x.*|\1|p' \
         -e 's|^[[:space:]]*\(/[^ ]*\) (0x.*|\1|p'
+}
+
+# elf_patch IN OUT HOW: a copy of the dynamic program IN whose PT_INTERP
+# program header is changed (elf(5)), to see that jail reads it as the
+# kernel does and refuses what the kernel would not take:
+#   memsz     p_memsz made larger than p_filesz (the kernel reads p_filesz
+#             bytes; the program still runs)
+#   nonul     the path's last byte, its NUL, made an 'X'
+#   relative  the path's first byte, its '/', made an 'x'
+#   huge      p_filesz 4097 bytes (PATH_MAX + 1: one more than jail's
+#             buffer), pointing at a NUL-terminated "/aaa..." appended to
+#             the file
+elf_patch() {
+    python3 - "$@" <<'EOF'
+import struct, sys
+src, dst, how = sys.argv[1:]
+data = bytearray(open(src, 'rb').read())
+phoff, = struct.unpack_from('<Q', data, 0x20)
+phentsize, phnum = struct.unpack_from('<HH', data, 0x36)
+for i in range(phnum):
+    at = phoff + i * phentsize
+    if struct.unpack_from('<I', data, at)[0] != 3:  # PT_INTERP
+        continue
+    off, = struct.unpack_from('<Q', data, at + 8)
+    filesz, = struct.unpack_from('<Q', data, at + 32)
+    if how == 'memsz':
+        # The first larger size whose last byte is not a NUL.
+        memsz = next(n for n in range(filesz + 1, filesz + 4000)
+                     if data[off + n - 1] != 0)
+        struct.pack_into('<Q', data, at + 40, memsz)
+    elif how == 'nonul':
+        data[off + filesz - 1] = ord('X')
+    elif how == 'relative':
+        data[off] = ord('x')
+    elif how == 'huge':
+        struct.pack_into('<Q', data, at + 8, len(data))
+        struct.pack_into('<Q', data, at + 32, 4097)
+        data += b'/' + b'a' * 4095 + b'\0'
+    break
+else:
+    sys.exit('no PT_INTERP in ' + src)
+open(dst, 'wb').write(data)
+EOF
+    chmod 0755 "$2"
 }
 
 # Nothing of a failed jail is left: not DIR, not DIR.partial-*.
@@ -60,7 +110,10 @@ assert_no_jail_left() {
 # bats test_tags=lab:01-1,lab:01-2,lab:01-3
 @test "jail copies /bin/ls, its loader and every library ldd lists, at ldd's paths" {
     need_root
-    run "$JAIL" "$D" /bin/ls /bin/cat
+    # Bounded: a jail that waits for itself (a pipe's write end left open
+    # in lab 01.2) fails here instead of hanging the grader.
+    run timeout 30 "$JAIL" "$D" /bin/ls /bin/cat
+    [ "$status" -ne 124 ] || fail "jail did not finish in 30 s: is a write end of the loader's pipe still open? (lab 01.2)"
     assert_success
     paths=$( (ldd_paths /bin/ls; ldd_paths /bin/cat) | sort -u)
     [ -n "$paths" ]
@@ -117,6 +170,33 @@ assert_no_jail_left() {
     assert_output ""
     run "$JAIL" "$D" --run /bin/probe exit 7
     assert_failure 7
+}
+
+@test "jail takes the loader's path from PT_INTERP's p_filesz, as the kernel does" {
+    need_root
+    need_cmd python3
+    # p_memsz is no part of the path: the kernel runs the program as ever.
+    elf_patch /bin/true true-memsz memsz
+    run ./true-memsz
+    assert_success
+    run "$JAIL" "$D" ./true-memsz
+    assert_success
+    # The loader is in the jail, and the kernel starts the program there.
+    interp=$(ldd_paths /bin/true | grep '/ld-')
+    [ -e "$D$interp" ] || fail "no loader $interp in the jail"
+    run chroot "$D" /bin/true-memsz
+    assert_success
+}
+
+@test "jail: a PT_INTERP that is no NUL-terminated absolute path, or too long, exits 3" {
+    need_cmd python3
+    for how in nonul relative huge; do
+        elf_patch /bin/true "true-$how" "$how"
+        run "$JAIL" "$D" "./true-$how"
+        assert_failure 3
+        assert_output --partial "'./true-$how': PT_INTERP is not a NUL-terminated absolute path"
+        assert_no_jail_left
+    done
 }
 
 # bats test_tags=lab:01-4
@@ -204,6 +284,20 @@ assert_no_jail_left() {
     assert_equal "$cwd" "$want" # chdir("/") after chroot
 }
 
+@test "jail --run without CAP_SYS_CHROOT fails with EPERM and runs nothing" {
+    need_root
+    need_cmd setpriv
+    echo "secret-$$" > "$BATS_TEST_TMPDIR/marker-outside"
+    "$JAIL" "$D" /bin/cat >/dev/null
+    # The capability gone from the bounding set: root without it, as in a
+    # container. The host has a cat too: it must not be the one that runs.
+    run setpriv --bounding-set=-sys_chroot "$JAIL" "$D" --run /bin/cat "$BATS_TEST_TMPDIR/marker-outside"
+    assert_failure 1
+    assert_output --partial "chroot '$D' failed: EPERM"
+    assert_output --partial "CAP_SYS_CHROOT"
+    refute_output --partial "secret-$$"
+}
+
 # bats test_tags=lab:01-1,lab:01-2,lab:01-4
 @test "bash runs in its jail and sees only the jail" {
     need_root
@@ -250,7 +344,7 @@ assert_no_jail_left() {
 @test "escape: root in the jail gets out and reads a file only the host has" {
     need_root
     echo "only-outside-$$" > "$BATS_TEST_TMPDIR/marker-outside"
-    cp "$BIN/escape" "$BATS_TEST_TMPDIR/escape"
+    cp "$ESCAPE" "$BATS_TEST_TMPDIR/escape"
     run "$JAIL" "$D" ./escape /bin/cat /bin/readlink
     assert_success
     # Jailed, cat cannot read the marker ...
@@ -271,7 +365,7 @@ assert_no_jail_left() {
 # bats test_tags=lab:01-4
 @test "escape: before, / is the jail; after, / is the host's root" {
     need_root
-    cp "$BIN/escape" "$BATS_TEST_TMPDIR/escape"
+    cp "$ESCAPE" "$BATS_TEST_TMPDIR/escape"
     "$JAIL" "$D" ./escape >/dev/null
     run "$JAIL" "$D" --run /bin/escape
     assert_success

@@ -59,12 +59,20 @@ assert_ns() {
     done
 }
 
+# Is PID still running (not gone, not a zombie waiting for its parent)?
+running() {
+    case "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" in
+        '' | Z) return 1 ;;
+    esac
+}
+
 # The host pid of the first child of PID (nsbox's child: the box's PID 1).
 child_of() {
     local i kids
     for i in $(seq 100); do
         kids=$(cat "/proc/$1/task/$1/children" 2>/dev/null || true)
         [ -z "$kids" ] || { echo "${kids%% *}"; return 0; }
+        running "$1" || return 1 # nsbox ended: no child will come
         sleep 0.05
     done
     return 1
@@ -152,6 +160,13 @@ child_of() {
     assert_equal "$(probe_get hostname "$output")" minictr-box
     assert_equal "$(uname -n)" "$HOST_NAME"
 
+    # With no fresh /proc in the box (uts only, --root without pid+mnt)
+    # the name is set all the same: sethostname(2) needs no file.
+    run --separate-stderr "$NSBOX" --ns uts --hostname minictr-box --root "$IMAGE" probe id
+    assert_success
+    assert_equal "$(probe_get hostname "$output")" minictr-box
+    assert_equal "$(uname -n)" "$HOST_NAME"
+
     # A command renaming its box leaves the host alone too.
     run --separate-stderr "$NSBOX" --ns uts sh -c 'hostname minictr-renamed; uname -n'
     assert_success
@@ -191,7 +206,7 @@ child_of() {
     "$NSBOX" sh -c "awk '\$5 == \"/proc\" { id = \$1 } END { print id }' \
         /proc/self/mountinfo > $ready.tmp; mv $ready.tmp $ready; sleep 30" &
     pid=$!
-    for i in $(seq 100); do [ -s "$ready" ] && break; sleep 0.05; done
+    for i in $(seq 100); do [ -s "$ready" ] || ! running "$pid" && break; sleep 0.05; done
     id=$(cat "$ready")
     [ -n "$id" ]
     # The host's /proc is a different mount, and the box's is not listed.
@@ -200,6 +215,23 @@ child_of() {
     kill -KILL "$pid"
     wait "$pid" || true
     assert_equal "$(awk -v id="$id" '$1 == id' /proc/self/mountinfo)" ""
+}
+
+@test "nsbox: the box's /proc is a proc of its own, mounted nosuid,nodev,noexec" {
+    need_root
+    need_image
+    # mountinfo as the box sees it: one proc at /proc, with the per-mount
+    # options (field 6) a runtime gives it (runc and Docker do the same).
+    run --separate-stderr "$NSBOX" --root "$IMAGE" cat /proc/self/mountinfo
+    assert_success
+    local line opts
+    line=$(printf '%s\n' "$output" | awk '$5 == "/proc"')
+    [ "$(printf '%s\n' "$line" | wc -l)" -eq 1 ] || fail "not one mount at /proc: $line"
+    [[ "$line" == *" - proc "* ]] || fail "/proc is no proc: $line"
+    opts=,$(printf '%s\n' "$line" | awk '{ print $6 }'),
+    for o in nosuid nodev noexec; do
+        [[ "$opts" == *",$o,"* ]] || fail "/proc is not $o: $line"
+    done
 }
 
 # bats test_tags=lab:02-2
@@ -216,8 +248,10 @@ child_of() {
     assert_equal "$(mounts_below "$d/inner")" "$d/inner"
     umount "$d/inner"
 
+    # The mount's source is ours alone: another run's mounts (or this
+    # test's in another suite running now) must not be counted.
     run --separate-stderr "$NSBOX" --ns mnt sh -c \
-        "mount -t tmpfs minictr-test '$d/inner' && grep -c minictr-test /proc/self/mountinfo"
+        "mount -t tmpfs minictr-test-$$ '$d/inner' && grep -c ' minictr-test-$$ ' /proc/self/mountinfo"
     leaked=$(mounts_below "$d/inner")
     umount -R "$d"
     assert_success

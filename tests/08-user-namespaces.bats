@@ -11,45 +11,11 @@
 #   minictr-tnr-PID   a system user, with no range
 
 load lib/common
+load lib/users
 bats_require_minimum_version 1.5.0
 
-# Users and directories left by a run that was killed before its
-# teardown_file (the PID in their names is gone) are removed first.
-sweep_old_runs() {
-    local u d pid
-    for u in $(awk -F: '/^minictr-t(est|nr)-[0-9]+:/ { print $1 }' /etc/passwd); do
-        kill -0 "${u##*-}" 2>/dev/null || userdel "$u" 2>/dev/null || true
-    done
-    for d in /tmp/minictr-userns-*.*; do
-        pid=${d#/tmp/minictr-userns-}
-        pid=${pid%%.*}
-        [ -d "$d" ] && ! kill -0 "$pid" 2>/dev/null && rm -rf "$d"
-    done
-    return 0
-}
-
-# useradd takes a lock on /etc/passwd: another suite may hold it a moment.
-add_user() {
-    local i
-    for i in $(seq 20); do
-        useradd -M -s /usr/sbin/nologin "$@" 2>/dev/null && return 0
-        sleep 0.3
-    done
-    return 1
-}
-
 setup_file() {
-    [ "$(id -u)" -eq 0 ] || skip "needs root (to make the test users)"
-    command -v useradd >/dev/null || skip "needs useradd (package passwd)"
-    command -v setpriv >/dev/null || skip "needs setpriv (package util-linux)"
-    [ -d "$IMAGE" ] || skip "no image at $IMAGE (make images)"
-    sweep_old_runs
-    # Our own directory, which the test users can enter (bats's are 0700).
-    T=$(mktemp -d "/tmp/minictr-userns-$$.XXXXXX")
-    chmod 755 "$T"
-    export T
-    cp /bin/true "$T/true"
-    "$T/true" || skip "/tmp is mounted noexec: the test users need a place to run programs from"
+    users_setup_file '^minictr-t(est|nr)-[0-9]+$' /tmp/minictr-userns || return 0
     export RANGE_USER=minictr-test-$$ PLAIN_USER=minictr-tnr-$$
     add_user "$RANGE_USER" || fail "useradd $RANGE_USER failed"
     add_user -r "$PLAIN_USER" || fail "useradd -r $PLAIN_USER failed"
@@ -81,6 +47,7 @@ teardown_file() {
 }
 
 setup() {
+    users_check
     RUID=$(id -u "$RANGE_USER")
     RGID=$(id -g "$RANGE_USER")
     PUID=$(id -u "$PLAIN_USER")
@@ -159,6 +126,7 @@ status_field() {
     assert_output --partial "use single, range or auto"
 }
 
+# bats test_tags=lab:08-1,lab:08-3
 @test "usernsbox: a user without a range is root inside with one id mapped, setgroups denied" {
     run as_user "$PLAIN_USER" "$T/usernsbox" "$T/img-plain" /bin/sh -c \
         '/usr/bin/probe id; echo setgroups=$(cat /proc/self/setgroups); grep -E "^(Uid|Gid|CapEff):" /proc/self/status'
@@ -176,6 +144,7 @@ status_field() {
     assert_output --regexp "CapEff:\s+0000000000000000"
 }
 
+# bats test_tags=lab:08-1
 @test "usernsbox: from outside, the single-id container is the user, with every capability in a user namespace of its own" {
     start_box "$PLAIN_USER" --map single "$T/img-plain"
     assert_equal "$(xargs <"/proc/$CTR/uid_map")" "0 $PUID 1"
@@ -198,6 +167,7 @@ status_field() {
     done
 }
 
+# bats test_tags=lab:08-2
 @test "usernsbox: with a range, uid_map and gid_map have the user and the range, inside and out; setgroups allowed" {
     need_range
     local us gs
@@ -221,6 +191,7 @@ status_field() {
     assert_equal "$(status_field "$CTR" CapEff)" "$FULL_CAPS"
 }
 
+# bats test_tags=lab:08-1,lab:08-2
 @test "usernsbox: --map auto takes the range when there is one, the single id when not" {
     need_range
     run as_user "$RANGE_USER" "$T/usernsbox" "$T/img-range" /usr/bin/probe id
@@ -231,6 +202,7 @@ status_field() {
     [ "$(printf '%s\n' "$output" | grep -c '^uid_map=')" -eq 1 ]
 }
 
+# bats test_tags=lab:08-1,lab:08-2
 @test "usernsbox: files made inside belong, on the host, to the ids the map names" {
     need_range
     local us gs
@@ -254,6 +226,7 @@ status_field() {
     assert_equal "$(stat -c %u:%g "$T/vol-range/by-1000")" "$((us + 999)):$((gs + 999))"
 }
 
+# bats test_tags=lab:08-1,lab:08-2
 @test "usernsbox: a root-owned host file stays as it was, whatever root inside tries" {
     local before mode
     before=$(stat -c '%u:%g %a %s %Y' "$T/hostdir/file")
@@ -275,6 +248,7 @@ status_field() {
     done
 }
 
+# bats test_tags=lab:08-4
 @test "usernsbox: mknod is EPERM even for root inside; /dev holds the host's nodes, bound" {
     run as_user "$PLAIN_USER" "$T/usernsbox" "$T/img-plain" /bin/sh -c \
         '/usr/bin/probe mknod /dev/x c 1 3; /usr/bin/probe mknod /dev/sda b 8 0;
@@ -300,6 +274,7 @@ status_field() {
     assert_output --regexp "^crw-rw-rw- +1 65534 +65534 +1, +3 "
 }
 
+# bats test_tags=lab:08-4
 @test "usernsbox: root inside mounts an overlay (userxattr), tmpfs, proc, sysfs, devpts and pivots" {
     run as_user "$PLAIN_USER" "$T/usernsbox" "$T/img-plain" /bin/cat /proc/self/mountinfo
     assert_success
@@ -326,6 +301,7 @@ status_field() {
     assert_failure
 }
 
+# bats test_tags=lab:08-4
 @test "usernsbox: devpts gets the tty group (gid 5) only when gid 5 is mapped" {
     run as_user "$PLAIN_USER" "$T/usernsbox" "$T/img-plain" /bin/cat /proc/self/mountinfo
     assert_success
@@ -379,6 +355,7 @@ status_field() {
     assert_output --partial "install the uidmap package"
 }
 
+# bats test_tags=lab:08-2,lab:08-3
 @test "usernsbox: a helper that fails to map: the command never runs" {
     need_range
     mkdir -p "$T/fakebin" "$T/vol-fake"

@@ -133,6 +133,7 @@ sysfs_in() {
     assert_output --partial "--publish HOST:BOX"
 }
 
+# bats test_tags=lab:09-1,lab:09-3
 @test "netbox: the box's eth0 has its address, prefix and default route; lo is up" {
     need_image
     # A /26 not at .0: a hard-coded /24 or 10.89.0.x fails here.
@@ -161,6 +162,7 @@ sysfs_in() {
     assert_line --regexp '^eth0[[:space:]]+40054D0A[[:space:]]+00000000[[:space:]]+0001[[:space:]].*C0FFFFFF'
 }
 
+# bats test_tags=lab:09-2
 @test "netbox: the host end is enslaved to the bridge, and is eth0's peer" {
     need_image
     start_netbox --subnet 10.77.6.0/24 "$IMAGE" sleep 30
@@ -205,6 +207,7 @@ sysfs_in() {
     stop_netbox TERM
 }
 
+# bats test_tags=lab:09-1,lab:09-2,lab:09-3
 @test "netbox: two boxes ping each other and exchange TCP bytes over the bridge" {
     need_image
     run --separate-stderr "$NETBOX" --subnet 10.77.7.0/28 \
@@ -223,6 +226,7 @@ sysfs_in() {
     assert_equal "${lines[2]}" "box1 got hello from box2"
 }
 
+# bats test_tags=lab:09-4
 @test "netbox: box1's port is published on 127.0.0.1 of the caller's namespace" {
     need_image
     make_test_ns
@@ -245,6 +249,7 @@ sysfs_in() {
     assert_equal "$NB_STATUS" 143
 }
 
+# bats test_tags=lab:09-4
 @test "netbox: the proxy's socket lives in box1's namespace (setns), not the host side's" {
     need_image
     make_test_ns

@@ -158,6 +158,12 @@ worksheet() {
     worksheet 09-network
 }
 
+@test "worksheet 10-images: every runnable block runs" {
+    need_cmd jq
+    need_cmd setfattr
+    worksheet 10-images
+}
+
 @test "worksheet minictr: every runnable block runs" {
     need_cmd jq
     need_cmd capsh
@@ -169,4 +175,11 @@ worksheet() {
     need_cmd curl
     need_cmd setpriv
     worksheet minictr-serve
+}
+
+@test "worksheet minictr-life: every runnable block runs" {
+    need_cmd jq
+    need_cmd socat
+    need_cmd nsenter
+    worksheet minictr-life
 }

@@ -443,6 +443,21 @@ ct_close_fds_except(const int *keep, int nkeep)
     close_range(from, ~0U, 0);
 }
 
+bool
+ct_find_in_path(const char *name, char *out, size_t size)
+{
+    const char *path = getenv("PATH");
+    char dirs[4096], *dir, *save;
+
+    snprintf(dirs, sizeof(dirs), "%s", path && *path ? path : "/usr/bin:/bin");
+    for (dir = strtok_r(dirs, ":", &save); dir;
+         dir = strtok_r(NULL, ":", &save))
+        if (snprintf(out, size, "%s/%s", dir, name) < (int)size &&
+            access(out, X_OK) == 0)
+            return true;
+    return false;
+}
+
 /* ---- numbers ----------------------------------------------------------- */
 
 int
@@ -571,19 +586,28 @@ ct_lab_todo(const char *section, const char *worksheet)
     char exe[4096], labdir[4096 + 16] = "";
     ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 
-    /* The student copy is LABDIR/NN-name/TOOL: name LABDIR in the hint. */
+    /* The student copy is LABDIR/NN-name/TOOL (a step) or
+     * LABDIR/minictr-LAB/bin/minictr (a runner lab): name LABDIR in the
+     * hint. */
     if (n > 0) {
         char *slash;
         exe[n] = '\0';
-        for (int up = 0; up < 2 && (slash = strrchr(exe, '/')); up++)
+        if ((slash = strrchr(exe, '/')))
+            *slash = '\0';
+        if ((slash = strrchr(exe, '/')) && !strcmp(slash, "/bin"))
+            *slash = '\0';
+        if ((slash = strrchr(exe, '/')))
             *slash = '\0';
         snprintf(labdir, sizeof(labdir), " LABDIR=%s", exe);
     }
     fflush(stdout);
+    /* The section is STEP.K: "02.1" for step 02, "life.1" for the runner
+     * lab life. */
     fprintf(stderr,
             "%s: LAB %s is not done yet\n"
             "hint: write the missing code (see %s, section %s), then run "
-            "'make grade STEP=%.2s%s'\n",
-            ct_prog, section, worksheet, section, section, labdir);
+            "'make grade STEP=%.*s%s'\n",
+            ct_prog, section, worksheet, section, (int)strcspn(section, "."),
+            section, labdir);
     exit(CT_EXIT_LAB_TODO);
 }

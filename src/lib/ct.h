@@ -141,6 +141,11 @@ const char *ct_state_dir(void);
  * that does not exec keeps nothing of its parent's by accident. */
 void ct_close_fds_except(const int *keep, int nkeep);
 
+/* Where execvp(3) would find the program `name`: the first executable
+ * DIR/name for DIR in $PATH (/usr/bin:/bin when unset) into out. Returns
+ * false when there is none. */
+bool ct_find_in_path(const char *name, char *out, size_t size);
+
 /* ---- numbers ----------------------------------------------------------- */
 
 /* Parse a decimal unsigned number that must fill the whole string.
