@@ -10,7 +10,10 @@ cd "$(dirname "$0")/.."
 dir=build/docker-cli
 [ -x "$dir/docker" ] && [ -x "$dir/dockerd" ] && exit 0
 mkdir -p "$dir/deb"
-(cd "$dir/deb" && ls docker.io_*.deb >/dev/null 2>&1 || apt-get download docker.io >/dev/null)
+# A fresh machine may have no package lists yet: fetch them, then again.
+(cd "$dir/deb" && { ls docker.io_*.deb >/dev/null 2>&1 ||
+    apt-get download docker.io >/dev/null 2>&1 ||
+    { apt-get update -qq && apt-get download docker.io >/dev/null; }; })
 rm -rf "$dir/x"
 dpkg-deb -x "$dir"/deb/docker.io_*.deb "$dir/x"
 install -m 0755 "$dir/x/usr/bin/docker" "$dir/docker"

@@ -4,18 +4,16 @@
  * delete, import with fromSrc=-, and the pull that must say no); volumes;
  * networks.
  *
- * Images are minictr's (images.c): a directory per image, named as the
- * CLI names it ("busybox" for busybox:latest). Their ids are made from
- * the name (no content digest until the image layer store lands: then
- * load, save and real digests plug in here). Networks: none yet but the
- * isolated namespace with lo each container has, listed as "none"; the
- * network issue (bridge, published ports) adds its handlers beside these.
+ * Images are the store's (store.c): images.json names them NAME:TAG and
+ * by the digest of their config, which is the ID Docker shows too.
+ * Networks: listed as "none" here; a container's NetworkMode and
+ * PortBindings are run's --network and -p (api.c).
  *
  * Read: https://docs.docker.com/engine/api/v1.41/ (System, Image,
  *       Volume, Network).
  * Try:  sudo DOCKER_HOST=unix:///run/minictr/docker.sock docker import \
  *         busybox.tar myimg && sudo minictr images
- * See:  the image docker imported is minictr's: the same directory.
+ * See:  the image docker imported is minictr's: the same ID in both.
  */
 #include "api.h"
 
@@ -737,20 +735,21 @@ api_network_inspect(struct http_req *r, char **args)
 
 /* ---- not yet ----------------------------------------------------------- */
 
-/* Routes that other pieces bring: the image layer store (load, save, tag,
- * push), networks (create, connect), build, cp (archive), diff (changes).
- * A clear 501 until they land, so a client says what is missing. */
+/* Routes the CLI has and the API not yet: image load, save, tag, push;
+ * networks (create, connect); build; cp (archive); diff (changes). A
+ * clear 501, so a client says what is missing. */
 void
 api_not_yet(struct http_req *r, char **args)
 {
     const char *what = strstr(r->path, "/networks")
-        ? "networks (the network issue)"
-        : strstr(r->path, "/build") ? "build (the images issue)"
+        ? "network create and connect (minictr network does them)"
+        : strstr(r->path, "/build") ? "build (minictr build does it)"
         : strstr(r->path, "/archive")
         ? "docker cp through the API (minictr cp does it)"
         : strstr(r->path, "/changes")
         ? "docker diff"
-        : "image load, save, tag and push (the image layer store)";
+        : "image load, save, tag and push (minictr load, save and tag do "
+          "them)";
 
     (void)args;
     http_error(r, 501, "minictr serve has no %s %s yet: %s", r->method, r->path,

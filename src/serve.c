@@ -655,7 +655,7 @@ http_fail(struct http_req *r)
 
     if (!strcmp(code, "no_such_container") || !strcmp(code, "no_such_image") ||
         !strcmp(code, "no_such_volume") || !strcmp(code, "no_such_file") ||
-        !strcmp(code, "no_such_rootfs"))
+        !strcmp(code, "no_such_rootfs") || !strcmp(code, "no_such_network"))
         status = 404;
     else if (!strcmp(code, "name_in_use") ||
              !strcmp(code, "container_running") ||

@@ -272,12 +272,17 @@ nothing_left() {
     run "$DOCKER" import "$BATS_TEST_TMPDIR/bb.tar" imported
     assert_success
     assert_output --regexp '^sha256:[0-9a-f]{64}$'
-    [ -d "$MINICTR_ROOT/images/imported/rootfs/bin" ]
+    # The store's image: the ID the CLI printed, its layer unpacked
+    iid=${output#sha256:}
+    lower=$("$MC" image inspect imported | jq -r '.[0].GraphDriver.Data.LowerDir')
+    [ "$("$MC" image inspect imported | jq -r '.[0].Id')" = "sha256:$iid" ]
+    [ -x "${lower%%:*}/bin/busybox" ]
     run "$DOCKER" run --rm imported echo from-import
     assert_output from-import
     run "$DOCKER" rmi imported
     assert_success
-    [ ! -e "$MINICTR_ROOT/images/imported" ]
+    run "$MC" image inspect imported
+    assert_failure
     "$DOCKER" run -d --name st --memory 64m busybox sleep 1204 >/dev/null
     run "$DOCKER" stats --no-stream
     assert_success
@@ -399,13 +404,13 @@ nothing_left() {
     assert_line --partial '{"message":"page not found'
     run api POST /images/load
     assert_line "HTTP 501"
-    assert_line --partial "image layer store"
+    assert_line --partial "minictr load, save and tag do them"
     run api POST /containers/nosuch/start
     assert_line "HTTP 404"
     assert_line '{"message":"No such container: nosuch"}'
-    run api POST /containers/create -d '{"Image": "busybox", "HostConfig": {"PortBindings": {"80/tcp": [{"HostPort": "8080"}]}}}'
-    assert_line "HTTP 400"
-    assert_line --partial "cannot publish ports yet"
+    run api POST /containers/create -d '{"Image": "busybox", "Cmd": ["true"], "HostConfig": {"NetworkMode": "nosuchnet"}}'
+    assert_line "HTTP 404"
+    assert_line --partial "nosuchnet"
     run "$DOCKER" stop nosuch
     assert_failure 1
     assert_output "Error response from daemon: No such container: nosuch"
