@@ -663,7 +663,8 @@ http_fail(struct http_req *r)
              !strcmp(code, "container_paused") ||
              !strcmp(code, "container_not_paused") ||
              !strcmp(code, "image_in_use") || !strcmp(code, "image_exists") ||
-             !strcmp(code, "volume_in_use") || !strcmp(code, "ambiguous_id"))
+             !strcmp(code, "volume_in_use") || !strcmp(code, "ambiguous_id") ||
+             !strcmp(code, "port_in_use") || !strcmp(code, "address_in_use"))
         status = 409;
     else if (!strcmp(code, "usage") || !strcmp(code, "bad_archive") ||
              !strcmp(code, "command_not_found") ||
