@@ -17,16 +17,16 @@
  */
 #include "api.h"
 
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
 /* ---- /_ping, /version, /info ------------------------------------------- */
@@ -714,6 +714,45 @@ none_network(void)
     return o;
 }
 
+/* A bridge network of networks.c, as Docker shows one. */
+static json_object *
+bridge_network(const struct network *n)
+{
+    json_object *o = json_object_new_object(), *ipam = json_object_new_object();
+    json_object *cfgs = json_object_new_array(),
+                *cfg = json_object_new_object();
+    char subnet[32], gw[16], when[64];
+    struct in_addr a;
+
+    a.s_addr = htonl(n->subnet);
+    snprintf(subnet, sizeof(subnet), "%s/%d", inet_ntoa(a), n->prefix);
+    a.s_addr = htonl(n->gateway);
+    snprintf(gw, sizeof(gw), "%s", inet_ntoa(a));
+    mc_format_time(n->created_ns, when, sizeof(when));
+    json_object_object_add(o, "Name", json_object_new_string(n->name));
+    json_object_object_add(o, "Id", json_object_new_string(n->id));
+    json_object_object_add(o, "Created", json_object_new_string(when));
+    json_object_object_add(o, "Driver", json_object_new_string("bridge"));
+    json_object_object_add(o, "Scope", json_object_new_string("local"));
+    json_object_object_add(cfg, "Subnet", json_object_new_string(subnet));
+    json_object_object_add(cfg, "Gateway", json_object_new_string(gw));
+    json_object_array_add(cfgs, cfg);
+    json_object_object_add(ipam, "Driver", json_object_new_string("default"));
+    json_object_object_add(ipam, "Config", cfgs);
+    json_object_object_add(o, "IPAM", ipam);
+    json_object_object_add(o, "Containers", json_object_new_object());
+    json_object_object_add(o, "Options", json_object_new_object());
+    json_object_object_add(o, "Labels", json_object_new_object());
+    return o;
+}
+
+static int
+add_network(struct network *n, void *arg)
+{
+    json_object_array_add(arg, bridge_network(n));
+    return 0;
+}
+
 void
 api_networks_list(struct http_req *r, char **args)
 {
@@ -721,16 +760,43 @@ api_networks_list(struct http_req *r, char **args)
 
     (void)args;
     json_object_array_add(a, none_network());
+    network_each(add_network, a);
+    ct_clear_error();
     http_json(r, 200, a);
+}
+
+struct net_query {
+    const char *key; /* a name, an id or its start */
+    json_object *found;
+};
+
+static int
+match_network(struct network *n, void *arg)
+{
+    struct net_query *q = arg;
+
+    if (strcmp(n->name, q->key) && strncmp(n->id, q->key, strlen(q->key)))
+        return 0;
+    q->found = bridge_network(n);
+    return 1;
 }
 
 void
 api_network_inspect(struct http_req *r, char **args)
 {
-    if (strcmp(args[0], "none"))
-        http_error(r, 404, "network %s not found", args[0]);
-    else
+    struct net_query q = {.key = args[0]};
+
+    if (!strcmp(args[0], "none")) {
         http_json(r, 200, none_network());
+        return;
+    }
+    if (*args[0])
+        network_each(match_network, &q);
+    ct_clear_error();
+    if (q.found)
+        http_json(r, 200, q.found);
+    else
+        http_error(r, 404, "network %s not found", args[0]);
 }
 
 /* ---- not yet ----------------------------------------------------------- */

@@ -411,6 +411,12 @@ nothing_left() {
     run api POST /containers/create -d '{"Image": "busybox", "Cmd": ["true"], "HostConfig": {"NetworkMode": "nosuchnet"}}'
     assert_line "HTTP 404"
     assert_line --partial "nosuchnet"
+    run "$DOCKER" network ls --format '{{.Name}} {{.Driver}}'
+    assert_success
+    assert_line 'none null'
+    run api GET /networks/nosuchnet
+    assert_line "HTTP 404"
+    assert_line '{"message":"network nosuchnet not found"}'
     run "$DOCKER" stop nosuch
     assert_failure 1
     assert_output "Error response from daemon: No such container: nosuch"
