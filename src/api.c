@@ -30,8 +30,10 @@
  */
 #include "api.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -135,6 +137,97 @@ mounts_array(const struct container *c)
     return a;
 }
 
+/* HostConfig.NetworkMode: "none", "host", or the network's name. */
+static const char *
+network_mode(const struct container *c)
+{
+    return c->net.mode == NET_NONE ? "none"
+        : c->net.mode == NET_HOST  ? "host"
+                                   : c->net.name;
+}
+
+static void
+ip_text(uint32_t ip, char *buf, size_t size)
+{
+    struct in_addr a = {.s_addr = htonl(ip)};
+
+    if (!ip || !inet_ntop(AF_INET, &a, buf, (socklen_t)size))
+        snprintf(buf, size, "%s", "");
+}
+
+/* NetworkSettings: the address while it runs, and each published port
+ * ("80/tcp": [{HostIp, HostPort}]), as `docker port` and inspect read. */
+static json_object *
+network_settings(const struct container *c)
+{
+    json_object *ns = json_object_new_object(),
+                *nets = json_object_new_object();
+    json_object *ports = json_object_new_object(),
+                *n = json_object_new_object();
+    char ip[16], gw[16];
+
+    ip_text(c->net.ip, ip, sizeof(ip));
+    ip_text(c->net.gateway, gw, sizeof(gw));
+    json_object_object_add(ns, "IPAddress", json_object_new_string(ip));
+    json_object_object_add(ns, "Gateway", json_object_new_string(gw));
+    json_object_object_add(ns, "IPPrefixLen",
+                           json_object_new_int(c->net.ip ? c->net.prefix : 0));
+    json_object_object_add(n, "IPAddress", json_object_new_string(ip));
+    json_object_object_add(n, "Gateway", json_object_new_string(gw));
+    json_object_object_add(n, "IPPrefixLen",
+                           json_object_new_int(c->net.ip ? c->net.prefix : 0));
+    json_object_object_add(nets, network_mode(c), n);
+    for (int i = 0; i < c->net.nports; i++) {
+        const struct port_spec *p = &c->net.ports[i];
+        char key[32], hip[16], hport[8];
+        json_object *b = json_object_new_array(), *one;
+        snprintf(key, sizeof(key), "%u/%s", p->ctr_port,
+                 p->proto == IPPROTO_UDP ? "udp" : "tcp");
+        if (!c->net.ip || !p->host_port) { /* published once it runs */
+            json_object_put(b);
+            json_object_object_add(ports, key, NULL);
+            continue;
+        }
+        one = json_object_new_object();
+        ip_text(p->host_ip, hip, sizeof(hip));
+        snprintf(hport, sizeof(hport), "%u", p->host_port);
+        json_object_object_add(one, "HostIp",
+                               json_object_new_string(*hip ? hip : "0.0.0.0"));
+        json_object_object_add(one, "HostPort", json_object_new_string(hport));
+        json_object_array_add(b, one);
+        json_object_object_add(ports, key, b);
+    }
+    json_object_object_add(ns, "Networks", nets);
+    json_object_object_add(ns, "Ports", ports);
+    return ns;
+}
+
+/* The list's Ports: [{IP, PrivatePort, PublicPort, Type}] while it runs. */
+static json_object *
+ports_list(const struct container *c)
+{
+    json_object *a = json_object_new_array();
+
+    for (int i = 0; c->net.ip && i < c->net.nports; i++) {
+        const struct port_spec *p = &c->net.ports[i];
+        json_object *o = json_object_new_object();
+        char hip[16];
+        ip_text(p->host_ip, hip, sizeof(hip));
+        json_object_object_add(o, "IP",
+                               json_object_new_string(*hip ? hip : "0.0.0.0"));
+        json_object_object_add(o, "PrivatePort",
+                               json_object_new_int(p->ctr_port));
+        if (p->host_port)
+            json_object_object_add(o, "PublicPort",
+                                   json_object_new_int(p->host_port));
+        json_object_object_add(
+            o, "Type",
+            json_object_new_string(p->proto == IPPROTO_UDP ? "udp" : "tcp"));
+        json_object_array_add(a, o);
+    }
+    return a;
+}
+
 /* GET /containers/ID/json: what `docker inspect` prints, and what the
  * CLI reads (Config.Tty decides framed or raw logs: without Config the
  * CLI crashes). */
@@ -143,7 +236,7 @@ container_json(const struct container *c)
 {
     json_object *o = json_object_new_object(), *st = json_object_new_object();
     json_object *cfg = json_object_new_object(), *hc = json_object_new_object();
-    json_object *rp = json_object_new_object(), *ns = json_object_new_object();
+    json_object *rp = json_object_new_object();
     const char *status = container_real_status(c);
     char name[80], image_id[80], user[32] = "";
     bool live = is_live(c);
@@ -218,7 +311,8 @@ container_json(const struct container *c)
     json_object_object_add(hc, "ReadonlyRootfs",
                            json_object_new_boolean(c->read_only));
     json_object_object_add(hc, "Init", json_object_new_boolean(c->init));
-    json_object_object_add(hc, "NetworkMode", json_object_new_string("none"));
+    json_object_object_add(hc, "NetworkMode",
+                           json_object_new_string(network_mode(c)));
     {
         static const char *const names[] = {"no", "on-failure", "always",
                                             "unless-stopped"};
@@ -236,9 +330,7 @@ container_json(const struct container *c)
                                json_object_new_string(caps));
     }
     json_object_object_add(o, "HostConfig", hc);
-    json_object_object_add(ns, "Networks", json_object_new_object());
-    json_object_object_add(ns, "Ports", json_object_new_object());
-    json_object_object_add(o, "NetworkSettings", ns);
+    json_object_object_add(o, "NetworkSettings", network_settings(c));
     return o;
 }
 
@@ -263,14 +355,15 @@ container_summary(const struct container *c, const char *status)
     json_object_object_add(o, "Command", json_object_new_string(cmd));
     json_object_object_add(o, "Created",
                            json_object_new_int64(c->created_ns / 1000000000));
-    json_object_object_add(o, "Ports", json_object_new_array());
+    json_object_object_add(o, "Ports", ports_list(c));
     json_object_object_add(o, "Labels", labels_object(c));
     if (status) {
         json_object_object_add(o, "State", json_object_new_string(status));
         container_status_text(c, status, text, sizeof(text));
         json_object_object_add(o, "Status", json_object_new_string(text));
     }
-    json_object_object_add(hc, "NetworkMode", json_object_new_string("none"));
+    json_object_object_add(hc, "NetworkMode",
+                           json_object_new_string(network_mode(c)));
     json_object_object_add(o, "HostConfig", hc);
     json_object_object_add(o, "Mounts", mounts_array(c));
     return o;

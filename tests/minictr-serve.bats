@@ -68,9 +68,13 @@ setup() {
 }
 
 teardown() {
-    local ids
+    local ids p
     ids=$("$MC" ps -aq --no-trunc 2>/dev/null) || true
     [ -z "$ids" ] || "$MC" rm -f $ids >/dev/null 2>&1 || true
+    # what a test started and did not get to stop (the -p test's)
+    for p in server2 netns; do
+        [ ! -f "$BATS_TEST_TMPDIR/$p.pid" ] || kill -KILL "$(cat "$BATS_TEST_TMPDIR/$p.pid")" 2>/dev/null || true
+    done
     run leftover_cgroups
     assert_output ""
 }
@@ -386,6 +390,53 @@ nothing_left() {
 }
 
 # ---- faults and bad input ---------------------------------------------------
+
+@test "docker run -p through the API: minictr's bridge, a DNAT rule, the port answers; ps, port and inspect show it" {
+    need_cmd nft
+    local ns sock2=$SOCKDIR/net.sock pid2 id ip
+    # A network namespace of the test's own: the bridge, the veths and the
+    # rules are made in it (the server runs there), never on the host's.
+    unshare --net sleep 600 &
+    ns=$!
+    echo "$ns" >"$BATS_TEST_TMPDIR/netns.pid"
+    wait_until 5 [ "$(stat -L -c %i /proc/$ns/ns/net 2>/dev/null)" != "$(stat -L -c %i /proc/self/ns/net)" ]
+    nsenter --net=/proc/$ns/ns/net ip link set lo up
+    (
+        MINICTR_NETWORK=bridge nsenter --net=/proc/$ns/ns/net "$BIN/minictr" serve --socket "$sock2" >>"$BATS_FILE_TMPDIR/serve-net.log" 2>&1 3>&- &
+        echo $! >"$BATS_TEST_TMPDIR/server2.pid"
+    )
+    pid2=$(cat "$BATS_TEST_TMPDIR/server2.pid")
+    wait_until 5 curl -sf --unix-socket "$sock2" http://x/_ping >/dev/null
+    DOCKER_HOST=unix://$sock2 "$DOCKER" run -d --name pub -p 127.0.0.1:18090:5000 busybox nc -ll -p 5000 -e cat >/dev/null
+    id=$(field pub id)
+    ip=$(field pub network.ip)
+    [[ "$ip" =~ ^172\. ]]
+    # The container's eth0 has the address; the kernel's DNAT rule sends the
+    # host port there; a byte sent to 127.0.0.1:18090 comes back.
+    run nsenter --net=/proc/$(field pub pid)/ns/net ip -o -4 addr show eth0
+    assert_output --partial "inet $ip/"
+    run nsenter --net=/proc/$ns/ns/net nft list table ip "minictr-${id:0:12}"
+    assert_line --regexp "ip daddr 127.0.0.1 tcp dport 18090 dnat to $ip:5000$"
+    run nsenter --net=/proc/$ns/ns/net bash -c 'for i in $(seq 50); do
+            if exec 3<>/dev/tcp/127.0.0.1/18090; then echo api-ping >&3; read -t 2 l <&3 && echo "$l" && exit 0; fi
+            sleep 0.1; done 2>/dev/null; exit 9'
+    assert_output api-ping
+    run env DOCKER_HOST=unix://$sock2 "$DOCKER" ps --format '{{.Names}} {{.Ports}}'
+    assert_line 'pub 127.0.0.1:18090->5000/tcp'
+    run env DOCKER_HOST=unix://$sock2 "$DOCKER" port pub
+    assert_output '5000/tcp -> 127.0.0.1:18090'
+    run env DOCKER_HOST=unix://$sock2 "$DOCKER" inspect -f '{{.HostConfig.NetworkMode}} {{.NetworkSettings.IPAddress}}' pub
+    assert_output "bridge $ip"
+    DOCKER_HOST=unix://$sock2 "$DOCKER" rm -f pub >/dev/null
+    # Its table went with its monitor.
+    run nsenter --net=/proc/$ns/ns/net nft list table ip "minictr-${id:0:12}"
+    assert_failure
+    kill "$pid2"
+    wait_until 5 bash -c "! kill -0 $pid2 2>/dev/null"
+    kill -KILL "$ns"
+    rm -f "$BATS_TEST_TMPDIR/server2.pid" "$BATS_TEST_TMPDIR/netns.pid"
+    nothing_left
+}
 
 @test "bad input: malformed JSON, a 10 MB body, an unknown endpoint, an unknown container -> status and a JSON message" {
     run api POST /containers/create -H 'Content-Type: application/json' -d '{"Image": "busybox", "Cmd": [1, '
