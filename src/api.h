@@ -91,8 +91,9 @@ api_handler api_exec_create, api_exec_start, api_exec_inspect, api_exec_resize;
 /* api_system.c */
 api_handler api_ping, api_version, api_info, api_events, api_images_list,
     api_image_inspect, api_image_history, api_image_delete, api_image_create,
-    api_volumes_list, api_volume_create, api_volume_inspect, api_volume_delete,
-    api_networks_list, api_network_inspect, api_not_yet;
+    api_image_load, api_image_get, api_image_tag, api_volumes_list,
+    api_volume_create, api_volume_inspect, api_volume_delete, api_networks_list,
+    api_network_inspect, api_not_yet;
 
 /* Find the container named by a path's {id}: 0, or -1 with a 404 sent. */
 int api_find(struct http_req *r, const char *key, struct container *c);

@@ -24,8 +24,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <spawn.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -619,6 +622,214 @@ api_image_create(struct http_req *r, char **args)
     progress(r, "status", id);
 }
 
+/* ---- load, save, tag --------------------------------------------------- */
+
+/* Run `minictr ARGS...`: this program again, for load and save, whose
+ * work (a 2 MB state, the store's locks, lines on stdout) belongs to a
+ * process of its own. posix_spawn: a fork of a threaded server must exec
+ * at once (serve.c's header). Its stdout and stderr come back in out and
+ * err (memfds, read from the start); returns its exit status, -1 if it
+ * did not run. */
+static int
+run_self(char *const argv[], char *out, size_t outsize, char *err,
+         size_t errsize)
+{
+    posix_spawn_file_actions_t fa;
+    int fo = memfd_create("minictr-out", MFD_CLOEXEC);
+    int fe = memfd_create("minictr-err", MFD_CLOEXEC);
+    int st = -1, rc = -1;
+    pid_t pid;
+
+    *out = *err = '\0';
+    if (fo == -1 || fe == -1) {
+        ct_fail_errno("memfd_create");
+        goto out;
+    }
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, fo, 1);
+    posix_spawn_file_actions_adddup2(&fa, fe, 2);
+    rc = posix_spawn(&pid, "/proc/self/exe", &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc != 0) {
+        errno = rc;
+        rc = -1;
+        ct_fail_errno("posix_spawn /proc/self/exe");
+        goto out;
+    }
+    while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
+        ;
+    rc = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    for (int k = 0; k < 2; k++) {
+        char *buf = k ? err : out;
+        size_t size = k ? errsize : outsize;
+        ssize_t n = pread(k ? fe : fo, buf, size - 1, 0);
+        buf[n > 0 ? n : 0] = '\0';
+    }
+out:
+    if (fo != -1)
+        close(fo);
+    if (fe != -1)
+        close(fe);
+    return rc;
+}
+
+/* The last "minictr: ..." line of a failed run, for the client. */
+static const char *
+last_error(char *err)
+{
+    char *line = NULL, *save;
+
+    for (char *l = strtok_r(err, "\n", &save); l;
+         l = strtok_r(NULL, "\n", &save))
+        if (strncmp(l, "hint:", 5))
+            line = l;
+    if (line && !strncmp(line, "minictr: ", 9))
+        line += 9;
+    return line ? line : "failed";
+}
+
+/* POST /images/load (docker load): the body is a docker-save archive or a
+ * tar of an OCI layout; `minictr load` checks and unpacks it, and its
+ * "Loaded image: ..." lines become the answer's stream. */
+void
+api_image_load(struct http_req *r, char **args)
+{
+    char tmp[4300], out[8192], err[4096];
+    char *argv[] = {"minictr", "load", "-i", tmp, NULL};
+    int fd, rc;
+
+    (void)args;
+    snprintf(tmp, sizeof(tmp), "%s/.upload-%d.tar", mc_lib_dir(), gettid());
+    ct_mkdir_p(mc_lib_dir(), 0700);
+    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd == -1) {
+        ct_fail_errno("open '%s'", tmp);
+        http_fail(r);
+        return;
+    }
+    if (http_body_to_fd(r, fd) <= 0) {
+        close(fd);
+        unlink(tmp);
+        http_error(r, 400, "no archive in the request body");
+        return;
+    }
+    close(fd);
+    rc = run_self(argv, out, sizeof(out), err, sizeof(err));
+    unlink(tmp);
+    if (rc != 0) {
+        if (rc == -1)
+            http_fail(r);
+        else
+            http_error(r, rc == MC_EXIT_RUNNER ? 400 : 500, "%s",
+                       last_error(err));
+        return;
+    }
+    if (http_stream_begin(r, 200, "application/json") == -1)
+        return;
+    for (char *save, *l = strtok_r(out, "\n", &save); l;
+         l = strtok_r(NULL, "\n", &save)) {
+        json_object *o = json_object_new_object();
+        char line[1100];
+        const char *s;
+        snprintf(line, sizeof(line), "%.1000s\n", l);
+        json_object_object_add(o, "stream", json_object_new_string(line));
+        s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+        http_stream_write(r, s, strlen(s));
+        http_stream_write(r, "\n", 1);
+        json_object_put(o);
+    }
+}
+
+/* GET /images/get?names=A&names=B and GET /images/NAME/get (docker save):
+ * `minictr save` writes the archive (an OCI layout that is a docker-save
+ * archive too), which then goes out as the body. */
+void
+api_image_get(struct http_req *r, char **args)
+{
+    char tmp[4300], out[1024], err[4096], names[16][400], buf[65536];
+    char *argv[24] = {"minictr", "save", "-o", tmp};
+    int n = 4, fd, rc;
+    ssize_t got;
+
+    snprintf(tmp, sizeof(tmp), "%s/.save-%d.tar", mc_lib_dir(), gettid());
+    if (args[0])
+        argv[n++] = args[0];
+    for (const char *p = r->query; p && (p = strstr(p, "names=")) && n < 20;
+         p += 6) {
+        char *o = names[n - 4];
+        size_t len = strcspn(p + 6, "&");
+        snprintf(o, 400, "%.*s", (int)len, p + 6);
+        for (char *c = o, *w = o;; c++) { /* url-decode in place */
+            unsigned x;
+            if (*c == '%' && sscanf(c + 1, "%2x", &x) == 1) {
+                *w++ = (char)x;
+                c += 2;
+            } else if (!(*w++ = *c)) {
+                break;
+            }
+        }
+        argv[n++] = o;
+    }
+    argv[n] = NULL;
+    if (n == 4) {
+        http_error(r, 400, "no image named (names=IMAGE)");
+        return;
+    }
+    for (int i = 4; i < n; i++) {
+        char name[400];
+        api_image_name(argv[i], name, sizeof(name));
+        snprintf(names[i - 4], sizeof(names[0]), "%s", name);
+        argv[i] = names[i - 4];
+    }
+    unlink(tmp);
+    rc = run_self(argv, out, sizeof(out), err, sizeof(err));
+    if (rc != 0) {
+        unlink(tmp);
+        if (rc == -1)
+            http_fail(r);
+        else
+            http_error(r,
+                       strstr(err, "no such image") || strstr(err, "No such")
+                           ? 404
+                           : 500,
+                       "%s", last_error(err));
+        return;
+    }
+    fd = open(tmp, O_RDONLY | O_CLOEXEC);
+    unlink(tmp);
+    if (fd == -1) {
+        ct_fail_errno("open '%s'", tmp);
+        http_fail(r);
+        return;
+    }
+    if (http_stream_begin(r, 200, "application/x-tar") == 0)
+        while ((got = read(fd, buf, sizeof(buf))) > 0)
+            if (http_stream_write(r, buf, (size_t)got) == -1)
+                break;
+    close(fd);
+}
+
+/* POST /images/NAME/tag?repo=R&tag=T (docker tag). */
+void
+api_image_tag(struct http_req *r, char **args)
+{
+    char repo[300] = "", tag[100] = "", src[400], dst[420];
+
+    http_query(r, "repo", repo, sizeof(repo));
+    http_query(r, "tag", tag, sizeof(tag));
+    if (!*repo) {
+        http_error(r, 400, "repo: give the new name");
+        return;
+    }
+    api_image_name(args[0], src, sizeof(src));
+    snprintf(dst, sizeof(dst), "%s%s%s", repo, *tag ? ":" : "", tag);
+    if (image_tag(src, dst) == -1) {
+        http_fail(r);
+        return;
+    }
+    http_respond(r, 201, "application/json", "", 0);
+}
+
 /* ---- volumes ----------------------------------------------------------- */
 
 void
@@ -801,9 +1012,9 @@ api_network_inspect(struct http_req *r, char **args)
 
 /* ---- not yet ----------------------------------------------------------- */
 
-/* Routes the CLI has and the API not yet: image load, save, tag, push;
- * networks (create, connect); build; cp (archive); diff (changes). A
- * clear 501, so a client says what is missing. */
+/* Routes the CLI has and the API not yet: image push; networks (create,
+ * connect); build; cp (archive); diff (changes). A clear 501, so a client
+ * says what is missing. */
 void
 api_not_yet(struct http_req *r, char **args)
 {
@@ -812,10 +1023,8 @@ api_not_yet(struct http_req *r, char **args)
         : strstr(r->path, "/build") ? "build (minictr build does it)"
         : strstr(r->path, "/archive")
         ? "docker cp through the API (minictr cp does it)"
-        : strstr(r->path, "/changes")
-        ? "docker diff"
-        : "image load, save, tag and push (minictr load, save and tag do "
-          "them)";
+        : strstr(r->path, "/changes") ? "docker diff"
+                                      : "image push (minictr has no registry)";
 
     (void)args;
     http_error(r, 501, "minictr serve has no %s %s yet: %s", r->method, r->path,

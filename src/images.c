@@ -944,17 +944,22 @@ add_tag(json_object *idx, void *arg)
 int
 cmd_tag(int argc, char **argv)
 {
-    char dst[400];
-    struct tag_args t = {NULL, dst};
-
     if (argc == 2 && !strcmp(argv[1], "--help")) {
         printf("usage: minictr tag SOURCE[:TAG] TARGET[:TAG]\n");
         return 0;
     }
     if (argc != 3)
         return mc_usage_error("usage: minictr tag SOURCE[:TAG] TARGET[:TAG]");
-    t.src = argv[1];
-    if (store_parse_ref(argv[2], dst, sizeof(dst)) == -1)
+    return image_tag(argv[1], argv[2]);
+}
+
+int
+image_tag(const char *src, const char *dst)
+{
+    char ref[400];
+    struct tag_args t = {src, ref};
+
+    if (store_parse_ref(dst, ref, sizeof(ref)) == -1)
         return -1;
     return store_index_update(add_tag, &t);
 }

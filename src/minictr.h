@@ -179,6 +179,8 @@ int image_apply_change(struct json_object *cfg, const char *change);
 /* rmi of one NAME[:TAG] or ID, quietly: refused while a container uses
  * it. */
 int image_remove(const char *name);
+/* tag: dst (NAME[:TAG]) names the image src names too. */
+int image_tag(const char *src, const char *dst);
 
 /* ---- store.c: the image store ------------------------------------------
  * Layers unpacked once in layers/HEX (HEX: the diff_id, the sha256 of the

@@ -110,6 +110,11 @@ v2_dir() {
     fi
 }
 
+# Has process $1 a network namespace other than ours (unshare is done)?
+netns_differs() {
+    [ "$(stat -L -c %i "/proc/$1/ns/net" 2>/dev/null)" != "$(stat -L -c %i /proc/self/ns/net)" ]
+}
+
 nothing_left() {
     run "$MC" ps -aq
     assert_output ""
@@ -283,6 +288,30 @@ nothing_left() {
     [ -x "${lower%%:*}/bin/busybox" ]
     run "$DOCKER" run --rm imported echo from-import
     assert_output from-import
+    # tag, save, then load what was saved under the other name
+    run "$DOCKER" tag imported copied:v2
+    assert_success
+    [ "$("$MC" image inspect copied:v2 | jq -r '.[0].Id')" = "sha256:$iid" ]
+    run "$DOCKER" save -o "$BATS_TEST_TMPDIR/saved.tar" copied:v2
+    assert_success
+    run tar -tf "$BATS_TEST_TMPDIR/saved.tar"
+    assert_line index.json
+    assert_line manifest.json
+    run "$DOCKER" rmi copied:v2
+    assert_success
+    run "$MC" image inspect copied:v2
+    assert_failure
+    run "$DOCKER" load -i "$BATS_TEST_TMPDIR/saved.tar"
+    assert_success
+    assert_output --partial "Loaded image: copied:v2"
+    [ "$("$MC" image inspect copied:v2 | jq -r '.[0].Id')" = "sha256:$iid" ]
+    run "$DOCKER" rmi copied:v2
+    assert_success
+    # a body that is no archive: a 400 with load's own words
+    run api POST /images/load --data-binary 'not a tar'
+    assert_line "HTTP 400"
+    run "$DOCKER" save -o "$BATS_TEST_TMPDIR/none.tar" nosuchimage
+    assert_failure
     run "$DOCKER" rmi imported
     assert_success
     run "$MC" image inspect imported
@@ -399,7 +428,7 @@ nothing_left() {
     unshare --net sleep 600 &
     ns=$!
     echo "$ns" >"$BATS_TEST_TMPDIR/netns.pid"
-    wait_until 5 [ "$(stat -L -c %i /proc/$ns/ns/net 2>/dev/null)" != "$(stat -L -c %i /proc/self/ns/net)" ]
+    wait_until 5 netns_differs "$ns"
     nsenter --net=/proc/$ns/ns/net ip link set lo up
     (
         MINICTR_NETWORK=bridge nsenter --net=/proc/$ns/ns/net "$BIN/minictr" serve --socket "$sock2" >>"$BATS_FILE_TMPDIR/serve-net.log" 2>&1 3>&- &
@@ -453,9 +482,9 @@ nothing_left() {
     assert_line --regexp '^HTTP/1.1 404'
     assert_line --regexp '^Content-Type: application/json'$'\r''?$'
     assert_line --partial '{"message":"page not found'
-    run api POST /images/load
+    run api POST /images/x/push
     assert_line "HTTP 501"
-    assert_line --partial "minictr load, save and tag do them"
+    assert_line --partial "minictr has no registry"
     run api POST /containers/nosuch/start
     assert_line "HTTP 404"
     assert_line '{"message":"No such container: nosuch"}'
