@@ -1,8 +1,8 @@
 /*
  * api_system.c: the rest of the Engine API that real clients call —
  * /_ping, /version, /info, /events; images (list, inspect, history,
- * delete, import with fromSrc=-, and the pull that must say no); volumes;
- * networks.
+ * delete, tag, import with fromSrc=-, load, save, and the pull that must
+ * say no); volumes; networks.
  *
  * Images are the store's (store.c): images.json names them NAME:TAG and
  * by the digest of their config, which is the ID Docker shows too.
