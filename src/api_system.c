@@ -520,6 +520,49 @@ progress(struct http_req *r, const char *key, const char *msg)
     json_object_put(o);
 }
 
+/* A query value, url-decoded in place ('+' is a space). */
+static void
+url_decode(char *s)
+{
+    char *o = s;
+
+    for (char *c = s; *c; c++) {
+        unsigned x;
+        if (*c == '%' && sscanf(c + 1, "%2x", &x) == 1) {
+            *o++ = (char)x;
+            c += 2;
+        } else {
+            *o++ = *c == '+' ? ' ' : *c;
+        }
+    }
+    *o = '\0';
+}
+
+/* The request body into a file of ours, tmp (in MINICTR_ROOT, where the
+ * store is: the same filesystem). 0, or -1 with the answer sent. */
+static int
+body_to_file(struct http_req *r, char *tmp, size_t size, const char *what)
+{
+    int fd;
+
+    snprintf(tmp, size, "%s/.upload-%d.tar", mc_lib_dir(), gettid());
+    ct_mkdir_p(mc_lib_dir(), 0700);
+    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd == -1) {
+        ct_fail_errno("open '%s'", tmp);
+        http_fail(r);
+        return -1;
+    }
+    if (http_body_to_fd(r, fd) <= 0) {
+        close(fd);
+        unlink(tmp);
+        http_error(r, 400, "no %s in the request body", what);
+        return -1;
+    }
+    close(fd);
+    return 0;
+}
+
 /* POST /images/create: fromSrc=- imports the body (a tarball, what
  * `docker import` sends); fromImage=X would pull, which minictr cannot:
  * the answer is a stream whose last line is the error (the CLI prints it,
@@ -530,7 +573,6 @@ api_image_create(struct http_req *r, char **args)
     char src[64] = "", repo[256] = "", tag[64] = "", from[512] = "";
     char name[300], tmp[4300], ref[400], change[1024], id[80];
     json_object *cfg;
-    int fd;
 
     (void)args;
     http_query(r, "fromSrc", src, sizeof(src));
@@ -569,46 +611,17 @@ api_image_create(struct http_req *r, char **args)
     for (const char *p = r->query; (p = strstr(p, "changes=")); p += 8) {
         size_t len = strcspn(p + 8, "&");
         snprintf(change, sizeof(change), "%.*s", (int)len, p + 8);
-        for (char *c = change; *c; c++)
-            if (*c == '+')
-                *c = ' ';
-        {
-            /* url-decode in place */
-            char *o = change;
-            for (char *c = change; *c; c++) {
-                unsigned x;
-                if (*c == '%' && sscanf(c + 1, "%2x", &x) == 1) {
-                    *o++ = (char)x;
-                    c += 2;
-                } else {
-                    *o++ = *c;
-                }
-            }
-            *o = '\0';
-        }
+        url_decode(change);
         if (image_apply_change(cfg, change) == -1) {
             json_object_put(cfg);
             http_fail(r);
             return;
         }
     }
-    snprintf(tmp, sizeof(tmp), "%s/.upload-%d.tar", mc_lib_dir(), gettid());
-    ct_mkdir_p(mc_lib_dir(), 0700);
-    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd == -1) {
+    if (body_to_file(r, tmp, sizeof(tmp), "tarball") == -1) {
         json_object_put(cfg);
-        ct_fail_errno("open '%s'", tmp);
-        http_fail(r);
         return;
     }
-    if (http_body_to_fd(r, fd) <= 0) {
-        close(fd);
-        unlink(tmp);
-        json_object_put(cfg);
-        http_error(r, 400, "no tarball in the request body");
-        return;
-    }
-    close(fd);
     if (image_import(tmp, name, cfg, id) == -1) {
         unlink(tmp);
         json_object_put(cfg);
@@ -696,24 +709,11 @@ api_image_load(struct http_req *r, char **args)
 {
     char tmp[4300], out[8192], err[4096];
     char *argv[] = {"minictr", "load", "-i", tmp, NULL};
-    int fd, rc;
+    int rc;
 
     (void)args;
-    snprintf(tmp, sizeof(tmp), "%s/.upload-%d.tar", mc_lib_dir(), gettid());
-    ct_mkdir_p(mc_lib_dir(), 0700);
-    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd == -1) {
-        ct_fail_errno("open '%s'", tmp);
-        http_fail(r);
+    if (body_to_file(r, tmp, sizeof(tmp), "archive") == -1)
         return;
-    }
-    if (http_body_to_fd(r, fd) <= 0) {
-        close(fd);
-        unlink(tmp);
-        http_error(r, 400, "no archive in the request body");
-        return;
-    }
-    close(fd);
     rc = run_self(argv, out, sizeof(out), err, sizeof(err));
     unlink(tmp);
     if (rc != 0) {
@@ -728,15 +728,9 @@ api_image_load(struct http_req *r, char **args)
         return;
     for (char *save, *l = strtok_r(out, "\n", &save); l;
          l = strtok_r(NULL, "\n", &save)) {
-        json_object *o = json_object_new_object();
         char line[1100];
-        const char *s;
         snprintf(line, sizeof(line), "%.1000s\n", l);
-        json_object_object_add(o, "stream", json_object_new_string(line));
-        s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
-        http_stream_write(r, s, strlen(s));
-        http_stream_write(r, "\n", 1);
-        json_object_put(o);
+        progress(r, "stream", line);
     }
 }
 
@@ -759,15 +753,7 @@ api_image_get(struct http_req *r, char **args)
         char *o = names[n - 4];
         size_t len = strcspn(p + 6, "&");
         snprintf(o, 400, "%.*s", (int)len, p + 6);
-        for (char *c = o, *w = o;; c++) { /* url-decode in place */
-            unsigned x;
-            if (*c == '%' && sscanf(c + 1, "%2x", &x) == 1) {
-                *w++ = (char)x;
-                c += 2;
-            } else if (!(*w++ = *c)) {
-                break;
-            }
-        }
+        url_decode(o);
         argv[n++] = o;
     }
     argv[n] = NULL;
