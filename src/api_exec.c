@@ -11,6 +11,8 @@
  * frames (or the pty, raw, with a tty) to the client, and the client's
  * bytes to the command's stdin; then it reports the exit status, which
  * `docker exec` reads from GET /exec/ID/json and makes its own.
+ * `docker exec -d` asks the container's monitor instead, as `minictr
+ * exec -d` does: the command is the monitor's child and outlives us.
  *
  * Read: setns(2), pid_namespaces(7); exec.c.
  * Try:  sudo DOCKER_HOST=unix:///run/minictr/docker.sock docker exec -it web sh
@@ -174,7 +176,7 @@ out:
 struct job {
     struct container c;
     struct exec_opts o;
-    int client; /* the hijacked socket; -1 detached */
+    int client; /* the hijacked socket */
     bool input;
     int rows, cols;
     struct exec_entry *e; /* for the pty (parent side) */
@@ -218,11 +220,6 @@ exec_relay(void *arg)
     pid_t child;
 
     code = exec_check(&j->c, &j->o) == -1 ? MC_EXIT_RUNNER : 0;
-    if (j->client < 0) { /* detached: nothing to relay, nobody waits */
-        j->o.detach = true;
-        return code == 0 && exec_start(&j->c, &j->o, &child, &master) == 0 ? 0
-                                                                           : -1;
-    }
     if (code == 0 && !j->o.tty) {
         if ((j->input && pipe2(in, O_CLOEXEC) == -1) ||
             pipe2(out, O_CLOEXEC) == -1 || pipe2(err, O_CLOEXEC) == -1)
@@ -449,11 +446,10 @@ api_exec_start(struct http_req *r, char **args)
         goto done;
     }
     if (detach) {
-        char *job;
-        j->client = -1;
-        job = job_json(e, j);
-        rc = api_in_child("exec-detach", job, -1, NULL, NULL);
-        free(job);
+        /* The monitor's child, as `minictr exec -d` (exec.c): it outlives
+         * this server, and the monitor reaps it. */
+        j->o.tty = false;
+        rc = exec_check(&j->c, &j->o) == -1 ? -1 : exec_detached(&j->c, &j->o);
         if (rc == -1)
             http_fail(r);
         else

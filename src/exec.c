@@ -551,6 +551,23 @@ exec_detached_for_monitor(const struct container *c, const char *json, int fd)
 }
 
 int
+exec_detached(struct container *c, const struct exec_opts *o)
+{
+    char *json;
+    json_object *r;
+
+    if (o->tty)
+        return mc_usage_error("%s", "exec -d runs without a terminal: drop -t");
+    json = opts_to_json(c, o);
+    r = ctl_call(c, "exec %s", json);
+    free(json);
+    if (!r)
+        return -1;
+    json_object_put(r);
+    return 0;
+}
+
+int
 cmd_exec(int argc, char **argv)
 {
     static struct container c;
@@ -568,20 +585,8 @@ cmd_exec(int argc, char **argv)
                               "needs your terminal as stdin)");
     if (exec_check(&c, &o) == -1)
         return -1;
-    if (o.detach) {
-        char *json = opts_to_json(&c, &o);
-        json_object *r;
-        if (o.tty)
-            return mc_usage_error("%s",
-                                  "exec -d runs without a terminal: "
-                                  "drop -t");
-        r = ctl_call(&c, "exec %s", json);
-        free(json);
-        if (!r)
-            return -1;
-        json_object_put(r);
-        return 0;
-    }
+    if (o.detach)
+        return exec_detached(&c, &o);
     code = exec_start(&c, &o, &child, &master);
     if (code != 0)
         return code == MC_EXIT_RUNNER ? -1 : code;

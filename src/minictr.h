@@ -493,6 +493,10 @@ int exec_check(struct container *c, const struct exec_opts *o);
  * it in a process of its own. */
 int exec_start(struct container *c, struct exec_opts *o, pid_t *child,
                int *master);
+/* exec -d (after exec_check): the monitor of c runs o's command as its
+ * own child, so that it outlives the caller. -1 with the error recorded;
+ * a usage error with o->tty. */
+int exec_detached(struct container *c, const struct exec_opts *o);
 
 /* ---- spawn.c: the first process, in the new namespaces ----------------- */
 /* Clone the container's PID 1 into new namespaces (and its cgroup). The

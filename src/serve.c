@@ -772,7 +772,7 @@ child_work(const char *kind, const char *payload)
     if (!strcmp(kind, "start") || !strcmp(kind, "start-hold"))
         rc = api_start_child(payload, !strcmp(kind, "start-hold"));
     else
-        rc = api_exec_child(payload, strcmp(kind, "exec-detach") ? 4 : -1);
+        rc = api_exec_child(payload, 4);
     n = snprintf(buf, sizeof(buf), "R%d\n%s\n%d\n%s\n%s", rc,
                  mc_get_error_code(), ct_error_errno(), ct_error_message(),
                  ct_error_hint());

@@ -222,6 +222,14 @@ nothing_left() {
     run script -qec "'$DOCKER' exec -it ex sh -c 'tty; exit 7'" /dev/null
     assert_failure 7
     assert_output --regexp '/dev/pts/[0-9]+'
+    # exec -d: the monitor's child (it outlives any server), in the pid
+    # namespace of the container
+    run "$DOCKER" exec -d ex sleep 1299
+    assert_success
+    wait_until 5 pgrep -f 'sleep 1299' >/dev/null
+    dpid=$(pgrep -f 'sleep 1299')
+    [ "$(awk '{print $4}' /proc/$dpid/stat)" = "$(field ex monitor_pid)" ]
+    [ "$(readlink /proc/$dpid/ns/pid)" = "$(readlink /proc/$(field ex pid)/ns/pid)" ]
     run -127 "$DOCKER" exec ex /no/such/thing
     run "$DOCKER" top ex
     assert_success
