@@ -24,6 +24,10 @@ mkdir -p "$out"
 cc -O2 -pthread -Wall -o "$out/api-client" bench/api-client.c
 work=$(mktemp -d /tmp/mcbench.XXXXXX)
 export MINICTR_ROOT=$work/lib MINICTR_STATE=$work/state
+# No network on either side (the API's default would be Docker's, a
+# bridge): the start-up is what is compared, and the host's network is
+# left alone.
+export MINICTR_NETWORK=none
 sock=$work/d.sock
 server=
 cleanup() {
