@@ -294,7 +294,8 @@ EOF
     "$MINICTR" ps -aq | xargs -r "$MINICTR" rm -f >/dev/null
     t1=$(date +%s%N)
     echo "rm -f of all $IDLE: $(((t1 - t0) / 1000000)) ms;" \
-        "left: $(find "$MINICTR_STATE" -mindepth 1 -maxdepth 1 ! -name .lock | wc -l) state files," \
+        "left: $(find "$MINICTR_STATE" -mindepth 1 -maxdepth 1 ! -name .lock ! -name networks | wc -l) state files" \
+        "(the default network stays, as Docker's bridge does)," \
         "$(find "$MINICTR_ROOT/containers" -mindepth 1 -maxdepth 1 | wc -l) container directories"
 }
 
