@@ -23,6 +23,10 @@ build=(build-essential pkg-config libcap-dev libseccomp-dev libarchive-dev
 test=(bats bats-assert bats-support bats-file clang-format xz-utils zstd curl
       gzip tar file python3 uidmap iproute2 jq attr libcap2-bin strace procps
       sudo socat umoci skopeo nftables buildah)
+# tests/minictr-serve.bats runs dockerode (examples/dockerode, npm ci) with
+# node; a node that is there already (nodesource's, which brings its own
+# npm) is kept: these two are installed only when the command is missing.
+test_cmds=(node:nodejs npm:npm)
 # For the cgroup v2 tests in a VM: QEMU and Debian's kernel (unpacked only).
 vm=(qemu-system-x86 cpio)
 # For the benchmark: the runtimes and monitors we are measured against
@@ -45,6 +49,12 @@ done
 missing=()
 for p in "${want[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+done
+for arg in "$@"; do
+    [ "$arg" = --test ] || continue
+    for pair in "${test_cmds[@]}"; do
+        command -v "${pair%%:*}" >/dev/null || missing+=("${pair#*:}")
+    done
 done
 if [ ${#missing[@]} -eq 0 ]; then
     exit 0

@@ -143,7 +143,8 @@ mount_point(const char *controller, char *buf, size_t size, char *root,
         }
         if (strcmp(fstype, "cgroup") != 0)
             continue;
-        for (char *o = strtok(opts, ","); o; o = strtok(NULL, ","))
+        for (char *save, *o = strtok_r(opts, ",", &save); o;
+             o = strtok_r(NULL, ",", &save))
             if (!strcmp(o, controller)) {
                 snprintf(buf, size, "%s", mnt);
                 snprintf(root, root_size, "%s", subtree);
@@ -178,7 +179,8 @@ own_path(const char *controller, char *buf, size_t size)
             }
             continue;
         }
-        for (char *o = strtok(list, ","); o; o = strtok(NULL, ","))
+        for (char *save, *o = strtok_r(list, ",", &save); o;
+             o = strtok_r(NULL, ",", &save))
             if (!strcmp(o, controller)) {
                 snprintf(buf, size, "%s", path);
                 found = 0;
@@ -523,7 +525,8 @@ v2_enable(const char *dir, const struct limits *l)
         strcat(want, " +cpu");
     if (l->pids)
         strcat(want, " +pids");
-    for (char *w = strtok(want, " "); w; w = strtok(NULL, " "))
+    for (char *save, *w = strtok_r(want, " ", &save); w;
+         w = strtok_r(NULL, " ", &save))
         if (!strstr(have, w + 1)) {
             mc_error_code("no_such_controller");
             return ct_fail("the cgroup controller '%s' is not enabled in "
@@ -654,7 +657,8 @@ kill_all(const char *dir)
     snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
     if (ct_read_file(path, pids, sizeof(pids)) <= 0)
         return;
-    for (char *p = strtok(pids, "\n"); p; p = strtok(NULL, "\n"))
+    for (char *save, *p = strtok_r(pids, "\n", &save); p;
+         p = strtok_r(NULL, "\n", &save))
         kill((pid_t)atoi(p), SIGKILL);
 }
 

@@ -198,6 +198,7 @@ container_create(struct container *c)
         state_remove(c->id);
         return -1;
     }
+    events_append(c, "create", NULL, NULL);
     return 0;
 }
 
@@ -357,7 +358,10 @@ container_start(struct container *c, bool detach)
         goto failed;
     }
     if (pid == 0) {
-        close(sync[0]);
+        int keep[2] = {sync[1], lock_fd};
+        /* Nothing of the caller's but these two: the API server's other
+         * clients' sockets must not live on in a monitor. */
+        ct_close_fds_except(keep, 2);
         /* A session of its own: no terminal's hangup or Ctrl-C reaches
          * it, and it outlives the command that started it. */
         setsid();
@@ -397,7 +401,10 @@ container_delete(struct container *c)
         return -1;
     if (state_path(path, sizeof(path), c->id, ".lock") == 0)
         unlink(path);
-    return state_remove(c->id); /* last: until here, rm can try again */
+    if (state_remove(c->id) == -1) /* last: until here, rm can try again */
+        return -1;
+    events_append(c, "destroy", NULL, NULL);
+    return 0;
 }
 
 /* Anonymous volumes (-v /path) go with their container (rm -v). */

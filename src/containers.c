@@ -261,9 +261,9 @@ matches(struct ps_args *a, const struct container *c, const char *status)
 }
 
 /* Docker's STATUS column. */
-static void
-status_text(const struct container *c, const char *status, char *buf,
-            size_t size)
+void
+container_status_text(const struct container *c, const char *status, char *buf,
+                      size_t size)
 {
     char ago[48];
     int64_t now = mc_now_ns();
@@ -326,7 +326,7 @@ ps_one(struct container *c, void *arg)
     command_column(cmd, !a->no_trunc, r->command, sizeof(r->command));
     human_duration(mc_now_ns() - c->created_ns, ago, sizeof(ago));
     snprintf(r->created, sizeof(r->created), "%s ago", ago);
-    status_text(c, status, r->status, sizeof(r->status));
+    container_status_text(c, status, r->status, sizeof(r->status));
     /* Docker shows a container's ports while it runs. */
     r->ports[0] = '\0';
     if (!strcmp(status, ST_RUNNING) || !strcmp(status, ST_PAUSED))
@@ -523,7 +523,8 @@ print_format(json_object *o, const char *fmt)
             p = close + 2;
             continue;
         }
-        for (char *k = strtok(path, "."); k && v; k = strtok(NULL, "."))
+        for (char *save, *k = strtok_r(path, ".", &save); k && v;
+             k = strtok_r(NULL, ".", &save))
             if (!json_object_object_get_ex(v, k, &v))
                 v = NULL;
         if (!v) {
@@ -591,16 +592,6 @@ cmd_inspect(int argc, char **argv)
 
 /* ---- rm ---------------------------------------------------------------- */
 
-/* Wait up to ten seconds for a monitor to finish its own clean-up. */
-static void
-wait_gone(const struct container *c)
-{
-    struct timespec pause = {0, 10 * 1000 * 1000};
-
-    for (int i = 0; i < 1000 && container_monitor_alive(c); i++)
-        nanosleep(&pause, NULL);
-}
-
 int
 container_remove(const char *key, bool force, bool volumes)
 {
@@ -614,13 +605,14 @@ container_remove(const char *key, bool force, bool volumes)
         if (!force) {
             mc_error_code("container_running");
             ct_set_hint("stop it first (minictr stop), or rm -f");
-            return ct_fail("container '%s' is %s", key,
-                           container_real_status(&c));
+            ct_fail("container '%s' is %s", key, container_real_status(&c));
+            state_free(&c);
+            return -1;
         }
         r = ctl_call(&c, "kill 9");
         json_object_put(r);
         ct_clear_error();
-        wait_gone(&c);
+        container_wait_gone(&c);
         if (container_monitor_alive(&c)) {
             mc_error_code("failed");
             return ct_fail("the monitor of '%s' does not let go of it", key);
@@ -633,6 +625,7 @@ container_remove(const char *key, bool force, bool volumes)
     }
     lock = take_lock(&c);
     if (lock == -1) {
+        state_free(&c);
         mc_error_code("container_running");
         return ct_fail("container '%s' is being started", key);
     }
@@ -640,9 +633,11 @@ container_remove(const char *key, bool force, bool volumes)
         container_remove_anonymous(&c);
     if (container_delete(&c) == -1) {
         close(lock);
+        state_free(&c);
         return -1;
     }
     close(lock);
+    state_free(&c);
     return 0;
 }
 

@@ -102,7 +102,8 @@ check_path(const char *path)
     char buf[PATH_MAX];
 
     snprintf(buf, sizeof(buf), "%s", path);
-    for (char *p = strtok(buf, "/"); p; p = strtok(NULL, "/"))
+    for (char *save, *p = strtok_r(buf, "/", &save); p;
+         p = strtok_r(NULL, "/", &save))
         if (!strcmp(p, "..")) {
             mc_error_code("bad_path");
             ct_set_hint("give the path as the container sees it, from its /");

@@ -7,8 +7,10 @@
  *   $ echo state | sudo socat - UNIX-CONNECT:/run/minictr/ID.sock
  *   {"id":"…","status":"running","pid":4242,…}
  *
- * Requests: state, wait, kill SIG, stop SECONDS, pause, unpause, start,
- * resize ROWS COLS, rename NAME, attach [stdin]. `attach` answers
+ * Requests: state, wait [removed], kill SIG, stop SECONDS, pause,
+ * unpause, start, resize ROWS COLS, rename NAME, attach [stdin|stdin-once]
+ * (stdin-once: the client's EOF closes the container's stdin, as
+ * `docker run -i` wants). `attach` answers
  * {"ok":true,"tty":false} and then the connection is the container's
  * stream: without a tty in Docker's frames (8 bytes: the stream, three
  * zeros, the length big-endian; then the bytes), with a tty raw; what the
@@ -34,8 +36,8 @@
 #include <unistd.h>
 
 /* Fill addr for path; *dirfd is an fd to close afterwards (or -1). */
-static int
-socket_address(const char *path, struct sockaddr_un *addr, int *dirfd)
+int
+ctl_socket_address(const char *path, struct sockaddr_un *addr, int *dirfd)
 {
     const char *slash = strrchr(path, '/');
 
@@ -75,7 +77,7 @@ ctl_listen(const char *id)
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd == -1)
         return ct_fail_errno("socket for the control socket");
-    if (socket_address(path, &addr, &dirfd) == -1) {
+    if (ctl_socket_address(path, &addr, &dirfd) == -1) {
         close(fd);
         return ct_fail_errno("control socket path '%s'", path);
     }
@@ -114,7 +116,7 @@ ctl_connect(const struct container *c, const char *fmt, ...)
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd == -1)
         return ct_fail_errno("socket");
-    if (socket_address(path, &addr, &dirfd) == -1) {
+    if (ctl_socket_address(path, &addr, &dirfd) == -1) {
         close(fd);
         return ct_fail_errno("control socket path '%s'", path);
     }
@@ -204,21 +206,27 @@ ctl_call(const struct container *c, const char *fmt, ...)
     return o;
 }
 
+void
+ctl_frame_header(unsigned char head[8], int stream, size_t len)
+{
+    head[0] = (unsigned char)stream;
+    head[1] = head[2] = head[3] = 0;
+    head[4] = (unsigned char)(len >> 24);
+    head[5] = (unsigned char)(len >> 16);
+    head[6] = (unsigned char)(len >> 8);
+    head[7] = (unsigned char)len;
+}
+
 int
 ctl_write_frame(int fd, int stream, const char *buf, size_t len)
 {
-    unsigned char head[8] = {(unsigned char)stream,
-                             0,
-                             0,
-                             0,
-                             (unsigned char)(len >> 24),
-                             (unsigned char)(len >> 16),
-                             (unsigned char)(len >> 8),
-                             (unsigned char)len};
+    unsigned char head[8];
     struct iovec iov[2] = {{head, 8}, {(void *)buf, len}};
     struct msghdr msg = {.msg_iov = iov, .msg_iovlen = 2};
-    ssize_t n = sendmsg(fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+    ssize_t n;
 
+    ctl_frame_header(head, stream, len);
+    n = sendmsg(fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
     /* A client that does not keep up is let go rather than waited for:
      * the container must not stall because a reader is slow. */
     return n == (ssize_t)(len + 8) ? 0 : -1;

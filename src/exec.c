@@ -56,15 +56,6 @@ struct clone3_args {
         stack_size, tls, set_tid, set_tid_size, cgroup;
 };
 
-struct exec_opts {
-    bool interactive, tty, detach;
-    char *workdir;
-    char *user;
-    char *env[MC_MAX_ENV];
-    int nenv;
-    char **argv;
-};
-
 static void
 exec_usage(FILE *out)
 {
@@ -119,14 +110,18 @@ fork_into_pid_namespace(void)
     _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 }
 
-/* The child's first steps, before it joins anything: its end of the
- * channel goes to fd 3, where child_exit reports to the caller, and stdin
- * (with -d stdout and stderr too) to the host's /dev/null. *pidfd moves
- * out of fd 3's way. */
+/* The child's first steps, before it joins anything: the caller's
+ * stdin, stdout, stderr, or those o->io gives (the API server's pipes);
+ * its end of the channel goes to fd 3, where child_exit reports to the
+ * caller, and stdin (with -d stdout and stderr too) to the host's
+ * /dev/null. *pidfd moves out of fd 3's way. */
 static void
 child_prepare(struct container *c, int *pidfd, int chan,
               const struct exec_opts *o)
 {
+    for (int i = 0; o->io && i < 3; i++)
+        if (o->io[i] >= 0 && o->io[i] != i && dup2(o->io[i], i) == -1)
+            _exit(MC_EXIT_RUNNER);
     if (*pidfd <= 3)
         *pidfd = fcntl(*pidfd, F_DUPFD_CLOEXEC, 4);
     if (chan < 3)
@@ -134,7 +129,7 @@ child_prepare(struct container *c, int *pidfd, int chan,
     if (*pidfd == -1 || chan == -1 || spawn_use_channel(chan) == -1)
         _exit(MC_EXIT_RUNNER);
     c->keep_fd = 3;
-    if (!o->interactive && !o->tty) {
+    if (!o->interactive && !o->tty && !(o->io && o->io[0] >= 0)) {
         int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
         if (null == -1 || dup2(null, 0) == -1) {
             ct_fail_errno("open /dev/null as stdin");
@@ -407,11 +402,25 @@ apply_opts(struct container *c, const struct exec_opts *o)
     return 0;
 }
 
-/* From the pidfd to the command's exec: the part `exec` and the monitor's
- * `exec -d` share. Returns 0 when the command runs (*child, and with -t
- * *master), or the code it failed with (125, 126, 127: the error is
- * recorded, the child reaped). */
-static int
+int
+exec_check(struct container *c, const struct exec_opts *o)
+{
+    const char *status = container_real_status(c);
+
+    if (!strcmp(status, ST_PAUSED)) {
+        mc_error_code("container_paused");
+        ct_set_hint("unpause it first: minictr unpause NAME");
+        return ct_fail("container '%s' is paused", c->name);
+    }
+    if (strcmp(status, ST_RUNNING) || c->pid <= 0) {
+        mc_error_code("container_not_running");
+        return ct_fail("container '%s' is not running (see 'minictr ps -a')",
+                       c->name);
+    }
+    return apply_opts(c, o);
+}
+
+int
 exec_start(struct container *c, struct exec_opts *o, pid_t *child, int *master)
 {
     int pidfd, sp[2], kind, code = 0, got = -1, st;
@@ -570,6 +579,23 @@ exec_detached_for_monitor(const struct container *c, const char *json, int fd)
 }
 
 int
+exec_detached(struct container *c, const struct exec_opts *o)
+{
+    char *json;
+    json_object *r;
+
+    if (o->tty)
+        return mc_usage_error("%s", "exec -d runs without a terminal: drop -t");
+    json = opts_to_json(c, o);
+    r = ctl_call(c, "exec %s", json);
+    free(json);
+    if (!r)
+        return -1;
+    json_object_put(r);
+    return 0;
+}
+
+int
 cmd_exec(int argc, char **argv)
 {
     return cmd_exec_with(argc, argv, container_find);
@@ -581,7 +607,7 @@ cmd_exec_with(int argc, char **argv,
 {
     static struct container c;
     struct exec_opts o = {0};
-    const char *name = NULL, *status;
+    const char *name = NULL;
     int code, master, st;
     pid_t child;
 
@@ -591,33 +617,10 @@ cmd_exec_with(int argc, char **argv,
         return mc_usage_error("%s",
                               "the input device is not a TTY (-i -t "
                               "needs your terminal as stdin)");
-    status = container_real_status(&c);
-    if (!strcmp(status, ST_PAUSED)) {
-        mc_error_code("container_paused");
-        ct_set_hint("unpause it first: minictr unpause NAME");
-        return ct_fail("container '%s' is paused", name);
-    }
-    if (strcmp(status, ST_RUNNING) || c.pid <= 0) {
-        mc_error_code("container_not_running");
-        return ct_fail("container '%s' is not running (see 'minictr ps -a')",
-                       name);
-    }
-    if (apply_opts(&c, &o) == -1)
+    if (exec_check(&c, &o) == -1)
         return -1;
-    if (o.detach) {
-        char *json = opts_to_json(&c, &o);
-        json_object *r;
-        if (o.tty)
-            return mc_usage_error("%s",
-                                  "exec -d runs without a terminal: "
-                                  "drop -t");
-        r = ctl_call(&c, "exec %s", json);
-        free(json);
-        if (!r)
-            return -1;
-        json_object_put(r);
-        return 0;
-    }
+    if (o.detach)
+        return exec_detached(&c, &o);
     code = exec_start(&c, &o, &child, &master);
     if (code != 0)
         return code == MC_EXIT_RUNNER ? -1 : code;

@@ -101,8 +101,8 @@ command_form(const char *arg)
 }
 
 /* One --change line into the config object. */
-static int
-apply_change(json_object *cfg, const char *change)
+int
+image_apply_change(json_object *cfg, const char *change)
 {
     char word[32] = "";
     const char *arg;
@@ -242,7 +242,8 @@ import_config(json_object *cfg, const char *source)
     json_object_object_add(o, "architecture", json_object_new_string("amd64"));
     json_object_object_add(o, "os", json_object_new_string("linux"));
     json_object_object_add(o, "created", json_object_new_string(now));
-    json_object_object_add(o, "config", json_object_get(cfg));
+    json_object_object_add(
+        o, "config", cfg ? json_object_get(cfg) : json_object_new_object());
     history = json_object_new_array();
     h = json_object_new_object();
     snprintf(by, sizeof(by), "minictr import %s", source);
@@ -259,13 +260,9 @@ import_config(json_object *cfg, const char *source)
 int
 cmd_import(int argc, char **argv)
 {
-    char tmp[4200], abs_source[4096], ref[400], result[256], id[72];
-    const char *source;
-    struct store_layer layer = {0};
-    json_object *cfg = json_object_new_object(), *config;
-    uint64_t size = 0;
-    struct stat st;
-    int hold, rc;
+    json_object *cfg = json_object_new_object();
+    char id[72];
+    int rc;
 
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help")) {
@@ -291,7 +288,7 @@ cmd_import(int argc, char **argv)
         } else {
             break;
         }
-        if (apply_change(cfg, change) == -1)
+        if (image_apply_change(cfg, change) == -1)
             return -1;
         argc -= used;
         argv += used;
@@ -301,8 +298,25 @@ cmd_import(int argc, char **argv)
         return ct_fail("usage: minictr import [--change INSTRUCTION]... "
                        "FILE.tar[.gz|.xz|.zst]|DIR NAME[:TAG]");
     }
-    source = argv[1];
-    if (store_parse_ref(argv[2], ref, sizeof(ref)) == -1)
+    rc = image_import(argv[1], argv[2], cfg, id);
+    json_object_put(cfg);
+    if (rc == 0)
+        printf("%s\n", id); /* as docker import */
+    return rc;
+}
+
+int
+image_import(const char *source, const char *name, json_object *cfg,
+             char id[72])
+{
+    char tmp[4200], abs_source[4096], ref[400], result[256];
+    struct store_layer layer = {0};
+    json_object *config;
+    uint64_t size = 0;
+    struct stat st;
+    int hold, rc;
+
+    if (store_parse_ref(name, ref, sizeof(ref)) == -1)
         return -1;
     if (stat(source, &st) == -1) {
         mc_error_code("no_such_file");
@@ -332,13 +346,10 @@ cmd_import(int argc, char **argv)
     if (rc == -1)
         userns_rm_rf(tmp);
     config = import_config(cfg, abs_source);
-    json_object_put(cfg);
     if (rc == 0)
         rc = store_commit_image(ref, config, &layer, 1, abs_source, id);
     json_object_put(config);
     store_release(hold);
-    if (rc == 0)
-        printf("%s\n", id); /* as docker import */
     return rc;
 }
 
@@ -611,6 +622,7 @@ struct collect {
     size_t npaths;
     uint64_t reclaimed;
     char log[16384]; /* "Untagged: ...", "Deleted: ..." */
+    bool quiet; /* the API's: the log is not printed */
     size_t loglen;
 };
 
@@ -833,7 +845,8 @@ collect(struct collect *c)
         char tmp[4200];
         store_path(tmp, sizeof(tmp), "tmp");
         userns_rm_rf(tmp);
-        fputs(c->log, stdout);
+        if (!c->quiet)
+            fputs(c->log, stdout);
     }
     store_release(hold);
     for (size_t i = 0; i < c->npaths; i++)
@@ -862,6 +875,23 @@ cmd_rmi(int argc, char **argv)
     c.args = argv + 1;
     c.nargs = argc - 1;
     return collect(&c);
+}
+
+int
+image_remove(const char *name)
+{
+    struct collect *c = calloc(1, sizeof(*c)); /* 16 kB: not a thread's */
+    char *args[1] = {(char *)name};
+    int rc;
+
+    if (!c)
+        return ct_fail_errno("calloc");
+    c->args = args;
+    c->nargs = 1;
+    c->quiet = true;
+    rc = collect(c);
+    free(c);
+    return rc;
 }
 
 static int
@@ -914,17 +944,22 @@ add_tag(json_object *idx, void *arg)
 int
 cmd_tag(int argc, char **argv)
 {
-    char dst[400];
-    struct tag_args t = {NULL, dst};
-
     if (argc == 2 && !strcmp(argv[1], "--help")) {
         printf("usage: minictr tag SOURCE[:TAG] TARGET[:TAG]\n");
         return 0;
     }
     if (argc != 3)
         return mc_usage_error("usage: minictr tag SOURCE[:TAG] TARGET[:TAG]");
-    t.src = argv[1];
-    if (store_parse_ref(argv[2], dst, sizeof(dst)) == -1)
+    return image_tag(argv[1], argv[2]);
+}
+
+int
+image_tag(const char *src, const char *dst)
+{
+    char ref[400];
+    struct tag_args t = {src, ref};
+
+    if (store_parse_ref(dst, ref, sizeof(ref)) == -1)
         return -1;
     return store_index_update(add_tag, &t);
 }

@@ -55,10 +55,8 @@ running(const struct container *c)
         !strcmp(s, ST_RESTARTING);
 }
 
-/* Wait until the container's monitor is gone (it cleans up after it
- * answered a stop), for up to ten seconds. */
-static void
-wait_monitor_gone(const struct container *c)
+void
+container_wait_gone(const struct container *c)
 {
     struct timespec t = {0, 10 * 1000 * 1000};
 
@@ -404,7 +402,7 @@ stop_all(int n, char **names, int seconds, bool *done)
             ctl_read_line(fds[i], reply, sizeof(reply));
             close(fds[i]);
             if (container_find(names[i], &c) == 0) {
-                wait_monitor_gone(&c);
+                container_wait_gone(&c);
                 state_free(&c);
             }
             ct_clear_error(); /* --rm: it is gone, as asked */
@@ -509,7 +507,7 @@ wait_one(const char *name)
     }
     ct_clear_error();
     if (code == -1) { /* it ended meanwhile, or before: the record says */
-        wait_monitor_gone(&c);
+        container_wait_gone(&c);
         containers_collect(); /* a killed monitor: dead, 137 */
         state_free(&c);
         if (container_find(name, &c) == -1)
@@ -632,10 +630,36 @@ has_name(struct container *o, void *name)
 }
 
 int
+container_rename(struct container *c, const char *name)
+{
+    int lock, rc = 0;
+
+    lock = container_lock_names();
+    if (lock == -1)
+        return -1;
+    if (state_each(has_name, (void *)name)) {
+        mc_error_code("name_in_use");
+        rc = ct_fail("the name '%s' is taken", name);
+    } else if (container_monitor_alive(c)) {
+        json_object *r = ctl_call(c, "rename %s", name);
+        rc = r ? 0 : -1;
+        json_object_put(r);
+    } else {
+        char old[64];
+        snprintf(old, sizeof(old), "%s", c->name);
+        snprintf(c->name, sizeof(c->name), "%s", name);
+        rc = state_write(c);
+        if (rc == 0)
+            events_append(c, "rename", "oldName", old);
+    }
+    container_unlock_names(lock);
+    return rc;
+}
+
+int
 cmd_rename(int argc, char **argv)
 {
     struct container c;
-    int lock, rc = 0;
 
     if (argc == 2 && !strcmp(argv[1], "--help")) {
         printf("usage: minictr rename NAME NEW_NAME\n");
@@ -649,20 +673,5 @@ cmd_rename(int argc, char **argv)
                               argv[2]);
     if (container_find(argv[1], &c) == -1)
         return -1;
-    lock = container_lock_names();
-    if (lock == -1)
-        return -1;
-    if (state_each(has_name, argv[2])) {
-        mc_error_code("name_in_use");
-        rc = ct_fail("the name '%s' is taken", argv[2]);
-    } else if (container_monitor_alive(&c)) {
-        json_object *r = ctl_call(&c, "rename %s", argv[2]);
-        rc = r ? 0 : -1;
-        json_object_put(r);
-    } else {
-        snprintf(c.name, sizeof(c.name), "%s", argv[2]);
-        rc = state_write(&c);
-    }
-    container_unlock_names(lock);
-    return rc;
+    return container_rename(&c, argv[2]);
 }

@@ -187,40 +187,51 @@ log_close(struct log_writer *w)
     w->fd = -1;
 }
 
-/* ---- minictr logs ------------------------------------------------------ */
+/* ---- reading the log: `minictr logs` and the API's /logs ------------- */
 
 struct reader {
-    bool timestamps;
-    int64_t since, until; /* ns; 0 = no bound */
-    /* --tail: the last `tail` records, kept in a ring */
+    const struct log_query *q;
+    int (*out)(void *arg, int stream, const char *text, size_t len);
+    void *arg;
+    /* tail: the last `tail` records, kept in a ring */
     long tail; /* -1 = all */
     char **ring;
     long nring, next;
+    bool stopped; /* emit said -1: the reader went away */
 };
 
-/* Print one record (a json-file line) to stdout or stderr. */
+/* Hand one record (a json-file line) to the reader's out. */
 static void
-print_record(const struct reader *r, const char *line)
+print_record(struct reader *r, const char *line)
 {
     json_object *o = json_tokener_parse(line), *log, *stream, *when;
-    const char *text;
+    const struct log_query *q = r->q;
     int64_t t;
-    FILE *out;
+    int s;
 
-    if (!o)
+    if (!o || r->stopped) {
+        json_object_put(o);
         return;
+    }
     if (json_object_object_get_ex(o, "log", &log) &&
         json_object_object_get_ex(o, "stream", &stream) &&
         json_object_object_get_ex(o, "time", &when)) {
         t = mc_parse_time(json_object_get_string(when));
-        if ((!r->since || t >= r->since) && (!r->until || t <= r->until)) {
-            out = !strcmp(json_object_get_string(stream), "stderr") ? stderr
-                                                                    : stdout;
-            text = json_object_get_string(log);
-            if (r->timestamps)
-                fprintf(out, "%s ", json_object_get_string(when));
-            fwrite(text, 1, (size_t)json_object_get_string_len(log), out);
-            fflush(out);
+        s = !strcmp(json_object_get_string(stream), "stderr") ? STREAM_STDERR
+                                                              : STREAM_STDOUT;
+        if ((!q->since || t >= q->since) && (!q->until || t <= q->until) &&
+            !(s == STREAM_STDOUT && q->no_stdout) &&
+            !(s == STREAM_STDERR && q->no_stderr)) {
+            char buf[LINE_MAX_BYTES + 128];
+            size_t len = 0, n = (size_t)json_object_get_string_len(log);
+            if (q->timestamps)
+                len = (size_t)snprintf(buf, sizeof(buf), "%s ",
+                                       json_object_get_string(when));
+            if (n > sizeof(buf) - len)
+                n = sizeof(buf) - len;
+            memcpy(buf + len, json_object_get_string(log), n);
+            if (r->out(r->arg, s, buf, len + n) == -1)
+                r->stopped = true;
         }
     }
     json_object_put(o);
@@ -249,7 +260,7 @@ read_lines(struct reader *r, int fd, char *buf, size_t size, size_t *have)
 {
     ssize_t n;
 
-    while ((n = read(fd, buf + *have, size - 1 - *have)) > 0) {
+    while (!r->stopped && (n = read(fd, buf + *have, size - 1 - *have)) > 0) {
         char *p = buf, *nl;
         *have += (size_t)n;
         buf[*have] = '\0';
@@ -298,8 +309,8 @@ mc_parse_duration(const char *s, double *seconds)
 
 /* --since and --until: an RFC 3339 time (or just a date), a Unix time in
  * seconds, or a duration before now ("10m", "1h30m"). */
-static int
-parse_since(const char *s, int64_t *out)
+int
+logs_parse_time(const char *s, int64_t *out)
 {
     char *end, full[64];
     double v = strtod(s, &end), d;
@@ -328,6 +339,21 @@ parse_since(const char *s, int64_t *out)
     return 0;
 }
 
+int
+logs_parse_tail(const char *s, long *tail)
+{
+    uint64_t n;
+
+    if (!strcmp(s, "all") || !*s) {
+        *tail = -1;
+        return 0;
+    }
+    if (ct_parse_u64(s, &n) == -1 || n > 10000000)
+        return mc_usage_error("bad --tail '%s': give a number or 'all'", s);
+    *tail = (long)n;
+    return 0;
+}
+
 static void
 logs_usage(FILE *out)
 {
@@ -343,13 +369,14 @@ logs_usage(FILE *out)
             "  --until T         lines before T\n");
 }
 
-/* -f: print what comes, until the container stops. inotify tells when
- * the file grows or is rotated; the monitor's `wait` tells the end. fd is
- * -1 when the file was not there (caught in a rotation, between the
- * rename and the new file): it is opened once it is. */
+/* -f: pass on what comes, until the container stops (or the reader goes
+ * away: stop_fd hangs up). inotify tells when the file grows or is
+ * rotated; the monitor's `wait` tells the end. fd is -1 when the file was
+ * not there (caught in a rotation, between the rename and the new file):
+ * it is opened once it is. */
 static int
 follow(struct reader *r, const struct container *c, const char *path, int fd,
-       char *buf, size_t size, size_t *have)
+       char *buf, size_t size, size_t *have, int stop_fd)
 {
     int in = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
     int waiter = ctl_connect(c, "wait");
@@ -360,10 +387,17 @@ follow(struct reader *r, const struct container *c, const char *path, int fd,
     ct_clear_error();
     snprintf(dir, sizeof(dir), "%s", c->dir);
     if (in == -1 ||
-        inotify_add_watch(in, dir, IN_MODIFY | IN_CREATE | IN_MOVED_TO) == -1)
+        inotify_add_watch(in, dir, IN_MODIFY | IN_CREATE | IN_MOVED_TO) == -1) {
+        if (in != -1)
+            close(in);
+        if (waiter != -1)
+            close(waiter);
+        close(fd);
         return ct_fail_errno("inotify on '%s'", dir);
+    }
     for (;;) {
-        struct pollfd p[2] = {{in, POLLIN, 0}, {waiter, POLLIN, 0}};
+        struct pollfd p[3] = {
+            {in, POLLIN, 0}, {stop_fd, POLLRDHUP, 0}, {waiter, POLLIN, 0}};
         char ev[4096];
 
         if (fd == -1)
@@ -380,13 +414,15 @@ follow(struct reader *r, const struct container *c, const char *path, int fd,
                 continue;
             }
         }
-        if (done)
+        if (done || r->stopped)
             break;
-        if (poll(p, waiter == -1 ? 1 : 2, -1) == -1 && errno != EINTR)
+        if (poll(p, waiter == -1 ? 2 : 3, -1) == -1 && errno != EINTR)
             break;
+        if (p[1].revents)
+            break; /* the reader went away */
         while (read(in, ev, sizeof(ev)) > 0)
             ;
-        if (waiter != -1 && p[1].revents)
+        if (waiter != -1 && p[2].revents)
             done = true; /* one last read, then stop */
     }
     if (waiter != -1)
@@ -395,6 +431,70 @@ follow(struct reader *r, const struct container *c, const char *path, int fd,
     if (fd != -1)
         close(fd);
     return 0;
+}
+
+int
+logs_read(const struct container *c, const struct log_query *q,
+          int (*out)(void *arg, int stream, const char *text, size_t len),
+          void *arg, int stop_fd)
+{
+    struct reader r = {.q = q, .out = out, .arg = arg, .tail = q->tail};
+    char path[4300], file[4400], *buf;
+    size_t have = 0, size = LINE_MAX_BYTES * 8;
+    int fd = -1, rc = 0;
+
+    if (c->log.none) {
+        mc_error_code("no_logs");
+        ct_set_hint("run it without --log-driver none to keep its output");
+        return ct_fail("container '%s' keeps no logs (--log-driver none)",
+                       c->name);
+    }
+    buf = malloc(size);
+    if (!buf)
+        return ct_fail_errno("malloc");
+    if (r.tail > 0)
+        r.ring = calloc((size_t)r.tail, sizeof(char *));
+    log_path(c, path, sizeof(path));
+    /* Oldest first: .N ... .1, then the current file. */
+    for (int i = c->log.max_files - 1; i >= 0; i--) {
+        if (i)
+            snprintf(file, sizeof(file), "%s.%d", path, i);
+        else
+            snprintf(file, sizeof(file), "%s", path);
+        fd = open(file, O_RDONLY | O_CLOEXEC);
+        if (fd == -1)
+            continue;
+        have = 0;
+        read_lines(&r, fd, buf, size, &have);
+        if (i)
+            close(fd);
+    }
+    for (long i = 0; i < r.nring; i++) {
+        long at = (r.next - r.nring + i + r.tail) % r.tail;
+        print_record(&r, r.ring[at]);
+        free(r.ring[at]);
+    }
+    free(r.ring);
+    r.tail = -1; /* from here on, every new line is passed on */
+    if (q->follow && strcmp(container_real_status(c), ST_RUNNING) == 0 &&
+        !r.stopped)
+        rc = follow(&r, c, path, fd, buf, size, &have, stop_fd);
+    else if (fd != -1)
+        close(fd);
+    free(buf);
+    return rc;
+}
+
+/* ---- minictr logs ------------------------------------------------------ */
+
+static int
+print_text(void *arg, int stream, const char *text, size_t len)
+{
+    FILE *out = stream == STREAM_STDERR ? stderr : stdout;
+
+    (void)arg;
+    fwrite(text, 1, len, out);
+    return fflush(out) == EOF ? -1 : 0;
 }
 
 int
@@ -410,35 +510,26 @@ cmd_logs(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {0},
     };
-    static char buf[LINE_MAX_BYTES * 8];
-    struct reader r = {.tail = -1};
+    struct log_query q = {.tail = -1};
     struct container c;
-    bool follow_on = false;
-    char path[4300], file[4400];
-    size_t have = 0;
-    int opt, fd = -1;
+    int opt;
 
     opterr = 0;
     optind = 0;
     while ((opt = getopt_long(argc, argv, "+ftn:", opts, NULL)) != -1) {
         switch (opt) {
-        case 'f': follow_on = true; break;
-        case 't': r.timestamps = true; break;
+        case 'f': q.follow = true; break;
+        case 't': q.timestamps = true; break;
         case 'n':
-            if (!strcmp(optarg, "all"))
-                r.tail = -1;
-            else if (ct_parse_u64(optarg, (uint64_t *)&r.tail) == -1 ||
-                     r.tail < 0 || r.tail > 10000000)
-                return mc_usage_error("bad --tail '%s': give a number or "
-                                      "'all'",
-                                      optarg);
+            if (logs_parse_tail(optarg, &q.tail) == -1)
+                return -1;
             break;
         case 'S':
-            if (parse_since(optarg, &r.since) == -1)
+            if (logs_parse_time(optarg, &q.since) == -1)
                 return -1;
             break;
         case 'U':
-            if (parse_since(optarg, &r.until) == -1)
+            if (logs_parse_time(optarg, &q.until) == -1)
                 return -1;
             break;
         case 'D': break; /* Docker's --details: no log attributes here */
@@ -453,37 +544,5 @@ cmd_logs(int argc, char **argv)
         return mc_usage_error("usage: minictr logs [OPTIONS] NAME");
     if (container_find(argv[optind], &c) == -1)
         return -1;
-    if (c.log.none) {
-        mc_error_code("no_logs");
-        ct_set_hint("run it without --log-driver none to keep its output");
-        return ct_fail("container '%s' keeps no logs (--log-driver none)",
-                       c.name);
-    }
-    if (r.tail > 0)
-        r.ring = calloc((size_t)r.tail, sizeof(char *));
-    log_path(&c, path, sizeof(path));
-    /* Oldest first: .N ... .1, then the current file. */
-    for (int i = c.log.max_files - 1; i >= 0; i--) {
-        if (i)
-            snprintf(file, sizeof(file), "%s.%d", path, i);
-        else
-            snprintf(file, sizeof(file), "%s", path);
-        fd = open(file, O_RDONLY | O_CLOEXEC);
-        if (fd == -1)
-            continue;
-        have = 0;
-        read_lines(&r, fd, buf, sizeof(buf), &have);
-        if (i)
-            close(fd);
-    }
-    for (long i = 0; i < r.nring; i++) {
-        long at = (r.next - r.nring + i + r.tail) % r.tail;
-        print_record(&r, r.ring[at]);
-    }
-    r.tail = -1; /* from here on, every new line is printed */
-    if (follow_on && strcmp(container_real_status(&c), ST_RUNNING) == 0)
-        return follow(&r, &c, path, fd, buf, sizeof(buf), &have);
-    if (fd != -1)
-        close(fd);
-    return 0;
+    return logs_read(&c, &q, print_text, NULL, -1);
 }

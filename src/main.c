@@ -22,16 +22,16 @@
 #include <unistd.h>
 
 bool mc_json;
-static const char *error_code = "";
+/* One per thread, as ct_fail's slot (src/lib/ct.c): the API server's
+ * requests run in threads. */
+static _Thread_local const char *error_code = "";
 
 void
 mc_error_code(const char *code)
 {
-    if (!code) { /* cleared, with the error it came with */
+    if (!code) /* NULL: clear it (the API server, between requests) */
         error_code = "";
-        return;
-    }
-    if (!*error_code)
+    else if (!*error_code)
         error_code = code;
 }
 
@@ -108,6 +108,9 @@ static const struct command commands[] = {
     {"tag", cmd_tag, "give an image another name"},
     {"rmi", cmd_rmi, "remove an image (its layers when no one uses them)"},
     {"image", cmd_image, "image ls|rm|prune|tag|history|inspect|load|save"},
+    {"events", cmd_events, "print container events as they happen"},
+    {"serve", cmd_serve, "the Docker Engine API on a Unix socket"},
+    {"__api-child", cmd_api_child, NULL}, /* serve's, not for people */
 };
 
 static void
@@ -117,7 +120,8 @@ usage(FILE *out)
             "usage: minictr [--trace] [--json] COMMAND [ARGS...]\n\n"
             "commands:\n");
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-        fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].help);
+        if (commands[i].help)
+            fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].help);
     fprintf(out,
             "\n"
             "  --trace  print each kernel call beside the shell command\n"

@@ -28,6 +28,11 @@
  *     compose.c      `compose`: a Compose file (compose_yaml.c reads it
  *                    with libyaml), a container per service, started in
  *                    dependency order
+ *     events.c       `events`: one JSON line per event, from the core
+ *     serve.c        `serve`: the Docker Engine API on a Unix socket
+ *                    (HTTP/1.1, a thread per connection); its handlers
+ *                    in api.c (containers), api_exec.c, api_system.c
+ *                    (ping, version, info, events, images, volumes)
  *
  *   the core
  *     container.c    create, start, delete: what a container is made of,
@@ -166,6 +171,20 @@ struct image_config {
 };
 /* Read the config of image NAME; an image without one has all NULL. */
 int image_config_load(const char *name, struct image_config *ic);
+struct json_object;
+/* import: unpack source (a tarball or a directory) as image NAME[:TAG],
+ * with the config object cfg (NULL: none) as its defaults; id gets the
+ * image ID. */
+int image_import(const char *source, const char *name, struct json_object *cfg,
+                 char id[72]);
+/* One --change instruction (CMD, ENTRYPOINT, ENV, WORKDIR, USER) into
+ * the config object cfg. */
+int image_apply_change(struct json_object *cfg, const char *change);
+/* rmi of one NAME[:TAG] or ID, quietly: refused while a container uses
+ * it. */
+int image_remove(const char *name);
+/* tag: dst (NAME[:TAG]) names the image src names too. */
+int image_tag(const char *src, const char *dst);
 
 /* ---- store.c: the image store ------------------------------------------
  * Layers unpacked once in layers/HEX (HEX: the diff_id, the sha256 of the
@@ -406,7 +425,8 @@ struct container {
     struct log_config log;
     struct net_config net;
     struct health_config healthcheck; /* --health-cmd, compose healthcheck */
-    char **labels; /* KEY=VALUE, NULL-terminated (compose's project, ...) */
+    char **labels; /* KEY=VALUE, NULL-terminated (--label, API Labels,
+                    * compose's project and service) */
     int64_t created_ns;
 
     /* what happens to it: run time, kept in the record too */
@@ -484,6 +504,34 @@ void container_random_name(char *buf, size_t size);
 const char *container_label(const struct container *c, const char *key);
 /* The command line, as `ps` shows it. */
 void container_command_line(const struct container *c, char *buf, size_t size);
+
+/* ---- exec.c ------------------------------------------------------------ */
+struct exec_opts {
+    bool interactive, tty, detach;
+    char *workdir;
+    char *user; /* UID[:GID] */
+    char *env[MC_MAX_ENV];
+    int nenv;
+    char **argv;
+    const int *io; /* stdin, stdout, stderr (-1, or NULL: the caller's;
+                      /dev/null for stdin without -i) */
+};
+/* Can o run in c: running, not paused, o's user, workdir, env applied to
+ * c. -1 with the error recorded. */
+int exec_check(struct container *c, const struct exec_opts *o);
+/* From the pidfd to the command's exec: the part `exec`, the monitor's
+ * `exec -d` and the API share (after exec_check). Returns 0 when the
+ * command runs (*child, our child; with o->tty, *master gets the pty's
+ * master side), or the code it failed with (125, 126, 127: the error is
+ * recorded, the child reaped). The calling process joins the
+ * container's pid namespace for its children (setns CLONE_NEWPID): call
+ * it in a process of its own. */
+int exec_start(struct container *c, struct exec_opts *o, pid_t *child,
+               int *master);
+/* exec -d (after exec_check): the monitor of c runs o's command as its
+ * own child, so that it outlives the caller. -1 with the error recorded;
+ * a usage error with o->tty. */
+int exec_detached(struct container *c, const struct exec_opts *o);
 
 /* ---- spawn.c: the first process, in the new namespaces ----------------- */
 /* Clone the container's PID 1 into new namespaces (and its cgroup). The
@@ -678,6 +726,10 @@ void ports_close(struct ports *ps);
 /* ID.sock in the state dir; bound with the /proc/self/fd trick when the
  * path is too long for sun_path. */
 int ctl_listen(const char *id);
+struct sockaddr_un;
+/* addr for a socket at path (the /proc/self/fd trick when it is long);
+ * close *dirfd afterwards when it is not -1. */
+int ctl_socket_address(const char *path, struct sockaddr_un *addr, int *dirfd);
 void ctl_unlink(const char *id);
 /* Connect to a container's monitor and send one request line; returns the
  * connected fd, or -1 (container_not_running when nobody listens). */
@@ -694,6 +746,8 @@ struct json_object *ctl_call(const struct container *c, const char *fmt, ...)
  * as Docker's API. */
 enum { STREAM_STDIN = 0, STREAM_STDOUT = 1, STREAM_STDERR = 2 };
 int ctl_write_frame(int fd, int stream, const char *buf, size_t len);
+/* The 8 bytes in front of a frame of len bytes on stream. */
+void ctl_frame_header(unsigned char head[8], int stream, size_t len);
 
 /* ---- logs.c ------------------------------------------------------------ */
 struct log_writer {
@@ -710,6 +764,42 @@ void log_write(struct log_writer *w, int stream, const char *buf, size_t len);
 void log_close(struct log_writer *w);
 void log_path(const struct container *c, char *buf, size_t size);
 int cmd_logs(int argc, char **argv);
+/* What to read back: `minictr logs` flags, the API's query string. */
+struct log_query {
+    bool follow, timestamps, no_stdout, no_stderr;
+    int64_t since, until; /* ns; 0 = no bound */
+    long tail; /* the last N records; -1 = all */
+};
+/* Give each record that q wants to emit (text with its "TIME " in front
+ * when q->timestamps), oldest first; with q->follow go on until the
+ * container stops, emit returns -1, or stop_fd (-1: none) hangs up. */
+int logs_read(const struct container *c, const struct log_query *q,
+              int (*emit)(void *arg, int stream, const char *text, size_t len),
+              void *arg, int stop_fd);
+/* --since/--until: RFC 3339, a Unix time, or a duration ago ("10m"). */
+int logs_parse_time(const char *s, int64_t *out);
+int logs_parse_tail(const char *s, long *tail);
+
+/* ---- events.c ---------------------------------------------------------- */
+/* Append one event line for c to MINICTR_STATE/events.log: action is
+ * Docker's word (create, start, die, ...); key/value one more attribute
+ * (exitCode, signal, oldName) or NULL. Never fails the caller. */
+void events_append(const struct container *c, const char *action,
+                   const char *key, const char *value);
+struct event_query {
+    int64_t since, until; /* ns since the epoch; 0 = no bound */
+    char type[16], container[80], action[32]; /* "" = any */
+};
+/* Filters as Docker's: type, container (name or id prefix), event. */
+int events_parse_filter(struct event_query *q, const char *key,
+                        const char *value);
+/* Call emit for each event line that passes q: the past ones (with
+ * since), then new ones as they come, until `until`, until emit returns
+ * -1, or until stop_fd (a client's socket; -1: none) hangs up. */
+int events_follow(const struct event_query *q,
+                  int (*emit)(void *arg, const char *line), void *arg,
+                  int stop_fd);
+int cmd_events(int argc, char **argv);
 
 /* ---- namespaces.c ------------------------------------------------------ */
 int namespaces_clone_flags(const struct container *c); /* for clone(2) */
@@ -760,6 +850,15 @@ struct cgroup_stats {
     bool mem_from_cgroup; /* else summed from the processes' RSS */
 };
 int cgroups_stats(const struct container *c, struct cgroup_stats *s);
+
+/* ---- top.c ------------------------------------------------------------- */
+/* Docker's top answer: {"Titles": [...], "Processes": [[...], ...]};
+ * NULL (container_not_running) when it does not run. */
+struct json_object *top_json(const struct container *c);
+/* Bytes in and out on the container's interfaces but lo. */
+void stats_net_io(const struct container *c, uint64_t *rx, uint64_t *tx);
+/* MemTotal: the limit of a container without one. */
+uint64_t stats_host_memory(void);
 
 /* ---- overlay.c --------------------------------------------------------- */
 int overlay_prepare(struct container *c); /* mkdir upper, work, merged */
@@ -842,6 +941,8 @@ int userns_make_state_dir(void);
 /* The host directory of volume NAME; `create`: make it when missing (as
  * `-v NAME:/path` does). -1 (no_such_volume). */
 int volume_path(const char *name, bool create, char *buf, size_t size);
+/* {"Name", "Driver", "Mountpoint", "InUse"}, as Docker's. */
+struct json_object *volume_json(const char *name);
 /* volume rm: refused while a container names it. */
 int volume_remove(const char *name);
 int cmd_volume(int argc, char **argv);
@@ -965,7 +1066,8 @@ int mc_parse_duration(const char *s, double *seconds);
 /* ---- run.c: what every door that makes containers shares -------------- */
 /* The part of a new container that needs its image (the rootfs, the
  * defaults, the users in its /etc/passwd) or makes things (volumes):
- * `run`'s flags and a Compose service both fill one, then run_prepare. */
+ * `run`'s flags, the API's JSON and a Compose service fill one, then
+ * run_prepare. */
 enum run_mount_kind { RUN_VOLUME, RUN_MOUNT, RUN_TMPFS };
 struct run_request {
     const char *image; /* or NULL, with rootfs */
@@ -992,6 +1094,8 @@ int run_prepare(struct container *c, struct run_request *r);
 int run_add_mount(struct container *c, int kind, char *spec);
 /* --restart no|on-failure[:N]|always|unless-stopped into c. */
 int run_parse_restart(struct container *c, const char *s);
+/* --cap-add NAME (add) or --cap-drop NAME; "ALL" too. */
+int run_cap_change(struct container *c, const char *name, bool add);
 
 /* ---- the commands ------------------------------------------------------ */
 int cmd_run(int argc, char **argv);
@@ -1021,6 +1125,8 @@ int cmd_top(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_cp(int argc, char **argv);
 int cmd_compose(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_api_child(int argc, char **argv); /* serve's children */
 /* The garbage collector ps, rm and `system prune` run: what a dead
  * monitor left (cgroups, socket, lock; with --rm the directory and the
  * record too). Returns how many containers it cleaned. */
@@ -1030,6 +1136,14 @@ int containers_collect(void);
 int container_remove(const char *key, bool force, bool volumes);
 /* Docker's "Up 3 minutes", "2 seconds ago" wording of a duration. */
 void human_duration(int64_t ns, char *buf, size_t size);
+/* Docker's STATUS column: "Up 3 minutes", "Exited (0) 2 seconds ago". */
+void container_status_text(const struct container *c, const char *status,
+                           char *buf, size_t size);
+/* Wait up to ten seconds until c's monitor is gone (after stop it still
+ * cleans up). */
+void container_wait_gone(const struct container *c);
+/* rename: the name must be free (checked under the names lock). */
+int container_rename(struct container *c, const char *name);
 /* Attach this terminal to a running container (attach, start -a). */
 int attach_stream(const struct container *c, bool with_stdin);
 /* Parse a signal name or number: "TERM", "SIGTERM", "15". -1 if none. */

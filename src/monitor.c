@@ -65,6 +65,7 @@ struct client {
     char line[16384]; /* an exec request carries a command line */
     size_t len;
     bool input; /* attach: what it sends goes to the container's stdin */
+    bool once; /* attach stdin-once: its EOF closes the container's stdin */
     bool eof; /* it sent all it will send (shutdown SHUT_WR) */
 };
 
@@ -501,6 +502,9 @@ handle_request(struct monitor *m, int i)
             reply_error(cl->fd, "container_not_running",
                         "the container is not running");
         } else {
+            char sig[8];
+            snprintf(sig, sizeof(sig), "%d", n);
+            events_append(c, "kill", "signal", sig);
             c->stopped_by_user = true;
             signal_container(c, n);
             if (n == SIGKILL && !strcmp(c->status, ST_PAUSED))
@@ -516,6 +520,8 @@ handle_request(struct monitor *m, int i)
             return;
         }
         cl->kind = CLIENT_STOP;
+        if (running)
+            events_append(c, "kill", "signal", n > 0 ? "15" : "9");
         request_stop(m, n);
         if (!m->restart_at && !running)
             finish_run(m);
@@ -535,6 +541,7 @@ handle_request(struct monitor *m, int i)
             ct_clear_error();
         } else {
             set_status(c, freeze ? ST_PAUSED : ST_RUNNING);
+            events_append(c, word, NULL, NULL);
             reply_ok(cl->fd);
         }
         drop_client(m, i);
@@ -556,8 +563,11 @@ handle_request(struct monitor *m, int i)
         reply_ok(cl->fd);
         drop_client(m, i);
     } else if (!strcmp(word, "rename") && mc_valid_name(arg)) {
+        char old[64];
+        snprintf(old, sizeof(old), "%s", c->name);
         snprintf(c->name, sizeof(c->name), "%s", arg);
         set_status(c, c->status);
+        events_append(c, "rename", "oldName", old);
         network_rename(c); /* the lease, and the others' /etc/hosts */
         reply_ok(cl->fd);
         drop_client(m, i);
@@ -577,6 +587,7 @@ handle_request(struct monitor *m, int i)
         send_line(cl->fd, o);
         cl->kind = CLIENT_ATTACH;
         cl->input = strstr(arg, "stdin") != NULL;
+        cl->once = strstr(arg, "stdin-once") != NULL;
     } else {
         reply_error(cl->fd, "usage", "unknown request");
         drop_client(m, i);
@@ -597,6 +608,12 @@ read_client(struct monitor *m, int i)
         n = recv(cl->fd, buf, sizeof(buf), 0);
         if (n == 0) { /* no more input; it still reads the output */
             cl->eof = true;
+            /* docker run -i: the end of its stdin is the container's
+             * (with -t the pty is input and output both: kept). */
+            if (cl->once && !m->c->tty) {
+                close_fd(&m->in);
+                m->npending = 0;
+            }
             return;
         }
         if (n == -1 && errno != EAGAIN) {
@@ -692,6 +709,18 @@ finish_run(struct monitor *m)
     c->pid = 0;
     m->kill_at = 0;
     health_end(&m->health);
+    {
+        char code[16];
+        snprintf(code, sizeof(code), "%d", c->exit_code);
+        if (c->oom_killed)
+            events_append(c, "oom", NULL, NULL);
+        events_append(c, "die", "exitCode", code);
+        for (int i = 0; i < m->nclients; i++)
+            if (m->clients[i].kind == CLIENT_STOP) {
+                events_append(c, "stop", NULL, NULL);
+                break;
+            }
+    }
     if (monitor_wants_restart(c)) {
         m->backoff_ms = monitor_next_backoff(m->backoff_ms, ran);
         m->restart_at = mc_monotonic_ms() + m->backoff_ms;
@@ -827,6 +856,7 @@ handle_deadlines(struct monitor *m)
         c->started_ns = mc_now_ns();
         health_started(m);
         set_status(c, ST_RUNNING);
+        events_append(c, "start", NULL, NULL);
     }
     health_timer(&m->health);
 }
@@ -903,6 +933,7 @@ loop(struct monitor *m)
                 m->c->started_ns = mc_now_ns();
                 health_started(m);
                 set_status(m->c, ST_RUNNING);
+                events_append(m->c, "start", NULL, NULL);
             }
             answer(m, CLIENT_START, o);
         }
@@ -1034,6 +1065,8 @@ monitor_run(struct container *c, int sync_fd, int lock_fd)
         health_started(m);
     }
     set_status(c, c->hold ? ST_CREATED : ST_RUNNING);
+    if (!c->hold)
+        events_append(c, "start", NULL, NULL);
     {
         json_object *o = json_object_new_object();
         json_object_object_add(o, "pid", json_object_new_int(c->pid));

@@ -266,7 +266,8 @@ parse_volume(struct container *c, char *s)
 static int
 parse_tmpfs_opts(struct mount_spec *m, char *opts)
 {
-    for (char *o = strtok(opts, ","); o; o = strtok(NULL, ",")) {
+    for (char *save, *o = strtok_r(opts, ",", &save); o;
+         o = strtok_r(NULL, ",", &save)) {
         if (!strncmp(o, "size=", 5) || !strncmp(o, "tmpfs-size=", 11)) {
             if (ct_parse_size(strchr(o, '=') + 1, &m->size) == -1)
                 return mc_usage_error("bad tmpfs size '%s'", o);
@@ -316,7 +317,8 @@ parse_mount(struct container *c, char *s)
     if (!m)
         return -1;
     m->type = MOUNT_VOLUME;
-    for (char *kv = strtok(s, ","); kv; kv = strtok(NULL, ",")) {
+    for (char *save, *kv = strtok_r(s, ",", &save); kv;
+         kv = strtok_r(NULL, ",", &save)) {
         char *v = strchr(kv, '=');
         if (v)
             *v++ = '\0';
@@ -365,8 +367,8 @@ parse_mount(struct container *c, char *s)
 
 /* ---- the other flags --------------------------------------------------- */
 
-static int
-parse_cap_change(struct container *c, const char *name, bool add)
+int
+run_cap_change(struct container *c, const char *name, bool add)
 {
     int cap;
 
@@ -509,8 +511,9 @@ apply_image_config(struct container *c, char **entrypoint, char **cmd, int ncmd,
     return 0;
 }
 
-/* Parse Docker's flags into c. Nothing is made here, but a new named
- * volume. *detach gets -d (NULL for create, which has no -d). */
+/* Parse Docker's flags into c and a run_request, then run_prepare.
+ * Nothing is made here, but a new named volume. *detach gets -d (NULL for
+ * create, which has no -d). */
 static int
 parse_run(struct container *c, int argc, char **argv, bool *detach)
 {
@@ -580,8 +583,8 @@ parse_run(struct container *c, int argc, char **argv, bool *detach)
     const char *rootfs = NULL, *entrypoint = NULL, *user = NULL;
     static char *env_flags[MC_MAX_ENV];
     static struct run_request r;
+    static struct net_flags net;
     char *ep[2] = {NULL, NULL};
-    struct net_flags net = {0};
     int nenv = 0, opt;
 
     container_init(c);
@@ -687,7 +690,7 @@ parse_run(struct container *c, int argc, char **argv, bool *detach)
             break;
         case CAP_ADD:
         case CAP_DROP:
-            if (parse_cap_change(c, optarg, opt == CAP_ADD) == -1)
+            if (run_cap_change(c, optarg, opt == CAP_ADD) == -1)
                 return -1;
             break;
         case SECURITY_OPT:

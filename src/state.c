@@ -289,8 +289,9 @@ state_write(const struct container *c)
         rc = -1;
         goto out;
     }
-    /* The temporary name carries our pid: two writers never share it. */
-    snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid());
+    /* The temporary name carries our thread's id (the pid, without
+     * threads): two writers never share it. */
+    snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)gettid());
     if (json_object_to_file_ext(tmp, o,
                                 JSON_C_TO_STRING_PRETTY |
                                     JSON_C_TO_STRING_NOSLASHESCAPE) == -1) {
@@ -540,13 +541,13 @@ state_free(struct container *c)
         free(c->mounts[i].source);
         free(c->mounts[i].target);
     }
+    for (char **l = c->labels; l && *l; l++)
+        free(*l);
+    free(c->labels);
     for (int i = 0; i < c->net.naliases; i++)
         free(c->net.aliases[i]);
     for (int i = 0; i < c->net.nadd_hosts; i++)
         free(c->net.add_hosts[i]);
-    for (char **l = c->labels; l && *l; l++)
-        free(*l);
-    free(c->labels);
     health_free(&c->healthcheck);
     memset(c, 0, sizeof(*c));
 }

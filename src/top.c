@@ -42,7 +42,7 @@ struct proc_info {
 static int
 read_proc(pid_t pid, struct proc_info *p)
 {
-    char path[64], buf[4096], *s, *line;
+    char path[64], buf[4096], *s, *line, *save;
     ssize_t n;
     FILE *f;
 
@@ -51,7 +51,8 @@ read_proc(pid_t pid, struct proc_info *p)
     snprintf(path, sizeof(path), "/proc/%d/status", pid);
     if (ct_read_file(path, buf, sizeof(buf)) <= 0)
         return -1;
-    for (line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
+    for (line = strtok_r(buf, "\n", &save); line;
+         line = strtok_r(NULL, "\n", &save)) {
         if (!strncmp(line, "Uid:", 4))
             p->uid = (unsigned)strtoul(line + 4, NULL, 10);
         else if (!strncmp(line, "PPid:", 5))
@@ -91,15 +92,131 @@ read_proc(pid_t pid, struct proc_info *p)
     return 0;
 }
 
+#define TOP_NCOLS 9
+static const char *const top_titles[TOP_NCOLS] = {
+    "UID", "PID", "CPID", "PPID", "C", "STIME", "TTY", "TIME", "CMD"};
+
+/* One process as `ps -ef` shows it (and Docker's top): UID PID CPID PPID
+ * C STIME TTY TIME CMD, with CPID its pid inside. -1 if it is gone. */
+static int
+top_columns(pid_t pid, double uptime, long tick, struct proc_info *p,
+            char cols[TOP_NCOLS][256])
+{
+    double age;
+    time_t started;
+    unsigned long long secs;
+    struct tm tm;
+
+    if (read_proc(pid, p) == -1)
+        return -1; /* gone meanwhile */
+    age = uptime - (double)p->start_ticks / (double)tick;
+    started = time(NULL) - (time_t)age;
+    localtime_r(&started, &tm);
+    if (p->uid == 0)
+        snprintf(cols[0], 256, "root");
+    else
+        snprintf(cols[0], 256, "%u", p->uid);
+    snprintf(cols[1], 256, "%d", p->pid);
+    snprintf(cols[2], 256, "%d", p->cpid);
+    snprintf(cols[3], 256, "%d", p->ppid);
+    snprintf(cols[4], 256, "%d",
+             age > 0 ? (int)((double)p->cpu_ticks / (double)tick / age * 100)
+                     : 0);
+    strftime(cols[5], 256, age < 86400 ? "%H:%M" : "%b%d", &tm);
+    if ((p->tty_nr >> 8) == 136)
+        snprintf(cols[6], 256, "pts/%d", p->tty_nr & 0xff);
+    else
+        snprintf(cols[6], 256, "?");
+    secs = p->cpu_ticks / (unsigned long long)tick;
+    snprintf(cols[7], 256, "%02llu:%02llu:%02llu", secs / 3600, secs / 60 % 60,
+             secs % 60);
+    snprintf(cols[8], 256, "%s", p->cmd);
+    return 0;
+}
+
+/* Call fn for each process in c's cgroup. */
+static int
+top_each(const struct container *c,
+         void (*fn)(void *arg, const struct proc_info *p,
+                    char cols[TOP_NCOLS][256]),
+         void *arg)
+{
+    static _Thread_local pid_t pids[4096];
+    long tick = sysconf(_SC_CLK_TCK);
+    double uptime = 0;
+    char up[64], cols[TOP_NCOLS][256];
+    int n;
+
+    if (!is_running(c)) {
+        mc_error_code("container_not_running");
+        return ct_fail("container '%s' is not running", c->name);
+    }
+    n = cgroups_pids(c, pids, 4096);
+    if (n == -1)
+        return -1;
+    if (ct_read_file("/proc/uptime", up, sizeof(up)) > 0)
+        uptime = strtod(up, NULL);
+    for (int i = 0; i < n; i++) {
+        struct proc_info p;
+        if (top_columns(pids[i], uptime, tick, &p, cols) == 0)
+            fn(arg, &p, cols);
+    }
+    return 0;
+}
+
+static void
+add_docker_row(void *arg, const struct proc_info *p, char cols[TOP_NCOLS][256])
+{
+    json_object *row = json_object_new_array();
+
+    (void)p;
+    for (int k = 0; k < TOP_NCOLS; k++)
+        json_object_array_add(row, json_object_new_string(cols[k]));
+    json_object_array_add(arg, row);
+}
+
+json_object *
+top_json(const struct container *c)
+{
+    json_object *o, *titles, *procs = json_object_new_array();
+
+    if (top_each(c, add_docker_row, procs) == -1) {
+        json_object_put(procs);
+        return NULL;
+    }
+    titles = json_object_new_array();
+    for (int k = 0; k < TOP_NCOLS; k++)
+        json_object_array_add(titles, json_object_new_string(top_titles[k]));
+    o = json_object_new_object();
+    json_object_object_add(o, "Titles", titles);
+    json_object_object_add(o, "Processes", procs);
+    return o;
+}
+
+static void
+print_row(void *arg, const struct proc_info *p, char cols[TOP_NCOLS][256])
+{
+    json_object *all = arg;
+
+    if (all) {
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "uid", json_object_new_int((int)p->uid));
+        json_object_object_add(o, "pid", json_object_new_int(p->pid));
+        json_object_object_add(o, "container_pid",
+                               json_object_new_int(p->cpid));
+        json_object_object_add(o, "ppid", json_object_new_int(p->ppid));
+        json_object_object_add(o, "cmd", json_object_new_string(p->cmd));
+        json_object_array_add(all, o);
+        return;
+    }
+    printf("%-8s %-8s %-8s %-8s %-3s %-8s %-8s %-10s %s\n", cols[0], cols[1],
+           cols[2], cols[3], cols[4], cols[5], cols[6], cols[7], cols[8]);
+}
+
 int
 cmd_top(int argc, char **argv)
 {
     struct container c;
-    pid_t pids[4096];
-    long tick = sysconf(_SC_CLK_TCK);
-    double uptime = 0;
-    char up[64];
-    int n;
     json_object *all = NULL;
 
     if (argc >= 2 && !strcmp(argv[1], "--help")) {
@@ -111,62 +228,13 @@ cmd_top(int argc, char **argv)
         return mc_usage_error("usage: minictr top NAME");
     if (container_find(argv[1], &c) == -1)
         return -1;
-    if (!is_running(&c)) {
-        mc_error_code("container_not_running");
-        return ct_fail("container '%s' is not running", argv[1]);
-    }
-    n = cgroups_pids(&c, pids, 4096);
-    if (n == -1)
-        return -1;
-    if (ct_read_file("/proc/uptime", up, sizeof(up)) > 0)
-        uptime = strtod(up, NULL);
     if (mc_json)
         all = json_object_new_array();
-    else
+    else if (is_running(&c))
         printf("%-8s %-8s %-8s %-8s %-3s %-8s %-8s %-10s %s\n", "UID", "PID",
                "CPID", "PPID", "C", "STIME", "TTY", "TIME", "CMD");
-    for (int i = 0; i < n; i++) {
-        struct proc_info p;
-        char user[16], stime[16], tty[16], cputime[32];
-        double age;
-        time_t started;
-        unsigned long long secs;
-        struct tm tm;
-
-        if (read_proc(pids[i], &p) == -1)
-            continue; /* gone meanwhile */
-        age = uptime - (double)p.start_ticks / (double)tick;
-        started = time(NULL) - (time_t)age;
-        localtime_r(&started, &tm);
-        strftime(stime, sizeof(stime), age < 86400 ? "%H:%M" : "%b%d", &tm);
-        if (p.uid == 0)
-            snprintf(user, sizeof(user), "root");
-        else
-            snprintf(user, sizeof(user), "%u", p.uid);
-        if ((p.tty_nr >> 8) == 136)
-            snprintf(tty, sizeof(tty), "pts/%d", p.tty_nr & 0xff);
-        else
-            snprintf(tty, sizeof(tty), "?");
-        secs = p.cpu_ticks / (unsigned long long)tick;
-        snprintf(cputime, sizeof(cputime), "%02llu:%02llu:%02llu", secs / 3600,
-                 secs / 60 % 60, secs % 60);
-        if (all) {
-            json_object *o = json_object_new_object();
-            json_object_object_add(o, "uid", json_object_new_int((int)p.uid));
-            json_object_object_add(o, "pid", json_object_new_int(p.pid));
-            json_object_object_add(o, "container_pid",
-                                   json_object_new_int(p.cpid));
-            json_object_object_add(o, "ppid", json_object_new_int(p.ppid));
-            json_object_object_add(o, "cmd", json_object_new_string(p.cmd));
-            json_object_array_add(all, o);
-            continue;
-        }
-        printf("%-8s %-8d %-8d %-8d %-3d %-8s %-8s %-10s %s\n", user, p.pid,
-               p.cpid, p.ppid,
-               age > 0 ? (int)((double)p.cpu_ticks / (double)tick / age * 100)
-                       : 0,
-               stime, tty, cputime, p.cmd);
-    }
+    if (top_each(&c, print_row, all) == -1)
+        return -1;
     if (all) {
         printf(
             "%s\n",
@@ -197,8 +265,8 @@ size_text(double v, bool binary, char *buf, size_t size)
 }
 
 /* Bytes received and sent on the container's interfaces but lo. */
-static void
-net_io(const struct container *c, uint64_t *rx, uint64_t *tx)
+void
+stats_net_io(const struct container *c, uint64_t *rx, uint64_t *tx)
 {
     char path[64], line[512];
     FILE *f;
@@ -227,8 +295,8 @@ struct sample {
     bool ok;
 };
 
-static uint64_t
-host_memory(void)
+uint64_t
+stats_host_memory(void)
 {
     char buf[256], *p;
 
@@ -265,7 +333,7 @@ sample_one(struct container *c, void *arg)
     snprintf(s->id, sizeof(s->id), "%s", c->id);
     snprintf(s->name, sizeof(s->name), "%s", c->name);
     s->ok = cgroups_stats(c, &s->s) == 0;
-    net_io(c, &s->rx, &s->tx);
+    stats_net_io(c, &s->rx, &s->tx);
     ct_clear_error();
     return 0;
 }
@@ -298,7 +366,7 @@ print_stats(const struct sample *a, const struct sample *b, int n,
     static const char *const heads[STATS_COLS] = {
         "CONTAINER ID", "NAME",    "CPU %",     "MEM USAGE / LIMIT",
         "MEM %",        "NET I/O", "BLOCK I/O", "PIDS"};
-    uint64_t host = host_memory();
+    uint64_t host = stats_host_memory();
     int rows = 1;
 
     for (int k = 0; k < STATS_COLS; k++)

@@ -88,7 +88,7 @@ volume_create(int argc, char **argv)
     return 0;
 }
 
-static json_object *
+json_object *
 volume_json(const char *name)
 {
     json_object *o = json_object_new_object();

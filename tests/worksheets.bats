@@ -170,6 +170,13 @@ worksheet() {
     worksheet minictr
 }
 
+@test "worksheet minictr-serve: every runnable block runs" {
+    need_cmd jq
+    need_cmd curl
+    need_cmd setpriv
+    worksheet minictr-serve
+}
+
 @test "worksheet minictr-life: every runnable block runs" {
     need_cmd jq
     need_cmd socat

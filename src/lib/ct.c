@@ -16,7 +16,11 @@
 const char *ct_prog = "minictr";
 bool ct_tracing = false;
 
-static const char *override_hint;
+/* The error slot (and a hint waiting for it) is one per thread: the API
+ * server (src/serve.c) answers requests in threads of their own, and the
+ * first error of one request must not be another's. A program without
+ * threads has one of each, as before. */
+static _Thread_local const char *override_hint;
 
 /* ---- errors ------------------------------------------------------------ */
 
@@ -125,10 +129,10 @@ warnx_ct(const char *fmt, ...)
 }
 
 /* The first error recorded since the last ct_clear_error. */
-static char saved_msg[1024];
-static int saved_errno;
-static const char *saved_hint;
-static bool have_error;
+static _Thread_local char saved_msg[1024];
+static _Thread_local int saved_errno;
+static _Thread_local const char *saved_hint;
+static _Thread_local bool have_error;
 
 static int
 vfail(int err, const char *fmt, va_list ap)
@@ -178,7 +182,7 @@ ct_fail_errno(const char *fmt, ...)
 void
 ct_restore_error(const char *msg, int err, const char *hint)
 {
-    static char hint_copy[512];
+    static _Thread_local char hint_copy[512];
 
     snprintf(saved_msg, sizeof(saved_msg), "%s", msg);
     snprintf(hint_copy, sizeof(hint_copy), "%s", hint ? hint : "");
@@ -413,6 +417,30 @@ ct_state_dir(void)
     const char *dir = getenv("MINICTR_STATE");
 
     return dir && *dir ? dir : "/run/minictr";
+}
+
+void
+ct_close_fds_except(const int *keep, int nkeep)
+{
+    int sorted[16], n = 0;
+    unsigned from = 3;
+
+    for (int i = 0; i < nkeep && n < 16; i++)
+        if (keep[i] >= 3)
+            sorted[n++] = keep[i];
+    for (int i = 1; i < n; i++) /* a few fds: insertion sort */
+        for (int j = i; j > 0 && sorted[j - 1] > sorted[j]; j--) {
+            int t = sorted[j];
+            sorted[j] = sorted[j - 1];
+            sorted[j - 1] = t;
+        }
+    /* close_range(2): every fd in [first, last], in one call. */
+    for (int i = 0; i < n; i++) {
+        if ((unsigned)sorted[i] > from)
+            close_range(from, (unsigned)sorted[i] - 1, 0);
+        from = (unsigned)sorted[i] + 1;
+    }
+    close_range(from, ~0U, 0);
 }
 
 bool

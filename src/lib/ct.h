@@ -137,6 +137,10 @@ int ct_rm_rf(const char *path);
  * MINICTR_STATE never see each other's files (the tests rely on it). */
 const char *ct_state_dir(void);
 
+/* Close every fd from 3 up but the (at most 16) in keep: a forked child
+ * that does not exec keeps nothing of its parent's by accident. */
+void ct_close_fds_except(const int *keep, int nkeep);
+
 /* Where execvp(3) would find the program `name`: the first executable
  * DIR/name for DIR in $PATH (/usr/bin:/bin when unset) into out. Returns
  * false when there is none. */
