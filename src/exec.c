@@ -73,12 +73,16 @@ exec_usage(FILE *out)
             "  -u, --user UID[:GID]  run as this user\n");
 }
 
-/* Is pid the container's PID 1: in its cgroup? */
+/* Is pid the container's PID 1: in its cgroup? (An OCI container's
+ * cgroup has the name config.json gives: there, the process's start
+ * time, recorded at create, tells.) */
 static bool
 is_ours(const struct container *c)
 {
     char path[64], buf[4096], want[80];
 
+    if (c->spec)
+        return mc_pid_start_time(c->pid) == c->spec->pid_start;
     snprintf(path, sizeof(path), "/proc/%d/cgroup", c->pid);
     snprintf(want, sizeof(want), "minictr-%s", c->id);
     return ct_read_file(path, buf, sizeof(buf)) > 0 && strstr(buf, want);
@@ -89,8 +93,17 @@ is_ours(const struct container *c)
 static _Noreturn void
 exec_child(struct container *c, int pidfd, const struct exec_opts *o, int chan)
 {
-    int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET |
-        CLONE_NEWCGROUP;
+    static const int types[] = {CLONE_NEWUSER, CLONE_NEWNS,  CLONE_NEWUTS,
+                                CLONE_NEWIPC,  CLONE_NEWNET, CLONE_NEWCGROUP};
+    int flags = 0;
+
+    /* Only the namespaces the container has of its own: an OCI container
+     * may share the host's network, say. */
+    for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+        if (types[i] == CLONE_NEWCGROUP || namespaces_has(c, types[i]))
+            flags |= types[i];
+    if (c->spec && !namespaces_has(c, CLONE_NEWCGROUP))
+        flags &= ~CLONE_NEWCGROUP;
 
     /* The channel goes to fd 3, where child_exit looks: move the pidfd
      * (and the channel) out of its way first. */
@@ -138,56 +151,6 @@ exec_child(struct container *c, int pidfd, const struct exec_opts *o, int chan)
     if (privileges_apply(c) == -1)
         child_exit(MC_EXIT_RUNNER);
     exec_command(c, o->argv);
-}
-
-/* -t: copy between our terminal and the pty until the command ends. */
-static int
-relay(int master, pid_t child)
-{
-    bool raw = tty_raw(0), in_open = true;
-    int sfd, status = 0;
-    sigset_t mask;
-
-    sigemptyset(&mask);
-    sigaddset(&mask, SIGWINCH);
-    sigaddset(&mask, SIGCHLD);
-    sigprocmask(SIG_BLOCK, &mask, NULL);
-    sfd = signalfd(-1, &mask, SFD_CLOEXEC);
-    tty_copy_size(0, master);
-    for (;;) {
-        struct pollfd p[3] = {{master, POLLIN, 0},
-                              {in_open ? 0 : -1, POLLIN, 0},
-                              {sfd, POLLIN, 0}};
-        char buf[8192];
-        ssize_t n;
-
-        if (poll(p, 3, -1) == -1 && errno != EINTR)
-            break;
-        if (p[2].revents) {
-            struct signalfd_siginfo si;
-            if (read(sfd, &si, sizeof(si)) == sizeof(si) &&
-                si.ssi_signo == SIGWINCH)
-                tty_copy_size(0, master);
-        }
-        if (p[0].revents) {
-            n = read(master, buf, sizeof(buf));
-            if (n <= 0 || write(1, buf, (size_t)n) < 0)
-                break; /* EIO: the last process on the pty is gone */
-        }
-        if (p[1].revents) {
-            n = read(0, buf, sizeof(buf));
-            if (n <= 0)
-                in_open = false;
-            else if (write(master, buf, (size_t)n) < 0)
-                break;
-        }
-    }
-    if (raw)
-        tty_restore(0);
-    close(master);
-    while (waitpid(child, &status, 0) == -1 && errno == EINTR)
-        ;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 static int
@@ -329,7 +292,7 @@ exec_start(struct container *c, struct exec_opts *o, pid_t *child, int *master)
         return MC_EXIT_RUNNER;
     }
     ct_trace("nsenter --target PID --pid", "setns(pidfd, CLONE_NEWPID)");
-    if (setns(pidfd, CLONE_NEWPID) == -1) {
+    if (namespaces_has(c, CLONE_NEWPID) && setns(pidfd, CLONE_NEWPID) == -1) {
         ct_fail_errno("setns into the pid namespace of '%s'", c->name);
         return MC_EXIT_RUNNER;
     }
@@ -376,6 +339,16 @@ exec_start(struct container *c, struct exec_opts *o, pid_t *child, int *master)
         return code;
     }
     return 0;
+}
+
+int
+exec_spawn(struct container *c, char **argv, bool tty, pid_t *child,
+           int *master)
+{
+    struct exec_opts o = {.interactive = true, .tty = tty, .argv = argv};
+
+    c->tty = tty;
+    return exec_start(c, &o, child, master);
 }
 
 /* ---- exec -d: the monitor's child ------------------------------------- */
@@ -511,7 +484,7 @@ cmd_exec(int argc, char **argv)
     if (code != 0)
         return code == MC_EXIT_RUNNER ? -1 : code;
     if (o.tty && master >= 0)
-        return relay(master, child);
+        return tty_relay(master, child);
     while (waitpid(child, &st, 0) == -1)
         if (errno != EINTR)
             return ct_fail_errno("waitpid %d", child);
