@@ -15,15 +15,19 @@ build=(build-essential pkg-config libcap-dev libseccomp-dev libarchive-dev
 # what the worksheets' commands use, which tests/worksheets.bats runs (jq,
 # getfattr from attr, capsh from libcap2-bin, strace, ip, top; sudo: lab 08
 # is typed as a user, who needs it once); umoci, skopeo: images made by
-# other tools (tests/minictr-images.bats, and labs/minictr.md's section 10).
+# other tools (tests/minictr-images.bats, and labs/minictr.md's section 10);
+# nftables: the network tests list the rules minictr made (minictr itself
+# never runs nft).
 test=(bats bats-assert bats-support bats-file clang-format xz-utils zstd curl
       gzip tar file python3 uidmap iproute2 jq attr libcap2-bin strace procps
-      sudo umoci skopeo)
+      sudo umoci skopeo nftables)
 # For the cgroup v2 tests in a VM: QEMU and Debian's kernel (unpacked only).
 vm=(qemu-system-x86 cpio)
 # For the benchmark: the runtimes we are measured against; GNU time (peak
-# memory) and python3 (OCI bundles, the summary).
-bench=(hyperfine crun runc bubblewrap util-linux time python3)
+# memory) and python3 (OCI bundles, the summary); the CNI bridge plugin and
+# iperf3 for bench/minictr-net.sh.
+bench=(hyperfine crun runc bubblewrap util-linux time python3
+       containernetworking-plugins iperf3)
 
 want=("${build[@]}")
 for arg in "$@"; do

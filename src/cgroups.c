@@ -36,6 +36,12 @@
  * and linux.resources are written into the files of each controller
  * (memory.limit_in_bytes on v1, memory.max on v2, and so on).
  *
+ * A user without root may make cgroups only where root delegated a
+ * directory to it (one the user owns): a systemd login does that for a
+ * desktop session, a teacher can by hand (README "Without sudo"). Where
+ * none is, a user's containers run without a cgroup, as podman's do: no
+ * limits (asking for one is an error with the fix), no pause.
+ *
  * Read: cgroups(7), Documentation/admin-guide/cgroup-v2.rst ("Freezer",
  *       "cgroup.kill"), Documentation/admin-guide/cgroup-v1/freezer-subsystem.rst.
  */
@@ -45,6 +51,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -192,6 +199,143 @@ plan(struct container *c, const char *controller)
                      sizeof(c->cgroups[0]));
 }
 
+/* ---- a user's cgroups: where root delegated one ----------------------- */
+
+static bool
+delegated_to_us(const char *dir)
+{
+    struct stat st;
+    return stat(dir, &st) == 0 && st.st_uid == geteuid() &&
+        access(dir, W_OK) == 0;
+}
+
+/* The delegated directory in one hierarchy (controller NULL: cgroup2), or
+ * "". cgroup2: the highest cgroup at or above ours that is ours, with no
+ * gap, since a process may move only below a common ancestor whose
+ * cgroup.procs the mover may write (cgroup-v2.rst, "Delegation
+ * Containment"). v1 has no such rule: our own cgroup if it is ours, else
+ * the hierarchy's minictr-USER that root made for us. */
+static void
+delegated(const char *controller, char *buf, size_t size)
+{
+    char mnt[1024], own[1024], root[1024], dir[2048];
+    struct passwd *pw;
+    const char *below;
+    size_t len;
+
+    buf[0] = '\0';
+    if (mount_point(controller, mnt, sizeof(mnt), root, sizeof(root)) == -1 ||
+        own_path(controller, own, sizeof(own)) == -1)
+        return;
+    len = strcmp(root, "/") ? strlen(root) : 0;
+    below = strncmp(own, root, len) == 0 ? own + len : own;
+    snprintf(dir, sizeof(dir), "%s%s", mnt, strcmp(below, "/") ? below : "");
+    if (delegated_to_us(dir)) {
+        char *slash;
+        while (!controller && (slash = strrchr(dir, '/')) != NULL &&
+               (size_t)(slash - dir) > strlen(mnt)) {
+            *slash = '\0';
+            if (!delegated_to_us(dir)) {
+                *slash = '/';
+                break;
+            }
+        }
+        snprintf(buf, size, "%s", dir);
+    } else if (controller && (pw = getpwuid(geteuid())) != NULL) {
+        snprintf(dir, sizeof(dir), "%s/minictr-%s", mnt, pw->pw_name);
+        if (delegated_to_us(dir))
+            snprintf(buf, size, "%s", dir);
+    }
+}
+
+/* Said once (a mark in the state directory), as podman warns. */
+static void
+warn_no_cgroups_once(void)
+{
+    char path[4200];
+    int fd;
+
+    if (userns_make_state_dir() == -1) {
+        ct_clear_error();
+        return;
+    }
+    snprintf(path, sizeof(path), "%s/.no-cgroup-warned", mc_state_dir());
+    fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd == -1)
+        return;
+    close(fd);
+    warnx_ct("no cgroup is delegated to you here: your containers run "
+             "without limits (--memory, --cpus and --pids-limit say so) "
+             "and cannot be paused; 'bin/doctor' shows how root delegates "
+             "one (said once)");
+}
+
+/* Plan BASE/minictr-ID. */
+static void
+plan_below(struct container *c, const char *base)
+{
+    char path[sizeof(c->cgroups[0])];
+
+    snprintf(path, sizeof(path), "%.400s/minictr-%.64s", base, c->id);
+    memcpy(c->cgroups[c->ncgroups++], path, sizeof(path));
+}
+
+static int
+plan_rootless(struct container *c)
+{
+    static const struct {
+        const char *controller, *flag;
+    } limits[] = {
+        {"memory", "--memory"}, {"cpu", "--cpus"}, {"pids", "--pids-limit"}};
+    const bool want[] = {c->limits.memory > 0, c->limits.cpus_millionths > 0,
+                         c->limits.pids > 0};
+    const char *mode = cgroups_mode();
+    char d[2048];
+
+    c->ncgroups = 0;
+    if (strcmp(mode, "v1") != 0) {
+        delegated(NULL, d, sizeof(d));
+        /* v2: DIR/minictr/minictr-ID, as root's below /sys/fs/cgroup */
+        if (d[0] && !strcmp(mode, "v2"))
+            strcat(d, "/minictr");
+        if (d[0])
+            plan_below(c, d);
+    }
+    for (size_t i = 0; i < 3; i++) {
+        bool v1 = strcmp(mode, "v2") != 0;
+        if (!want[i] || (!v1 && c->ncgroups))
+            continue;
+        if (v1)
+            delegated(limits[i].controller, d, sizeof(d));
+        if (!v1 || !d[0]) {
+            mc_error_code("no_such_controller");
+            ct_set_hint(v1 ? "root runs, once: sudo mkdir "
+                             "/sys/fs/cgroup/CONTROLLER/minictr-$USER && sudo "
+                             "chown -R $USER "
+                             "/sys/fs/cgroup/CONTROLLER/minictr-$USER (for "
+                             "memory, cpu, pids, freezer; README 'Without "
+                             "sudo')"
+                           : "a systemd login delegates your session's "
+                             "cgroup (a desktop terminal); without one, see "
+                             "README 'Without sudo'");
+            return ct_fail("%s needs the %s cgroup controller, and no %s "
+                           "cgroup is delegated to you",
+                           limits[i].flag, limits[i].controller,
+                           limits[i].controller);
+        }
+        plan_below(c, d);
+    }
+    /* pause: cgroup.freeze above, or a delegated v1 freezer */
+    if (!cgroups_v2_dir(c) && strcmp(mode, "v2") != 0) {
+        delegated("freezer", d, sizeof(d));
+        if (d[0])
+            plan_below(c, d);
+    }
+    if (c->ncgroups == 0)
+        warn_no_cgroups_once();
+    return 0;
+}
+
 static int spec_plan(struct container *c);
 static int spec_create(struct container *c);
 
@@ -201,6 +345,8 @@ cgroups_plan(struct container *c)
     const char *mode = cgroups_mode();
     const struct limits *l = &c->limits;
 
+    if (c->userns.mode == USERNS_ROOTLESS)
+        return plan_rootless(c);
     c->ncgroups = 0;
     if (c->spec)
         return spec_plan(c);
@@ -226,8 +372,15 @@ cgroups_plan(struct container *c)
 const char *
 cgroups_v2_dir(const struct container *c)
 {
-    return c->ncgroups > 0 && strcmp(cgroups_mode(), "v1") != 0 ? c->cgroups[0]
-                                                                : NULL;
+    if (c->ncgroups == 0 || !strcmp(cgroups_mode(), "v1"))
+        return NULL;
+    /* hybrid: a user's first cgroup may be a v1 one (none delegated in
+     * the cgroup2 tree) */
+    if (c->userns.mode == USERNS_ROOTLESS &&
+        !strcmp(cgroups_mode(), "hybrid") &&
+        strncmp(c->cgroups[0], CGROUP_ROOT "/unified/", 23) != 0)
+        return NULL;
+    return c->cgroups[0];
 }
 
 /* The planned v1 directory of `controller`, or NULL. */
@@ -363,22 +516,35 @@ v2_enable(const char *dir, const struct limits *l)
     return write_limit(dir, "cgroup.subtree_control", want);
 }
 
+/* dir without its last part: /sys/fs/cgroup/minictr/minictr-ID ->
+ * /sys/fs/cgroup/minictr. */
+static void
+parent_dir(const char *dir, char *buf, size_t size)
+{
+    const char *slash = strrchr(dir, '/');
+    snprintf(buf, size, "%.*s", slash ? (int)(slash - dir) : 0, dir);
+}
+
 static int
 create_v2(struct container *c)
 {
     const char *dir = c->cgroups[0];
     const struct limits *l = &c->limits;
-    char value[64];
+    char value[64], shared[512], top[512], swap[600];
 
-    if (v2_enable(CGROUP_ROOT, l) == -1)
+    /* BASE/minictr/minictr-ID: BASE is /sys/fs/cgroup, or for a user the
+     * cgroup delegated to it */
+    parent_dir(dir, shared, sizeof(shared));
+    parent_dir(shared, top, sizeof(top));
+    if (v2_enable(top, l) == -1)
         return -1;
     /* /sys/fs/cgroup/minictr is shared by every container (and cgbox),
      * and whoever leaves it empty removes it: if it vanishes between our
      * two mkdirs, make it again. */
     for (int tries = 0;; tries++) {
-        if (mkdir(CGROUP_ROOT "/minictr", 0755) == -1 && errno != EEXIST)
-            return ct_fail_errno("mkdir cgroup '%s'", CGROUP_ROOT "/minictr");
-        if (v2_enable(CGROUP_ROOT "/minictr", l) == -1)
+        if (mkdir(shared, 0755) == -1 && errno != EEXIST)
+            return ct_fail_errno("mkdir cgroup '%s'", shared);
+        if (v2_enable(shared, l) == -1)
             return -1;
         ct_trace(NULL, "mkdir %s", dir);
         if (mkdir(dir, 0755) == 0 || errno == EEXIST)
@@ -390,7 +556,8 @@ create_v2(struct container *c)
         snprintf(value, sizeof(value), "%llu", (unsigned long long)l->memory);
         if (write_limit(dir, "memory.max", value) == -1)
             return -1;
-        if (access(CGROUP_ROOT "/minictr/memory.swap.max", F_OK) == 0 &&
+        snprintf(swap, sizeof(swap), "%s/memory.swap.max", shared);
+        if (access(swap, F_OK) == 0 &&
             write_limit(dir, "memory.swap.max", "0") == -1)
             return -1;
     }
@@ -420,13 +587,16 @@ cgroups_create(struct container *c)
             cgroups_destroy(c);
         return rc;
     }
+    if (c->ncgroups == 0) /* a user's, where nothing is delegated */
+        return 0;
     if (!strcmp(cgroups_mode(), "v2"))
         rc = create_v2(c);
     else
         rc = (v2 ? make_dir(v2) : 0) == -1 ? -1 : create_v1(c);
     /* Devices on a cgroup2 directory are limited by a BPF program
-     * (privileges.c): on v2, and on hybrid hosts' unified tree. */
-    if (rc == 0 && v2) {
+     * (privileges.c): on v2, and on hybrid hosts' unified tree. A user
+     * may not load one; in its user namespace mknod is EPERM anyway. */
+    if (rc == 0 && v2 && c->userns.mode != USERNS_ROOTLESS) {
         c->device_cgroup = privileges_device_filter(v2, NULL, 0) == 0;
         if (!c->device_cgroup)
             warnx_ct("cannot attach the device filter to '%s': %s", v2,
@@ -473,9 +643,11 @@ kill_all(const char *dir)
         kill((pid_t)atoi(p), SIGKILL);
 }
 
-void
+int
 cgroups_remove_dirs(char (*dirs)[512], int n)
 {
+    int left = 0;
+
     for (int i = n - 1; i >= 0; i--) {
         struct timespec pause = {0, 5 * 1000 * 1000};
         if (!dirs[i][0])
@@ -494,9 +666,18 @@ cgroups_remove_dirs(char (*dirs)[512], int n)
             kill_all(dirs[i]);
             nanosleep(&pause, NULL);
         }
+        if (access(dirs[i], F_OK) == 0)
+            left++; /* still there: its name must stay in the record */
     }
-    if (!strcmp(cgroups_mode(), "v2"))
-        rmdir(CGROUP_ROOT "/minictr"); /* only when no other container */
+    /* v2: BASE/minictr too, only when no other container is in it */
+    if (n > 0 && !strcmp(cgroups_mode(), "v2")) {
+        char shared[512];
+        parent_dir(dirs[0], shared, sizeof(shared));
+        if (!strcmp(strrchr(shared, '/') ? strrchr(shared, '/') : "",
+                    "/minictr"))
+            rmdir(shared);
+    }
+    return left;
 }
 
 void
@@ -564,7 +745,12 @@ cgroups_freeze(const struct container *c, bool freeze)
     v1 = v1_dir(c, "freezer");
     if (!v1) {
         mc_error_code("no_such_controller");
-        return ct_fail("no freezer cgroup for this container");
+        return ct_fail("no freezer cgroup for this container%s",
+                       c->userns.mode == USERNS_ROOTLESS
+                           ? ": a user's container has one only where root "
+                             "delegated a cgroup to the user (bin/doctor "
+                             "shows how)"
+                           : "");
     }
     if (write_limit(v1, "freezer.state", freeze ? "FROZEN" : "THAWED") == -1)
         return -1;
@@ -605,6 +791,39 @@ procs_dir(const struct container *c)
     return v2 ? v2 : v1_dir(c, "devices");
 }
 
+/* No cgroup (a user's container where nothing is delegated): the
+ * processes whose pid namespace is the one of its PID 1. */
+static int
+pids_in_namespace(const struct container *c, pid_t *pids, int max)
+{
+    char path[64], want[64], have[64];
+    struct dirent *e;
+    ssize_t len;
+    DIR *d;
+    int n = 0;
+
+    snprintf(path, sizeof(path), "/proc/%d/ns/pid", c->pid);
+    len = c->pid > 0 ? readlink(path, want, sizeof(want) - 1) : -1;
+    if (len <= 0)
+        return ct_fail("container '%s' has no cgroup, and no PID 1 now",
+                       c->name);
+    want[len] = '\0';
+    d = opendir("/proc");
+    while (d && n < max && (e = readdir(d)) != NULL) {
+        int pid = atoi(e->d_name);
+        if (pid <= 0)
+            continue;
+        snprintf(path, sizeof(path), "/proc/%d/ns/pid", pid);
+        len = readlink(path, have, sizeof(have) - 1);
+        if (len > 0 && (size_t)len == strlen(want) &&
+            !strncmp(have, want, (size_t)len))
+            pids[n++] = pid;
+    }
+    if (d)
+        closedir(d);
+    return n;
+}
+
 int
 cgroups_pids(const struct container *c, pid_t *pids, int max)
 {
@@ -613,6 +832,8 @@ cgroups_pids(const struct container *c, pid_t *pids, int max)
     FILE *f;
     int n = 0, pid;
 
+    if (!dir && c->ncgroups == 0 && c->userns.mode == USERNS_ROOTLESS)
+        return pids_in_namespace(c, pids, max);
     if (!dir)
         return ct_fail("container '%s' has no cgroup", c->name);
     snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
@@ -688,7 +909,7 @@ cgroups_stats(const struct container *c, struct cgroup_stats *s)
     char path[600], buf[65536];
 
     memset(s, 0, sizeof(*s));
-    if (!procs_dir(c))
+    if (!procs_dir(c) && c->ncgroups > 0)
         return ct_fail("container '%s' has no cgroup", c->name);
     /* cpu: cgroup2's cpu.stat counts always (usage_usec), controller or
      * not; on pure v1, cpuacct would, so sum the processes' times. */
@@ -705,10 +926,17 @@ cgroups_stats(const struct container *c, struct cgroup_stats *s)
         s->mem_limit = c->limits.memory;
         s->mem_from_cgroup = true;
     }
-    /* pids: every thread counts, as pids.current does. */
+    /* pids: every thread counts, as pids.current does (without a cgroup:
+     * the processes). */
     dir = v2 ? v2 : procs_dir(c);
-    snprintf(path, sizeof(path), "%s/%s", dir, v2 ? "cgroup.threads" : "tasks");
-    if (ct_read_file(path, buf, sizeof(buf)) > 0) {
+    if (!dir) {
+        pid_t pids[1024];
+        int n = cgroups_pids(c, pids, 1024);
+        s->pids = n > 0 ? (uint64_t)n : 0;
+    }
+    snprintf(path, sizeof(path), "%s/%s", dir ? dir : "/nonexistent",
+             v2 ? "cgroup.threads" : "tasks");
+    if (dir && ct_read_file(path, buf, sizeof(buf)) > 0) {
         s->pids = 1;
         for (char *p = buf; (p = strchr(p, '\n')); p++)
             s->pids++;

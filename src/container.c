@@ -59,30 +59,42 @@ container_init(struct container *c)
     c->log.max_files = 3;
     c->keep_fd = -1;
     c->image = "";
+    /* A user's container always has a user namespace: its root is you. */
+    c->userns.mode = geteuid() == 0 ? USERNS_HOST : USERNS_ROOTLESS;
 }
 
 /* ---- names ------------------------------------------------------------- */
 
 int
-container_lock_names(void)
+mc_lock_dir(const char *dir)
 {
     char path[4200];
     int fd;
 
-    if (ct_mkdir_p(mc_state_dir(), 0700) == -1)
-        return ct_fail_errno("mkdir '%s'", mc_state_dir());
-    snprintf(path, sizeof(path), "%s/.lock", mc_state_dir());
+    /* The state directory is checked for a user (userns.c); other
+     * directories (a network's leases) are simply made. */
+    if (!strcmp(dir, mc_state_dir()) ? userns_make_state_dir() == -1
+                                     : ct_mkdir_p(dir, 0700) == -1)
+        return ct_fail_errno("mkdir '%s'", dir);
+    snprintf(path, sizeof(path), "%s/.lock", dir);
     fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd == -1)
         return ct_fail_errno("open '%s'", path);
     /* flock(2) blocks until every other minictr is out of its critical
-     * section: a name check and the record write that claims it. */
+     * section (for names: a name check and the record write that claims
+     * it). The lock goes with the last descriptor: even at kill -9. */
     while (flock(fd, LOCK_EX) == -1)
         if (errno != EINTR) {
             close(fd);
             return ct_fail_errno("flock '%s'", path);
         }
     return fd;
+}
+
+int
+container_lock_names(void)
+{
+    return mc_lock_dir(mc_state_dir());
 }
 
 void
@@ -150,12 +162,16 @@ container_create(struct container *c)
     /* As Docker: the hostname is the short id unless --hostname says. */
     if (!c->hostname)
         c->hostname = strndup(c->id, 12);
+    /* The host end of its veth, named from the id: in the record from
+     * the first write on. */
+    if (c->net.mode == NET_BRIDGE)
+        snprintf(c->net.veth, sizeof(c->net.veth), "mctr-%.10s", c->id);
     snprintf(c->dir, sizeof(c->dir), "%s/containers/%s", mc_lib_dir(), c->id);
     c->created_ns = mc_now_ns();
     snprintf(c->status, sizeof(c->status), "%s", ST_CREATED);
-    /* Its cgroups' names too, so that `run` writes the record once
-     * before the monitor does. */
-    if (cgroups_plan(c) == -1)
+    /* Its user namespace's map, and its cgroups' names too, so that `run`
+     * writes the record once before the monitor does. */
+    if (userns_plan(c) == -1 || cgroups_plan(c) == -1)
         return -1;
 
     lock = container_lock_names();
@@ -192,11 +208,11 @@ container_create(struct container *c)
 
 /* Open (creating) the lock file the monitor holds. */
 static int
-open_lock(const struct container *c, bool create)
+open_lock(const char *id, bool create)
 {
     char path[4096];
 
-    if (state_path(path, sizeof(path), c->id, ".lock") == -1)
+    if (state_path(path, sizeof(path), id, ".lock") == -1)
         return -1;
     return open(path, O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0), 0600);
 }
@@ -204,8 +220,14 @@ open_lock(const struct container *c, bool create)
 bool
 container_monitor_alive(const struct container *c)
 {
+    return container_id_alive(c->id);
+}
+
+bool
+container_id_alive(const char *id)
+{
     struct flock lk = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
-    int fd = open_lock(c, false);
+    int fd = open_lock(id, false);
     bool alive;
 
     if (fd == -1)
@@ -279,7 +301,7 @@ container_start(struct container *c, bool detach)
     sigset_t mask;
     pid_t pid;
 
-    lock_fd = open_lock(c, true);
+    lock_fd = open_lock(c->id, true);
     if (lock_fd == -1)
         return ct_fail_errno("open the lock of container '%s'", c->name);
     /* The monitor's lock: taken here, inherited by the monitor across
@@ -308,6 +330,12 @@ container_start(struct container *c, bool detach)
             close(lock_fd);
             goto failed;
         }
+    }
+    /* --userns auto: a range of root's ids no running container holds,
+     * in the record before it is used; free when our lock is gone. */
+    if (userns_allocate(c) == -1) {
+        close(lock_fd);
+        goto failed;
     }
     if (!detach) {
         rc = monitor_run(c, -1, lock_fd);
@@ -413,7 +441,13 @@ container_delete(struct container *c)
 {
     char path[4096];
 
-    cgroups_remove_dirs(c->cgroups, c->ncgroups);
+    if (cgroups_remove_dirs(c->cgroups, c->ncgroups) > 0) {
+        /* Keep the record: it is how the next rm finds what is left. */
+        mc_error_code("failed");
+        return ct_fail("a cgroup of '%s' is still busy: try 'minictr rm %s' "
+                       "again",
+                       c->name, c->name);
+    }
     ctl_unlink(c->id);
     if (overlay_remove(c->dir) == -1)
         return -1;
@@ -434,7 +468,7 @@ container_remove_anonymous(const struct container *c)
         if (!m->anonymous || !m->source || !mc_valid_name(m->source))
             continue;
         snprintf(path, sizeof(path), "%s/volumes/%s", mc_lib_dir(), m->source);
-        ct_rm_rf(path);
+        userns_rm_rf(path); /* a user's: in its namespace */
     }
 }
 

@@ -8,8 +8,13 @@
  * ID.lock is gone, so the container is dead. The collector — run by ps,
  * rm and `system prune` — takes that lock itself (so no `start` can
  * begin meanwhile), removes what the dead monitor left (its cgroups, its
- * socket; with --rm the directory and the record too) and writes the
- * record as dead. The mounts went with the container's mount namespace.
+ * socket, its --userns auto range; with --rm the directory and the
+ * record too) and writes the record as dead. The mounts went with the
+ * container's mount namespace, the veth and the DNAT rules with its
+ * network namespace and the monitor's netlink socket (they are deleted by
+ * name all the same, in case something held them), and address leases are
+ * freed by network_collect (networks.c), which finds them by the container
+ * id they hold.
  */
 #include "minictr.h"
 
@@ -80,14 +85,16 @@ take_lock(const struct container *c)
 }
 
 /* What a dead monitor left: status running/paused/restarting without a
- * monitor, or cgroups named for a start that never finished. */
+ * monitor, or cgroups (or a --userns auto range) named for a start that
+ * never finished. */
 static bool
 left_behind(const struct container *c)
 {
     bool live_status = !strcmp(c->status, ST_RUNNING) ||
         !strcmp(c->status, ST_PAUSED) || !strcmp(c->status, ST_RESTARTING);
-    return (live_status ||
-            (c->ncgroups > 0 && !strcmp(c->status, ST_CREATED))) &&
+    bool named = c->ncgroups > 0 ||
+        (c->userns.mode == USERNS_AUTO && c->userns.uid.n > 0);
+    return (live_status || (named && !strcmp(c->status, ST_CREATED))) &&
         !container_monitor_alive(c);
 }
 
@@ -107,12 +114,26 @@ collect_one(struct container *seen, void *arg)
     if (state_load(seen->id, &c) == 0) {
         was_live = strcmp(c.status, ST_CREATED) != 0;
         cgroups_remove_dirs(c.cgroups, c.ncgroups);
+        /* Keep the names of those still busy, for the next round. */
+        {
+            int kept = 0;
+            for (int i = 0; i < c.ncgroups; i++)
+                if (access(c.cgroups[i], F_OK) == 0)
+                    memmove(c.cgroups[kept++], c.cgroups[i],
+                            sizeof(c.cgroups[0]));
+            c.ncgroups = kept;
+        }
         ctl_unlink(c.id);
+        userns_release(&c); /* --userns auto: its range is free */
+        net_unplug(&c);
+        nat_unpublish(&c, -1);
+        c.net.ip = c.net.gateway = 0;
+        c.net.prefix = 0;
+        c.net.bridge[0] = '\0';
         if (c.remove && was_live) {
             container_remove_anonymous(&c);
             container_delete(&c);
         } else {
-            c.ncgroups = 0;
             if (was_live) {
                 /* It died of its monitor's death: SIGKILL, 128+9. */
                 snprintf(c.status, sizeof(c.status), "%s", ST_DEAD);
@@ -161,6 +182,7 @@ containers_collect(void)
 
     state_each(collect_one, &count);
     sweep_temporaries();
+    network_collect(); /* leases: after the records, which free none */
     return count;
 }
 
@@ -168,7 +190,7 @@ containers_collect(void)
 
 struct ps_row {
     char id[MC_ID_LEN + 1], image[256], command[4200], created[64];
-    char status[96], ports[16], name[64];
+    char status[96], ports[512], name[64];
     int64_t created_ns;
 };
 
@@ -301,7 +323,10 @@ ps_one(struct container *c, void *arg)
     human_duration(mc_now_ns() - c->created_ns, ago, sizeof(ago));
     snprintf(r->created, sizeof(r->created), "%s ago", ago);
     status_text(c, status, r->status, sizeof(r->status));
+    /* Docker shows a container's ports while it runs. */
     r->ports[0] = '\0';
+    if (!strcmp(status, ST_RUNNING) || !strcmp(status, ST_PAUSED))
+        ports_format(c, r->ports, sizeof(r->ports));
     snprintf(r->name, sizeof(r->name), "%s", c->name);
     return 0;
 }

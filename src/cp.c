@@ -22,7 +22,15 @@
  * out is owned by you; what goes in is owned by root (-a keeps the
  * owners). Device nodes, FIFOs and sockets are skipped with a warning.
  *
- * Read: openat2(2) RESOLVE_IN_ROOT, RESOLVE_NO_MAGICLINKS; step 04.
+ * In a user namespace (step 08) "root" is the container's: a user's cp
+ * joins its user namespace (setns), or for a stopped one makes a namespace
+ * with the same map, so that the files its ids own can be read and made.
+ * Root writing into a running --userns auto container makes files as the
+ * container's root (setfsuid START): its layers are idmapped, and host uid
+ * 0 has no owner there.
+ *
+ * Read: openat2(2) RESOLVE_IN_ROOT, RESOLVE_NO_MAGICLINKS; step 04;
+ *       setfsuid(2).
  */
 #include "minictr.h"
 
@@ -35,12 +43,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/capability.h>
+#include <sys/fsuid.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 static bool archive_mode; /* -a: keep uid and gid */
+/* -a with a running --userns auto container: its ids as the host sees
+ * them are START higher than inside (in: +START, out: -START). */
+static int64_t id_shift;
+
+static uid_t
+shift_id(uint32_t id)
+{
+    int64_t to = (int64_t)id + id_shift;
+    return to >= 0 && to < UINT32_MAX ? (uid_t)to : (uid_t)id;
+}
 
 /* Open `path` inside the root rootfd; the last part is not followed
  * (O_NOFOLLOW) unless it is ".". */
@@ -127,7 +147,7 @@ copy_file(int sfd, const char *sname, const struct stat *st, int ddir,
         rc = ct_fail_errno("read '%s'", sname);
     fchmod(out, st->st_mode & 07777);
     if (archive_mode)
-        fchown(out, st->st_uid, st->st_gid);
+        fchown(out, shift_id(st->st_uid), shift_id(st->st_gid));
     close(in);
     close(out);
     return rc;
@@ -147,7 +167,8 @@ copy_symlink(int sfd, const char *sname, const struct stat *st, int ddir,
     if (symlinkat(target, ddir, dname) == -1)
         return ct_fail_errno("symlink '%s'", dname);
     if (archive_mode)
-        fchownat(ddir, dname, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW);
+        fchownat(ddir, dname, shift_id(st->st_uid), shift_id(st->st_gid),
+                 AT_SYMLINK_NOFOLLOW);
     return 0;
 }
 
@@ -182,7 +203,7 @@ copy_dir(int sfd, const char *sname, const struct stat *st, int ddir,
         closedir(d);
     fchmod(dst, st->st_mode & 07777);
     if (archive_mode)
-        fchown(dst, st->st_uid, st->st_gid);
+        fchown(dst, shift_id(st->st_uid), shift_id(st->st_gid));
     close(dst);
     return rc;
 }
@@ -220,6 +241,45 @@ mount_stopped(const struct container *c, char *root, size_t size)
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
         return ct_fail_errno("make / private");
     return overlay_mount_at(c, root);
+}
+
+/* A user's running container: into its user namespace, as its root. */
+static int
+join_user_namespace(const struct container *c)
+{
+    int pidfd = (int)syscall(SYS_pidfd_open, c->pid, 0);
+
+    ct_trace("nsenter --target PID --user", "setns(pidfd, CLONE_NEWUSER)");
+    if (pidfd == -1 || setns(pidfd, CLONE_NEWUSER) == -1) {
+        int err = errno;
+        if (pidfd != -1)
+            close(pidfd);
+        errno = err;
+        return ct_fail_errno("join the user namespace of '%s'", c->name);
+    }
+    close(pidfd);
+    return userns_become_root(c);
+}
+
+/* Root into a running --userns auto container: files are made as its
+ * root (START outside). The capabilities that read any host file leave
+ * the effective set when fsuid leaves 0 (setfsuid(2)): raise them again. */
+static int
+as_container_root(const struct container *c)
+{
+    cap_t caps;
+    int rc = 0;
+
+    ct_trace(NULL, "setfsgid(%u); setfsuid(%u)", c->userns.gid.outside[0],
+             c->userns.uid.outside[0]);
+    setfsgid(c->userns.gid.outside[0]);
+    setfsuid(c->userns.uid.outside[0]);
+    caps = cap_get_proc();
+    if (!caps || cap_fill(caps, CAP_EFFECTIVE, CAP_PERMITTED) == -1 ||
+        cap_set_proc(caps) == -1)
+        rc = ct_fail_errno("raise the capabilities again after setfsuid");
+    cap_free(caps);
+    return rc;
 }
 
 /* Split "NAME:PATH"; NULL when s is a host path. */
@@ -352,6 +412,13 @@ cmd_cp(int argc, char **argv)
         return -1;
     if (!strcmp(container_real_status(&c), ST_RUNNING) ||
         !strcmp(container_real_status(&c), ST_PAUSED)) {
+        bool in_auto = c.userns.mode == USERNS_AUTO && c.userns.uid.n > 0;
+        if (c.userns.mode == USERNS_ROOTLESS && join_user_namespace(&c) == -1)
+            return -1;
+        if (in_auto && cdst && as_container_root(&c) == -1)
+            return -1;
+        if (in_auto)
+            id_shift = (cdst ? 1 : -1) * (int64_t)c.userns.uid.outside[0];
         snprintf(root, sizeof(root), "/proc/%d/root", c.pid);
     } else {
         struct flock lk = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
@@ -363,7 +430,9 @@ cmd_cp(int argc, char **argv)
             mc_error_code("container_running");
             return ct_fail("container '%s' is starting: try again", c.name);
         }
-        if (mount_stopped(&c, root, sizeof(root)) == -1)
+        /* a user's: in a user namespace with the container's map */
+        if ((c.userns.mode == USERNS_ROOTLESS && userns_enter(&c) == -1) ||
+            mount_stopped(&c, root, sizeof(root)) == -1)
             return -1;
     }
     rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);

@@ -18,6 +18,12 @@
  *   5. the same environment, user, capabilities, no_new_privs, seccomp
  *      filter and closed fds as its PID 1 (privileges.c), then exec
  *
+ * A container in a user namespace (a user's, --userns auto) is joined
+ * the same way, with CLONE_NEWUSER in the one setns (and CLONE_NEWPID: as a
+ * user we may enter its pid namespace only from inside its user
+ * namespace), then we become root there and fork once more, since the pid
+ * namespace takes only our children.
+ *
  * The new process is our child: we pass its exit status on, and with -t
  * we relay a pty made in the container's own devpts, as `run -t` does.
  *
@@ -73,19 +79,48 @@ exec_usage(FILE *out)
             "  -u, --user UID[:GID]  run as this user\n");
 }
 
-/* Is pid the container's PID 1: in its cgroup? (An OCI container's
- * cgroup has the name config.json gives: there, the process's start
- * time, recorded at create, tells.) */
+/* Is pid the container's PID 1: in its cgroup? A user's container may
+ * have none (nothing delegated): then it must be its monitor's child. (An
+ * OCI container's cgroup has the name config.json gives: there, the
+ * process's start time, recorded at create, tells.) */
 static bool
 is_ours(const struct container *c)
 {
-    char path[64], buf[4096], want[80];
+    char path[64], buf[4096], want[80], *p;
 
     if (c->spec)
         return mc_pid_start_time(c->pid) == c->spec->pid_start;
     snprintf(path, sizeof(path), "/proc/%d/cgroup", c->pid);
     snprintf(want, sizeof(want), "minictr-%s", c->id);
-    return ct_read_file(path, buf, sizeof(buf)) > 0 && strstr(buf, want);
+    if (c->ncgroups > 0)
+        return ct_read_file(path, buf, sizeof(buf)) > 0 && strstr(buf, want);
+    snprintf(path, sizeof(path), "/proc/%d/stat", c->pid);
+    return ct_read_file(path, buf, sizeof(buf)) > 0 &&
+        (p = strrchr(buf, ')')) != NULL && atoi(p + 4) == c->monitor_pid &&
+        container_monitor_alive(c);
+}
+
+/* setns(2) into a pid namespace decides where our children are born:
+ * fork, and pass the child's status on when it ends. */
+static void
+fork_into_pid_namespace(void)
+{
+    int status;
+    pid_t pid;
+
+    ct_trace(NULL, "fork() into the container's pid namespace");
+    fflush(NULL);
+    pid = fork();
+    if (pid == -1) {
+        ct_fail_errno("fork into the pid namespace");
+        child_exit(MC_EXIT_RUNNER);
+    }
+    if (pid == 0)
+        return;
+    spawn_close_channel(); /* the child's exec closes its copy: EOF */
+    while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+        ;
+    _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 }
 
 /* The child: in the container's pid namespace already (and in its
@@ -134,21 +169,33 @@ exec_child(struct container *c, int pidfd, const struct exec_opts *o, int chan)
      * mount namespace. */
     if (cgroups_join_pid(c, 0, c->in_cgroup) == -1)
         child_exit(MC_EXIT_RUNNER);
-    ct_trace("nsenter --target PID --mount --uts --ipc --net --cgroup",
-             "setns(pidfd, CLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC|"
-             "CLONE_NEWNET|CLONE_NEWCGROUP)");
+    if (c->userns.mode != USERNS_HOST) {
+        flags |= CLONE_NEWUSER | CLONE_NEWPID;
+        ct_trace("nsenter --target PID --user --pid --mount --uts --ipc --net "
+                 "--cgroup",
+                 "setns(pidfd, CLONE_NEWUSER|CLONE_NEWPID|CLONE_NEWNS|...)");
+    } else {
+        ct_trace("nsenter --target PID --mount --uts --ipc --net --cgroup",
+                 "setns(pidfd, CLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC|"
+                 "CLONE_NEWNET|CLONE_NEWCGROUP)");
+    }
     if (setns(pidfd, flags) == -1) {
         ct_fail_errno("setns into the namespaces of container '%s'", c->name);
         child_exit(MC_EXIT_RUNNER);
     }
     close(pidfd);
+    if (c->userns.mode != USERNS_HOST) {
+        if (userns_become_root(c) == -1)
+            child_exit(MC_EXIT_RUNNER);
+        fork_into_pid_namespace();
+    }
     if (setsid() == -1) { /* no way back to the caller's terminal */
         ct_fail_errno("setsid");
         child_exit(MC_EXIT_RUNNER);
     }
     if (o->tty && tty_setup_in_container(3) == -1)
         child_exit(MC_EXIT_RUNNER);
-    if (privileges_apply(c) == -1)
+    if (privileges_apply(c) == -1 || privileges_seccomp_late(c) == -1)
         child_exit(MC_EXIT_RUNNER);
     exec_command(c, o->argv);
 }
@@ -291,8 +338,11 @@ exec_start(struct container *c, struct exec_opts *o, pid_t *child, int *master)
                 c->name, c->pid);
         return MC_EXIT_RUNNER;
     }
+    /* In a user namespace the child joins the pid namespace with it
+     * (exec_child), and forks once more. */
     ct_trace("nsenter --target PID --pid", "setns(pidfd, CLONE_NEWPID)");
-    if (namespaces_has(c, CLONE_NEWPID) && setns(pidfd, CLONE_NEWPID) == -1) {
+    if (c->userns.mode == USERNS_HOST && namespaces_has(c, CLONE_NEWPID) &&
+        setns(pidfd, CLONE_NEWPID) == -1) {
         ct_fail_errno("setns into the pid namespace of '%s'", c->name);
         return MC_EXIT_RUNNER;
     }

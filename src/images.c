@@ -213,6 +213,17 @@ image_config_load(const char *name, struct image_config *ic)
         if (json_object_object_get_ex(cfg, "User", &v) &&
             json_object_is_type(v, json_type_string))
             ic->user = strdup(json_object_get_string(v));
+        if (json_object_object_get_ex(cfg, "ExposedPorts", &v) &&
+            json_object_is_type(v, json_type_object)) {
+            size_t n = 0;
+            ic->exposed = calloc((size_t)json_object_object_length(v) + 1,
+                                 sizeof(char *));
+            json_object_object_foreach(v, key, val)
+            {
+                (void)val;
+                ic->exposed[n++] = strdup(key);
+            }
+        }
     }
     return 0;
 }
@@ -258,8 +269,11 @@ cmd_import(int argc, char **argv)
 
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help")) {
-            printf("usage: minictr import [-c|--change 'CMD [\"sh\"]']... "
-                   "FILE.tar[.gz|.xz|.zst]|DIR NAME[:TAG]\n");
+            printf(
+                "usage: minictr import [-c|--change 'CMD [\"sh\"]']... "
+                "FILE.tar[.gz|.xz|.zst]|DIR NAME[:TAG]\n"
+                "  --change: CMD, ENTRYPOINT, ENV K=V, WORKDIR /dir, USER u, "
+                "EXPOSE 80 53/udp\n");
             return 0;
         }
     }
@@ -309,14 +323,14 @@ cmd_import(int argc, char **argv)
         rc = ct_fail("minictr-unpack said '%s'", result);
     if (rc == -1) {
         char what[4200];
-        ct_rm_rf(tmp);
+        userns_rm_rf(tmp);
         store_release(hold);
         snprintf(what, sizeof(what), "import '%s'", source);
         return store_fail_context(what);
     }
     rc = store_adopt_layer(tmp, layer.diff_id, size);
     if (rc == -1)
-        ct_rm_rf(tmp);
+        userns_rm_rf(tmp);
     config = import_config(cfg, abs_source);
     json_object_put(cfg);
     if (rc == 0)
@@ -811,14 +825,14 @@ collect(struct collect *c)
     if (rc == 0) {
         for (size_t i = 0; i < c->npaths; i++) {
             ct_trace(NULL, "rm -rf %s", c->paths[i]);
-            if (ct_rm_rf(c->paths[i]) == -1)
+            if (userns_rm_rf(c->paths[i]) == -1)
                 fprintf(stderr, "minictr: warning: remove '%s': %s\n",
                         c->paths[i], strerror(errno));
         }
         /* nothing is being made now (we hold gc.lock): tmp/ is litter */
         char tmp[4200];
         store_path(tmp, sizeof(tmp), "tmp");
-        ct_rm_rf(tmp);
+        userns_rm_rf(tmp);
         fputs(c->log, stdout);
     }
     store_release(hold);

@@ -742,7 +742,7 @@ cmd_load(int argc, char **argv)
     if (l.root != -1)
         close(l.root);
     if (l.work[0])
-        ct_rm_rf(l.work);
+        userns_rm_rf(l.work);
     store_release(hold);
     return rc;
 }

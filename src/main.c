@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 bool mc_json;
 static const char *error_code = "";
@@ -37,17 +38,32 @@ mc_get_error_code(void)
     return error_code;
 }
 
+/* A user without root keeps its own store and records (userns.c), as
+ * podman does: nothing of root's is shared. */
 const char *
 mc_lib_dir(void)
 {
-    const char *dir = getenv("MINICTR_ROOT");
-    return dir && *dir ? dir : "/var/lib/minictr";
+    static const char *dir;
+
+    if (!dir) {
+        dir = getenv("MINICTR_ROOT");
+        if (!dir || !*dir)
+            dir = geteuid() == 0 ? "/var/lib/minictr" : userns_data_dir();
+    }
+    return dir;
 }
 
 const char *
 mc_state_dir(void)
 {
-    return ct_state_dir();
+    static const char *dir;
+
+    if (!dir) {
+        const char *env = getenv("MINICTR_STATE");
+        dir = (env && *env) || geteuid() == 0 ? ct_state_dir()
+                                              : userns_runtime_dir();
+    }
+    return dir;
 }
 
 struct command {
@@ -77,6 +93,7 @@ static const struct command commands[] = {
     {"rename", cmd_rename, "give a container another name"},
     {"rm", cmd_rm, "remove a stopped (or with -f, any) container"},
     {"volume", cmd_volume, "create, list, inspect, remove volumes"},
+    {"network", cmd_network, "create, list, inspect, remove networks"},
     {"system", cmd_system, "system prune: remove what is stopped"},
     {"import", cmd_import, "import a tarball (or a directory) as an image"},
     {"load", cmd_load, "load an OCI image layout or docker-save archive"},

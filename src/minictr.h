@@ -15,6 +15,8 @@
  *     top.c          top, stats: what the container's cgroup says
  *     cp.c           `cp` in and out, resolved inside the container's root
  *     volumes.c      `volume create/ls/inspect/rm`
+ *     networks.c     `network create/ls/inspect/rm`; the network records,
+ *                    their subnets; --network and its friends checked
  *     images.c       import (with --change), images, rmi, tag, history,
  *                    image prune
  *     load.c         load: an OCI image layout or a docker-save archive
@@ -38,8 +40,15 @@
  *     store.c        10-images:     layers by digest, configs, names
  *     pivot_root.c   05-pivot-root: pivot_root, /dev, masked /proc, mounts
  *     privileges.c   06-privileges: capabilities, no_new_privs, seccomp
+ *     userns.c       08-user-namespaces: rootless containers, --userns
+ *                    auto, the maps, idmapped layers and volumes
  *     init.c         --init: a tiny PID 1
  *     tty.c          -t: a pseudo-terminal
+ *     network.c      09-network:    bridges, veth pairs, addresses, routes
+ *     leases.c       09-network:    address leases, /etc/hosts kept current,
+ *                                   every container's /etc files
+ *     nat.c          09-network:    published ports as nftables DNAT
+ *     ports.c        -p: parsed, reserved, or proxied by the monitor
  *
  * Errors: a module function returns -1 after recording what failed with
  * ct_fail/ct_fail_errno (src/lib/ct.h) and, where a program driving minictr
@@ -52,9 +61,39 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/mount.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "ct.h"
+
+/* The new mount API (Linux 5.12+), called by number: glibc 2.35 (Ubuntu
+ * 22.04) has no wrappers yet, nor these names. */
+#ifndef MOUNT_ATTR_RDONLY
+#define MOUNT_ATTR_RDONLY 0x1
+struct mount_attr {
+    uint64_t attr_set, attr_clr, propagation, userns_fd;
+};
+#endif
+#ifndef MOUNT_ATTR_NOSUID
+#define MOUNT_ATTR_NOSUID 0x2
+#define MOUNT_ATTR_NODEV 0x4
+#define MOUNT_ATTR_NOEXEC 0x8
+#endif
+#ifndef MOUNT_ATTR_IDMAP
+#define MOUNT_ATTR_IDMAP 0x00100000
+#endif
+#ifndef OPEN_TREE_CLONE
+#define OPEN_TREE_CLONE 1
+#endif
+#ifndef MOVE_MOUNT_F_EMPTY_PATH
+#define MOVE_MOUNT_F_EMPTY_PATH 0x4
+#define MOVE_MOUNT_T_EMPTY_PATH 0x40
+#endif
+#ifndef FSCONFIG_SET_STRING
+#define FSCONFIG_SET_STRING 1
+#define FSCONFIG_CMD_CREATE 6
+#endif
 
 #define MC_VERSION "0.9"
 
@@ -68,7 +107,9 @@ enum {
 
 /* Where everything lives; MINICTR_ROOT moves images, containers and
  * volumes (default /var/lib/minictr) and MINICTR_STATE the state records
- * and sockets (default /run/minictr), e.g. for tests. */
+ * and sockets (default /run/minictr), e.g. for tests. A user without root
+ * gets $XDG_DATA_HOME/minictr (~/.local/share/minictr) and
+ * $XDG_RUNTIME_DIR/minictr (or ${TMPDIR:-/tmp}/minictr-run-UID). */
 const char *mc_lib_dir(void); /* images/, containers/, volumes/ */
 const char *mc_state_dir(void); /* ID.json, ID.sock, ID.lock */
 
@@ -112,6 +153,7 @@ struct image_config {
     char **env;
     char *workdir;
     char *user;
+    char **exposed; /* EXPOSE: "80/tcp", ..., for run -P */
 };
 /* Read the config of image NAME; an image without one has all NULL. */
 int image_config_load(const char *name, struct image_config *ic);
@@ -411,6 +453,60 @@ struct oci_spec {
     int exec_fifo;
 };
 
+/* The user namespace (08-user-namespaces), --userns. */
+enum userns_mode {
+    USERNS_HOST, /* none: root inside is the host's root (root's default) */
+    USERNS_AUTO, /* root, --userns auto: 65536 ids of root's /etc/subuid */
+    USERNS_ROOTLESS, /* a user: you are root inside, and your range */
+    USERNS_SPEC, /* root, OCI: config.json's uidMappings and gidMappings */
+};
+/* A map as /proc/PID/uid_map reads: lines "INSIDE OUTSIDE COUNT". */
+struct id_map {
+    uint32_t inside[5], outside[5], count[5]; /* the kernel takes 5 */
+    int n; /* 0: not set (auto: no range held) */
+};
+struct userns {
+    enum userns_mode mode;
+    struct id_map uid, gid;
+    bool helpers; /* a range: written by newuidmap and newgidmap */
+};
+
+/* ---- networks (09-network) ------------------------------------------- */
+#define MC_MAX_PORTS 16
+#define MC_MAX_ALIASES 8
+#define MC_MAX_ADD_HOSTS 16
+
+/* --network: a bridge network ("bridge", the default one, or one made with
+ * `network create`), none (only lo), or host (the host's own namespace). */
+enum net_mode { NET_BRIDGE, NET_NONE, NET_HOST };
+
+/* -p [IP:][HOST:]CTR[/tcp|/udp]: addresses and ports in host byte order. */
+struct port_spec {
+    uint32_t host_ip; /* 0: 0.0.0.0, every address of the host */
+    uint16_t host_port; /* 0 until start: any free port */
+    uint16_t ctr_port;
+    uint8_t proto; /* IPPROTO_TCP or IPPROTO_UDP */
+};
+
+struct net_config {
+    enum net_mode mode;
+    char name[64]; /* the network, with NET_BRIDGE */
+    uint32_t want_ip; /* --ip; 0: the first free address */
+    char *aliases[MC_MAX_ALIASES]; /* --network-alias */
+    int naliases;
+    char *add_hosts[MC_MAX_ADD_HOSTS]; /* --add-host NAME:IP */
+    int nadd_hosts;
+    struct port_spec ports[MC_MAX_PORTS];
+    int nports;
+    bool userland_proxy; /* ports relayed by the monitor, not DNAT rules */
+    /* named first: the host end of the veth, from the id (create) */
+    char veth[16];
+    /* while it runs: what it was given (0 and "" when not running) */
+    uint32_t ip, gateway;
+    int prefix;
+    char bridge[16];
+};
+
 struct container {
     /* what it is: set when created, kept in the record */
     char id[MC_ID_LEN + 1]; /* 64 hex digits, as Docker's */
@@ -436,6 +532,7 @@ struct container {
     enum restart_policy restart;
     int restart_max; /* on-failure:N; 0 = no limit */
     struct log_config log;
+    struct net_config net;
     int64_t created_ns;
 
     /* what happens to it: run time, kept in the record too */
@@ -450,14 +547,20 @@ struct container {
     char cgroups[MC_MAX_CGROUPS][512]; /* named before they are made */
     int ncgroups;
     bool device_cgroup; /* devices are limited: MKNOD may stay */
+    struct userns userns; /* the map, written here before it is used */
 
     /* this process only */
     bool in_cgroup; /* born in its cgroup (clone3): no need to join */
     bool hold; /* spawn: wait for "start" before exec */
+    bool net_wait; /* spawn: wait for the monitor to plug in eth0 */
     int keep_fd; /* the channel to the monitor, kept until exec */
 
     /* the OCI door (oci.c): NULL for run, create and start */
     struct oci_spec *spec;
+    /* --userns auto, in the child: idmapped trees the monitor made (the
+     * image, the container's directory, each bind or volume source) */
+    int dir_fd, layer_fds[MC_MAX_LAYERS + 1], mount_fds[MC_MAX_MOUNTS];
+    int nlayer_fds;
 };
 
 /* Status words, as Docker's. */
@@ -495,6 +598,7 @@ int container_delete(struct container *c);
 void container_remove_anonymous(const struct container *c);
 /* Is the container's monitor alive? (It holds a lock on ID.lock.) */
 bool container_monitor_alive(const struct container *c);
+bool container_id_alive(const char *id);
 /* The status to show: a record that says running whose monitor is gone
  * is dead. */
 const char *container_real_status(const struct container *c);
@@ -505,6 +609,9 @@ int container_find(const char *key, struct container *c);
  * of several minictr processes one at a time. */
 int container_lock_names(void);
 void container_unlock_names(int fd);
+/* The same for any directory: an exclusive flock(2) on DIR/.lock (both
+ * made if missing); returns the fd that holds it (close it to let go). */
+int mc_lock_dir(const char *dir);
 /* A random name, as Docker's: "adjective_scientist". */
 void container_random_name(char *buf, size_t size);
 /* The command line, as `ps` shows it. */
@@ -526,7 +633,9 @@ enum spawn_msg {
     SPAWN_ERROR = 'E', /* failed: code, errno, message, hint follow */
     SPAWN_TTY = 'T', /* the pty's master side (SCM_RIGHTS) */
     SPAWN_GO = 'G', /* monitor -> child: exec now */
-    SPAWN_MAPS = 'M', /* parent -> child: your uid and gid maps are written */
+    SPAWN_MAPS = 'M', /* monitor -> child: your maps are written (and, for
+                         --userns auto, the idmapped trees, SCM_RIGHTS) */
+    SPAWN_NET = 'N', /* monitor -> child: eth0 is ready */
     SPAWN_HOOKS = 'H', /* OCI child -> parent: run the createRuntime hooks
                           now, then say 'G' */
 };
@@ -564,6 +673,126 @@ int monitor_run(struct container *c, int sync_fd, int lock_fd);
 /* Block every signal but the faults (mask: what was blocked), saving the
  * mask before into spawn_old_mask the first time. */
 void monitor_block_signals(sigset_t *mask);
+
+/* ---- networks.c: the records, leases and /etc files ------------------- */
+/* A network: MINICTR_ROOT/networks/NAME.json. */
+struct network {
+    char name[64];
+    char id[MC_ID_LEN + 1];
+    uint32_t subnet, gateway; /* host byte order */
+    int prefix;
+    char bridge[16]; /* mctr0 for "bridge", mctr-NAME, or mctrID */
+    int64_t created_ns;
+};
+#define MC_DEFAULT_NETWORK "bridge"
+/* What a front door was given, as text: --network, --ip,
+ * --network-alias, --add-host, -p. */
+struct net_flags {
+    const char *network; /* NULL: $MINICTR_NETWORK, else "bridge" */
+    const char *ip;
+    char *aliases[MC_MAX_ALIASES];
+    int naliases;
+    char *add_hosts[MC_MAX_ADD_HOSTS];
+    int nadd_hosts;
+    const char *publish[MC_MAX_PORTS];
+    int npublish;
+    bool publish_all; /* -P: each port the image EXPOSEs, on a free one */
+    char **exposed; /* the image's EXPOSE, "80/tcp" ... (for -P) */
+};
+/* Add one flag to f, as getopt gave it: NETF_* or 'p' (-p), 'P' (-P).
+ * A usage error when there are too many. */
+enum { NETF_NETWORK = 0x1000, NETF_IP, NETF_ALIAS, NETF_ADD_HOST };
+int network_flag(struct net_flags *f, int flag, char *arg);
+/* Their lines in `run --help`. */
+void network_flags_usage(FILE *out);
+/* Check the flags and fill c->net (and, with host, c->hostname). Usage
+ * errors, no_such_network. Makes nothing but the default network's
+ * record, on first use. */
+int network_configure(struct container *c, const struct net_flags *f);
+/* Load network NAME; "bridge" is made on first use. -1
+ * (no_such_network). */
+int network_load(const char *name, struct network *n);
+/* Call fn for each network until it returns non-zero; returns that. */
+int network_each(int (*fn)(struct network *n, void *arg), void *arg);
+
+/* ---- leases.c: a container's place on a network ----------------------- */
+#define MAX_LEASES 1024
+struct lease {
+    uint32_t ip;
+    char id[MC_ID_LEN + 1]; /* the container's */
+    char names[640]; /* "name alias..." */
+};
+/* MINICTR_STATE/networks/ID: the leases' directory; and its lock (an
+ * fd to close, or -1). */
+void network_lease_dir(const struct network *n, char *buf, size_t size);
+int network_lock_leases(const struct network *n);
+/* The leases of n (the caller holds the lock), freeing those of monitors
+ * that are gone and any old one of `self` (may be NULL); *freed says
+ * whether one was freed. Returns how many are left (at most max). */
+int network_read_leases(const struct network *n, struct lease *out, int max,
+                        const char *self, bool *freed);
+/* In the monitor, before the first spawn: with NET_BRIDGE, the bridge (if
+ * it is missing), an address lease (a file that names the container), and
+ * /etc/hosts of every container on the network brought up to date; for
+ * every mode, the container's own hosts, hostname and resolv.conf files.
+ * -1 with nothing taken. */
+int network_join(struct container *c);
+/* Give the lease back and drop the container from the others' hosts
+ * files. Safe to call twice, and when nothing was taken. */
+void network_leave(struct container *c);
+/* After `rename`: the new name in the lease and in the hosts files. */
+void network_rename(struct container *c);
+/* The collector's part: leases whose container's monitor is gone. */
+void network_collect(void);
+int cmd_network(int argc, char **argv);
+
+/* ---- network.c: the kernel's side, over rtnetlink ---------------------- */
+/* The network's bridge, with its gateway address, up (made if missing). */
+int net_bridge_up(const struct network *n);
+/* ip link del BRIDGE (and its nftables guard table). */
+int net_bridge_remove(const struct network *n);
+/* After the clone: a veth pair into the namespace `netns` (eth0 there,
+ * c->net.veth here, on the bridge), eth0's address and default route. */
+int net_plug(struct container *c, int netns);
+/* ip link del c->net.veth; quiet when it is gone already. */
+void net_unplug(const struct container *c);
+/* Does subnet/prefix overlap a route of this network namespace (other
+ * than one through `except`, a bridge name, or NULL)? 1 (and the route,
+ * in words, in why), 0, or -1. */
+int net_route_overlap(uint32_t subnet, int prefix, const char *except,
+                      char *why, size_t size);
+
+/* ---- nat.c: published ports as nftables rules -------------------------- */
+/* Table minictr-ID12: DNAT each port to the container. Returns the
+ * netlink socket that owns the table (the kernel deletes the table when it
+ * closes, even at kill -9), or -1. */
+int nat_publish(const struct container *c);
+/* Delete the table (by the owner socket fd, which stays open, or by name
+ * on a socket of its own when fd is -1, as the collector does). */
+void nat_unpublish(const struct container *c, int fd);
+/* The network's table minictr-net-BRIDGE: drop what comes from the bridge
+ * for 127.0.0.0/8 (see nat.c). add false: delete it. */
+int nat_guard(const char *bridge, bool add);
+
+/* ---- ports.c: -p ------------------------------------------------------- */
+/* Parse one -p [IP:][HOST:]CTR[/tcp|/udp] (usage error with its text). */
+int ports_parse(const char *s, struct port_spec *p);
+/* Docker's PORTS column: "127.0.0.1:8080->80/tcp, 0.0.0.0:53->53/udp". */
+void ports_format(const struct container *c, char *buf, size_t size);
+/* The monitor's ports: a socket bound on each host port (a reservation
+ * beside DNAT rules, or the proxy's listener), any port 0 given one. */
+struct ports;
+struct pollfd;
+struct ports *ports_open(struct container *c);
+/* The proxy, in the monitor's one poll loop: add our fds to p (at most
+ * max) and return how many; handle what poll said about them; the next
+ * deadline (ms, monotonic; 0 = none) and what to do at it. netns: the
+ * container's network namespace, where the proxy's sockets are made. */
+int ports_poll_fds(struct ports *ps, struct pollfd *p, int max);
+void ports_handle(struct ports *ps, const struct pollfd *p, int n, int netns,
+                  const struct container *c);
+int64_t ports_deadline(const struct ports *ps);
+void ports_close(struct ports *ps);
 
 /* ---- ctl.c: the control socket ----------------------------------------- */
 /* ID.sock in the state dir; bound with the /proc/self/fd trick when the
@@ -610,9 +839,6 @@ bool namespaces_has(const struct container *c, int type);
 /* The parent, before the clone: join the pid namespace config.json names
  * by path, if any (a pid namespace applies to children). */
 int namespaces_join_pid(const struct container *c);
-/* The parent, after the clone of a child with a new user namespace:
- * write its uid_map and gid_map (config.json's mappings). */
-int namespaces_write_maps(const struct container *c, pid_t pid);
 /* clone3 into new namespaces and straight into the container's cgroup
  * (cgroup v2, or the cgroup2 tree of a hybrid host). Returns as fork does
  * (0 in the child), or -1 when that is not possible here: then clone and
@@ -640,7 +866,8 @@ const char *cgroups_v2_dir(const struct container *c);
 /* Kill what is left in the cgroups and remove them; safe to call twice. */
 void cgroups_destroy(struct container *c);
 /* Remove cgroup directories left by a dead container (minictr rm). */
-void cgroups_remove_dirs(char (*dirs)[512], int n);
+/* Returns how many are still there (busy): their names must be kept. */
+int cgroups_remove_dirs(char (*dirs)[512], int n);
 /* How the host mounts cgroups: "v2", "v1" or "hybrid". */
 const char *cgroups_mode(void);
 /* oom kills seen in the container's memory cgroup (for exit 137). */
@@ -665,6 +892,14 @@ int cgroups_stats(const struct container *c, struct cgroup_stats *s);
 
 /* ---- overlay.c --------------------------------------------------------- */
 int overlay_prepare(struct container *c); /* mkdir upper, work, merged */
+/* The container's directory as the child names it: c->dir, or "." with
+ * --userns auto, where it works inside the idmapped copy (userns.c). */
+const char *overlay_dir(const struct container *c);
+/* The lower directories in c->rootfs (overlay's lowerdir), and one of
+ * them: split at an unescaped ':', unescaped into layer. Returns where
+ * the next one starts, or NULL after the last. */
+int overlay_layers(const struct container *c);
+const char *overlay_next_layer(const char *p, char *layer, size_t size);
 int overlay_mount(struct container *c); /* in the child's mount ns */
 /* The same overlay on another directory, never volatile (cp). */
 int overlay_mount_at(const struct container *c, const char *merged);
@@ -713,6 +948,45 @@ int hooks_run(const struct container *c, enum hook_kind kind,
               const char *status);
 /* The runtime-spec state of c as one JSON line (malloc'd). */
 char *hooks_state_json(const struct container *c, const char *status);
+
+/* ---- userns.c: user namespaces ---------------------------------------- */
+/* --userns host|auto (root); a user's containers always have one. */
+int userns_parse(struct container *c, const char *value);
+/* At create: a rootless container's map (you as root, and your
+ * /etc/subuid range through newuidmap when you have one), or for auto a
+ * check that root has a range. -1 with a fix (nothing is made yet). */
+int userns_plan(struct container *c);
+/* At start, --userns auto: a range no running container holds, written
+ * into the record before it is used (under the names lock). */
+int userns_allocate(struct container *c);
+/* The run is over (monitor, collector): the range is free again. */
+void userns_release(struct container *c);
+/* Parent side, right after the clone: write the child's maps, make the
+ * idmapped trees (auto), and send SPAWN_MAPS on chan. */
+int userns_map_child(struct container *c, pid_t pid, int chan);
+/* Child side: wait for SPAWN_MAPS and keep the trees it carries; then,
+ * after namespaces_enter, attach them (auto) and become root inside. */
+int userns_wait_for_maps(struct container *c);
+int userns_setup_child(struct container *c);
+/* After joining or entering a user namespace: uid and gid 0 inside (and
+ * no supplementary groups where setgroups is allowed). */
+int userns_become_root(const struct container *c);
+/* This process, into a new user namespace with c's map (a user's: its
+ * own map, when c is NULL): for import, rm and cp as a user. */
+int userns_enter(const struct container *c);
+/* ct_rm_rf, and for a user what ids of its range own (its containers,
+ * layers, volumes) inside a namespace with its map. 0, or -1 with errno
+ * (nothing recorded). */
+int userns_rm_rf(const char *path);
+/* The map in the kernel's format ("0 1000 1\n1 100000 65536"), and back. */
+void userns_map_format(const struct id_map *m, char *buf, size_t size);
+int userns_map_parse(const char *s, struct id_map *m);
+/* A user's default directories (see mc_lib_dir); NULL for root. */
+const char *userns_data_dir(void);
+const char *userns_runtime_dir(void);
+/* The state directory, made if missing (0700); a user's is checked to be
+ * its own and closed to others. */
+int userns_make_state_dir(void);
 
 /* ---- volumes.c --------------------------------------------------------- */
 /* The host directory of volume NAME; `create`: make it when missing (as

@@ -8,13 +8,18 @@
  *   1. block every signal but the faults, and take them from a signalfd
  *      (before the clone: a SIGTERM in between must not be lost)
  *   2. become a child subreaper; make the cgroups (named in the record
- *      already); bind the control socket; open the log
- *   3. spawn the container (spawn.c) with pipes (or a pty) for its output,
- *      and learn how the start went on the channel
+ *      already); bind the control socket; open the log; bind the
+ *      published ports (ports.c); join the network: an address lease and
+ *      the /etc files (networks.c)
+ *   3. spawn the container (spawn.c) with pipes (or a pty) for its output;
+ *      on a bridge network, plug it in while it mounts its root (a veth,
+ *      eth0's address and route: network.c; DNAT rules: nat.c) and tell
+ *      it to go on; learn how the start went on the channel
  *   4. say so: the one sync line to `run -d` (or print the error)
  *   5. one poll(2) loop over: the signalfd, the container's output, the
- *      control socket and its clients, our terminal (foreground -t); the
- *      timeouts (stop's SIGKILL, the restart backoff) are poll's timeout
+ *      control socket and its clients, our terminal (foreground -t), the
+ *      published ports' proxy; the timeouts (stop's SIGKILL, the restart
+ *      backoff, idle UDP flows) are poll's timeout
  *   6. the end is: reaped *and* its output at EOF; then the exit code and
  *      time go into the record; then the restart policy (back to 3 after a
  *      backoff) or --rm, and the waiters get their answer
@@ -43,6 +48,7 @@
 #include <unistd.h>
 
 #define MAX_CLIENTS 64
+#define MAX_PORT_FDS 256 /* the proxy's: listeners, connections, flows */
 
 enum client_kind {
     CLIENT_REQUEST, /* reading its request line */
@@ -71,6 +77,9 @@ struct monitor {
     int out, err; /* the container's stdout and stderr (or the pty) */
     int in; /* our end of its stdin: -i detached, or the pty */
     int chan; /* the channel to its first process (until exec) */
+    int netns; /* its network namespace (bridge networks) */
+    int nft; /* the netlink socket that owns its DNAT rules */
+    struct ports *ports; /* the published ports' sockets */
     struct client clients[MAX_CLIENTS];
     int nclients;
     struct log_writer log;
@@ -201,6 +210,43 @@ close_fd(int *fd)
 
 /* The container's stdio: a pty (-t, made inside), or pipes whose far
  * ends it gets. Foreground -i without -t: our own stdin. */
+/* Signal the container's PID 1 — never pid 0 or -1, which would mean our
+ * own process group, or every process we may signal. */
+static void
+signal_container(const struct container *c, int sig)
+{
+    if (c->pid > 0)
+        kill(c->pid, sig);
+}
+
+/* A bridge network: while the child mounts its root, plug it in (a veth
+ * into its namespace, eth0's address and route), the first time the DNAT
+ * rules for its ports too, then tell it to go on. A restart makes a new
+ * namespace: the old one's veth goes first. */
+static int
+plug_network(struct monitor *m)
+{
+    struct container *c = m->c;
+    char path[64];
+
+    close_fd(&m->netns);
+    snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)c->pid);
+    m->netns = open(path, O_RDONLY | O_CLOEXEC);
+    if (m->netns == -1)
+        return ct_fail_errno("open '%s'", path);
+    if (net_plug(c, m->netns) == -1)
+        return -1;
+    if (c->net.nports && !c->net.userland_proxy && m->nft < 0) {
+        m->nft = nat_publish(c);
+        if (m->nft == -1)
+            return -1;
+    }
+    if (send(m->chan, (char[]){SPAWN_NET}, 1, MSG_NOSIGNAL) != 1 &&
+        errno != EPIPE)
+        return ct_fail_errno("tell the container its network is ready");
+    return 0;
+}
+
 static int
 spawn_once(struct monitor *m)
 {
@@ -227,12 +273,19 @@ spawn_once(struct monitor *m)
         }
     }
     m->oom_before = cgroups_oom_kills(c);
+    c->net_wait = c->net.mode == NET_BRIDGE;
     c->pid = spawn_container(c, &io);
     if (c->pid == -1)
         goto out;
     c->exit_code = 0; /* as Docker: 0 while it runs */
     c->oom_killed = false;
     m->chan = io.chan;
+    if (c->net_wait && plug_network(m) == -1) {
+        /* It waits for us: it must not run without its network. */
+        signal_container(c, SIGKILL);
+        close_fd(&m->chan);
+        goto out;
+    }
     m->reaped = false;
     m->spawned_ms = mc_monotonic_ms();
     /* The channel: a pty's master side first (-t), then EOF when the
@@ -385,15 +438,6 @@ accept_client(struct monitor *m)
     m->clients[m->nclients++] = (struct client){.fd = fd};
 }
 
-/* Signal the container's PID 1 — never pid 0 or -1, which would mean our
- * own process group, or every process we may signal. */
-static void
-signal_container(const struct container *c, int sig)
-{
-    if (c->pid > 0)
-        kill(c->pid, sig);
-}
-
 static void
 request_stop(struct monitor *m, int seconds)
 {
@@ -502,6 +546,7 @@ handle_request(struct monitor *m, int i)
     } else if (!strcmp(word, "rename") && mc_valid_name(arg)) {
         snprintf(c->name, sizeof(c->name), "%s", arg);
         set_status(c, c->status);
+        network_rename(c); /* the lease, and the others' /etc/hosts */
         reply_ok(cl->fd);
         drop_client(m, i);
     } else if (!strcmp(word, "exec")) {
@@ -692,12 +737,14 @@ enum { P_SIGNAL, P_LISTEN, P_OUT, P_ERR, P_STDIN, P_IN, P_CHAN, P_CLIENTS };
 static int
 poll_timeout(const struct monitor *m)
 {
-    int64_t next = 0, now = mc_monotonic_ms();
+    int64_t next = 0, now = mc_monotonic_ms(), flows = ports_deadline(m->ports);
 
     if (m->kill_at)
         next = m->kill_at;
     if (m->restart_at && (!next || m->restart_at < next))
         next = m->restart_at;
+    if (flows && (!next || flows < next))
+        next = flows;
     if (!next)
         return -1;
     return next <= now ? 0 : (int)(next - now);
@@ -733,10 +780,10 @@ handle_deadlines(struct monitor *m)
 static void
 loop(struct monitor *m)
 {
-    struct pollfd p[P_CLIENTS + MAX_CLIENTS];
+    struct pollfd p[P_CLIENTS + MAX_CLIENTS + MAX_PORT_FDS];
 
     for (;;) {
-        int n = P_CLIENTS, nclients = m->nclients;
+        int n = P_CLIENTS, nclients = m->nclients, ports_at, nports;
         bool running = m->c->pid > 0;
 
         if (running && m->reaped && m->out < 0 && m->err < 0) {
@@ -758,6 +805,9 @@ loop(struct monitor *m)
         for (int i = 0; i < nclients; i++)
             p[n++] = (struct pollfd){m->clients[i].fd,
                                      m->clients[i].eof ? 0 : POLLIN, 0};
+        ports_at = n;
+        nports = ports_poll_fds(m->ports, p + n, MAX_PORT_FDS);
+        n += nports;
         if (poll(p, (nfds_t)n, poll_timeout(m)) == -1) {
             if (errno == EINTR)
                 continue;
@@ -811,6 +861,7 @@ loop(struct monitor *m)
         }
         if (p[P_LISTEN].revents)
             accept_client(m);
+        ports_handle(m->ports, p + ports_at, nports, m->netns, m->c);
         handle_deadlines(m);
     }
 }
@@ -836,17 +887,33 @@ clean_up(struct monitor *m)
 {
     struct container *c = m->c;
 
+    /* The network first, in the reverse order: ports, rules, lease. The
+     * cable goes by itself: a veth pair is deleted with the namespace of
+     * either end, and the container's namespace goes (in the background)
+     * once its last process and our last fd and socket of it are gone.
+     * Deleting it here would cost an RCU grace period (25 ms, measured)
+     * on the way out of every `run --rm`. The rules' netlink socket is
+     * closed last: closing one waits for the kernel to finish freeing what
+     * was just deleted (another grace period), unless it has started by
+     * then. */
+    ports_close(m->ports);
+    m->ports = NULL;
+    nat_unpublish(c, m->nft);
+    close_fd(&m->netns);
+    network_leave(c);
     if (m->term_raw)
         tty_restore(0);
     log_close(&m->log);
     close_fd(&m->lfd);
     ctl_unlink(c->id);
     cgroups_destroy(c);
+    userns_release(c); /* --userns auto: the range is free again */
     if (c->remove) {
         container_remove_anonymous(c);
         container_delete(c);
     } else
         state_write(c);
+    close_fd(&m->nft);
 }
 
 int
@@ -865,7 +932,9 @@ monitor_run(struct container *c, int sync_fd, int lock_fd)
                           .out = -1,
                           .err = -1,
                           .in = -1,
-                          .chan = -1};
+                          .chan = -1,
+                          .netns = -1,
+                          .nft = -1};
     if (!m->foreground)
         detach_stdio();
     c->monitor_pid = getpid();
@@ -875,6 +944,12 @@ monitor_run(struct container *c, int sync_fd, int lock_fd)
         goto failed;
     m->lfd = ctl_listen(c->id);
     if (m->lfd == -1 || log_open(&m->log, c) == -1)
+        goto failed;
+    /* The ports first: one in use fails the start before anything of the
+     * network is taken. */
+    if (c->net.nports && !(m->ports = ports_open(c)))
+        goto failed;
+    if (network_join(c) == -1)
         goto failed;
     if (spawn_once(m) == -1) {
         /* The child reported why; it exits with that code (125, 126 or

@@ -3,11 +3,14 @@
  * 02-namespaces makes it.
  *
  * minictr clones straight into new mount, uts, ipc, pid and net namespaces
- * (one clone(2) call, no helper process); the child then joins its
+ * (one clone(2) call, no helper process; a user namespace too for a user's
+ * container and with --userns auto, see userns.c); the child then joins its
  * cgroups and only after that makes its cgroup namespace, so that inside,
  * its own cgroup is "/". The network namespace holds only a loopback
  * device, which is down when the namespace is made: it is brought up, as
- * Docker does for --network none, so 127.0.0.1 works inside.
+ * Docker does for --network none, so 127.0.0.1 works inside; on a bridge
+ * network the monitor adds eth0 (network.c). --network host makes no
+ * network namespace: the container uses the host's.
  *
  * Read: namespaces(7), clone(2), cgroup_namespaces(7), netdevice(7).
  */
@@ -27,6 +30,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+/* With a user namespace (a user's container, --userns auto) it comes in
+ * the same clone and owns the others: root inside has its capabilities
+ * for them, not for the host (user_namespaces(7)). */
 int
 namespaces_clone_flags(const struct container *c)
 {
@@ -34,7 +40,8 @@ namespaces_clone_flags(const struct container *c)
 
     if (!c->spec)
         return CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID |
-            CLONE_NEWNET;
+            (c->net.mode == NET_HOST ? 0 : CLONE_NEWNET) |
+            (c->userns.mode != USERNS_HOST ? CLONE_NEWUSER : 0);
     /* The new ones; a cgroup namespace comes after the cgroups are
      * joined (namespaces_enter), so that inside, its own cgroup is "/". */
     for (int i = 0; i < c->spec->nns; i++)
@@ -49,7 +56,9 @@ bool
 namespaces_has(const struct container *c, int type)
 {
     if (!c->spec)
-        return type != CLONE_NEWUSER;
+        return type == CLONE_NEWUSER ? c->userns.mode != USERNS_HOST
+            : type == CLONE_NEWNET   ? c->net.mode != NET_HOST
+                                     : true;
     for (int i = 0; i < c->spec->nns; i++)
         if (c->spec->ns[i].type == type)
             return true;
@@ -60,7 +69,7 @@ static bool
 is_new(const struct container *c, int type)
 {
     if (!c->spec)
-        return type != CLONE_NEWUSER;
+        return namespaces_has(c, type);
     for (int i = 0; i < c->spec->nns; i++)
         if (c->spec->ns[i].type == type)
             return !c->spec->ns[i].path;
@@ -126,33 +135,6 @@ join_paths(const struct container *c)
     for (int i = 0; i < n; i++)
         close(fds[i]);
     return rc;
-}
-
-/* The parent, right after the clone: the child's uid and gid maps, from
- * config.json's uidMappings and gidMappings. Written by root, so one
- * write each takes every range (user_namespaces(7)). */
-int
-namespaces_write_maps(const struct container *c, pid_t pid)
-{
-    const struct spec_id_map *maps[2] = {c->spec->uid_map, c->spec->gid_map};
-    int counts[2] = {c->spec->nuid_map, c->spec->ngid_map};
-    static const char *const files[2] = {"uid_map", "gid_map"};
-
-    for (int m = 0; m < 2; m++) {
-        char path[64], buf[512];
-        size_t len = 0;
-        if (!counts[m])
-            continue;
-        for (int i = 0; i < counts[m]; i++)
-            len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%u %u %u\n",
-                                    maps[m][i].inside, maps[m][i].outside,
-                                    maps[m][i].count);
-        snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, files[m]);
-        if (ct_write_file(path, "%s", buf) == -1)
-            return ct_fail_errno("write the container's %s '%s'", files[m],
-                                 path);
-    }
-    return 0;
 }
 
 /* clone3(2) with CLONE_INTO_CGROUP (Linux 5.7, a cgroup2 cgroup: on v2,
@@ -266,5 +248,5 @@ namespaces_enter(struct container *c)
     }
     if (sethostname(c->hostname, strlen(c->hostname)) == -1)
         return ct_fail_errno("sethostname '%s'", c->hostname);
-    return loopback_up();
+    return c->net.mode == NET_HOST ? 0 : loopback_up(); /* not the host's */
 }

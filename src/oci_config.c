@@ -1553,6 +1553,27 @@ oci_config_load(const char *path, const char *bundle, struct container *c,
     json_object_put(cfg);
     c->seccomp = s->seccomp != NULL;
     c->read_only = s->root_readonly;
+    /* A new user namespace: its maps go the way step 08's do (userns.c
+     * writes them from the parent while the child waits). */
+    for (int i = 0; rc == 0 && i < s->nns; i++)
+        if (s->ns[i].type == CLONE_NEWUSER) {
+            c->userns.mode = USERNS_SPEC;
+            for (int m = 0; m < s->nuid_map; m++)
+                c->userns.uid.inside[m] = s->uid_map[m].inside,
+                c->userns.uid.outside[m] = s->uid_map[m].outside,
+                c->userns.uid.count[m] = s->uid_map[m].count;
+            for (int m = 0; m < s->ngid_map; m++)
+                c->userns.gid.inside[m] = s->gid_map[m].inside,
+                c->userns.gid.outside[m] = s->gid_map[m].outside,
+                c->userns.gid.count[m] = s->gid_map[m].count;
+            c->userns.uid.n = s->nuid_map;
+            c->userns.gid.n = s->ngid_map;
+        }
+    if (rc == 0 && c->userns.mode == USERNS_SPEC &&
+        (!s->nuid_map || !s->ngid_map))
+        rc = bad("linux.uidMappings",
+                 "a new user namespace needs "
+                 "uidMappings and gidMappings");
     return rc;
 }
 

@@ -380,8 +380,10 @@ privileges_apply(struct container *c)
     if (c->spec)
         return spec_privileges(c);
     /* MKNOD is harmless only while the device cgroup denies the host's
-     * devices; without one, root inside could mknod the disk. */
-    if (!c->device_cgroup && (keep & (1ULL << CAP_MKNOD))) {
+     * devices; without one, root inside could mknod the disk. In a user
+     * namespace mknod is EPERM whatever the capabilities say. */
+    if (!c->device_cgroup && c->userns.mode == USERNS_HOST &&
+        (keep & (1ULL << CAP_MKNOD))) {
         fprintf(stderr,
                 "minictr: warning: no device cgroup here: dropping "
                 "CAP_MKNOD\n");

@@ -67,12 +67,16 @@ run_usage(FILE *out, const char *cmd)
             "  --log-opt OPT          max-size=10m, max-file=3\n"
             "  -i, --interactive      keep stdin open (else /dev/null)\n"
             "  -t, --tty              give the container a terminal\n"
+            "  --userns host|auto     root: auto maps root inside to 65536\n"
+            "                         ids of root's /etc/subuid (nobody\n"
+            "                         outside); as a user, always yours\n"
             "  --rootfs DIR           run on a rootfs directory, no image\n",
             cmd,
             !strcmp(cmd, "run")
                 ? "  -d, --detach           run in the background, print "
                   "its id\n"
                 : "");
+    network_flags_usage(out);
 }
 
 int
@@ -459,7 +463,8 @@ add_env(struct container *c, char *kv)
  * the image's CMD; a command given replaces CMD. */
 static int
 apply_image_config(struct container *c, const char *entrypoint, char **cmd,
-                   int ncmd, char **env_flags, int nenv_flags)
+                   int ncmd, char **env_flags, int nenv_flags,
+                   struct net_flags *net)
 {
     struct image_config ic = {0};
     char *ep[2] = {(char *)entrypoint, NULL}, **argv;
@@ -499,6 +504,7 @@ apply_image_config(struct container *c, const char *entrypoint, char **cmd,
         c->workdir = ic.workdir;
     if (!c->user_set && ic.user && *ic.user && parse_user(c, ic.user) == -1)
         return -1;
+    net->exposed = ic.exposed; /* for -P */
     return 0;
 }
 
@@ -524,6 +530,7 @@ parse_run(struct container *c, int argc, char **argv, bool *detach)
         LOG_OPT,
         MOUNT,
         TMPFS,
+        USERNS,
     };
     static const struct option opts[] = {
         {"rm", no_argument, NULL, RM},
@@ -551,19 +558,35 @@ parse_run(struct container *c, int argc, char **argv, bool *detach)
         {"restart", required_argument, NULL, RESTART},
         {"log-driver", required_argument, NULL, LOG_DRIVER},
         {"log-opt", required_argument, NULL, LOG_OPT},
+        {"userns", required_argument, NULL, USERNS},
+        {"network", required_argument, NULL, NETF_NETWORK},
+        {"net", required_argument, NULL, NETF_NETWORK},
+        {"ip", required_argument, NULL, NETF_IP},
+        {"network-alias", required_argument, NULL, NETF_ALIAS},
+        {"net-alias", required_argument, NULL, NETF_ALIAS},
+        {"add-host", required_argument, NULL, NETF_ADD_HOST},
+        {"publish", required_argument, NULL, 'p'},
+        {"publish-all", no_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'H'},
         {0},
     };
     const char *rootfs = NULL, *entrypoint = NULL, *user = NULL;
     char *env_flags[MC_MAX_ENV];
     char *mount_flags[MC_MAX_MOUNTS][2];
+    struct net_flags net = {0};
     int nenv = 0, nmount_flags = 0, opt;
 
     container_init(c);
     opterr = 0;
     optind = 0; /* restart getopt on the subcommand's argv */
-    while ((opt = getopt_long(argc, argv, "+h:e:w:u:v:m:itd", opts, NULL)) !=
+    while ((opt = getopt_long(argc, argv, "+h:e:w:u:v:m:itdp:P", opts, NULL)) !=
            -1) {
+        /* --network, --ip, --network-alias, --add-host, -p, -P */
+        if (opt == 'p' || opt == 'P' || opt >= NETF_NETWORK) {
+            if (network_flag(&net, opt, optarg) == -1)
+                return -1;
+            continue;
+        }
         switch (opt) {
         case RM: c->remove = true; break;
         case NAME:
@@ -681,6 +704,10 @@ parse_run(struct container *c, int argc, char **argv, bool *detach)
             if (parse_log_opt(c, optarg) == -1)
                 return -1;
             break;
+        case USERNS:
+            if (userns_parse(c, optarg) == -1)
+                return -1;
+            break;
         case 'H': run_usage(stdout, detach ? "run" : "create"); exit(0);
         default:
             return mc_usage_error("unknown or incomplete option '%s' (see "
@@ -719,7 +746,8 @@ parse_run(struct container *c, int argc, char **argv, bool *detach)
     if (user && parse_user(c, user) == -1)
         return -1;
     if (apply_image_config(c, entrypoint, argv + optind, argc - optind,
-                           env_flags, nenv) == -1)
+                           env_flags, nenv, &net) == -1 ||
+        network_configure(c, &net) == -1)
         return -1;
     for (int i = 0; i < nmount_flags; i++) {
         int kind = (int)(intptr_t)mount_flags[i][0];

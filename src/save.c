@@ -261,7 +261,7 @@ deliver(const char *work, const char *out, bool as_dir)
             return ct_fail_errno("mkdir '%s'", out);
         if (store_unpack((const char *[]){work, out, NULL}, result,
                          sizeof(result)) == -1) {
-            ct_rm_rf(out);
+            userns_rm_rf(out);
             return -1;
         }
         return 0;
@@ -343,7 +343,7 @@ cmd_save(int argc, char **argv)
     json_object_put(docker);
     if (rc == 0)
         rc = deliver(work, out, as_dir);
-    ct_rm_rf(work);
+    userns_rm_rf(work);
     store_release(hold);
     return rc;
 }

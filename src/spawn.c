@@ -5,7 +5,9 @@
  * into its cgroup); inside, it does the steps in order:
  *
  *   join the cgroups (v1)                          03-cgroups
+ *     (in a user namespace: wait for the maps)     08-user-namespaces
  *   a cgroup namespace, / private, the hostname    02-namespaces
+ *     (in a user namespace: become root there)     08-user-namespaces
  *   mount the overlay                              07-overlay
  *   mounts, pivot_root, /dev, masked /proc         05-pivot-root
  *   a session of its own; a pty with -t
@@ -25,7 +27,11 @@
  *
  * It talks to the monitor over a SOCK_SEQPACKET socketpair, one message a
  * kind byte: 'T' carries the pty's master side (SCM_RIGHTS), 'R' says it is
- * ready and waits for 'G' (create, then start), 'E' carries an error. The
+ * ready and waits for 'G' (create, then start), 'E' carries an error; the
+ * monitor sends 'M' to a child in a user namespace once its maps are
+ * written (with --userns auto, and the idmapped trees it made), and on a
+ * bridge network 'N' before exec: its eth0 is plugged in (the monitor does
+ * that while the child mounts). The
  * child's end is close-on-exec: when exec succeeds, the monitor reads EOF.
  * So the monitor always knows how the start went, and prints an error
  * once, as text or JSON.
@@ -268,24 +274,6 @@ die_with_monitor(int chan)
         _exit(MC_EXIT_RUNNER);
 }
 
-/* A new user namespace: the parent writes our maps (and puts us in our
- * v1 cgroups: from in here, the host's cgroup files are not ours to
- * write); 'M' says it is done. Until then we are nobody. */
-static int
-wait_for_maps(struct container *c)
-{
-    char m = 0;
-
-    if (recv(c->keep_fd, &m, 1, 0) != 1 || m != SPAWN_MAPS)
-        _exit(MC_EXIT_RUNNER); /* the parent went away, or failed */
-    /* Still the host's root, which the maps do not name: become the
-     * namespace's own root, or files we make get ids no map has. */
-    if (setresgid(0, 0, 0) == -1 || setresuid(0, 0, 0) == -1)
-        return ct_fail_errno("become root in the new user namespace (is 0 "
-                             "in linux.uidMappings and gidMappings?)");
-    return 0;
-}
-
 int
 spawn_sync_hooks(struct container *c)
 {
@@ -393,11 +381,20 @@ child_main(void *arg)
     /* If the monitor dies (even kill -9), the container dies with it: PID
      * 1 gone, the kernel kills the whole pid namespace. */
     die_with_monitor(c->keep_fd);
-    if (c->spec && namespaces_has(c, CLONE_NEWUSER) ? wait_for_maps(c) == -1
-                                                    : cgroups_join(c) == -1)
+    /* In a user namespace we are nobody until the monitor has written our
+     * maps (it joined us to our v1 cgroups too: from in here the host's
+     * cgroup files are not ours to write). */
+    if (c->userns.mode != USERNS_HOST ? userns_wait_for_maps(c) == -1
+                                      : cgroups_join(c) == -1)
         goto fail;
-    if (namespaces_enter(c) == -1 || (!c->spec && overlay_mount(c) == -1) ||
-        rootfs_setup(c) == -1)
+    if (namespaces_enter(c) == -1)
+        goto fail;
+    if (c->userns.mode != USERNS_HOST) {
+        if (userns_setup_child(c) == -1)
+            goto fail;
+        die_with_monitor(c->keep_fd); /* new credentials clear it */
+    }
+    if ((!c->spec && overlay_mount(c) == -1) || rootfs_setup(c) == -1)
         goto fail;
     /* A new session, so the container cannot reach the caller's terminal
      * (TIOCSTI); with -t, the pty becomes its controlling terminal. */
@@ -410,6 +407,11 @@ child_main(void *arg)
     if (privileges_apply(c) == -1)
         goto fail;
     die_with_monitor(c->keep_fd);
+    if (c->net_wait) {
+        char net = 0;
+        if (recv(c->keep_fd, &net, 1, 0) != 1 || net != SPAWN_NET)
+            _exit(MC_EXIT_RUNNER); /* the monitor failed, and says why */
+    }
     if (c->spec && c->spec->exec_fifo >= 0)
         hold_on_fifo(c);
     if (c->hold) {
@@ -438,9 +440,18 @@ spawn_container(struct container *c, struct spawn_io *io)
     c->keep_fd = sp[1];
     child_io = io;
     fflush(NULL);
-    ct_trace("unshare --mount --uts --ipc --pid --net --fork",
-             "clone(CLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWPID|"
-             "CLONE_NEWNET)");
+    if (ct_tracing) {
+        bool user = c->userns.mode != USERNS_HOST;
+        bool net = c->net.mode != NET_HOST;
+        char shell[128];
+        snprintf(shell, sizeof(shell),
+                 "unshare %s--mount --uts --ipc --pid %s--fork",
+                 user ? "--user " : "", net ? "--net " : "");
+        ct_trace(
+            shell,
+            "clone(%sCLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWPID%s)",
+            user ? "CLONE_NEWUSER|" : "", net ? "|CLONE_NEWNET" : "");
+    }
     if (namespaces_join_pid(c) == -1) {
         close(sp[0]);
         close(sp[1]);
@@ -455,16 +466,18 @@ spawn_container(struct container *c, struct spawn_io *io)
     close(sp[1]);
     c->keep_fd = -1;
     if (pid == -1) {
-        ct_fail_errno("clone into new namespaces");
+        ct_fail_errno(c->userns.mode != USERNS_HOST
+                          ? "clone into a new user namespace and the others"
+                          : "clone into new namespaces");
         close(sp[0]);
         io->chan = -1;
         return -1;
     }
-    /* A new user namespace: its maps, and its v1 cgroups, from here. */
-    if (c->spec && namespaces_has(c, CLONE_NEWUSER) &&
+    /* The child waits for its maps; if they cannot be made, it never
+     * runs. v1 cgroups are joined from here, with the host's ids. */
+    if (c->userns.mode != USERNS_HOST &&
         (cgroups_join_pid(c, pid, c->in_cgroup) == -1 ||
-         namespaces_write_maps(c, pid) == -1 ||
-         send(sp[0], (char[]){SPAWN_MAPS}, 1, MSG_NOSIGNAL) != 1)) {
+         userns_map_child(c, pid, sp[0]) == -1)) {
         kill(pid, SIGKILL);
         while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
             ;

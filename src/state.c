@@ -9,6 +9,7 @@
  * record is never seen half-written: it is written to a temporary file in
  * the same directory and renamed over the old one (rename(2) is atomic).
  * Try: sudo ls /run/minictr; sudo jq . /run/minictr/ID.json
+ * (A user's records: $XDG_RUNTIME_DIR/minictr, or /tmp/minictr-run-UID.)
  *
  * JSON library: json-c (libjson-c-dev). It is in Debian and Ubuntu, small,
  * C-only, and builds and parses objects with one call each. Its getters
@@ -17,6 +18,9 @@
  */
 #include "minictr.h"
 
+#include "inet.h"
+
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -146,6 +150,55 @@ string_array(char *const *list, int n)
 static const char *const restart_names[] = {"no", "on-failure", "always",
                                             "unless-stopped"};
 static const char *const mount_names[] = {"bind", "volume", "tmpfs"};
+static const char *const userns_names[] = {"host", "auto", "rootless"};
+
+static const char *const net_modes[] = {"bridge", "none", "host"};
+
+static json_object *
+ip_string(uint32_t addr)
+{
+    char buf[INET_ADDRSTRLEN];
+    return json_object_new_string(addr ? ct_ip_str(addr, buf) : "");
+}
+
+/* "network": {"mode", "name", "ip", ...}, and "ports": [{"host_ip",
+ * "host_port", "container_port", "protocol"}, ...] */
+static void
+add_network(json_object *o, const struct net_config *n)
+{
+    json_object *j = json_object_new_object(), *ports = json_object_new_array();
+    char buf[INET_ADDRSTRLEN];
+
+#define SET(key, value) json_object_object_add(j, key, value)
+    SET("mode", json_object_new_string(net_modes[n->mode]));
+    SET("name", json_object_new_string(n->name));
+    SET("want_ip", ip_string(n->want_ip));
+    SET("aliases", string_array(n->aliases, n->naliases));
+    SET("add_hosts", string_array(n->add_hosts, n->nadd_hosts));
+    SET("userland_proxy", json_object_new_boolean(n->userland_proxy));
+    SET("veth", json_object_new_string(n->veth));
+    SET("ip", ip_string(n->ip));
+    SET("gateway", ip_string(n->gateway));
+    SET("prefix_len", json_object_new_int(n->prefix));
+    SET("bridge", json_object_new_string(n->bridge));
+#undef SET
+    json_object_object_add(o, "network", j);
+    for (int i = 0; i < n->nports; i++) {
+        const struct port_spec *p = &n->ports[i];
+        json_object *q = json_object_new_object();
+        json_object_object_add(
+            q, "host_ip", json_object_new_string(ct_ip_str(p->host_ip, buf)));
+        json_object_object_add(q, "host_port",
+                               json_object_new_int(p->host_port));
+        json_object_object_add(q, "container_port",
+                               json_object_new_int(p->ctr_port));
+        json_object_object_add(
+            q, "protocol",
+            json_object_new_string(p->proto == IPPROTO_UDP ? "udp" : "tcp"));
+        json_object_array_add(ports, q);
+    }
+    json_object_object_add(o, "ports", ports);
+}
 
 static void
 add_time(json_object *o, const char *key, int64_t ns)
@@ -208,6 +261,7 @@ state_to_json(const struct container *c)
     ADD("log_driver", STR(c->log.none ? "none" : "json-file"));
     ADD("log_max_size", INT(c->log.max_size));
     ADD("log_max_files", INT(c->log.max_files));
+    add_network(o, &c->net);
     add_time(o, "created", c->created_ns);
 
     ADD("status", STR(c->status));
@@ -218,6 +272,16 @@ state_to_json(const struct container *c)
     ADD("stopped_by_user", BOOL(c->stopped_by_user));
     ADD("restart_count", INT(c->restart_count));
     ADD("device_cgroup", BOOL(c->device_cgroup));
+    {
+        /* "0 100000 65536", as /proc/PID/uid_map reads ("" when none) */
+        char map[80];
+        ADD("userns", STR(userns_names[c->userns.mode]));
+        userns_map_format(&c->userns.uid, map, sizeof(map));
+        ADD("uid_map", json_object_new_string(map));
+        userns_map_format(&c->userns.gid, map, sizeof(map));
+        ADD("gid_map", json_object_new_string(map));
+        ADD("userns_helpers", BOOL(c->userns.helpers));
+    }
     add_time(o, "started", c->started_ns);
     add_time(o, "finished", c->finished_ns);
     for (int i = 0; i < c->ncgroups; i++)
@@ -241,8 +305,8 @@ state_write(const struct container *c)
         rc = -1;
         goto out;
     }
-    if (ct_mkdir_p(mc_state_dir(), 0700) == -1) {
-        rc = ct_fail_errno("mkdir '%s'", mc_state_dir());
+    if (userns_make_state_dir() == -1) {
+        rc = -1;
         goto out;
     }
     /* The temporary name carries our pid: two writers never share it. */
@@ -328,6 +392,59 @@ lookup(const char *const *names, int n, const char *s)
     return 0;
 }
 
+static uint32_t
+get_ip(json_object *o, const char *key)
+{
+    struct in_addr in;
+    return inet_pton(AF_INET, get_string(o, key), &in) == 1 ? ntohl(in.s_addr)
+                                                            : 0;
+}
+
+static int
+get_strings(json_object *o, const char *key, char **list, int max)
+{
+    json_object *a = get(o, key);
+    int n = 0;
+
+    for (size_t i = 0; a && i < json_object_array_length(a) && n < max; i++)
+        list[n++] =
+            strdup(json_object_get_string(json_object_array_get_idx(a, i)));
+    return n;
+}
+
+static void
+network_from_json(json_object *o, struct net_config *n)
+{
+    json_object *j = get(o, "network"), *a = get(o, "ports");
+
+    n->mode = NET_NONE; /* a record from before networks */
+    if (j) {
+        n->mode = (enum net_mode)lookup(net_modes, 3, get_string(j, "mode"));
+        copy(n->name, sizeof(n->name), get_string(j, "name"));
+        n->want_ip = get_ip(j, "want_ip");
+        n->naliases = get_strings(j, "aliases", n->aliases, MC_MAX_ALIASES);
+        n->nadd_hosts =
+            get_strings(j, "add_hosts", n->add_hosts, MC_MAX_ADD_HOSTS);
+        n->userland_proxy = get_bool(j, "userland_proxy");
+        copy(n->veth, sizeof(n->veth), get_string(j, "veth"));
+        n->ip = get_ip(j, "ip");
+        n->gateway = get_ip(j, "gateway");
+        n->prefix = (int)get_int(j, "prefix_len");
+        copy(n->bridge, sizeof(n->bridge), get_string(j, "bridge"));
+    }
+    for (size_t i = 0;
+         a && i < json_object_array_length(a) && n->nports < MC_MAX_PORTS;
+         i++) {
+        json_object *q = json_object_array_get_idx(a, i);
+        struct port_spec *p = &n->ports[n->nports++];
+        p->host_ip = get_ip(q, "host_ip");
+        p->host_port = (uint16_t)get_int(q, "host_port");
+        p->ctr_port = (uint16_t)get_int(q, "container_port");
+        p->proto = strcmp(get_string(q, "protocol"), "udp") ? IPPROTO_TCP
+                                                            : IPPROTO_UDP;
+    }
+}
+
 /* Fill c from a record. */
 static void
 from_json(json_object *o, struct container *c)
@@ -388,6 +505,7 @@ from_json(json_object *o, struct container *c)
     c->log.none = !strcmp(get_string(o, "log_driver"), "none");
     c->log.max_size = (uint64_t)get_int(o, "log_max_size");
     c->log.max_files = (int)get_int(o, "log_max_files");
+    network_from_json(o, &c->net);
     c->created_ns = mc_parse_time(get_string(o, "created"));
 
     copy(c->status, sizeof(c->status), get_string(o, "status"));
@@ -398,6 +516,11 @@ from_json(json_object *o, struct container *c)
     c->stopped_by_user = get_bool(o, "stopped_by_user");
     c->restart_count = (int)get_int(o, "restart_count");
     c->device_cgroup = get_bool(o, "device_cgroup");
+    c->userns.mode =
+        (enum userns_mode)lookup(userns_names, 3, get_string(o, "userns"));
+    userns_map_parse(get_string(o, "uid_map"), &c->userns.uid);
+    userns_map_parse(get_string(o, "gid_map"), &c->userns.gid);
+    c->userns.helpers = get_bool(o, "userns_helpers");
     c->started_ns = mc_parse_time(get_string(o, "started"));
     c->finished_ns = mc_parse_time(get_string(o, "finished"));
     a = get(o, "cgroups");
@@ -424,6 +547,10 @@ state_free(struct container *c)
         free(c->mounts[i].source);
         free(c->mounts[i].target);
     }
+    for (int i = 0; i < c->net.naliases; i++)
+        free(c->net.aliases[i]);
+    for (int i = 0; i < c->net.nadd_hosts; i++)
+        free(c->net.add_hosts[i]);
     memset(c, 0, sizeof(*c));
 }
 

@@ -500,6 +500,13 @@ store_unpack(const char *const *args, char *result, size_t size)
     if (pid == 0) {
         dup2(out[1], 1);
         dup2(errp[1], 2);
+        /* A user's layers are unpacked as root of a user namespace with
+         * the user's map: their files belong to the ids its containers
+         * map (userns.c). */
+        if (geteuid() != 0 && userns_enter(NULL) == -1) {
+            ct_report();
+            _exit(CT_EXIT_FAILURE);
+        }
         execv(helper, (char *const *)argv);
         fprintf(stderr, "exec '%s' failed: %s\n", helper, strerror(errno));
         _exit(CT_EXIT_FAILURE);
@@ -531,6 +538,15 @@ store_unpack(const char *const *args, char *result, size_t size)
     mc_error_code(WIFEXITED(status) && WEXITSTATUS(status) == CT_EXIT_INPUT
                       ? "bad_archive"
                       : "failed");
+    if (geteuid() != 0 && last &&
+        (strstr(last, "Couldn't visit") || strstr(last, "ermission denied")))
+        ct_set_hint("as a user you import what you can read: a tarball, or "
+                    "a directory you made (rootfs-scripts/busybox.sh ~/img)");
+    else if (geteuid() != 0 && last && strstr(last, "Can't set"))
+        ct_set_hint("the image has files owned by ids your user namespace "
+                    "does not map: ask root for a /etc/subuid and "
+                    "/etc/subgid range (sudo usermod --add-subuids "
+                    "100000-165535 --add-subgids 100000-165535 USER)");
     return ct_fail("%s", last ? last : "minictr-unpack failed");
 }
 
@@ -601,7 +617,7 @@ store_adopt_layer(const char *tmpdir, const char *diff_id, uint64_t size)
     if (rename(tmpdir, path) == -1) {
         if (errno != EEXIST && errno != ENOTEMPTY)
             return ct_fail_errno("rename '%s' to '%s'", tmpdir, path);
-        ct_rm_rf(tmpdir); /* the same content, already in the store */
+        userns_rm_rf(tmpdir); /* the same content, already in the store */
     }
     return store_index_update(add_layer_entry, &a);
 }
@@ -620,11 +636,11 @@ store_put_layer_from_dir(const char *dir, char diff_id[72])
         !store_valid_digest(diff_id)) {
         if (!*ct_error_message())
             ct_fail("minictr-unpack said '%s', not a digest", result);
-        ct_rm_rf(tmp);
+        userns_rm_rf(tmp);
         return -1;
     }
     if (store_adopt_layer(tmp, diff_id, size) == -1) {
-        ct_rm_rf(tmp);
+        userns_rm_rf(tmp);
         return -1;
     }
     return 0;

@@ -189,7 +189,7 @@ volume_rm(int argc, char **argv)
             continue;
         }
         *strrchr(path, '/') = '\0'; /* volumes/NAME, with _data */
-        if (ct_rm_rf(path) == -1) {
+        if (userns_rm_rf(path) == -1) { /* a user's: in its namespace */
             rc = ct_fail_errno("remove volume '%s'", path);
             continue;
         }

@@ -11,45 +11,11 @@
 #   minictr-tnr-PID   a system user, with no range
 
 load lib/common
+load lib/users
 bats_require_minimum_version 1.5.0
 
-# Users and directories left by a run that was killed before its
-# teardown_file (the PID in their names is gone) are removed first.
-sweep_old_runs() {
-    local u d pid
-    for u in $(awk -F: '/^minictr-t(est|nr)-[0-9]+:/ { print $1 }' /etc/passwd); do
-        kill -0 "${u##*-}" 2>/dev/null || userdel "$u" 2>/dev/null || true
-    done
-    for d in /tmp/minictr-userns-*.*; do
-        pid=${d#/tmp/minictr-userns-}
-        pid=${pid%%.*}
-        [ -d "$d" ] && ! kill -0 "$pid" 2>/dev/null && rm -rf "$d"
-    done
-    return 0
-}
-
-# useradd takes a lock on /etc/passwd: another suite may hold it a moment.
-add_user() {
-    local i
-    for i in $(seq 20); do
-        useradd -M -s /usr/sbin/nologin "$@" 2>/dev/null && return 0
-        sleep 0.3
-    done
-    return 1
-}
-
 setup_file() {
-    [ "$(id -u)" -eq 0 ] || skip "needs root (to make the test users)"
-    command -v useradd >/dev/null || skip "needs useradd (package passwd)"
-    command -v setpriv >/dev/null || skip "needs setpriv (package util-linux)"
-    [ -d "$IMAGE" ] || skip "no image at $IMAGE (make images)"
-    sweep_old_runs
-    # Our own directory, which the test users can enter (bats's are 0700).
-    T=$(mktemp -d "/tmp/minictr-userns-$$.XXXXXX")
-    chmod 755 "$T"
-    export T
-    cp /bin/true "$T/true"
-    "$T/true" || skip "/tmp is mounted noexec: the test users need a place to run programs from"
+    users_setup_file '^minictr-t(est|nr)-[0-9]+$' /tmp/minictr-userns || return 0
     export RANGE_USER=minictr-test-$$ PLAIN_USER=minictr-tnr-$$
     add_user "$RANGE_USER" || fail "useradd $RANGE_USER failed"
     add_user -r "$PLAIN_USER" || fail "useradd -r $PLAIN_USER failed"
@@ -81,6 +47,7 @@ teardown_file() {
 }
 
 setup() {
+    users_check
     RUID=$(id -u "$RANGE_USER")
     RGID=$(id -g "$RANGE_USER")
     PUID=$(id -u "$PLAIN_USER")

@@ -26,21 +26,14 @@ teardown() {
 }
 
 @test "v2: the container starts in /sys/fs/cgroup/minictr/minictr-ID with its limits" {
-    "$MC" run --name lim --memory 64m --cpus 0.5 --pids-limit 32 busybox sleep 30 &
-    runner=$!
-    for _ in $(seq 200); do
-        pid=$("$MC" inspect lim 2>/dev/null | sed -n 's/^ *"pid": *\([1-9][0-9]*\).*/\1/p')
-        [ -n "$pid" ] && [ -d /proc/$pid ] && break
-        sleep 0.1
-    done
+    "$MC" run -d --name lim --memory 64m --cpus 0.5 --pids-limit 32 busybox sleep 30 >/dev/null
+    pid=$("$MC" inspect -f '{{.pid}}' lim)
     cg=$(sed -n 's/^0:://p' /proc/$pid/cgroup)
     dir=/sys/fs/cgroup$cg
     mem=$(cat $dir/memory.max) cpu=$(cat $dir/cpu.max) pids=$(cat $dir/pids.max)
     swap=$(cat $dir/memory.swap.max 2>/dev/null || echo none)
-    kill -KILL "$pid"
-    wait "$runner" || true
-    "$MC" rm lim >/dev/null
-    [[ "$cg" =~ ^/minictr/minictr-[0-9a-f]{16}$ ]] || fail "cgroup: $cg"
+    "$MC" rm -f lim >/dev/null
+    [[ "$cg" =~ ^/minictr/minictr-[0-9a-f]{64}$ ]] || fail "cgroup: $cg"
     [ "$mem" = 67108864 ]
     [ "$cpu" = "50000 100000" ]
     [ "$pids" = 32 ]
@@ -72,4 +65,29 @@ teardown() {
     assert_success
     assert_line done
     [ "$(grep -c '^fail$' <<<"$output")" -ge 3 ]
+}
+
+@test "v2: run -d, exec joins the container's cgroup, pause freezes it, stats reads memory.current, stop" {
+    "$MC" run -d --name life -m 64m busybox sh -c 'while :; do :; done' >/dev/null
+    pid=$("$MC" inspect -f '{{.pid}}' life)
+    dir=/sys/fs/cgroup$(sed -n 's/^0:://p' /proc/$pid/cgroup)
+    [ -d "$dir" ]
+    # exec: born in the same cgroup (clone3), the same namespaces
+    run "$MC" exec life sh -c 'cat /proc/self/cgroup; stat -L -c %i /proc/self/ns/pid'
+    assert_line "0::/"
+    assert_line "$(stat -L -c %i /proc/$pid/ns/pid)"
+    # pause: cgroup.freeze, and cgroup.events says frozen
+    "$MC" pause life
+    [ "$(cat "$dir/cgroup.freeze")" = 1 ]
+    grep -qx 'frozen 1' "$dir/cgroup.events"
+    a=$(awk '{ print $14 + $15 }' /proc/$pid/stat)
+    sleep 1
+    [ "$(awk '{ print $14 + $15 }' /proc/$pid/stat)" = "$a" ]
+    "$MC" unpause life
+    grep -qx 'frozen 0' "$dir/cgroup.events"
+    run "$MC" --json stats --no-stream life
+    assert_output --partial '"memory_limit":67108864'
+    "$MC" stop -t 1 life >/dev/null
+    [ ! -d "$dir" ]
+    "$MC" rm life >/dev/null
 }

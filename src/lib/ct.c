@@ -415,6 +415,21 @@ ct_state_dir(void)
     return dir && *dir ? dir : "/run/minictr";
 }
 
+bool
+ct_find_in_path(const char *name, char *out, size_t size)
+{
+    const char *path = getenv("PATH");
+    char dirs[4096], *dir, *save;
+
+    snprintf(dirs, sizeof(dirs), "%s", path && *path ? path : "/usr/bin:/bin");
+    for (dir = strtok_r(dirs, ":", &save); dir;
+         dir = strtok_r(NULL, ":", &save))
+        if (snprintf(out, size, "%s/%s", dir, name) < (int)size &&
+            access(out, X_OK) == 0)
+            return true;
+    return false;
+}
+
 /* ---- numbers ----------------------------------------------------------- */
 
 int

@@ -137,6 +137,11 @@ int ct_rm_rf(const char *path);
  * MINICTR_STATE never see each other's files (the tests rely on it). */
 const char *ct_state_dir(void);
 
+/* Where execvp(3) would find the program `name`: the first executable
+ * DIR/name for DIR in $PATH (/usr/bin:/bin when unset) into out. Returns
+ * false when there is none. */
+bool ct_find_in_path(const char *name, char *out, size_t size);
+
 /* ---- numbers ----------------------------------------------------------- */
 
 /* Parse a decimal unsigned number that must fill the whole string.

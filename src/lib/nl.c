@@ -15,16 +15,28 @@
 
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
+#include <linux/ip.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
 #include <linux/veth.h>
 
 /* nl_put marks a message that did not fit with this length. */
 #define NL_FULL UINT32_MAX
 
+/* Sequence numbers: one counter for every request this process sends. */
+static uint32_t last_seq;
+
 int
 nl_open(void)
 {
+    return nl_open_protocol(NETLINK_ROUTE);
+}
+
+int
+nl_open_protocol(int protocol)
+{
     int one = 1;
-    int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+    int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol);
 
     if (fd == -1)
         return -1;
@@ -95,6 +107,19 @@ struct attr_name {
 };
 
 static const struct attr_name link_attrs[];
+/* IFLA_AF_SPEC { AF_INET { IFLA_INET_CONF { [devconf index] = value } } } */
+static const struct attr_name inet_conf_attrs[] = {
+    {IPV4_DEVCONF_ROUTE_LOCALNET, "ROUTE_LOCALNET", V_U32, NULL},
+    {0, NULL, 0, NULL},
+};
+static const struct attr_name inet_attrs[] = {
+    {IFLA_INET_CONF, "IFLA_INET_CONF", V_NEST, inet_conf_attrs},
+    {0, NULL, 0, NULL},
+};
+static const struct attr_name af_attrs[] = {
+    {AF_INET, "AF_INET", V_NEST, inet_attrs},
+    {0, NULL, 0, NULL},
+};
 static const struct attr_name veth_attrs[] = {
     {VETH_INFO_PEER, "VETH_INFO_PEER", V_LINK_NEST, link_attrs},
     {0, NULL, 0, NULL},
@@ -111,6 +136,7 @@ static const struct attr_name link_attrs[] = {
     {IFLA_LINKINFO, "IFLA_LINKINFO", V_NEST, info_attrs},
     {IFLA_NET_NS_PID, "IFLA_NET_NS_PID", V_U32, NULL},
     {IFLA_NET_NS_FD, "IFLA_NET_NS_FD", V_U32, NULL},
+    {IFLA_AF_SPEC, "IFLA_AF_SPEC", V_NEST, af_attrs},
     {0, NULL, 0, NULL},
 };
 static const struct attr_name addr_attrs[] = {
@@ -225,11 +251,15 @@ describe(const struct nlmsghdr *h, char *buf, size_t size)
         t < (int)(sizeof(types) / sizeof(types[0])) && types[t] ? types[t]
                                                                 : "RTM_?",
         h->nlmsg_len, h->nlmsg_seq);
-    for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+    for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+        /* A GET's bits mean DUMP where a NEW's mean CREATE, EXCL... */
+        if ((t & 3) == 2 && i >= 2 && i <= 4)
+            continue;
         if ((h->nlmsg_flags & flags[i].flag) == flags[i].flag) {
             add(buf, size, &n, "%s%s", sep, flags[i].name);
             sep = "|";
         }
+    }
     add(buf, size, &n, "\n         ");
     if (t >= RTM_NEWLINK && t <= RTM_SETLINK) {
         add_ifinfomsg(buf, size, &n, body);
@@ -319,18 +349,18 @@ read_ack_of(int fd, uint32_t seq)
     }
 }
 
-int
-nl_talk(int fd, struct nlmsghdr *h, const char *shell)
+/* Number the request (with `flags` added), trace it, send it whole. */
+static int
+send_request(int fd, struct nlmsghdr *h, int flags, const char *shell)
 {
-    static uint32_t seq;
     ssize_t n;
 
     if (h->nlmsg_len == NL_FULL) {
         errno = EMSGSIZE;
         return -1;
     }
-    h->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
-    h->nlmsg_seq = ++seq;
+    h->nlmsg_flags |= (unsigned short)(NLM_F_REQUEST | flags);
+    h->nlmsg_seq = ++last_seq;
     trace_message(h, shell);
     ct_set_hint(NULL);
     do
@@ -341,5 +371,190 @@ nl_talk(int fd, struct nlmsghdr *h, const char *shell)
             errno = EIO;
         return -1;
     }
-    return read_ack_of(fd, seq);
+    return 0;
+}
+
+int
+nl_talk(int fd, struct nlmsghdr *h, const char *shell)
+{
+    if (send_request(fd, h, NLM_F_ACK, shell) == -1)
+        return -1;
+    return read_ack_of(fd, h->nlmsg_seq);
+}
+
+int
+nl_dump(int fd, struct nlmsghdr *h,
+        int (*each)(const struct nlmsghdr *answer, void *arg), void *arg,
+        const char *shell)
+{
+    static char buf[32768]; /* the kernel sends dumps in pieces this big */
+    int rc = 0;
+
+    if (send_request(fd, h, NLM_F_DUMP, shell) == -1)
+        return -1;
+    for (;;) {
+        ssize_t got = recv(fd, buf, sizeof(buf), 0);
+        int len = (int)got;
+
+        if (got == -1 && errno == EINTR)
+            continue;
+        if (got == -1)
+            return -1;
+        for (struct nlmsghdr *r = (struct nlmsghdr *)buf; NLMSG_OK(r, len);
+             r = NLMSG_NEXT(r, len)) {
+            if (r->nlmsg_seq != h->nlmsg_seq)
+                continue;
+            if (r->nlmsg_type == NLMSG_DONE)
+                return rc;
+            if (r->nlmsg_type == NLMSG_ERROR)
+                return read_ack(r) == -1 ? -1 : rc;
+            if (!rc)
+                rc = each(r, arg); /* non-zero: read on, call no more */
+        }
+    }
+}
+
+/* ---- nftables: batches ------------------------------------------------- */
+
+/* "NFT_MSG_NEWRULE len=.. seq=.. flags=... table="t" chain="output"
+ * expressions{ payload cmp meta cmp payload cmp immediate immediate nat }":
+ * the names of the parts, for --trace. */
+static void
+describe_nft(const struct nlmsghdr *h, char *buf, size_t size)
+{
+    static const char *const types[] = {
+        [NFT_MSG_NEWTABLE] = "NFT_MSG_NEWTABLE",
+        [NFT_MSG_DELTABLE] = "NFT_MSG_DELTABLE",
+        [NFT_MSG_NEWCHAIN] = "NFT_MSG_NEWCHAIN",
+        [NFT_MSG_NEWRULE] = "NFT_MSG_NEWRULE",
+    };
+    int t = h->nlmsg_type & 0xff;
+    size_t n = 0;
+    const struct rtattr *a =
+        (const struct rtattr *)((const char *)NLMSG_DATA(h) +
+                                NLMSG_ALIGN(sizeof(struct nfgenmsg)));
+    int len = (int)h->nlmsg_len - (int)NLMSG_LENGTH(sizeof(struct nfgenmsg));
+
+    add(buf, size, &n, "%s len=%u seq=%u nfgenmsg{family=%u}",
+        t < (int)(sizeof(types) / sizeof(types[0])) && types[t] ? types[t]
+                                                                : "NFT_MSG_?",
+        h->nlmsg_len, h->nlmsg_seq,
+        ((const struct nfgenmsg *)NLMSG_DATA(h))->nfgen_family);
+    /* Every message here names its table first (NFTA_*_TABLE or
+     * NFTA_TABLE_NAME, both type 1), then a chain (type 2 in a rule, 3 in
+     * a chain); a rule's expressions are a list of nests. */
+    for (; RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+        int type = a->rta_type & NLA_TYPE_MASK;
+        const char *v = RTA_DATA(a);
+
+        if (type == 1 || (t == NFT_MSG_NEWRULE && type == NFTA_RULE_CHAIN) ||
+            (t == NFT_MSG_NEWCHAIN && type == NFTA_CHAIN_NAME))
+            add(buf, size, &n, " %s=\"%.*s\"", type == 1 ? "table" : "chain",
+                (int)strnlen(v, RTA_PAYLOAD(a)), v);
+        if (t == NFT_MSG_NEWRULE && type == NFTA_RULE_EXPRESSIONS) {
+            const struct rtattr *e = RTA_DATA(a);
+            int elen = (int)RTA_PAYLOAD(a);
+
+            add(buf, size, &n, "\n         expressions{");
+            for (; RTA_OK(e, elen); e = RTA_NEXT(e, elen)) {
+                /* NFTA_LIST_ELEM { NFTA_EXPR_NAME "payload", ... } */
+                const struct rtattr *name = RTA_DATA(e);
+                if (RTA_PAYLOAD(e) >= RTA_LENGTH(1))
+                    add(buf, size, &n, " %.*s",
+                        (int)strnlen(RTA_DATA(name), RTA_PAYLOAD(name)),
+                        (const char *)RTA_DATA(name));
+            }
+            add(buf, size, &n, " }");
+        }
+    }
+}
+
+int
+nl_talk_batch(int fd, struct nlmsghdr **msgs, int n, const char *const *shells)
+{
+    enum { MAX = 64 };
+    struct {
+        struct nlmsghdr h;
+        struct nfgenmsg g;
+    } begin = {0}, end;
+    struct iovec iov[MAX + 2];
+    struct msghdr mh = {.msg_iov = iov};
+    static char buf[8192];
+    uint32_t first;
+    int answered = 0, err = 0;
+    size_t total = 0;
+    ssize_t sent;
+
+    if (n > MAX) {
+        errno = EMSGSIZE;
+        return -1;
+    }
+    /* nfnetlink(7)'s frame: BEGIN names the subsystem the batch is for. */
+    begin.h.nlmsg_len = NLMSG_LENGTH(sizeof(begin.g));
+    begin.h.nlmsg_type = NFNL_MSG_BATCH_BEGIN;
+    begin.h.nlmsg_flags = NLM_F_REQUEST;
+    begin.h.nlmsg_seq = ++last_seq;
+    begin.g.res_id = htons(NFNL_SUBSYS_NFTABLES);
+    end = begin;
+    end.h.nlmsg_type = NFNL_MSG_BATCH_END;
+    iov[0] = (struct iovec){&begin, begin.h.nlmsg_len};
+    first = last_seq + 1;
+    for (int i = 0; i < n; i++) {
+        char line[2048];
+        if (msgs[i]->nlmsg_len == NL_FULL) {
+            errno = EMSGSIZE;
+            return -1;
+        }
+        msgs[i]->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+        msgs[i]->nlmsg_seq = ++last_seq;
+        if (ct_tracing) {
+            describe_nft(msgs[i], line, sizeof(line));
+            ct_trace(shells ? shells[i] : NULL, "%s", line);
+        }
+        iov[i + 1] = (struct iovec){msgs[i], msgs[i]->nlmsg_len};
+    }
+    end.h.nlmsg_seq = ++last_seq;
+    iov[n + 1] = (struct iovec){&end, end.h.nlmsg_len};
+    mh.msg_iovlen = (size_t)n + 2;
+    for (int i = 0; i < n + 2; i++)
+        total += iov[i].iov_len;
+    ct_set_hint(NULL);
+    /* One sendmsg: the kernel reads the whole batch from one buffer. */
+    do
+        sent = sendmsg(fd, &mh, 0);
+    while (sent == -1 && errno == EINTR);
+    if (sent != (ssize_t)total) {
+        if (sent >= 0)
+            errno = EIO;
+        return -1;
+    }
+    /* The kernel answers every message (our ACKs, its errors) at once,
+     * after the whole batch; an error about the frame itself answers
+     * BEGIN's or END's number. */
+    while (answered < n) {
+        ssize_t got = recv(fd, buf, sizeof(buf), err ? MSG_DONTWAIT : 0);
+        int len = (int)got;
+
+        if (got == -1 && errno == EINTR)
+            continue;
+        if (got == -1)
+            break;
+        for (struct nlmsghdr *r = (struct nlmsghdr *)buf; NLMSG_OK(r, len);
+             r = NLMSG_NEXT(r, len)) {
+            if (r->nlmsg_type != NLMSG_ERROR || r->nlmsg_seq < first - 1 ||
+                r->nlmsg_seq > end.h.nlmsg_seq)
+                continue;
+            if (r->nlmsg_seq >= first && r->nlmsg_seq < end.h.nlmsg_seq)
+                answered++;
+            else
+                answered = n; /* the frame was refused: nothing follows */
+            if (read_ack(r) == -1 && !err)
+                err = errno;
+        }
+    }
+    if (err) {
+        errno = err;
+        return -1;
+    }
+    return answered == n ? 0 : -1;
 }

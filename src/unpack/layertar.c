@@ -291,6 +291,8 @@ write_one(struct walk *w, const char *rel, const char *name)
     if (rc == 0 && type == AE_IFDIR) {
         /* overlay's opaque directory -> OCI's marker, first inside it */
         ssize_t n = lgetxattr(w->full, OVERLAY_OPAQUE_XATTR, opq, sizeof(opq));
+        if (n != 1) /* a user's layer, or a container's userxattr upper */
+            n = lgetxattr(w->full, OVERLAY_USER_OPAQUE_XATTR, opq, sizeof(opq));
         snprintf(path, sizeof(path), "%s/%s", rel, OCI_OPAQUE_MARKER);
         if (n == 1 && opq[0] == 'y')
             rc = write_marker(w, path, &st);

@@ -37,6 +37,12 @@
  * trusted.overlay.opaque = "y" on the directory (step 07), so that is what
  * lands on disk; layertar.c turns them back.
  *
+ * A user's import runs it inside the user's own user namespace (images.c),
+ * so what it makes belongs to the ids the map names: the tarball's root is
+ * the user, its uid 1000 the user's /etc/subuid START+999. A directory's
+ * files owned by ids outside that map (host root's, most often) show as the
+ * overflow id 65534, which no new file may get: they become root's.
+ *
  * Exit: 0 done, 3 a corrupt, truncated or refused archive, 1 anything
  * else; the reason is the last line on stderr, warnings start "warning:".
  *
@@ -174,6 +180,20 @@ open_beneath(int root, const char *path, int flags)
     return (int)syscall(SYS_openat2, root, path, &how, sizeof(how));
 }
 
+/* Are we in a user namespace (a user's store)? Outside one, uid_map is
+ * the identity "0 0 4294967295". */
+static bool
+in_user_namespace(void)
+{
+    static int in = -1; /* asked for each entry: read once */
+    char buf[64];
+
+    if (in == -1)
+        in = ct_read_file("/proc/self/uid_map", buf, sizeof(buf)) > 0 &&
+            !strstr(buf, "4294967295");
+    return in;
+}
+
 /* Mark each remembered directory opaque (making it if no entry did). */
 static int
 apply_opaque_dirs(void)
@@ -188,8 +208,12 @@ apply_opaque_dirs(void)
         if (fd == -1) {
             bad_archive = true;
             rc = ct_fail_errno("opaque directory '%s'", dir);
-        } else if (fsetxattr(fd, OVERLAY_OPAQUE_XATTR, "y", 1, 0) == -1) {
+        } else if (!in_user_namespace() &&
+                   fsetxattr(fd, OVERLAY_OPAQUE_XATTR, "y", 1, 0) == -1) {
             rc = ct_fail_errno("setxattr '%s' %s", dir, OVERLAY_OPAQUE_XATTR);
+        } else if (fsetxattr(fd, OVERLAY_USER_OPAQUE_XATTR, "y", 1, 0) == -1) {
+            rc = ct_fail_errno("setxattr '%s' %s", dir,
+                               OVERLAY_USER_OPAQUE_XATTR);
         }
         if (fd != -1)
             close(fd);
@@ -199,6 +223,18 @@ apply_opaque_dirs(void)
 }
 
 /* ---- writing entries to disk ------------------------------------------- */
+
+/* The uid and gid an unmapped owner shows as in a user namespace, or -1
+ * outside one. */
+static long
+overflow_id(const char *file)
+{
+    char buf[64];
+
+    if (!in_user_namespace())
+        return -1;
+    return ct_read_file(file, buf, sizeof(buf)) > 0 ? atol(buf) : 65534;
+}
 
 /* Copy every entry of `in` to disk under the current directory. */
 static int
@@ -275,11 +311,14 @@ filter_xattrs(struct archive_entry *e)
     const char *name;
     const void *value;
     size_t size, n = 0;
+    bool opaque = false;
 
     archive_entry_xattr_reset(e);
     while (archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK)
-        if (n < 64 &&
-            (layer_keeps_xattr(name) || !strcmp(name, OVERLAY_OPAQUE_XATTR))) {
+        if (!strcmp(name, OVERLAY_OPAQUE_XATTR) ||
+            !strcmp(name, OVERLAY_USER_OPAQUE_XATTR)) {
+            opaque = opaque || (size == 1 && *(const char *)value == 'y');
+        } else if (n < 64 && layer_keeps_xattr(name)) {
             keep[n].name = strdup(name);
             keep[n].value = malloc(size ? size : 1);
             memcpy(keep[n].value, value, size);
@@ -292,6 +331,12 @@ filter_xattrs(struct archive_entry *e)
         free(keep[i].name);
         free(keep[i].value);
     }
+    /* An opaque directory, marked as apply_opaque_dirs marks them: a
+     * container's upper has one of the two (userxattr or not). */
+    if (opaque && !in_user_namespace())
+        archive_entry_xattr_add_entry(e, OVERLAY_OPAQUE_XATTR, "y", 1);
+    if (opaque)
+        archive_entry_xattr_add_entry(e, OVERLAY_USER_OPAQUE_XATTR, "y", 1);
 }
 
 /* Copy a directory tree: archive_read_disk walks it and hands us its
@@ -303,7 +348,9 @@ copy_dir(struct archive *out, const char *source)
 {
     struct archive *in = archive_read_disk_new();
     size_t prefix = strlen(source);
-    int rc = 0;
+    long nobody_uid = overflow_id("/proc/sys/kernel/overflowuid");
+    long nobody_gid = overflow_id("/proc/sys/kernel/overflowgid");
+    int rc = 0, unmapped = 0;
 
     archive_read_disk_set_symlink_physical(in);
     archive_read_disk_set_standard_lookup(in);
@@ -341,6 +388,15 @@ copy_dir(struct archive *out, const char *source)
             archive_entry_set_pathname(e, path);
             archive_entry_set_mtime(e, archive_entry_mtime(e), 0);
             filter_xattrs(e);
+            if (nobody_uid >= 0 &&
+                (archive_entry_uid(e) == nobody_uid ||
+                 archive_entry_gid(e) == nobody_gid)) {
+                if (archive_entry_uid(e) == nobody_uid)
+                    archive_entry_set_uid(e, 0);
+                if (archive_entry_gid(e) == nobody_gid)
+                    archive_entry_set_gid(e, 0);
+                unmapped++;
+            }
             if (archive_write_header(out, e) != ARCHIVE_OK) {
                 rc = ct_fail("copy '%s': %s", path, archive_error_string(out));
             } else if (type == AE_IFREG && archive_entry_size(e) > 0) {
@@ -361,6 +417,12 @@ copy_dir(struct archive *out, const char *source)
             break;
     }
 out:
+    if (unmapped)
+        fprintf(stderr,
+                "warning: %d files of '%s' belong to ids your user "
+                "namespace does not map (host root's?): they are root's "
+                "in the image\n",
+                unmapped, source);
     archive_read_free(in);
     return rc;
 }

@@ -18,8 +18,11 @@ struct archive;
 
 /* How overlayfs marks a directory opaque (overlayfs.rst, "whiteouts and
  * opaque directories"): nothing below it in lower layers shows through.
- * A rootless mount (userxattr) would read user.overlay.opaque. */
+ * A mount made in a user namespace (userxattr: a user's containers,
+ * --userns auto) reads user.overlay.opaque instead; root's layers carry
+ * both, a user's (unpacked in its namespace) the user one only. */
 #define OVERLAY_OPAQUE_XATTR "trusted.overlay.opaque"
+#define OVERLAY_USER_OPAQUE_XATTR "user.overlay.opaque"
 /* The OCI layer spec's names for the same two things, inside a tar. */
 #define OCI_WHITEOUT_PREFIX ".wh."
 #define OCI_OPAQUE_MARKER ".wh..wh..opq"

@@ -20,6 +20,7 @@
 #include <getopt.h>
 #include <grp.h>
 #include <limits.h>
+#include <pwd.h>
 #include <linux/magic.h>
 #include <sched.h>
 #include <stdio.h>
@@ -28,6 +29,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/xattr.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -324,6 +326,220 @@ check_userns(void)
         set_fix(c,
                 "a security module or a container around you forbids "
                 "it: run the workshop on a VM or host of your own");
+}
+
+/* ---- rootless: minictr without sudo (step 08) ------------------------- */
+
+/* subuid(5): "NAME:START:COUNT" lines. The first range of `name` (or of
+ * uid `id`) into *start, *count; the name of another user whose range
+ * overlaps it into other (or ""). Returns false when there is none. */
+static bool
+subid_range(const char *file, const char *name, unsigned id,
+            unsigned long *start, unsigned long *count, char *other,
+            size_t size)
+{
+    char line[512], who[256], num[16];
+    unsigned long s, n;
+    bool found = false;
+    FILE *f = fopen(file, "re");
+
+    snprintf(num, sizeof(num), "%u", id);
+    other[0] = '\0';
+    for (int pass = 0; f && pass < 2; pass++) {
+        rewind(f);
+        while (fgets(line, sizeof(line), f))
+            if (sscanf(line, "%255[^:]:%lu:%lu", who, &s, &n) == 3 && n) {
+                bool ours = !strcmp(who, name) || !strcmp(who, num);
+                if (pass == 0 && ours && !found) {
+                    *start = s;
+                    *count = n;
+                    found = true;
+                } else if (pass == 1 && found && !ours && s < *start + *count &&
+                           *start < s + n) {
+                    snprintf(other, size, "%s", who);
+                }
+            }
+    }
+    if (f)
+        fclose(f);
+    return found;
+}
+
+/* Found in PATH (where minictr looks) and setuid root, or with file
+ * capabilities: newuidmap maps only what /etc/subuid allows, but needs
+ * root's power for that. */
+static const char *
+find_setuid_helper(const char *name, char *path, size_t size, bool *setuid)
+{
+    struct stat st;
+
+    if (!ct_find_in_path(name, path, size) || stat(path, &st) == -1)
+        return NULL;
+    *setuid = (st.st_mode & S_ISUID) && st.st_uid == 0;
+    if (!*setuid)
+        *setuid = getxattr(path, "security.capability", NULL, 0) > 0;
+    return path;
+}
+
+/* A cgroup the user owns: root delegated it (a systemd login does for a
+ * desktop session; a teacher by hand). */
+static bool
+owned_cgroup(const char *dir, uid_t uid)
+{
+    struct stat st;
+    return stat(dir, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == uid;
+}
+
+/*
+ * Can this user run `minictr` without sudo? The user: us, or with sudo the
+ * one who called it ($SUDO_USER). User namespaces are the "userns" check
+ * above; here the rest: a /etc/subuid and /etc/subgid range of its own (or
+ * only one id is mapped: images with files of other owners do not import),
+ * newuidmap and newgidmap to write it, a delegated cgroup (or no limits and
+ * no pause), /dev/net/tun (for the networks of a later step). As root,
+ * also root's own range for `minictr run --userns auto`.
+ */
+static void
+check_rootless(void)
+{
+    const char *sudo_user = getenv("SUDO_USER");
+    struct passwd *pw = !is_root  ? getpwuid(geteuid())
+        : sudo_user && *sudo_user ? getpwnam(sudo_user)
+                                  : NULL;
+    unsigned long us = 0, uc = 0, gs = 0, gc = 0;
+    char other[256], path[512], dir[512], found[2048] = "";
+    bool uidmap_ok = true, setuid = false;
+    struct statfs fs;
+    struct check *c;
+
+    if (is_root) {
+        bool u = subid_range("/etc/subuid", "root", 0, &us, &uc, other,
+                             sizeof(other));
+        if (u && uc >= 65536 && !other[0] &&
+            subid_range("/etc/subgid", "root", 0, &gs, &gc, other,
+                        sizeof(other)) &&
+            gc >= 65536 && !other[0]) {
+            add_check(OK, "userns-auto",
+                      "root has %lu subordinate ids from %lu: %lu "
+                      "containers with --userns auto at once",
+                      uc, us, (uc < gc ? uc : gc) / 65536);
+        } else {
+            c = add_check(WARN, "userns-auto",
+                          other[0] ? "root's range in /etc/subuid or "
+                                     "/etc/subgid overlaps the range of '%s'"
+                                   : "root has no range of 65536 ids or more "
+                                     "in /etc/subuid and /etc/subgid%s",
+                          other[0] ? other : "");
+            set_fix(c,
+                    "sudo usermod --add-subuids 1000000-1655359 "
+                    "--add-subgids 1000000-1655359 root (for minictr run "
+                    "--userns auto)");
+        }
+    }
+    if (!pw || pw->pw_uid == 0)
+        return; /* root, not under sudo: no user to check */
+    /* 1. a range of its own, in both files, overlapping nobody's */
+    bool u = subid_range("/etc/subuid", pw->pw_name, pw->pw_uid, &us, &uc,
+                         other, sizeof(other));
+    bool overlap = other[0] != '\0';
+    bool g = subid_range("/etc/subgid", pw->pw_name, pw->pw_uid, &gs, &gc,
+                         other + strlen(other), sizeof(other) - strlen(other));
+    overlap = overlap || other[0];
+    if (u && g && !overlap) {
+        add_check(OK, "subid-range",
+                  "%s has uids %lu-%lu and gids %lu-%lu of its own",
+                  pw->pw_name, us, us + uc - 1, gs, gs + gc - 1);
+    } else {
+        c = add_check(WARN, "subid-range",
+                      overlap ? "the range of %s overlaps the range of '%s' "
+                                "in /etc/subuid or /etc/subgid"
+                              : "%s has no range in /etc/subuid and "
+                                "/etc/subgid%s: its containers map one id "
+                                "only (images whose files have other owners "
+                                "do not import)",
+                      pw->pw_name, overlap ? other : "");
+        set_fix(c,
+                "sudo usermod --add-subuids 100000-165535 --add-subgids "
+                "100000-165535 %s (a block no other user has)",
+                pw->pw_name);
+    }
+    /* 2. the helpers that write it */
+    for (int i = 0; i < 2; i++) {
+        const char *name = i ? "newgidmap" : "newuidmap";
+        bool there = find_setuid_helper(name, path, sizeof(path), &setuid);
+        uidmap_ok = uidmap_ok && there && setuid;
+        snprintf(found + strlen(found), sizeof(found) - strlen(found),
+                 "%s%s %s", i ? ", " : "", name,
+                 !there       ? "missing"
+                     : setuid ? path
+                              : "not setuid");
+    }
+    if (uidmap_ok) {
+        add_check(OK, "newuidmap", "%s (setuid root)", found);
+    } else {
+        c = add_check(u && g ? WARN : OK, "newuidmap", "%s", found);
+        set_fix(c,
+                "sudo apt-get install uidmap (or: sudo chmod u+s "
+                "/usr/bin/newuidmap /usr/bin/newgidmap)");
+    }
+    /* 3. a delegated cgroup: v2 the systemd user service, or one root made */
+    found[0] = '\0';
+    if (statfs("/sys/fs/cgroup", &fs) == 0 &&
+        fs.f_type == CGROUP2_SUPER_MAGIC) {
+        snprintf(dir, sizeof(dir),
+                 "/sys/fs/cgroup/user.slice/user-%u.slice/user@%u.service",
+                 (unsigned)pw->pw_uid, (unsigned)pw->pw_uid);
+        if (!owned_cgroup(dir, pw->pw_uid))
+            snprintf(dir, sizeof(dir), "/sys/fs/cgroup/minictr-%s",
+                     pw->pw_name);
+        if (owned_cgroup(dir, pw->pw_uid))
+            snprintf(found, sizeof(found), "%s", dir);
+    } else {
+        static const char *const ctls[] = {"memory", "cpu", "pids", "freezer"};
+        for (size_t i = 0; i < sizeof(ctls) / sizeof(ctls[0]); i++) {
+            snprintf(dir, sizeof(dir), "/sys/fs/cgroup/%s/minictr-%s", ctls[i],
+                     pw->pw_name);
+            if (owned_cgroup(dir, pw->pw_uid))
+                snprintf(found + strlen(found), sizeof(found) - strlen(found),
+                         "%s%s", found[0] ? ", " : "", ctls[i]);
+        }
+    }
+    if (found[0]) {
+        add_check(OK, "cgroup-user", "delegated to %s: %s", pw->pw_name, found);
+    } else {
+        c = add_check(WARN, "cgroup-user",
+                      "no cgroup is delegated to %s: its containers run "
+                      "without limits, and pause needs one",
+                      pw->pw_name);
+        if (statfs("/sys/fs/cgroup", &fs) == 0 &&
+            fs.f_type == CGROUP2_SUPER_MAGIC)
+            set_fix(c,
+                    "a systemd login delegates user@UID.service; else: sudo "
+                    "mkdir -p /sys/fs/cgroup/minictr-%s/shell && sudo chown "
+                    "-R %s /sys/fs/cgroup/minictr-%s, and put the user's "
+                    "shell in .../shell/cgroup.procs",
+                    pw->pw_name, pw->pw_name, pw->pw_name);
+        else
+            set_fix(c,
+                    "for c in memory cpu pids freezer; do sudo mkdir "
+                    "/sys/fs/cgroup/$c/minictr-%s; sudo chown -R %s "
+                    "/sys/fs/cgroup/$c/minictr-%s; done",
+                    pw->pw_name, pw->pw_name, pw->pw_name);
+    }
+    /* 4. /dev/net/tun: a user's networks (slirp4netns, pasta) need it */
+    struct stat st;
+    if (stat("/dev/net/tun", &st) == 0 && S_ISCHR(st.st_mode) &&
+        (st.st_mode & 0006) == 0006) {
+        add_check(OK, "net-tun", "/dev/net/tun is there, mode %03o",
+                  (unsigned)st.st_mode & 0777);
+    } else {
+        c = add_check(WARN, "net-tun",
+                      "/dev/net/tun is %s: a user's container networks "
+                      "(a later step) need it",
+                      access("/dev/net/tun", F_OK) ? "missing"
+                                                   : "not open to all");
+        set_fix(c, "sudo modprobe tun (and: sudo chmod 0666 /dev/net/tun)");
+    }
 }
 
 /* ---- cgroups ----------------------------------------------------------- */
@@ -1163,6 +1379,7 @@ main(int argc, char **argv)
     for (size_t i = 0; i < sizeof(ns_types) / sizeof(ns_types[0]); i++)
         check_namespace(&ns_types[i]);
     check_userns();
+    check_rootless();
     check_cgroup_mode();
     check_cgroup_controllers();
     check_cgroup_ours();

@@ -22,7 +22,8 @@
  * Calls, from step 05 (src/lib/pivot_root.c, the same code as
  * steps/05-pivot-root/pivotbox.c): ct_mount, ct_make_dir, ct_make_link,
  * ct_make_mounts_private, ct_mount_proc_sys, ct_pivot_to_cwd and
- * ct_mask_proc. Everything else is here.
+ * ct_mask_proc; and ct_find_in_path (src/lib/ct.c), a PATH lookup.
+ * Everything else is here.
  *
  * Read: user_namespaces(7), newuidmap(1), newgidmap(1), subuid(5),
  *       capabilities(7) (user namespaces), clone(2), mount(2),
@@ -228,22 +229,6 @@ read_subid_range(const char *file, const char *name, unsigned id)
     return r;
 }
 
-/* Where execvp would find `name`: newuidmap lives in /usr/bin. */
-static bool
-find_helper(const char *name, char *out, size_t size)
-{
-    const char *path = getenv("PATH");
-    char dirs[4096], *dir, *save;
-
-    snprintf(dirs, sizeof(dirs), "%s", path && *path ? path : "/usr/bin:/bin");
-    for (dir = strtok_r(dirs, ":", &save); dir;
-         dir = strtok_r(NULL, ":", &save))
-        if (snprintf(out, size, "%s/%s", dir, name) < (int)size &&
-            access(out, X_OK) == 0)
-            return true;
-    return false;
-}
-
 /* Pick the map (auto: range if we can), and check ROOTFS and volumes. */
 static void
 check_args(struct box *box)
@@ -259,8 +244,9 @@ check_args(struct box *box)
     box->gid = getgid();
     box->subuid = read_subid_range("/etc/subuid", name, box->uid);
     box->subgid = read_subid_range("/etc/subgid", name, box->uid);
-    helpers = find_helper("newuidmap", box->newuidmap, PATH_MAX) &&
-        find_helper("newgidmap", box->newgidmap, PATH_MAX);
+    /* newuidmap lives in /usr/bin: found where execvp would find it */
+    helpers = ct_find_in_path("newuidmap", box->newuidmap, PATH_MAX) &&
+        ct_find_in_path("newgidmap", box->newgidmap, PATH_MAX);
     if (box->map == MAP_RANGE && !helpers)
         die_input("--map range needs newuidmap and newgidmap: install the "
                   "uidmap package (sudo apt-get install uidmap)");

@@ -8,11 +8,16 @@
 # - need_root, need_cmd, need_kernel_file: skip with the reason when the
 #   host lacks what a test needs (never to hide a failure).
 # - probe_get KEY OUTPUT: the value of "KEY=value" in probe output.
+# - MINICTR_NETWORK=none: minictr's default network is Docker's, "bridge",
+#   a bridge in the namespace minictr runs in; no test may make one in the
+#   host's. tests/minictr-network.bats runs minictr inside network
+#   namespaces of its own and says --network where it means one.
 
 ROOT=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 BIN=${MINICTR_BIN:-$ROOT/bin}
 IMAGE=$ROOT/build/images/busybox
 PROBE=$BIN/probe
+export MINICTR_NETWORK=${MINICTR_NETWORK:-none}
 
 for lib in bats-support bats-assert bats-file; do
     load "/usr/lib/bats/$lib/load"

@@ -12,16 +12,28 @@
 # runcg_enter ($BASHPID: a subshell of labs/mutants.sh grading one copy
 # has runs of its own too, nested in an outer run's when there is one).
 #
+# On hybrid hosts the cgroup2 tree (/sys/fs/cgroup/unified) gets one too:
+# minictr starts containers in the cgroup2 tree, below its own cgroup there.
 # On pure cgroup v2 the tools use one tree of our own (/sys/fs/cgroup/minictr),
 # so the check stays global there: the v2 VM runs one suite at a time.
+# Directories of runs that were killed (their PID gone, nothing inside) are
+# removed on the way in.
 
 RUNCG_CONTROLLERS="devices memory cpu cpuacct pids freezer blkio"
 RUNCG_DIRS=()
 RUNCG_HOME=()
 
-# runcg_dir CONTROLLER: the mount point plus our own path in that hierarchy.
+# runcg_dir CONTROLLER: the mount point plus our own path in that hierarchy
+# (CONTROLLER "cgroup2": the cgroup2 tree of a hybrid host).
 runcg_dir() {
     local ctl=$1 mnt root own
+    if [ "$ctl" = cgroup2 ]; then
+        [ "$(stat -f -c %T /sys/fs/cgroup/unified 2>/dev/null)" = cgroup2fs ] || return 1
+        own=$(sed -n 's/^0:://p' /proc/self/cgroup)
+        [ "$own" = / ] && own=
+        echo "/sys/fs/cgroup/unified$own"
+        return 0
+    fi
     read -r mnt root < <(awk -v c="$ctl" '
         { split($0, halves, " - "); split(halves[2], f, " ")
           if (f[1] != "cgroup") next
@@ -36,12 +48,23 @@ runcg_dir() {
     echo "$mnt$own"
 }
 
+# runcg_sweep DIR: empty minictr-testrun-PID directories whose run is gone.
+runcg_sweep() {
+    local d
+    for d in "$1"/minictr-testrun-*; do
+        [ -d "$d" ] || continue
+        kill -0 "${d##*-}" 2>/dev/null && continue
+        find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null || true
+    done
+}
+
 runcg_enter() {
     local ctl home dir
     [ "$(id -u)" -eq 0 ] || return 0
     [ "$(stat -f -c %T /sys/fs/cgroup 2>/dev/null)" != cgroup2fs ] || return 0
-    for ctl in $RUNCG_CONTROLLERS; do
+    for ctl in $RUNCG_CONTROLLERS cgroup2; do
         home=$(runcg_dir "$ctl") || continue
+        runcg_sweep "$home"
         dir=$home/minictr-testrun-$BASHPID
         mkdir "$dir" 2>/dev/null || continue
         if ! echo "$BASHPID" >"$dir/cgroup.procs" 2>/dev/null; then

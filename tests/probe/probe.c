@@ -26,6 +26,9 @@
  *   probe thread              start a thread (pthread_create) and join it
  *   probe spawn               start a child with posix_spawn (this probe
  *                             again: "probe exit 0") and wait for it
+ *   probe udp-echo PORT       answer each UDP datagram to 0.0.0.0:PORT with
+ *                             "udp:" and what it said (busybox nc has no
+ *                             UDP); runs until killed
  *   probe exit N              exit with status N
  *
  * Attempts print "KEY=OK" or "KEY=ENAME" and exit 0 on success, 1 on
@@ -463,6 +466,26 @@ try_spawn(const char *argv0)
     return result("spawn", 0);
 }
 
+static int
+udp_echo(const char *port)
+{
+    struct sockaddr_in sa = {.sin_family = AF_INET,
+                             .sin_port = htons((uint16_t)atoi(port))};
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    char buf[2048] = "udp:";
+
+    if (fd == -1 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) == -1)
+        return result("udp-echo", -1);
+    for (;;) {
+        struct sockaddr_in from;
+        socklen_t len = sizeof(from);
+        ssize_t n = recvfrom(fd, buf + 4, sizeof(buf) - 4, 0,
+                             (struct sockaddr *)&from, &len);
+        if (n >= 0)
+            sendto(fd, buf, (size_t)n + 4, 0, (struct sockaddr *)&from, len);
+    }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -486,6 +509,8 @@ main(int argc, char **argv)
         return try_spawn(argv[0]);
     if (argc > 2 && !strcmp(what, "exit"))
         return atoi(argv[2]);
+    if (argc > 2 && !strcmp(what, "udp-echo"))
+        return udp_echo(argv[2]);
     if (all || !strcmp(what, "id"))
         facts_id();
     if (all || !strcmp(what, "ns"))
