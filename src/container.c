@@ -406,7 +406,8 @@ container_spawn_held(struct container *c, struct spawn_io *io, int *master)
             continue;
         }
         if (kind == SPAWN_HOOKS) {
-            if (hooks_run(c, HOOK_PRESTART, "created") == -1 ||
+            if ((!c->spec->prestart_at_start &&
+                 hooks_run(c, HOOK_PRESTART, "created") == -1) ||
                 hooks_run(c, HOOK_CREATE_RUNTIME, "created") == -1)
                 break;
             if (send(io->chan, (char[]){SPAWN_GO}, 1, MSG_NOSIGNAL) == 1)

@@ -439,6 +439,7 @@ struct oci_spec {
     long personality; /* -1: unchanged */
     struct spec_hook *hooks[HOOK_KINDS];
     int nhooks[HOOK_KINDS];
+    bool prestart_at_start; /* ociVersion 1.0: prestart runs in start */
     char *annotations_json; /* {"key":"value"} for the state hooks read */
     char *state_dir; /* the runtime's ROOT/ID: where the state lives */
     uint64_t pid_start; /* its first process's start time (exec checks) */

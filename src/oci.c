@@ -624,6 +624,8 @@ release(struct container *c)
     return 0;
 }
 
+static int delete_loaded(struct container *c, bool force);
+
 static int
 start_loaded(struct container *c)
 {
@@ -633,6 +635,14 @@ start_loaded(struct container *c)
         mc_error_code("container_not_created");
         return ct_fail("cannot start container '%s': it is %s, not created",
                        c->spec->id, status);
+    }
+    /* A 1.0 config: prestart now, in start, before the command runs. A
+     * failure stops the container and destroys it (runtime.md 1.0.2,
+     * Lifecycle 4 and 9). */
+    if (c->spec->prestart_at_start &&
+        hooks_run(c, HOOK_PRESTART, "created") == -1) {
+        delete_loaded(c, true);
+        return -1;
     }
     if (release(c) == -1)
         return -1;

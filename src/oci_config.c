@@ -228,21 +228,23 @@ get_object(json_object *o, const char *name, const char *key, json_object **out)
 /* 1.0.x and 1.1.x read the same for what minictr does; 1.2 and later add
  * keys we ignore, and say the rest the same way. A 2.x we cannot know. */
 static int
-parse_version(json_object *cfg)
+parse_version(json_object *cfg, struct oci_spec *s)
 {
     json_object *v = member(cfg, "ociVersion");
-    const char *s;
+    const char *ver;
 
     if (!v)
         return bad("ociVersion", "missing");
     if (want(v, json_type_string, "ociVersion") == -1)
         return -1;
-    s = json_object_get_string(v);
-    if (strncmp(s, "1.", 2) != 0 || s[2] < '0' || s[2] > '9')
-        return bad("ociVersion",
-                   "unsupported version '%s' (minictr reads "
-                   "1.x)",
-                   s);
+    ver = json_object_get_string(v);
+    if (strncmp(ver, "1.", 2) != 0 || ver[2] < '0' || ver[2] > '9')
+        return bad("ociVersion", "unsupported version '%s' (minictr reads 1.x)",
+                   ver);
+    /* 1.0's lifecycle runs prestart in start, before the command; 1.1
+     * moved it into create, beside createRuntime (runtime.md). */
+    s->prestart_at_start =
+        ver[2] == '0' && (!ver[3] || ver[3] == '.' || ver[3] == '-');
     return 0;
 }
 
@@ -1544,7 +1546,7 @@ oci_config_load(const char *path, const char *bundle, struct container *c,
     cfg = read_json(path, "config.json");
     if (!cfg)
         return -1;
-    rc = parse_version(cfg) == -1 || parse_root(cfg, s, existing) == -1 ||
+    rc = parse_version(cfg, s) == -1 || parse_root(cfg, s, existing) == -1 ||
             parse_mounts(cfg, s) == -1 || parse_process(cfg, c, s) == -1 ||
             parse_hostname(cfg, c) == -1 || parse_linux(cfg, s) == -1 ||
             parse_hooks(cfg, s) == -1 || parse_annotations(cfg, s) == -1

@@ -279,7 +279,7 @@ spawn_sync_hooks(struct container *c)
 {
     char go = 0;
 
-    if (c->spec->nhooks[HOOK_PRESTART] ||
+    if ((c->spec->nhooks[HOOK_PRESTART] && !c->spec->prestart_at_start) ||
         c->spec->nhooks[HOOK_CREATE_RUNTIME]) {
         if (send(c->keep_fd, (char[]){SPAWN_HOOKS}, 1, MSG_NOSIGNAL) != 1 ||
             recv(c->keep_fd, &go, 1, 0) != 1 || go != SPAWN_GO)
