@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""make-bundle.py RUNTIME ROOTFS BUNDLE SECCOMP_SRC: write BUNDLE/config.json.
+"""make-bundle.py RUNTIME ROOTFS BUNDLE SECCOMP_SRC [ARG...]: write
+BUNDLE/config.json, for the command ARG... (default /bin/true).
 
 An OCI bundle is a directory with config.json (and usually the rootfs).
 We start from what `RUNTIME spec` prints, so the file matches the runtime's
@@ -11,19 +12,21 @@ as closely as the OCI format allows:
                overlay; a runtime gets a finished root from its caller, and
                a read-only bind of the image is the cheapest root it can be
                given, so the comparison does not favour minictr)
-  process      /bin/true, no terminal, Docker's 14 default capabilities,
+  process      /bin/true (or ARG...), no terminal, Docker's 14 default capabilities,
                no_new_privs
   seccomp      allow by default, EPERM for the calls minictr denies (read
                from SECCOMP_SRC, minictr's src/privileges.c), clone with a
                namespace flag, clone3 (ENOSYS), ioctl TIOCSTI and TIOCLINUX
   devices      deny all but null, zero, full, random, urandom, tty, ptmx,
                pts (as minictr's devices cgroup)
-  cgroups      cgroupsPath /minictr-bench-RUNTIME. crun reads even a
-               relative path from the root of each hierarchy, so on a
-               v1/hybrid host run.sh runs the runtimes in a mount namespace
-               where each v1 hierarchy we sit below the root of (memory, on
-               the build machine) shows our own cgroup as its root: the
-               containers' cgroups land below ours, as the project's rule asks
+  cgroups      runc: cgroupsPath minictr-bench-runc, relative: runc reads
+               it from its own cgroup in each hierarchy, so its cgroups land
+               below ours, as the project's rule asks. crun:
+               /minictr-bench-crun; crun reads even a relative path from the
+               root of each hierarchy, so bench/cgv1.sh (which crun 1.8
+               needs on a hybrid host anyway) shows our own cgroup as the
+               root of each v1 hierarchy we sit below the root of (memory,
+               on the build machine)
   masked and read-only /proc paths: the spec's defaults (runc's list, the
                one minictr copies)
 """
@@ -62,16 +65,18 @@ def denied_syscalls(src):
 
 
 def main():
-    if len(sys.argv) != 5:
-        sys.exit("usage: make-bundle.py RUNTIME ROOTFS BUNDLE SECCOMP_SRC")
-    runtime, rootfs, bundle, src = sys.argv[1:]
+    if len(sys.argv) < 5:
+        sys.exit("usage: make-bundle.py RUNTIME ROOTFS BUNDLE SECCOMP_SRC "
+                 "[ARG...]")
+    runtime, rootfs, bundle, src = sys.argv[1:5]
+    args = sys.argv[5:] or ["/bin/true"]
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run([runtime, "spec"], cwd=tmp, check=True)
         spec = json.load(open(f"{tmp}/config.json"))
 
     proc = spec["process"]
     proc["terminal"] = False
-    proc["args"] = ["/bin/true"]
+    proc["args"] = args
     proc["env"] = ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"]
     proc["noNewPrivileges"] = True
     proc["capabilities"] = {k: list(DOCKER_CAPS) for k in
@@ -82,7 +87,8 @@ def main():
     linux = spec["linux"]
     linux["namespaces"] = [{"type": t} for t in
                            ("pid", "network", "ipc", "uts", "mount", "cgroup")]
-    linux["cgroupsPath"] = f"/minictr-bench-{runtime}"
+    linux["cgroupsPath"] = ("/minictr-bench-crun" if runtime == "crun"
+                            else f"minictr-bench-{runtime}")
     allow = [{"allow": True, "type": t, "major": ma, "access": "rwm",
               **({} if mi is None else {"minor": mi})}
              for t, ma, mi in DEVICES]

@@ -7,16 +7,29 @@
       resident memory of the runner or of the largest process it waited for
       (the container's process is one of those). GNU time forks from itself,
       so about 1.2 MB (its own size) is the floor of what it can report.
+      An OUT.json there already keeps its other names (one file, two runs:
+      the host's view and crun's).
   measure.py startup STARTUP.json PEAKMEM.json BASE
       the table: wall time (median, mean ± sigma, min), CPU time (user +
       system, mean), the median's ratio to BASE's, peak memory.
-  measure.py merge OUT.json ROUND.json...
-      join hyperfine's JSON of several rounds of the same commands into one
-      (all the times of a command together; user and system averaged).
+  measure.py merge [--order=NAME,NAME...] OUT.json ROUND.json...
+      join hyperfine's JSON of several rounds into one, by command name
+      (all the times of a command together; user and system averaged), in
+      the order given, then in the order the names first appear.
   measure.py import IMPORT.json TARBALL
       time and throughput of each way of unpacking TARBALL.
   measure.py once CMD
       run CMD once, print its wall time in ms (for a first run).
+  measure.py cycle OUT.json RUNS GAP NAME 'CMD && CMD...' [NAME ...]
+      time RUNS cycles of each NAME's commands, one after the other (split
+      like a shell would at '&&', run with no shell, stdio on /dev/null;
+      a command that fails stops the bench), GAP seconds of sleep before
+      each cycle (not timed): hyperfine's JSON form, for `table`.
+  measure.py table JSON BASE
+      median, mean ± sigma and min wall time, CPU time, the ratio to BASE.
+  measure.py smaps PID...
+      the sum of Rss, Pss and Anonymous over the PIDs' smaps_rollup, in kB,
+      as one JSON object (a PID gone meanwhile is left out, and counted).
   measure.py chart STARTUP.json OUT.svg BASE [TITLE]
       the start-up table as a picture: for each runner, every run's time as
       a dot, the middle half of them as a box, the median as a bar and in
@@ -27,6 +40,7 @@ import html
 import json
 import math
 import os
+import resource
 import shlex
 import statistics
 import subprocess
@@ -36,7 +50,7 @@ import time
 
 
 def peakmem(out, runs, pairs):
-    result = {}
+    result = json.load(open(out)) if os.path.exists(out) else {}
     with tempfile.NamedTemporaryFile("r") as tmp:
         for name, cmd in zip(pairs[0::2], pairs[1::2]):
             kb = []
@@ -55,22 +69,24 @@ def startup(startup_json, peak_json, base):
     peak = json.load(open(peak_json)) if os.path.exists(peak_json) else {}
     med = {r["command"]: r["median"] * 1000 for r in results}
     ref = med.get(base)
-    print(f"{'runner':<15}{'median ms':>10}{'mean ± σ ms':>16}{'min ms':>8}"
+    print(f"{'runner':<22}{'median ms':>10}{'mean ± σ ms':>16}{'min ms':>8}"
           f"{'cpu ms':>8}{'× ' + base:>11}{'peak RSS':>10}")
     for r in results:
         name = r["command"]
         ratio = f"{med[name] / ref:.2f}" if ref else "-"
         mem = f"{peak[name] / 1024:.1f} MB" if name in peak else "-"
         cpu = (r["user"] + r["system"]) * 1000
-        print(f"{name:<15}{med[name]:>10.2f}"
+        print(f"{name:<22}{med[name]:>10.2f}"
               f"{r['mean'] * 1000:>9.2f} ± {r['stddev'] * 1000:<5.2f}"
               f"{r['min'] * 1000:>8.2f}{cpu:>8.2f}{ratio:>11}{mem:>10}")
     checks = []
     if ref and "crun" in med:
-        checks.append((f"{base} median <= crun median", ref <= med["crun"]))
+        checks.append((f"{base} median <= 0.6 x crun's "
+                       f"({ref / med['crun']:.2f} x)", ref <= 0.6 * med["crun"]))
     if ref and "unshare+chroot" in med:
-        checks.append((f"{base} median <= 2 x unshare+chroot",
-                       ref <= 2 * med["unshare+chroot"]))
+        u = med["unshare+chroot"]
+        checks.append((f"{base} median <= 1.5 x unshare+chroot's "
+                       f"({ref / u:.2f} x)", ref <= 1.5 * u))
     if base in peak and "crun" in peak:
         checks.append((f"{base} peak RSS <= crun peak RSS",
                        peak[base] <= peak["crun"]))
@@ -78,16 +94,18 @@ def startup(startup_json, peak_json, base):
         print(f"target: {what}: {'met' if ok else 'NOT met'}")
 
 
-def merge(out, rounds):
-    merged = None
+def merge(out, rounds, order=()):
+    by_name = {name: None for name in order}
     for path in rounds:
-        results = json.load(open(path))["results"]
-        if merged is None:
-            merged = [dict(r, times=[], user=[], system=[]) for r in results]
-        for m, r in zip(merged, results):
+        for r in json.load(open(path))["results"]:
+            m = by_name.get(r["command"])
+            if m is None:
+                m = by_name[r["command"]] = dict(r, times=[], user=[],
+                                                 system=[])
             m["times"] += r["times"]
             m["user"].append(r["user"])
             m["system"].append(r["system"])
+    merged = [m for m in by_name.values() if m is not None]
     for m in merged:
         t = m["times"]
         m.update(median=statistics.median(t), mean=statistics.mean(t),
@@ -104,6 +122,67 @@ def import_table(import_json, tarball):
     for r in json.load(open(import_json))["results"]:
         print(f"{r['command']:<34}{r['median']:>9.2f}{r['min']:>8.2f}"
               f"{size / r['median'] / 1e6:>8.0f}")
+
+
+def cycle(out, runs, gap, pairs):
+    results = []
+    for name, line in zip(pairs[0::2], pairs[1::2]):
+        cmds = [shlex.split(c) for c in line.split("&&")]
+        times, cpu = [], []
+        for _ in range(runs):
+            if gap:
+                time.sleep(gap)
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            start = time.perf_counter()
+            for cmd in cmds:
+                subprocess.run(cmd, check=True, stdin=subprocess.DEVNULL,
+                               stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+            times.append(time.perf_counter() - start)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu.append((after.ru_utime - before.ru_utime,
+                        after.ru_stime - before.ru_stime))
+        results.append({
+            "command": name, "times": times,
+            "median": statistics.median(times),
+            "mean": statistics.mean(times),
+            "stddev": statistics.stdev(times) if runs > 1 else 0.0,
+            "min": min(times), "max": max(times),
+            "user": statistics.mean(u for u, _ in cpu),
+            "system": statistics.mean(s for _, s in cpu)})
+    json.dump({"results": results}, open(out, "w"), indent=1)
+
+
+def table(path, base):
+    results = json.load(open(path))["results"]
+    med = {r["command"]: r["median"] * 1000 for r in results}
+    ref = med.get(base)
+    width = max(len(r["command"]) for r in results) + 2
+    print(f"{'':<{width}}{'median ms':>10}{'mean ± σ ms':>17}{'min ms':>9}"
+          f"{'cpu ms':>8}{'× ' + base:>12}")
+    for r in results:
+        name = r["command"]
+        ratio = f"{med[name] / ref:.2f}" if ref else "-"
+        print(f"{name:<{width}}{med[name]:>10.2f}"
+              f"{r['mean'] * 1000:>10.2f} ± {r['stddev'] * 1000:<5.2f}"
+              f"{r['min'] * 1000:>9.2f}"
+              f"{(r['user'] + r['system']) * 1000:>8.2f}{ratio:>12}")
+
+
+def smaps(pids):
+    total = {"Rss": 0, "Pss": 0, "Anonymous": 0, "processes": 0, "gone": 0}
+    for pid in pids:
+        try:
+            lines = open(f"/proc/{pid}/smaps_rollup").read().splitlines()
+        except OSError:
+            total["gone"] += 1
+            continue
+        total["processes"] += 1
+        for line in lines:
+            key, _, rest = line.partition(":")
+            if key in total:
+                total[key] += int(rest.split()[0])
+    print(json.dumps(total))
 
 
 def once(cmd):
@@ -132,8 +211,8 @@ def chart(startup_json, out, base, title=None):
              for e in range(round(math.log10(lo_d)), round(math.log10(hi_d)) + 1)
              for m in (1, 2, 5)]
     ticks = [t for t in ticks if lo / 1.5 <= t <= hi * 1.5]
-    left, right, top, row_h = 170, 860, 78, 46
-    width = 1040
+    left, right, top, row_h = 230, 900, 78, 46
+    width = 1080
     x_lo = math.log10(min(ticks[0], lo))
     x_hi = math.log10(max(ticks[-1], hi))
 
@@ -198,12 +277,20 @@ def main():
         peakmem(args[0], int(args[1]), args[2:])
     elif what == "startup" and len(args) == 3:
         startup(*args)
+    elif what == "merge" and args and args[0].startswith("--order="):
+        merge(args[1], args[2:], args[0][len("--order="):].split(","))
     elif what == "merge" and len(args) >= 2:
         merge(args[0], args[1:])
     elif what == "import" and len(args) == 2:
         import_table(*args)
     elif what == "once" and len(args) == 1:
         once(args[0])
+    elif what == "cycle" and len(args) >= 5 and len(args) % 2 == 1:
+        cycle(args[0], int(args[1]), float(args[2] or 0), args[3:])
+    elif what == "table" and len(args) == 2:
+        table(*args)
+    elif what == "smaps" and args:
+        smaps(args)
     elif what == "chart" and len(args) in (3, 4):
         chart(*args)
     else:

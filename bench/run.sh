@@ -25,8 +25,10 @@ RUNS=${BENCH_RUNS:-100}
 ROUNDS=${BENCH_ROUNDS:-1}
 GAP=${BENCH_GAP:-}
 PY=/usr/bin/python3
-export MINICTR_ROOT=$OUT/root MINICTR_STATE=$OUT/state
+export MINICTR_ROOT=$OUT/root
 MINICTR=$ROOT/bin/minictr
+# shellcheck source=bench/common.sh
+. "$ROOT/bench/common.sh"
 
 # Docker's 14 default capabilities, for bwrap (the OCI bundles list the same).
 DOCKER_CAPS=(CHOWN DAC_OVERRIDE FSETID FOWNER MKNOD NET_RAW SETGID SETUID
@@ -34,80 +36,59 @@ DOCKER_CAPS=(CHOWN DAC_OVERRIDE FSETID FOWNER MKNOD NET_RAW SETGID SETUID
 
 say() { printf '\n== %s\n' "$*"; }
 
-# The runners, by name, as hyperfine runs them (-N: no shell in between).
+# The runners, NAME CMD pairs, as hyperfine runs them (-N: no shell in
+# between).
+# Two views of the host's cgroups: crun 1.8 refuses a hybrid host, so it
+# runs in bench/cgv1.sh's view (cgroup v1 only); every other runner runs
+# on the host as it is. minictr must: on a hybrid host it starts a
+# container straight into the cgroup2 tree (clone3 CLONE_INTO_CGROUP, a
+# BPF device filter there) and never joins a v1 cgroup, which would cost
+# an RCU grace period; in crun's view it would fall back to v1 and pay it.
 runner_cmds() {
     local caps=() c
     for c in "${DOCKER_CAPS[@]}"; do caps+=(--cap-add "CAP_$c"); done
-    NAMES=(minictr crun runc bwrap unshare+chroot chroot exec)
-    CMDS=(
-        "$MINICTR run --rm busybox /bin/true"
-        "crun --root $OUT/crun-state run --bundle $OUT/bundle-crun minictr-bench"
-        "runc --root $OUT/runc-state run --bundle $OUT/bundle-runc minictr-bench"
-        "bwrap --unshare-all --die-with-parent --new-session --ro-bind $IMG / --proc /proc --dev /dev --cap-drop ALL ${caps[*]} /bin/true"
-        "unshare -m -u -i -p -n -f chroot $IMG /bin/true"
-        "chroot $IMG /bin/true"
-        "$IMG/bin/true"
+    HOST=(
+        minictr "$MINICTR run --rm busybox /bin/true"
+        runc "runc --root $RUN/runc run --bundle $OUT/bundle-runc minictr-bench"
+        bwrap "bwrap --unshare-all --die-with-parent --new-session --ro-bind $IMG / --proc /proc --dev /dev --cap-drop ALL ${caps[*]} /bin/true"
+        unshare+chroot "unshare -m -u -i -p -n -f chroot $IMG /bin/true"
+        chroot "chroot $IMG /bin/true"
+        exec "$IMG/bin/true"
     )
-}
-
-# Runs inside a private mount namespace (see startup): the cgroup view crun
-# accepts, then every runner in one hyperfine run, then peak memory.
-startup_inside() {
-    local ctrl path mp
-    mount --make-rprivate /
-    # crun 1.8 refuses a hybrid host ("cgroups in hybrid mode not
-    # supported"): without the cgroup2 mount it sees a plain v1 host.
-    if mountpoint -q /sys/fs/cgroup/unified; then
-        umount /sys/fs/cgroup/unified
-    fi
-    # crun and runc put an absolute cgroupsPath at the root of each v1
-    # hierarchy. Where we sit below that root (memory, in a supervisor's
-    # cgroup), show our own cgroup as the root, so theirs land below ours.
-    while IFS=: read -r _ ctrl path; do
-        if [ -z "$ctrl" ] || [ "$path" = / ]; then continue; fi
-        mp=$(awk -v c="${ctrl%%,*}" '$0 ~ / - cgroup / {
-                 n = split($NF, o, ","); for (i = 1; i <= n; i++)
-                 if (o[i] == c) print $5 }' /proc/self/mountinfo | head -n1)
-        if [ -n "$mp" ] && [ -d "$mp$path" ]; then
-            mount --bind "$mp$path" "$mp"
-        fi
-    done </proc/self/cgroup
-
-    runner_cmds
-    local args=() i
-    if [ -n "$GAP" ]; then
-        args+=(--prepare "sleep $GAP")
-    fi
-    for i in "${!NAMES[@]}"; do
-        "$PY" "$ROOT/bench/measure.py" once "${CMDS[$i]}" >/dev/null ||
-            { echo "bench: '${NAMES[$i]}' does not run: ${CMDS[$i]}" >&2; exit 1; }
-        args+=(-n "${NAMES[$i]}" "${CMDS[$i]}")
-    done
-    local round rounds=()
-    : >"$OUT/hyperfine.txt"
-    for ((round = 1; round <= ROUNDS; round++)); do
-        hyperfine -N --warmup 5 --runs $(((RUNS + ROUNDS - 1) / ROUNDS)) \
-            --style basic --export-json "$OUT/startup-$round.json" \
-            "${args[@]}" >>"$OUT/hyperfine.txt" 2>&1 ||
-            { cat "$OUT/hyperfine.txt" >&2; exit 1; }
-        rounds+=("$OUT/startup-$round.json")
-    done
-    "$PY" "$ROOT/bench/measure.py" merge "$OUT/startup.json" "${rounds[@]}"
-    local pairs=()
-    for i in "${!NAMES[@]}"; do pairs+=("${NAMES[$i]}" "${CMDS[$i]}"); done
-    "$PY" "$ROOT/bench/measure.py" peakmem "$OUT/peakmem.json" 20 "${pairs[@]}"
+    V1=(crun "crun --root $RUN/crun run --bundle $OUT/bundle-crun minictr-bench")
+    # minictr again, its store (layers, the container's overlay dirs) on
+    # the tmpfs: what the disk costs it (bench/README.md, section 5).
+    TMPFS=("minictr (tmpfs root)" "$MINICTR run --rm busybox /bin/true")
 }
 
 startup() {
-    local rt
-    say "start-up: /bin/true in a new container, $RUNS runs each in $ROUNDS round(s)${GAP:+, $GAP s apart} (load: $(cut -d' ' -f1-3 /proc/loadavg))"
-    rm -f "$OUT"/startup-*.json
+    local rt round files=()
+    say "start-up: /bin/true in a new container, $RUNS runs each in $ROUNDS round(s)${GAP:+, $GAP s apart} (load: $(bench_load))"
+    rm -f "$OUT"/startup-*.json "$OUT"/peakmem*.json
     for rt in crun runc; do
-        rm -rf "$OUT/bundle-$rt" && mkdir -p "$OUT/bundle-$rt" "$OUT/$rt-state"
+        rm -rf "$OUT/bundle-$rt" && mkdir -p "$OUT/bundle-$rt"
         "$PY" bench/make-bundle.py "$rt" "$IMG" "$OUT/bundle-$rt" \
             src/privileges.c
     done
-    unshare -m "$0" __startup_inside
+    runner_cmds
+    MINICTR_ROOT=$RUN/root "$MINICTR" import "$IMG" busybox >/dev/null
+    : >"$OUT/hyperfine-startup.txt"
+    # Round by round, each view in turn: a change of load is spread over
+    # all runners.
+    for ((round = 1; round <= ROUNDS; round++)); do
+        bench/cgv1.sh "$0" __race startup v1 "$round" "${V1[@]}"
+        race startup host "$round" "${HOST[@]}"
+        (export MINICTR_ROOT=$RUN/root; race startup tmpfs "$round" "${TMPFS[@]}")
+        files+=("$OUT/startup-host-$round.json" "$OUT/startup-v1-$round.json"
+                "$OUT/startup-tmpfs-$round.json")
+    done
+    echo "load after the race: $(bench_load)"
+    "$PY" "$ROOT/bench/measure.py" merge \
+        "--order=minictr,minictr (tmpfs root),crun,runc" \
+        "$OUT/startup.json" "${files[@]}"
+    "$PY" "$ROOT/bench/measure.py" peakmem "$OUT/peakmem.json" 20 "${HOST[@]}"
+    bench/cgv1.sh "$PY" "$ROOT/bench/measure.py" peakmem "$OUT/peakmem.json" \
+        20 "${V1[@]}"
     "$PY" bench/measure.py startup "$OUT/startup.json" "$OUT/peakmem.json" \
         minictr
     # The same table as a picture: every run of every runner.
@@ -127,8 +108,8 @@ big_tarball() {
 }
 
 import_bench() {
-    local first=() i
-    say "import: $(du -h "$OUT/big.tar" | cut -f1) tarball, $(tar -tf "$OUT/big.tar" | wc -l) entries (load: $(cut -d' ' -f1-3 /proc/loadavg))"
+    local first=()
+    say "import: $(du -h "$OUT/big.tar" | cut -f1) tarball, $(tar -tf "$OUT/big.tar" | wc -l) entries (load: $(bench_load))"
     # sync in --prepare: each run starts with no dirty pages of the last.
     hyperfine --runs 3 --style basic --export-json "$OUT/import.json" \
         --prepare "rm -rf $OUT/untar; sync" \
@@ -144,7 +125,7 @@ import_bench() {
 
     say "second container: nothing is copied, so image size does not matter"
     # The first run after an import, five times (a fresh import each time).
-    for i in 1 2 3 4 5; do
+    for _ in 1 2 3 4 5; do
         "$MINICTR" rmi bb-first >/dev/null 2>&1 || true
         "$MINICTR" import "$IMG" bb-first >/dev/null
         first+=("$("$PY" bench/measure.py once "$MINICTR run --rm bb-first /bin/true")")
@@ -170,8 +151,9 @@ EOF
 
 main() {
     local what=${1:-all}
-    if [ "$what" = __startup_inside ]; then
-        startup_inside
+    if [ "$what" = __race ]; then # crun's share, in bench/cgv1.sh's view
+        shift
+        race "$@"
         return
     fi
     case $what in
@@ -186,6 +168,7 @@ main() {
     [ -x "$MINICTR" ] || make bin/minictr
     [ -x "$IMG/bin/true" ] || make images
     mkdir -p "$OUT"
+    bench_state_dir "$OUT"
     # build/bench/root is the bench's own image store: start it clean.
     "$MINICTR" ps -a | awk 'NR > 1 { print $1 }' | xargs -r "$MINICTR" rm \
         >/dev/null

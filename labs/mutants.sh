@@ -44,6 +44,18 @@
 # (default 60 s; the reference's slowest test takes a few); a grader that
 # prints nothing for S + 15 s is stopped here, as a mutant that hangs can
 # outlive bats's timeout.
+#
+# A runner lab (`mutants.sh life`) has its mutants in labs/mutants/life/,
+# life.K-what-is-wrong.c, for the regions `LAB life.K` in src/*.c: each
+# copy is the runner's whole source with one region replaced, built into
+# its bin/ as make grade builds it (make student-runner), and graded by
+# tests/minictr-life.bats through MINICTR_BIN, in the same walls, with its
+# temporary files in the copy's directory: what a grader stopped at its
+# first failure leaves (monitors, their cgroups, named in their records) is
+# killed by runcg_leave and then removed with the reference minictr. Its
+# tests' timeout is 180 s unless MUTANT_TIMEOUT says (the runner's slowest
+# test, 1000 `run -d` + `rm -f` cycles, takes 20 s on a quiet machine and
+# took more than 60 s with 2 graders on 2 busy cpus).
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 3
 
@@ -60,13 +72,34 @@ trap 'rm -rf "$scratch"' EXIT
 
 steps=("$@")
 if [ ${#steps[@]} -eq 0 ]; then
-    for d in labs/mutants/[0-9][0-9]-*/; do
+    for d in labs/mutants/[0-9][0-9]-*/ labs/mutants/[a-z]*/; do
         [ -d "$d" ] || continue
         b=$(basename "$d")
         steps+=("${b%%-*}")
     done
 fi
 [ ${#steps[@]} -gt 0 ] || { echo "$0: no mutants in labs/mutants/" >&2; exit 3; }
+
+# replace_region SECTION BODY FILE: FILE with LAB region SECTION's body
+# replaced by the file BODY (SECTION "" = as it is), on stdout; exit 4 when
+# FILE has no region SECTION.
+replace_region() {
+    awk -v section="$1" -v body="$2" '
+        /\/\* LAB [0-9a-z]+\.[0-9]+:/ {
+            s = $0; sub(/^.*\/\* LAB /, "", s); sub(/:.*$/, "", s)
+            if (s == section) {
+                replacing = 1; found = 1
+                while ((getline line < body) > 0)
+                    if (line !~ /^\/\/ (tests|needs):/) print line
+                close(body)
+                next
+            }
+        }
+        /\/\* END LAB \*\// && replacing { replacing = 0; next }
+        !replacing { print }
+        END { if (section != "" && !found) exit 4 }
+    ' "$3"
+}
 
 # make_copy STEP_DIR SECTION BODY OUT_DIR: the step's files, with LAB
 # region SECTION's body replaced by the file BODY (SECTION "" = reference).
@@ -76,21 +109,8 @@ make_copy() {
     for f in "$src"/*; do
         case "$f" in
         *.c | *.h)
-            awk -v section="$section" -v body="$body" '
-                /\/\* LAB [0-9][0-9]\.[0-9]+:/ {
-                    s = $0; sub(/^.*\/\* LAB /, "", s); sub(/:.*$/, "", s)
-                    if (s == section) {
-                        replacing = 1; found = 1
-                        while ((getline line < body) > 0)
-                            if (line !~ /^\/\/ (tests|needs):/) print line
-                        close(body)
-                        next
-                    }
-                }
-                /\/\* END LAB \*\// && replacing { replacing = 0; next }
-                !replacing { print }
-                END { if (section != "" && !found) exit 4 }
-            ' "$f" >"$out/$(basename "$f")" || [ $? -eq 4 ] || return 1
+            replace_region "$section" "$body" "$f" >"$out/$(basename "$f")" ||
+                [ $? -eq 4 ] || return 1
             ;;
         *) cp -p "$f" "$out/" ;;
         esac
@@ -101,17 +121,54 @@ make_copy() {
     fi
 }
 
+# make_runner_copy LAB SECTION BODY OUT_DIR: the runner's sources as a
+# runner lab's student copy has them (OUT_DIR/src), with LAB region
+# SECTION's body replaced by the file BODY (SECTION "" = reference).
+make_runner_copy() {
+    local section=$2 body=$3 out=$4 f
+    mkdir -p "$out" && cp -pr src "$out/" || return 1
+    [ -n "$section" ] || return 0
+    f=$(grep -l "/\* LAB $section:" src/*.c | head -n 1)
+    if [ -z "$f" ] || [[ $section != "$1".* ]]; then
+        echo "no LAB region $section in src/ for lab $1" >&2
+        return 1
+    fi
+    replace_region "$section" "$body" "$f" >"$out/$f"
+}
+
+# clean_runner_state DIR: what a stopped grader's containers left below DIR
+# (their monitors killed by runcg_leave): removed with the reference
+# minictr, from the records that name it.
+clean_runner_state() {
+    local state ids
+    for state in $(find "$1" -type d -name state 2>/dev/null); do
+        [ -d "${state%/state}/lib" ] || continue
+        ids=$(MINICTR_ROOT=${state%/state}/lib MINICTR_STATE=$state \
+            bin/minictr ps -aq --no-trunc 2>/dev/null) || continue
+        [ -z "$ids" ] || MINICTR_ROOT=${state%/state}/lib MINICTR_STATE=$state \
+            timeout 60 bin/minictr rm -f $ids >/dev/null 2>&1
+    done
+}
+
 # run_grader LOG TOOL FILTER... : the step's tests against TOOL, in the
 # walls described at the top, stopped at the first failing test. Sets
-# first (the first "not ok" line) and rc (bats's exit status).
+# first (the first "not ok" line) and rc (bats's exit status). With
+# runner_dir set (a runner lab's copy), the tests run its bin/minictr
+# (MINICTR_BIN) instead, with TMPDIR in it.
 run_grader() {
-    local log=$1 tool=$2 bats_file=$3 pid
+    local log=$1 tool=$2 bats_file=$3 pid timeout=$timeout
     shift 3
+    [ -z "$runner_dir" ] || timeout=${MUTANT_TIMEOUT:-180}
     local sandbox=()
     [ "$(id -u)" -ne 0 ] || sandbox=(unshare --mount --propagation private --uts)
     (
         unset RESULTS_FILE
-        export TOOL=$tool BATS_TEST_TIMEOUT=$timeout
+        export BATS_TEST_TIMEOUT=$timeout
+        if [ -n "$runner_dir" ]; then
+            export MINICTR_BIN=$runner_dir/bin TMPDIR=$runner_dir/tmp
+        else
+            export TOOL=$tool
+        fi
         exec setsid "${sandbox[@]}" bats --tap "$@" "$bats_file" </dev/null
     ) >"$log" 2>&1 &
     pid=$!
@@ -143,31 +200,52 @@ run_grader() {
 # grade_one NAME SECTION BODY [STEP]: build and grade one copy; writes
 # RESULT (killed|survived|passed|failed|broken) and the first failing test
 # to $scratch/NAME.result. Runs in a subshell of its own (&): its cgroups
-# (runcg_enter) are its own.
+# (runcg_enter) are its own. STEP (or SECTION's first part) a word: a
+# runner lab.
 grade_one() {
     local name=$1 section=$2 body=$3 step_dir step_name tool main dir f
     local log=$scratch/$name.log res=$scratch/$name.result start=$SECONDS
-    local first rc filter=()
-    step_dir=$(ls -d steps/"${section%%.*}"-*/ 2>/dev/null | head -n 1)
-    [ -n "$section" ] || step_dir=$(ls -d steps/"$4"-*/ | head -n 1)
-    step_dir=${step_dir%/}
-    step_name=$(basename "$step_dir")
-    main=$(grep -l '/\* LAB [0-9]' "$step_dir"/*.c | head -n 1)
-    tool=$(basename "$main" .c)
-    dir=$scratch/$name/$step_name
-    if ! make_copy "$step_dir" "$section" "$body" "$dir" >"$log" 2>&1 ||
-        ! make -s --no-print-directory student-tool SRC="$dir/$tool.c" \
-            OUT="$dir/$tool" >>"$log" 2>&1; then
-        echo "broken (does not build: see below)" >"$res"
-        return
-    fi
+    local first rc filter=() lab=${4:-${section%%.*}}
+    runner_dir=""
+    case $lab in
+    [a-z]*)
+        step_name=minictr-$lab
+        dir=$scratch/$name/$step_name
+        tool=$dir/bin/minictr
+        if ! make_runner_copy "$lab" "$section" "$body" "$dir" >"$log" 2>&1 ||
+            ! make -s --no-print-directory student-runner DIR="$dir" >>"$log" 2>&1; then
+            echo "broken (does not build: see below)" >"$res"
+            return
+        fi
+        ln -s "$(pwd)/bin/probe" "$dir/bin/probe"
+        mkdir -p "$dir/tmp"
+        runner_dir=$dir
+        ;;
+    *)
+        step_dir=$(ls -d steps/"${section%%.*}"-*/ 2>/dev/null | head -n 1)
+        [ -n "$section" ] || step_dir=$(ls -d steps/"$4"-*/ | head -n 1)
+        step_dir=${step_dir%/}
+        step_name=$(basename "$step_dir")
+        main=$(grep -l '/\* LAB [0-9]' "$step_dir"/*.c | head -n 1)
+        tool=$(basename "$main" .c)
+        dir=$scratch/$name/$step_name
+        if ! make_copy "$step_dir" "$section" "$body" "$dir" >"$log" 2>&1 ||
+            ! make -s --no-print-directory student-tool SRC="$dir/$tool.c" \
+                OUT="$dir/$tool" >>"$log" 2>&1; then
+            echo "broken (does not build: see below)" >"$res"
+            return
+        fi
+        tool=$dir/$tool
+        ;;
+    esac
     if [ -n "$body" ]; then
         f=$(sed -n '1,2s|^// tests: *||p' "$body")
         [ -z "$f" ] || filter=(--filter "$f")
     fi
     runcg_enter
-    run_grader "$log" "$dir/$tool" "tests/$step_name.bats" "${filter[@]}"
+    run_grader "$log" "$tool" "tests/$step_name.bats" "${filter[@]}"
     runcg_leave
+    [ -z "$runner_dir" ] || clean_runner_state "$runner_dir/tmp"
     local took="($((SECONDS - start)) s)"
     if [ -z "$section" ]; then
         if [ -z "$first" ] && [ "$rc" -eq 0 ] && grep -q '^ok' "$log"; then
@@ -188,14 +266,20 @@ grade_one() {
 
 status=0
 for step in "${steps[@]}"; do
-    mdir=$(ls -d labs/mutants/"$step"-*/ 2>/dev/null | head -n 1)
+    case $step in
+    [a-z]*) mdir=labs/mutants/$step ;; # a runner lab
+    *) mdir=$(ls -d labs/mutants/"$step"-*/ 2>/dev/null | head -n 1) ;;
+    esac
     mdir=${mdir%/}
-    if [ -z "$mdir" ]; then
-        echo "$0: no mutants for step $step (labs/mutants/$step-*/)" >&2
+    if [ -z "$mdir" ] || [ ! -d "$mdir" ]; then
+        echo "$0: no mutants for $step (labs/mutants/$step-*/ or labs/mutants/$step/)" >&2
         status=1
         continue
     fi
-    sname=$(basename "$mdir")
+    case $step in
+    [a-z]*) sname=minictr-$step ;;
+    *) sname=$(basename "$mdir") ;;
+    esac
     names=(reference)
     grade_one "$sname-reference" "" "" "$step" &
     skipped=0
@@ -210,7 +294,7 @@ for step in "${steps[@]}"; do
         fi
         names+=("$base")
         while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
-        grade_one "$sname-$base" "${base%%-*}" "$(pwd)/$m" &
+        grade_one "$sname-$base" "${base%%-*}" "$(pwd)/$m" "$step" &
     done
     wait
     total=0 killed=0 report=""

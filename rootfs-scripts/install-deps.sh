@@ -14,20 +14,23 @@ build=(build-essential pkg-config libcap-dev libseccomp-dev libarchive-dev
 # iproute2: step 09's tests bring up lo in namespaces of their own; and
 # what the worksheets' commands use, which tests/worksheets.bats runs (jq,
 # getfattr from attr, capsh from libcap2-bin, strace, ip, top; sudo: lab 08
-# is typed as a user, who needs it once); umoci, skopeo: images made by
-# other tools (tests/minictr-images.bats, and labs/minictr.md's section 10);
+# is typed as a user, who needs it once; socat: lab minictr-life talks to a
+# monitor's control socket with it); umoci, skopeo: images made by other
+# tools (tests/minictr-images.bats, and labs/minictr.md's section 10);
 # nftables: the network tests list the rules minictr made (minictr itself
-# never runs nft).
+# never runs nft); buildah: a peer's build of the same Dockerfile
+# (tests/minictr-build.bats).
 test=(bats bats-assert bats-support bats-file clang-format xz-utils zstd curl
       gzip tar file python3 uidmap iproute2 jq attr libcap2-bin strace procps
-      sudo umoci skopeo nftables)
+      sudo socat umoci skopeo nftables buildah)
 # For the cgroup v2 tests in a VM: QEMU and Debian's kernel (unpacked only).
 vm=(qemu-system-x86 cpio)
-# For the benchmark: the runtimes we are measured against; GNU time (peak
-# memory) and python3 (OCI bundles, the summary); the CNI bridge plugin and
-# iperf3 for bench/minictr-net.sh.
-bench=(hyperfine crun runc bubblewrap util-linux time python3
-       containernetworking-plugins iperf3)
+# For the benchmark: the runtimes and monitors we are measured against
+# (conmon, Podman's; containerd and its runc shim); GNU time (peak memory)
+# and python3 (OCI bundles, the summary); the CNI bridge plugin and iperf3
+# for bench/minictr-net.sh; buildah (bench/build.sh).
+bench=(hyperfine crun runc bubblewrap conmon containerd util-linux time
+       python3 containernetworking-plugins iperf3 buildah)
 
 want=("${build[@]}")
 for arg in "$@"; do

@@ -88,19 +88,54 @@ cgroups_mode(void)
  * rw,memory"), or with controller NULL the cgroup2 one. `root` gets
  * field 4, the subtree of the hierarchy mounted there: "/" on a host, our
  * own cgroup inside a container's view of cgroupfs. */
+/* mountinfo, read once a process: a start asks for mount points a few
+ * times, and each read makes the kernel print every mount (0.1 ms a read
+ * here, with 21 mounts; a host with hundreds of mounts pays more). */
+static const char *
+mountinfo(void)
+{
+    static char *text;
+    size_t len = 0, cap = 16384;
+    FILE *f;
+
+    if (text)
+        return text;
+    f = fopen("/proc/self/mountinfo", "re");
+    text = f ? malloc(cap) : NULL;
+    while (text) {
+        char *bigger;
+        len += fread(text + len, 1, cap - 1 - len, f);
+        if (len < cap - 1)
+            break; /* all of it */
+        bigger = realloc(text, cap *= 2);
+        if (!bigger)
+            free(text);
+        text = bigger;
+    }
+    if (text)
+        text[len] = '\0';
+    if (f)
+        fclose(f);
+    return text;
+}
+
 static int
 mount_point(const char *controller, char *buf, size_t size, char *root,
             size_t root_size)
 {
     char line[4096];
-    FILE *f = fopen("/proc/self/mountinfo", "re");
+    const char *p = mountinfo();
     int found = -1;
 
-    if (!f)
+    if (!p)
         return -1;
-    while (found == -1 && fgets(line, sizeof(line), f)) {
-        char mnt[1024], fstype[64], opts[1024], subtree[1024];
-        char *sep = strstr(line, " - ");
+    while (found == -1 && *p) {
+        char mnt[1024], fstype[64], opts[1024], subtree[1024], *sep;
+        size_t n = strcspn(p, "\n");
+
+        snprintf(line, sizeof(line), "%.*s", (int)n, p);
+        p += n + (p[n] == '\n');
+        sep = strstr(line, " - ");
 
         if (!sep ||
             sscanf(line, "%*s %*s %*s %1023s %1023s", subtree, mnt) != 2 ||
@@ -124,7 +159,6 @@ mount_point(const char *controller, char *buf, size_t size, char *root,
                 break;
             }
     }
-    fclose(f);
     return found;
 }
 
@@ -717,6 +751,7 @@ cgroups_oom_kills(const struct container *c)
 int
 cgroups_freeze(const struct container *c, bool freeze)
 {
+    /* LAB life.4: write the freezer's file, then wait until it is done */
     const char *v2 = cgroups_v2_dir(c), *v1;
     char path[600], buf[256];
     const char *want = freeze ? "frozen 1" : "frozen 0";
@@ -763,6 +798,7 @@ cgroups_freeze(const struct container *c, bool freeze)
         nanosleep(&t, NULL); /* v1 has no notification: look again */
     }
     return ct_fail("the freezer of '%s' is still FREEZING", v1);
+    /* END LAB */
 }
 
 bool

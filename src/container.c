@@ -61,6 +61,9 @@ container_init(struct container *c)
     c->image = "";
     /* A user's container always has a user namespace: its root is you. */
     c->userns.mode = geteuid() == 0 ? USERNS_HOST : USERNS_ROOTLESS;
+    /* Only lo, unless a door asks for a network (run's --network and its
+     * default; a build's RUN keeps this). */
+    c->net.mode = NET_NONE;
 }
 
 /* ---- names ------------------------------------------------------------- */

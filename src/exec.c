@@ -123,30 +123,19 @@ fork_into_pid_namespace(void)
     _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 }
 
-/* The child: in the container's pid namespace already (and in its
- * cgroup2 cgroup when cloned into it). */
-static _Noreturn void
-exec_child(struct container *c, int pidfd, const struct exec_opts *o, int chan)
+/* The child's first steps, before it joins anything: its end of the
+ * channel goes to fd 3, where child_exit reports to the caller, and stdin
+ * (with -d stdout and stderr too) to the host's /dev/null. *pidfd moves
+ * out of fd 3's way. */
+static void
+child_prepare(struct container *c, int *pidfd, int chan,
+              const struct exec_opts *o)
 {
-    static const int types[] = {CLONE_NEWUSER, CLONE_NEWNS,  CLONE_NEWUTS,
-                                CLONE_NEWIPC,  CLONE_NEWNET, CLONE_NEWCGROUP};
-    int flags = 0;
-
-    /* Only the namespaces the container has of its own: an OCI container
-     * may share the host's network, say. */
-    for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
-        if (types[i] == CLONE_NEWCGROUP || namespaces_has(c, types[i]))
-            flags |= types[i];
-    if (c->spec && !namespaces_has(c, CLONE_NEWCGROUP))
-        flags &= ~CLONE_NEWCGROUP;
-
-    /* The channel goes to fd 3, where child_exit looks: move the pidfd
-     * (and the channel) out of its way first. */
-    if (pidfd <= 3)
-        pidfd = fcntl(pidfd, F_DUPFD_CLOEXEC, 4);
+    if (*pidfd <= 3)
+        *pidfd = fcntl(*pidfd, F_DUPFD_CLOEXEC, 4);
     if (chan < 3)
         chan = fcntl(chan, F_DUPFD_CLOEXEC, 4);
-    if (pidfd == -1 || chan == -1 || spawn_use_channel(chan) == -1)
+    if (*pidfd == -1 || chan == -1 || spawn_use_channel(chan) == -1)
         _exit(MC_EXIT_RUNNER);
     c->keep_fd = 3;
     if (!o->interactive && !o->tty) {
@@ -165,11 +154,54 @@ exec_child(struct container *c, int pidfd, const struct exec_opts *o, int chan)
         }
         close(null);
     }
+}
+
+/* Fork a process inside container c, whose PID 1 pidfd is. Returns as
+ * fork(2) does: the child's pid in the parent (-1 on failure, recorded),
+ * 0 in the child, which is then in every namespace and cgroup of the
+ * container (a failure there ends the child: child_exit). */
+static pid_t
+fork_inside(struct container *c, int pidfd, int chan, const struct exec_opts *o)
+{
+    /* LAB life.3: join the pid namespace, fork, then the cgroups and the rest */
+    struct clone3_args args = {.exit_signal = SIGCHLD};
+    int flags = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET |
+        CLONE_NEWCGROUP;
+    const char *v2 = cgroups_v2_dir(c);
+    bool userns = c->userns.mode != USERNS_HOST;
+    int cgfd = -1;
+    pid_t child;
+
+    /* A pid namespace that belongs to the container's own user namespace
+     * (rootless, --userns auto) can be joined only with it: the child
+     * joins both, and exec_child forks once more. */
+    ct_trace("nsenter --target PID --pid", "setns(pidfd, CLONE_NEWPID)");
+    if (!userns && setns(pidfd, CLONE_NEWPID) == -1)
+        return ct_fail_errno("setns into the pid namespace of '%s'", c->name);
+    /* Born in the container's cgroup2 cgroup, as its PID 1 was. */
+    if (v2 && (cgfd = open(v2, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+        args.flags = CLONE_INTO_CGROUP;
+        args.cgroup = (uint64_t)cgfd;
+    }
+    fflush(NULL);
+    child = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+    if (child == -1 && cgfd != -1) { /* an older kernel: fork, then join */
+        close(cgfd);
+        cgfd = -1;
+        child = fork();
+    }
+    if (child != 0 && cgfd != -1)
+        close(cgfd);
+    if (child == -1)
+        return ct_fail_errno("fork into container '%s'", c->name);
+    if (child > 0)
+        return child;
+    child_prepare(c, &pidfd, chan, o); /* errors reach the caller now */
     /* v1 cgroups are host paths: join them before we leave the host's
      * mount namespace. */
-    if (cgroups_join_pid(c, 0, c->in_cgroup) == -1)
+    if (cgroups_join_pid(c, 0, cgfd != -1) == -1)
         child_exit(MC_EXIT_RUNNER);
-    if (c->userns.mode != USERNS_HOST) {
+    if (userns) {
         flags |= CLONE_NEWUSER | CLONE_NEWPID;
         ct_trace("nsenter --target PID --user --pid --mount --uts --ipc --net "
                  "--cgroup",
@@ -184,6 +216,16 @@ exec_child(struct container *c, int pidfd, const struct exec_opts *o, int chan)
         child_exit(MC_EXIT_RUNNER);
     }
     close(pidfd);
+    return 0;
+    /* END LAB */
+}
+
+/* The child, inside: the same session rules, terminal, privileges and
+ * command line as the container's PID 1 (spawn.c). In a user namespace,
+ * root of it first, and one more fork into the pid namespace. */
+static _Noreturn void
+exec_child(struct container *c, const struct exec_opts *o)
+{
     if (c->userns.mode != USERNS_HOST) {
         if (userns_become_root(c) == -1)
             child_exit(MC_EXIT_RUNNER);
@@ -326,10 +368,9 @@ apply_opts(struct container *c, const struct exec_opts *o)
 static int
 exec_start(struct container *c, struct exec_opts *o, pid_t *child, int *master)
 {
-    struct clone3_args args = {.exit_signal = SIGCHLD};
-    const char *v2;
-    int pidfd, sp[2], cgfd = -1, kind, code = 0, got = -1, st;
+    int pidfd, sp[2], kind, code = 0, got = -1, st;
 
+    *child = -1;
     *master = -1;
     pidfd = (int)syscall(SYS_pidfd_open, c->pid, 0);
     if (pidfd == -1 || !is_ours(c)) {
@@ -338,43 +379,20 @@ exec_start(struct container *c, struct exec_opts *o, pid_t *child, int *master)
                 c->name, c->pid);
         return MC_EXIT_RUNNER;
     }
-    /* In a user namespace the child joins the pid namespace with it
-     * (exec_child), and forks once more. */
-    ct_trace("nsenter --target PID --pid", "setns(pidfd, CLONE_NEWPID)");
-    if (c->userns.mode == USERNS_HOST && namespaces_has(c, CLONE_NEWPID) &&
-        setns(pidfd, CLONE_NEWPID) == -1) {
-        ct_fail_errno("setns into the pid namespace of '%s'", c->name);
-        return MC_EXIT_RUNNER;
-    }
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) == -1) {
         ct_fail_errno("socketpair");
+        close(pidfd);
         return MC_EXIT_RUNNER;
     }
-    /* Born in the container's cgroup2 cgroup, as its PID 1 was. */
-    v2 = cgroups_v2_dir(c);
-    if (v2 && (cgfd = open(v2, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
-        args.flags = CLONE_INTO_CGROUP;
-        args.cgroup = (uint64_t)cgfd;
-    }
-    fflush(NULL);
-    *child = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
-    if (*child == -1 && cgfd != -1) { /* an older kernel: fork, then join */
-        close(cgfd);
-        cgfd = -1;
-        *child = fork();
-    }
-    c->in_cgroup = cgfd != -1;
+    *child = fork_inside(c, pidfd, sp[1], o);
     if (*child == 0) {
         close(sp[0]);
-        exec_child(c, pidfd, o, sp[1]);
+        exec_child(c, o);
     }
-    if (cgfd != -1)
-        close(cgfd);
     close(sp[1]);
     close(pidfd);
     if (*child == -1) {
         close(sp[0]);
-        ct_fail_errno("fork into container '%s'", c->name);
         return MC_EXIT_RUNNER;
     }
     /* The channel: the pty (-t), then EOF at exec, or the error. */

@@ -55,7 +55,6 @@ init_run(struct container *c)
     spawn_close_channel();
     for (;;) {
         int status;
-        pid_t pid;
 
         if (read(sfd, &si, sizeof(si)) != sizeof(si)) {
             if (errno == EINTR)
@@ -67,9 +66,8 @@ init_run(struct container *c)
             continue;
         }
         /* One SIGCHLD can stand for many exits: reap them all. */
-        while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
-            if (pid == command)
-                _exit(WIFEXITED(status) ? WEXITSTATUS(status)
-                                        : 128 + WTERMSIG(status));
+        if (monitor_reap(command, &status))
+            _exit(WIFEXITED(status) ? WEXITSTATUS(status)
+                                    : 128 + WTERMSIG(status));
     }
 }

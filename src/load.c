@@ -717,8 +717,13 @@ load(struct load *l)
 int
 cmd_load(int argc, char **argv)
 {
-    static struct load l = {.root = -1};
+    /* Zero, in .bss: an initializer here would put all 2 MB of it in
+     * the binary's .data, and every process of ours (a detached monitor
+     * too) would map pages of it in as it reads the variables beside. */
+    static struct load l;
     int hold, rc;
+
+    l.root = -1;
 
     if (argc == 2 && !strcmp(argv[1], "--help")) {
         printf("usage: minictr load -i FILE|DIR\n\n"

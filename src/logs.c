@@ -46,9 +46,13 @@ log_open(struct log_writer *w, const struct container *c)
 {
     struct stat st;
 
-    memset(w, 0, sizeof(*w));
+    /* Field by field: the two 16 KB line buffers are used only up to
+     * plen, and zeroing them would only make them resident. */
     w->cfg = c->log;
     w->fd = -1;
+    w->size = 0;
+    w->plen[0] = w->plen[1] = 0;
+    w->path[0] = '\0';
     if (c->log.none)
         return 0;
     log_path(c, w->path, sizeof(w->path));
@@ -340,7 +344,9 @@ logs_usage(FILE *out)
 }
 
 /* -f: print what comes, until the container stops. inotify tells when
- * the file grows or is rotated; the monitor's `wait` tells the end. */
+ * the file grows or is rotated; the monitor's `wait` tells the end. fd is
+ * -1 when the file was not there (caught in a rotation, between the
+ * rename and the new file): it is opened once it is. */
 static int
 follow(struct reader *r, const struct container *c, const char *path, int fd,
        char *buf, size_t size, size_t *have)
@@ -360,6 +366,8 @@ follow(struct reader *r, const struct container *c, const char *path, int fd,
         struct pollfd p[2] = {{in, POLLIN, 0}, {waiter, POLLIN, 0}};
         char ev[4096];
 
+        if (fd == -1)
+            fd = open(path, O_RDONLY | O_CLOEXEC);
         read_lines(r, fd, buf, size, have);
         /* Rotated: the old file was read to its end; go on in the new. */
         if (stat(path, &now) == 0 && fstat(fd, &cur) == 0 &&
@@ -384,7 +392,8 @@ follow(struct reader *r, const struct container *c, const char *path, int fd,
     if (waiter != -1)
         close(waiter);
     close(in);
-    close(fd);
+    if (fd != -1)
+        close(fd);
     return 0;
 }
 
@@ -472,8 +481,7 @@ cmd_logs(int argc, char **argv)
         print_record(&r, r.ring[at]);
     }
     r.tail = -1; /* from here on, every new line is printed */
-    if (follow_on && strcmp(container_real_status(&c), ST_RUNNING) == 0 &&
-        fd != -1)
+    if (follow_on && strcmp(container_real_status(&c), ST_RUNNING) == 0)
         return follow(&r, &c, path, fd, buf, sizeof(buf), &have);
     if (fd != -1)
         close(fd);

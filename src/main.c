@@ -98,6 +98,7 @@ static const struct command commands[] = {
     {"import", cmd_import, "import a tarball (or a directory) as an image"},
     {"load", cmd_load, "load an OCI image layout or docker-save archive"},
     {"save", cmd_save, "save images as an OCI image layout (dir or tar)"},
+    {"build", cmd_build, "build an image from a Dockerfile"},
     {"images", cmd_images, "list images, their sizes, the space they take"},
     {"history", cmd_history, "what made each layer of an image"},
     {"tag", cmd_tag, "give an image another name"},

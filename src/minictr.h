@@ -21,6 +21,10 @@
  *                    image prune
  *     load.c         load: an OCI image layout or a docker-save archive
  *     save.c         save: the same formats out
+ *     build.c        build: a Dockerfile, step by step through a cache
+ *                    (dockerfile.c parses it, buildstep.c does each
+ *                    instruction, RUN as a container of the core;
+ *                    buildcopy.c and layerview.c do COPY and ADD)
  *
  *   the core
  *     container.c    create, start, delete: what a container is made of,
@@ -553,6 +557,8 @@ struct container {
     /* this process only */
     bool in_cgroup; /* born in its cgroup (clone3): no need to join */
     bool hold; /* spawn: wait for "start" before exec */
+    bool no_etc_files; /* no /etc/hosts, hostname, resolv.conf of ours
+                          (a build's RUN: what it writes is the layer) */
     bool net_wait; /* spawn: wait for the monitor to plug in eth0 */
     int keep_fd; /* the channel to the monitor, kept until exec */
 
@@ -674,6 +680,10 @@ int monitor_run(struct container *c, int sync_fd, int lock_fd);
 /* Block every signal but the faults (mask: what was blocked), saving the
  * mask before into spawn_old_mask the first time. */
 void monitor_block_signals(sigset_t *mask);
+/* Reap every child that has exited, without blocking (the monitor, and
+ * --init's PID 1, on each SIGCHLD). True, with its wait status in *status,
+ * when `pid` was one of them. */
+bool monitor_reap(pid_t pid, int *status);
 
 /* ---- networks.c: the records, leases and /etc files ------------------- */
 /* A network: MINICTR_ROOT/networks/NAME.json. */
@@ -1090,6 +1100,10 @@ char *oci_state_json(const struct container *c);
 
 /* ---- the commands ------------------------------------------------------ */
 int cmd_run(int argc, char **argv);
+/* -u USER[:GROUP] into c->uid, c->gid: numbers, or names from the
+ * /etc/passwd and /etc/group of c->rootfs's layers (run.c). */
+int parse_user(struct container *c, const char *s);
+int cmd_build(int argc, char **argv); /* build.c, dockerfile.c, buildcopy.c */
 int cmd_create(int argc, char **argv);
 int cmd_start(int argc, char **argv);
 int cmd_stop(int argc, char **argv);

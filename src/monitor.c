@@ -80,10 +80,10 @@ struct monitor {
     int netns; /* its network namespace (bridge networks) */
     int nft; /* the netlink socket that owns its DNAT rules */
     struct ports *ports; /* the published ports' sockets */
-    struct client clients[MAX_CLIENTS];
+    struct client *clients; /* slots[]: see there */
     int nclients;
-    struct log_writer log;
-    char pending[8192]; /* stdin bytes the container has not taken yet */
+    struct log_writer *log; /* log_writer */
+    char *pending; /* pending_buf: stdin the container has not taken yet */
     size_t npending;
     bool stdin_open; /* foreground -t: our terminal still gives input */
     bool term_raw;
@@ -96,6 +96,15 @@ struct monitor {
     int forwarded[65]; /* foreground: how often each signal came */
     uint64_t oom_before;
 };
+
+/* What is big lives apart from struct monitor, which monitor_run zeroes:
+ * the clients' 64 slots with a 16 KB request line each (1 MB), the log's
+ * line buffers (32 KB), stdin's (8 KB). Zeroing them would make every
+ * page of them resident, in every monitor; left alone, a page costs no
+ * memory until it is written. */
+static struct client slots[MAX_CLIENTS];
+static struct log_writer log_writer;
+static char pending_buf[8192];
 
 /* ---- telling the caller ------------------------------------------------ */
 
@@ -167,23 +176,25 @@ tell_caller(struct monitor *m, json_object *o)
  * between kills us and the container with us. The child restores the old
  * mask before exec (spawn_old_mask); from here on, signals are reads on
  * sfd, in the one poll(2) set. The faults stay: a crash is a crash. */
-static bool mask_saved;
-
 void
 monitor_block_signals(sigset_t *mask)
 {
+    /* LAB life.1: block every signal but the faults; keep the old mask */
     static const int faults[] = {SIGSEGV, SIGBUS,  SIGILL, SIGFPE,
                                  SIGABRT, SIGTRAP, SIGSYS};
+    static bool mask_saved;
     sigset_t old;
 
     sigfillset(mask);
     for (size_t i = 0; i < sizeof(faults) / sizeof(faults[0]); i++)
         sigdelset(mask, faults[i]);
     sigprocmask(SIG_BLOCK, mask, &old);
-    /* Blocked twice (before fork, then here): keep the first old mask. */
+    /* `run -d` blocks twice (container_start before it forks the
+     * monitor, then the monitor): keep the first old mask, the caller's. */
     if (!mask_saved)
         spawn_old_mask = old;
     mask_saved = true;
+    /* END LAB */
 }
 
 static int
@@ -367,7 +378,7 @@ copy_output(struct monitor *m, int *fd, int stream)
         close_fd(fd);
         return false;
     }
-    log_write(&m->log, stream, buf, (size_t)n);
+    log_write(m->log, stream, buf, (size_t)n);
     for (int i = m->nclients - 1; i >= 0; i--) {
         struct client *cl = &m->clients[i];
         int rc;
@@ -402,8 +413,8 @@ feed_stdin(struct monitor *m, const char *buf, size_t len)
 {
     if (m->in < 0)
         return;
-    if (len > sizeof(m->pending) - m->npending)
-        len = sizeof(m->pending) - m->npending;
+    if (len > sizeof(pending_buf) - m->npending)
+        len = sizeof(pending_buf) - m->npending;
     memcpy(m->pending + m->npending, buf, len);
     m->npending += len;
     while (m->npending) {
@@ -684,19 +695,35 @@ finish_run(struct monitor *m)
             drop_client(m, i);
 }
 
+/* wait(2): a child that exited stays a zombie until its parent waits
+ * for it. SIGCHLD says "one or more children changed state": like every
+ * standard signal it is not counted, so two exits while we were busy are
+ * one SIGCHLD. Shared with --init (init.c), whose PID 1 inherits every
+ * orphan of the container. */
+bool
+monitor_reap(pid_t pid, int *status)
+{
+    /* LAB life.2: reap every child that has exited, never blocking */
+    bool found = false;
+    int st;
+    pid_t got;
+
+    /* One SIGCHLD can stand for many exits: reap until none is left. */
+    while ((got = waitpid(-1, &st, WNOHANG)) > 0)
+        if (got == pid) {
+            *status = st;
+            found = true;
+        }
+    return found;
+    /* END LAB */
+}
+
 /* The container exited: reap it (and any orphan of ours). */
 static void
 reap(struct monitor *m)
 {
-    int status;
-    pid_t pid;
-
-    /* One SIGCHLD can stand for many exits: reap until none is left. */
-    while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
-        if (pid == m->c->pid) {
-            m->reaped = true;
-            m->status = status;
-        }
+    if (monitor_reap(m->c->pid, &m->status))
+        m->reaped = true;
 }
 
 /* Ctrl-C and kill are passed to the container. A PID 1 without a handler
@@ -903,8 +930,9 @@ clean_up(struct monitor *m)
     network_leave(c);
     if (m->term_raw)
         tty_restore(0);
-    log_close(&m->log);
+    log_close(m->log);
     close_fd(&m->lfd);
+    close_fd(&m->sfd); /* a build runs many monitors in one process */
     ctl_unlink(c->id);
     cgroups_destroy(c);
     userns_release(c); /* --userns auto: the range is free again */
@@ -934,7 +962,10 @@ monitor_run(struct container *c, int sync_fd, int lock_fd)
                           .in = -1,
                           .chan = -1,
                           .netns = -1,
-                          .nft = -1};
+                          .nft = -1,
+                          .clients = slots,
+                          .log = &log_writer,
+                          .pending = pending_buf};
     if (!m->foreground)
         detach_stdio();
     c->monitor_pid = getpid();
@@ -943,13 +974,13 @@ monitor_run(struct container *c, int sync_fd, int lock_fd)
     if (block_signals(m) == -1 || cgroups_create(c) == -1)
         goto failed;
     m->lfd = ctl_listen(c->id);
-    if (m->lfd == -1 || log_open(&m->log, c) == -1)
+    if (m->lfd == -1 || log_open(m->log, c) == -1)
         goto failed;
     /* The ports first: one in use fails the start before anything of the
      * network is taken. */
     if (c->net.nports && !(m->ports = ports_open(c)))
         goto failed;
-    if (network_join(c) == -1)
+    if (!c->no_etc_files && network_join(c) == -1)
         goto failed;
     if (spawn_once(m) == -1) {
         /* The child reported why; it exits with that code (125, 126 or

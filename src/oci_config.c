@@ -509,7 +509,7 @@ parse_rlimits(json_object *proc, struct oci_spec *s)
 }
 
 static int
-parse_user(json_object *proc, struct container *c, struct oci_spec *s)
+parse_process_user(json_object *proc, struct container *c, struct oci_spec *s)
 {
     json_object *user, *v, *a;
     uint64_t id;
@@ -594,7 +594,7 @@ parse_process_object(json_object *proc, struct container *c, struct oci_spec *s)
         c->env[c->nenv++] = env[i];
     }
     free(env);
-    if (parse_user(proc, c, s) == -1 ||
+    if (parse_process_user(proc, c, s) == -1 ||
         get_object(proc, "capabilities", "process", &caps) == -1)
         return -1;
     if (caps &&

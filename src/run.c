@@ -138,8 +138,8 @@ lookup_in_image(const struct container *c, const char *file, const char *name,
     return mc_lookup_id(overlay_open_lower(c->rootfs, file), name, id, gid);
 }
 
-/* -u UID[:GID], or a name from the image. */
-static int
+/* -u UID[:GID], or a name from the image (also build's USER, --chown). */
+int
 parse_user(struct container *c, const char *s)
 {
     char buf[128], *group;

@@ -270,23 +270,46 @@ sample_one(struct container *c, void *arg)
     return 0;
 }
 
+/* Docker's columns, each as wide as its widest cell, three spaces apart. */
+#define STATS_COLS 8
+static void
+print_table(char (*cells)[STATS_COLS][96], int rows)
+{
+    size_t w[STATS_COLS] = {0};
+
+    for (int r = 0; r < rows; r++)
+        for (int k = 0; k < STATS_COLS; k++)
+            if (strlen(cells[r][k]) > w[k])
+                w[k] = strlen(cells[r][k]);
+    for (int r = 0; r < rows; r++)
+        for (int k = 0; k < STATS_COLS; k++) {
+            if (k == STATS_COLS - 1)
+                printf("%s\n", cells[r][k]);
+            else
+                printf("%-*s   ", (int)w[k], cells[r][k]);
+        }
+}
+
 static void
 print_stats(const struct sample *a, const struct sample *b, int n,
             double wall_us)
 {
+    static char cells[257][STATS_COLS][96];
+    static const char *const heads[STATS_COLS] = {
+        "CONTAINER ID", "NAME",    "CPU %",     "MEM USAGE / LIMIT",
+        "MEM %",        "NET I/O", "BLOCK I/O", "PIDS"};
     uint64_t host = host_memory();
+    int rows = 1;
 
-    if (!mc_json)
-        printf("%-14s %-20s %-8s %-22s %-7s %-15s %-15s %s\n", "CONTAINER ID",
-               "NAME", "CPU %", "MEM USAGE / LIMIT", "MEM %", "NET I/O",
-               "BLOCK I/O", "PIDS");
-    for (int i = 0; i < n; i++) {
+    for (int k = 0; k < STATS_COLS; k++)
+        snprintf(cells[0][k], sizeof(cells[0][k]), "%s", heads[k]);
+    for (int i = 0; i < n && rows < 257; i++) {
         const struct sample *s = &b[i], *p = NULL;
         uint64_t limit = s->s.mem_limit ? s->s.mem_limit : host;
         double cpu = 0,
                mem = limit ? 100.0 * (double)s->s.mem_usage / (double)limit : 0;
-        char usage[32], lim[32], rx[32], tx[32], br[32], bw[32], memcol[80],
-            netcol[80], blkcol[80], cpucol[16], mempct[16];
+        char usage[32], lim[32], rx[32], tx[32], br[32], bw[32];
+        char(*row)[96] = cells[rows];
 
         for (int j = 0; a && j < n; j++)
             if (!strcmp(a[j].id, s->id))
@@ -311,15 +334,18 @@ print_stats(const struct sample *a, const struct sample *b, int n,
         size_text((double)s->tx, false, tx, sizeof(tx));
         size_text((double)s->s.blk_read, false, br, sizeof(br));
         size_text((double)s->s.blk_write, false, bw, sizeof(bw));
-        snprintf(memcol, sizeof(memcol), "%s / %s", usage, lim);
-        snprintf(netcol, sizeof(netcol), "%s / %s", rx, tx);
-        snprintf(blkcol, sizeof(blkcol), "%s / %s", br, bw);
-        snprintf(cpucol, sizeof(cpucol), "%.2f%%", cpu);
-        snprintf(mempct, sizeof(mempct), "%.2f%%", mem);
-        printf("%-14.12s %-20s %-8s %-22s %-7s %-15s %-15s %llu\n", s->id,
-               s->name, cpucol, memcol, mempct, netcol, blkcol,
-               (unsigned long long)s->s.pids);
+        snprintf(row[0], 96, "%.12s", s->id);
+        snprintf(row[1], 96, "%s", s->name);
+        snprintf(row[2], 96, "%.2f%%", cpu);
+        snprintf(row[3], 96, "%s / %s", usage, lim);
+        snprintf(row[4], 96, "%.2f%%", mem);
+        snprintf(row[5], 96, "%s / %s", rx, tx);
+        snprintf(row[6], 96, "%s / %s", br, bw);
+        snprintf(row[7], 96, "%llu", (unsigned long long)s->s.pids);
+        rows++;
     }
+    if (!mc_json)
+        print_table(cells, rows);
     fflush(stdout);
 }
 

@@ -248,8 +248,10 @@ child_of() {
     assert_equal "$(mounts_below "$d/inner")" "$d/inner"
     umount "$d/inner"
 
+    # The mount's source is ours alone: another run's mounts (or this
+    # test's in another suite running now) must not be counted.
     run --separate-stderr "$NSBOX" --ns mnt sh -c \
-        "mount -t tmpfs minictr-test '$d/inner' && grep -c minictr-test /proc/self/mountinfo"
+        "mount -t tmpfs minictr-test-$$ '$d/inner' && grep -c ' minictr-test-$$ ' /proc/self/mountinfo"
     leaked=$(mounts_below "$d/inner")
     umount -R "$d"
     assert_success

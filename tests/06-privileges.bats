@@ -277,7 +277,7 @@ PY
     # up to sysconf(_SC_OPEN_MAX) stops below it). The control first.
     local fds='exec 3</etc/hostname 7</etc/hostname 300</etc/hostname; ulimit -Sn 256; exec "$@"'
     run bash -c "$fds" - "$PROBE" fds
-    assert_output --regexp "^fds=0,1,2,3,.*,7,.*,300(,|\$)"
+    assert_output --regexp "^fds=0,1,2,3,(.*,)?7,(.*,)?300(,|\$)"
     run bash -c "$fds" - "$PRIVBOX" "$IMAGE" /usr/bin/probe fds
     assert_success
     assert_output "fds=0,1,2"

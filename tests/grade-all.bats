@@ -219,5 +219,5 @@ PY
     run python3 "$ROOT/labs/grade-table.py" --check-tags
     echo "$output"
     assert_success
-    assert_line --regexp '^02-namespaces: 20 tests, 02.1: [0-9]+, 02.2: [0-9]+, 02.3: [0-9]+, 02.4: [0-9]+, other: [0-9]+$'
+    assert_line --regexp '^02-namespaces: [0-9]+ tests, 02.1: [0-9]+, 02.2: [0-9]+, 02.3: [0-9]+, 02.4: [0-9]+, other: [0-9]+$'
 }

@@ -75,6 +75,59 @@ lab_step() {
     lab_step 09
 }
 
+@test "lab 10: a fresh student copy builds and fails its grader clearly" {
+    lab_step 10
+}
+
+# A runner lab (LAB regions in src/*.c named by a word, e.g. life.1): its
+# copy is the runner's whole source, built into the copy's bin/, graded by
+# tests/minictr-WORD.bats through MINICTR_BIN.
+@test "lab life: a fresh copy of the runner builds and fails its grader clearly" {
+    need_root
+    grep -qs '/\* LAB life\.[0-9]' "$ROOT"/src/*.c || skip "the runner has no LAB life regions"
+    run "$ROOT/labs/mklab.sh" life "$BATS_TEST_TMPDIR/work"
+    assert_success
+    assert_output --regexp "for lab life in .*/minictr-life/src: 4 LAB regions to write"
+    assert_output --regexp "it compiles (now, with [0-9]+ warnings? \(|without warnings)"
+    refute_output --partial "are not -Wunused-*"
+    # The copy is the whole runner, the regions of lab life replaced.
+    [ -f "$BATS_TEST_TMPDIR/work/minictr-life/src/lib/ct.c" ]
+    [ -f "$BATS_TEST_TMPDIR/work/minictr-life/src/unpack/unpack.c" ]
+    assert_equal "$(cat "$BATS_TEST_TMPDIR"/work/minictr-life/src/*.c | grep -c 'ct_lab_todo("life\.')" 4
+    run grep -l '/\* LAB life\.' "$BATS_TEST_TMPDIR"/work/minictr-life/src/*.c
+    assert_failure
+    # A fresh copy: the grader builds it, and every container stops at
+    # life.1 with its message and exit 99.
+    run "$ROOT/labs/grade.sh" life "$BATS_TEST_TMPDIR/work"
+    assert_failure
+    assert_output --partial "== building your copy: $BATS_TEST_TMPDIR/work/minictr-life/bin/minictr"
+    assert_output --partial "LAB life.1 is not done yet"
+    assert_output --partial "'make grade STEP=life LABDIR=$BATS_TEST_TMPDIR/work'"
+    assert_output --regexp "[1-9][0-9]* failed"
+    [ -x "$BATS_TEST_TMPDIR/work/minictr-life/bin/minictr" ]
+    [ -x "$BATS_TEST_TMPDIR/work/minictr-life/bin/minictr-unpack" ]
+    # The copy's own runner, not bin/minictr, was graded: the reference
+    # never says "not done yet".
+    run env MINICTR_ROOT="$BATS_TEST_TMPDIR/lib" MINICTR_STATE="$BATS_TEST_TMPDIR/state" \
+        "$BATS_TEST_TMPDIR/work/minictr-life/bin/minictr" run --rm --rootfs "$IMAGE" true
+    assert_failure 99
+    assert_output --partial "LAB life.1 is not done yet"
+    # and it refuses to overwrite the student's work
+    run "$ROOT/labs/mklab.sh" life "$BATS_TEST_TMPDIR/work"
+    assert_failure 3
+    assert_output --partial "not overwriting"
+}
+
+@test "lab: make lab and make grade name a runner lab that does not exist" {
+    run "$ROOT/labs/mklab.sh" nosuchlab "$BATS_TEST_TMPDIR/work"
+    assert_failure 2
+    assert_output --partial "no runner lab 'nosuchlab'"
+    run "$ROOT/labs/grade.sh" nosuchlab "$BATS_TEST_TMPDIR/work"
+    assert_failure 2
+    assert_output --partial "no runner lab 'nosuchlab'"
+    [ ! -e "$BATS_TEST_TMPDIR/work" ]
+}
+
 @test "lab: mklab refuses to overwrite a student's work" {
     dir=$(ls -d "$ROOT"/steps/[0-9][0-9]-*/ | head -n 1)
     step=$(basename "$dir"); step=${step%%-*}

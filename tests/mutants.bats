@@ -23,7 +23,7 @@ mutants_of() {
     [ -x "$IMAGE/usr/bin/probe" ] || skip "no image at $IMAGE (make images)"
     local start=$SECONDS count
     run "$ROOT/labs/mutants.sh" "$1"
-    count=$(printf '%s\n' "$output" | grep -E "^$1-[a-z0-9-]+: [0-9]+ mutants, [0-9]+ killed" || true)
+    count=$(printf '%s\n' "$output" | grep -E "^($1-[a-z0-9-]+|minictr-$1): [0-9]+ mutants, [0-9]+ killed" || true)
     printf '# %s (%d s)\n' "${count:-$1: no count line}" $((SECONDS - start)) >&3
     echo "$output"
     assert_success
@@ -72,4 +72,13 @@ mutants_of() {
 
 @test "mutants: 09-network: every wrong solution fails the grader" {
     mutants_of 09
+}
+
+@test "mutants: 10-images: every wrong solution fails the grader" {
+    mutants_of 10
+}
+
+# A runner lab: labs/mutants/life/, each a copy of the whole runner.
+@test "mutants: minictr-life (the runner lab): every wrong solution fails the grader" {
+    mutants_of life
 }

@@ -158,8 +158,21 @@ worksheet() {
     worksheet 09-network
 }
 
+@test "worksheet 10-images: every runnable block runs" {
+    need_cmd jq
+    need_cmd setfattr
+    worksheet 10-images
+}
+
 @test "worksheet minictr: every runnable block runs" {
     need_cmd jq
     need_cmd capsh
     worksheet minictr
+}
+
+@test "worksheet minictr-life: every runnable block runs" {
+    need_cmd jq
+    need_cmd socat
+    need_cmd nsenter
+    worksheet minictr-life
 }

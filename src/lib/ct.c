@@ -558,19 +558,28 @@ ct_lab_todo(const char *section, const char *worksheet)
     char exe[4096], labdir[4096 + 16] = "";
     ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 
-    /* The student copy is LABDIR/NN-name/TOOL: name LABDIR in the hint. */
+    /* The student copy is LABDIR/NN-name/TOOL (a step) or
+     * LABDIR/minictr-LAB/bin/minictr (a runner lab): name LABDIR in the
+     * hint. */
     if (n > 0) {
         char *slash;
         exe[n] = '\0';
-        for (int up = 0; up < 2 && (slash = strrchr(exe, '/')); up++)
+        if ((slash = strrchr(exe, '/')))
+            *slash = '\0';
+        if ((slash = strrchr(exe, '/')) && !strcmp(slash, "/bin"))
+            *slash = '\0';
+        if ((slash = strrchr(exe, '/')))
             *slash = '\0';
         snprintf(labdir, sizeof(labdir), " LABDIR=%s", exe);
     }
     fflush(stdout);
+    /* The section is STEP.K: "02.1" for step 02, "life.1" for the runner
+     * lab life. */
     fprintf(stderr,
             "%s: LAB %s is not done yet\n"
             "hint: write the missing code (see %s, section %s), then run "
-            "'make grade STEP=%.2s%s'\n",
-            ct_prog, section, worksheet, section, section, labdir);
+            "'make grade STEP=%.*s%s'\n",
+            ct_prog, section, worksheet, section, (int)strcspn(section, "."),
+            section, labdir);
     exit(CT_EXIT_LAB_TODO);
 }

@@ -1,0 +1,31 @@
+// tests: all change the ID
+    /* MUTANT 10.1: only the kind, size and content: modes and owners
+     * left out. A chmod 0600 of a secret, or a file given to another
+     * user, makes no new layer: the image keeps the old mode. */
+    n = scandirat(dirfd, ".", &list, NULL, by_name);
+    if (n == -1)
+        die_errno("read the directory '%s'", *prefix ? prefix : ".");
+    for (int i = 0; i < n; i++) {
+        const char *name = list[i]->d_name;
+        char path[PATH_MAX], what[PATH_MAX], line[3 * PATH_MAX];
+        struct stat st;
+        if (strcmp(name, ".") && strcmp(name, "..")) {
+            snprintf(path, sizeof(path), "%s%s%s", prefix, *prefix ? "/" : "",
+                     name);
+            if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1)
+                die_errno("stat '%s'", path);
+            char kind = entry_kind(dirfd, name, &st, what, sizeof(what));
+            snprintf(line, sizeof(line), "%s %c %lld %s\\n", path, kind, S_ISREG(st.st_mode) ? (long long)st.st_size : 0LL, what);
+            sha256_update(h, strlen(line), (const uint8_t *)line);
+            if (S_ISDIR(st.st_mode)) {
+                int sub = openat(dirfd, name, O_RDONLY | O_DIRECTORY |
+                                                  O_NOFOLLOW | O_CLOEXEC);
+                if (sub == -1)
+                    die_errno("open '%s'", path);
+                hash_tree(h, sub, path);
+                close(sub);
+            }
+        }
+        free(list[i]);
+    }
+    free(list);

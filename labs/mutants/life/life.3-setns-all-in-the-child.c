@@ -1,0 +1,39 @@
+// tests: ^exec
+    /* MUTANT life.3: fork first, then one setns with every flag in the
+     * child, CLONE_NEWPID too. It succeeds, and changes only where the
+     * child's own children would be born: the command itself stays in the
+     * host's pid namespace, with a host pid, and its /proc/self/ns/pid is
+     * not the container's. */
+    struct clone3_args args = {.exit_signal = SIGCHLD};
+    int flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC |
+        CLONE_NEWNET | CLONE_NEWCGROUP;
+    const char *v2 = cgroups_v2_dir(c);
+    int cgfd = -1;
+    pid_t child;
+
+    if (v2 && (cgfd = open(v2, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) != -1) {
+        args.flags = CLONE_INTO_CGROUP;
+        args.cgroup = (uint64_t)cgfd;
+    }
+    fflush(NULL);
+    child = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+    if (child == -1 && cgfd != -1) {
+        close(cgfd);
+        cgfd = -1;
+        child = fork();
+    }
+    if (child != 0 && cgfd != -1)
+        close(cgfd);
+    if (child == -1)
+        return ct_fail_errno("fork into container '%s'", c->name);
+    if (child > 0)
+        return child;
+    child_prepare(c, &pidfd, chan, o);
+    if (cgroups_join_pid(c, 0, cgfd != -1) == -1)
+        child_exit(MC_EXIT_RUNNER);
+    if (setns(pidfd, flags) == -1) {
+        ct_fail_errno("setns into the namespaces of container '%s'", c->name);
+        child_exit(MC_EXIT_RUNNER);
+    }
+    close(pidfd);
+    return 0;
