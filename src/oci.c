@@ -586,8 +586,9 @@ cmd_oci_create(int argc, char **argv)
 /* ---- start ------------------------------------------------------------- */
 
 /* Open the FIFO's read end: the first process's blocked open for writing
- * returns, it writes one byte and execs. Watch its pidfd too: a process
- * that died will never write. */
+ * returns, it writes one byte, runs the startContainer hooks and execs,
+ * which closes its end. Watch its pidfd too: a process that died will
+ * never write. */
 static int
 release(struct container *c)
 {
@@ -611,6 +612,18 @@ release(struct container *c)
             break;
         }
         if (p[0].revents || p[1].revents || pidfd == -1)
+            break;
+    }
+    /* Then EOF: its write end is close-on-exec, so the command has been
+     * exec'd (after the startContainer hooks), or the process is gone. */
+    while (n == 1) {
+        struct pollfd p = {fifo, POLLIN, 0};
+        char more;
+        ssize_t m;
+        if (poll(&p, 1, -1) == -1 && errno != EINTR)
+            break;
+        m = p.revents ? read(fifo, &more, 1) : 1;
+        if (m == 0 || (m == -1 && errno != EAGAIN && errno != EINTR))
             break;
     }
     close(fifo);

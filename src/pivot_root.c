@@ -25,8 +25,9 @@
  * config's mounts in order (each target resolved inside the root, its
  * symlinks too, never out of it: openat2 RESOLVE_IN_ROOT), the default
  * devices and the config's, the createRuntime hooks (spawn_sync_hooks),
- * pivot_root (chroot without a mount namespace), then its masked and
- * read-only paths, its sysctls, and the root's propagation.
+ * pivot_root (chroot without a mount namespace), then its sysctls (while
+ * /proc/sys is writable), its masked and read-only paths, and the root's
+ * propagation.
  *
  * Read: pivot_root(2), mount_namespaces(7), proc(5), devpts in
  *       filesystems/devpts.rst, user_namespaces(7), openat2(2),
@@ -954,7 +955,7 @@ spec_rootfs_setup(struct container *c)
         rc = spec_devices(c, rootfd);
     close(rootfd);
     if (rc == -1 || spawn_sync_hooks(c) == -1 || spec_enter_root(c) == -1 ||
-        spec_paths(s) == -1 || spec_sysctl(s) == -1)
+        spec_sysctl(s) == -1 || spec_paths(s) == -1)
         return -1;
     /* tmpfs mounts asked read-only, made writable for the devices. */
     for (int i = 0; i < s->nmounts; i++) {

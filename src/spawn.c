@@ -359,7 +359,9 @@ hold_on_fifo(struct container *c)
         ct_fail_errno("open the exec FIFO '%s'", path);
         child_exit(MC_EXIT_RUNNER);
     }
-    close(fd);
+    /* fd stays open, close-on-exec: `start` reads on until EOF, which
+     * comes at our exec (or exit), so its poststart hooks run after the
+     * startContainer hooks and the command's exec, as runtime.md orders. */
     close(c->spec->exec_fifo);
     if (hooks_run(c, HOOK_START_CONTAINER, "created") == -1 ||
         privileges_seccomp_late(c) == -1)

@@ -94,8 +94,14 @@ wait_until() {
     return 1
 }
 
-status_field() { # PID FIELD: a line of /proc/PID/status
-    awk -v f="$2:" '$1 == f { $1 = ""; sub(/^ /, ""); print }' "/proc/$1/status"
+status_field() { # PID FIELD: a line of /proc/PID/status, tabs kept
+    sed -n "s/^$2:[[:space:]]*//; T; s/[[:space:]]*\$//; p" "/proc/$1/status"
+}
+
+# PID has ended: gone, or a zombie its parent (not ours to wait for) has
+# yet to reap.
+dead() {
+    [ ! -d "/proc/$1" ] || [ "$(status_field "$1" State | cut -c1)" = Z ]
 }
 
 ns_of() {
@@ -158,12 +164,13 @@ logged_error() {
 
 @test "create: the first process waits, set up but not exec'd, a child of the caller; start runs the command; its status reaches the caller" {
     b=$(bundle held '.process.args = ["sh", "-c", "echo ran > /ran; exit 7"]')
-    python3 "$ROOT/tests/lib/subreaper.py" "$T/shim" "${OCI[@]}" create --bundle "$b" --pid-file "$T/pid" h1 \
+    python3 "$ROOT/tests/lib/subreaper.py" "$T/shim-$BATS_TEST_NUMBER" "${OCI[@]}" create --bundle "$b" --pid-file "$T/pid" h1 \
         </dev/null >"$T/h1.out" 2>&1 3>&- &
-    wait_until 10 grep -q '^ran ' "$T/shim" || fail "create did not finish"
-    run grep '^ran ' "$T/shim"
+    shim_job=$!
+    wait_until 10 grep -q '^ran ' "$T/shim-$BATS_TEST_NUMBER" || fail "create did not finish"
+    run grep '^ran ' "$T/shim-$BATS_TEST_NUMBER"
     assert_output "ran 0"
-    shim=$(awk '/^pid/ { print $2 }' "$T/shim")
+    shim=$(awk '/^pid/ { print $2 }' "$T/shim-$BATS_TEST_NUMBER")
     pid=$(cat "$T/pid")
     assert_equal "$(state_of h1 pid)" "$pid"
     assert_equal "$(state_of h1 status)" created
@@ -171,22 +178,22 @@ logged_error() {
     assert_equal "$(status_field "$pid" PPid)" "$shim"
     # Set up but not the command yet: still minictr, waiting on the FIFO,
     # in its own pid namespace, with the bounding set already cut.
-    assert_equal "$(readlink "/proc/$pid/exe")" "$(readlink -f "$BIN/minictr")"
+    assert_equal "$(stat -L -c %d:%i "/proc/$pid/exe")" "$(stat -L -c %d:%i "$BIN/minictr")"
     [ -p "$R/h1/exec.fifo" ]
     [ "$(ns_of "$pid" pid)" != "$(ns_of self pid)" ]
     assert_equal "$(status_field "$pid" CapBnd)" 0000000020000420
     [ ! -e "$b/rootfs/ran" ]
     run "${OCI[@]}" start h1
     assert_success
-    wait_until 10 grep -q '^exit ' "$T/shim" || fail "the container did not exit"
-    run grep '^exit ' "$T/shim"
+    wait_until 10 grep -q '^exit ' "$T/shim-$BATS_TEST_NUMBER" || fail "the container did not exit"
+    run grep '^exit ' "$T/shim-$BATS_TEST_NUMBER"
     assert_output "exit $pid 7"
     assert_equal "$(cat "$b/rootfs/ran")" ran
     assert_equal "$(state_of h1 status)" stopped
     [ ! -e "$R/h1/exec.fifo" ]
     run "${OCI[@]}" delete h1
     assert_success
-    wait
+    wait "$shim_job"
 }
 
 # ---- config.json, seen from the host ------------------------------------
@@ -196,7 +203,7 @@ logged_error() {
         '.process.args = ["sleep", "1000"]' \
         '.hostname = "oci-test"' \
         '.process.user = {"uid": 1000, "gid": 1001, "additionalGids": [44, 45], "umask": 63}' \
-        '.process.capabilities = {"bounding": ["CAP_CHOWN", "CAP_KILL", "CAP_NET_BIND_SERVICE"], "permitted": ["CAP_CHOWN", "CAP_KILL", "CAP_NET_BIND_SERVICE"], "effective": ["CAP_KILL"], "inheritable": []}' \
+        '.process.capabilities = {"bounding": ["CAP_CHOWN", "CAP_KILL", "CAP_NET_BIND_SERVICE"], "permitted": ["CAP_CHOWN", "CAP_KILL", "CAP_NET_BIND_SERVICE"], "effective": ["CAP_KILL"], "inheritable": ["CAP_KILL"], "ambient": ["CAP_KILL"]}' \
         '.process.noNewPrivileges = true' \
         '.process.rlimits = [{"type": "RLIMIT_NOFILE", "soft": 256, "hard": 512}, {"type": "RLIMIT_NPROC", "soft": 100, "hard": 100}]' \
         '.process.oomScoreAdj = 300' \
@@ -204,7 +211,7 @@ logged_error() {
         '.linux.cgroupsPath = "minictr-ocitest/k1"' \
         '.linux.resources.memory = {"limit": 67108864}' \
         '.linux.resources.pids = {"limit": 50}' \
-        '.linux.maskedPaths = ["/proc/kcore", "/proc/acpi"]' \
+        '.linux.maskedPaths = ["/proc/timer_list", "/proc/acpi"]' \
         '.linux.readonlyPaths = ["/proc/sys"]' \
         '.linux.sysctl = {"kernel.domainname": "example.test"}' \
         '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86"], "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}, {"names": ["kill"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13, "args": [{"index": 1, "value": 10, "op": "SCMP_CMP_EQ"}]}]}')
@@ -224,12 +231,14 @@ logged_error() {
     assert_equal "$(status_field "$pid" Gid)" "1001	1001	1001	1001"
     assert_equal "$(status_field "$pid" Groups)" "44 45"
     assert_equal "$(status_field "$pid" Umask)" 0077
-    # capabilities: CHOWN (0), KILL (5), NET_BIND_SERVICE (10) bounded and
-    # permitted, only KILL effective
+    # capabilities: CHOWN (0), KILL (5), NET_BIND_SERVICE (10) bounded;
+    # uid 1000's exec keeps of the permitted ones only the ambient KILL
+    # (capabilities(7): no file capabilities, not root)
     assert_equal "$(status_field "$pid" CapBnd)" "$(printf %016x $((1 << 0 | 1 << 5 | 1 << 10)))"
-    assert_equal "$(status_field "$pid" CapPrm)" "$(printf %016x $((1 << 0 | 1 << 5 | 1 << 10)))"
+    assert_equal "$(status_field "$pid" CapPrm)" "$(printf %016x $((1 << 5)))"
     assert_equal "$(status_field "$pid" CapEff)" "$(printf %016x $((1 << 5)))"
-    assert_equal "$(status_field "$pid" CapInh)" 0000000000000000
+    assert_equal "$(status_field "$pid" CapInh)" "$(printf %016x $((1 << 5)))"
+    assert_equal "$(status_field "$pid" CapAmb)" "$(printf %016x $((1 << 5)))"
     assert_equal "$(status_field "$pid" NoNewPrivs)" 1
     assert_equal "$(status_field "$pid" Seccomp)" 2
     run grep -E '^Max (open files|processes)' "/proc/$pid/limits"
@@ -251,12 +260,13 @@ logged_error() {
         assert_equal "$(cat "/sys/fs/cgroup$v2/memory.max")" 67108864
         assert_equal "$(cat "/sys/fs/cgroup$v2/pids.max")" 50
     fi
-    # masked: /proc/kcore is /dev/null bound, /proc/acpi an empty tmpfs;
+    # masked: /proc/timer_list is /dev/null bound, /proc/acpi an empty tmpfs;
     # /proc/sys read-only
-    run awk '$5 == "/proc/kcore" || $5 == "/proc/acpi" || $5 == "/proc/sys" { print $5, $6 }' "/proc/$pid/mountinfo"
-    assert_line --regexp '^/proc/kcore '
+    run awk '$5 == "/proc/timer_list" || $5 == "/proc/acpi" || $5 == "/proc/sys" { print $5, $6 }' "/proc/$pid/mountinfo"
+    assert_line --regexp '^/proc/timer_list '
     assert_line --regexp '^/proc/acpi ro'
     assert_line --regexp '^/proc/sys ro'
+    [ -z "$(nsenter -t "$pid" -m cat /proc/timer_list)" ] || fail "/proc/timer_list reads"
     # the seccomp profile, from inside: mkdir is EPERM (errnoRet 1), kill
     # with signal 10 EACCES (errnoRet 13, an argument compared), kill -0 fine
     run "${OCI[@]}" exec k1 sh -c 'mkdir /tmp/x; echo "mkdir=$?"; kill -0 1 && echo kill0=ok; kill -10 1; echo "kill10=$?"'
@@ -270,6 +280,13 @@ logged_error() {
 }
 
 @test "a user namespace: uid_map and gid_map from config.json, root inside is an unprivileged id outside" {
+    # Its root (host uid 200000) mounts the rootfs from inside: every
+    # directory on the way must let others through (bats makes them 0700).
+    local d=$T
+    while [ "$d" != / ] && [ "$d" != "$(dirname "$BATS_RUN_TMPDIR")" ]; do
+        chmod o+x "$d"
+        d=$(dirname "$d")
+    done
     b=$(bundle userns '.process.args = ["sleep", "1000"]' \
         '.linux.namespaces += [{"type": "user"}]' \
         '.linux.uidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]' \
@@ -281,9 +298,13 @@ logged_error() {
     assert_equal "$(tr -s ' ' <"/proc/$pid/gid_map")" " 0 200000 65536"
     [ "$(ns_of "$pid" user)" != "$(ns_of self user)" ]
     assert_equal "$(status_field "$pid" Uid | cut -f1)" 200000
-    # it may not act on the host: the host's /etc is not its to write
-    run nsenter -t "$pid" -U -m --preserve-credentials sh -c 'touch /etc/x' 2>&1
+    # root inside, but the files the host's root owns are not its own:
+    # /etc (copied as the host's root) is not its to write
+    run "${OCI[@]}" exec u1 sh -c 'id -u; touch /etc/x'
     assert_failure
+    assert_line --index 0 0
+    assert_output --partial "Permission denied"
+    [ ! -e "$b/rootfs/etc/x" ]
     "${OCI[@]}" kill u1 KILL
     wait_until 5 status_is u1 stopped
     "${OCI[@]}" delete u1
@@ -344,7 +365,7 @@ poststop"
     create e1 "$b"
     "${OCI[@]}" start e1
     pid=$(state_of e1 pid)
-    jq '.process | .args = ["sh", "-c", "readlink /proc/self/ns/pid /proc/self/ns/mnt; exit 4"]' "$b/config.json" >"$T/process.json"
+    jq '.process | .args = ["sh", "-c", "readlink /proc/self/ns/pid; readlink /proc/self/ns/mnt; exit 4"]' "$b/config.json" >"$T/process.json"
     run "${OCI[@]}" exec --process "$T/process.json" --pid-file "$T/e.pid" e1
     assert_failure 4
     assert_line --index 0 "$(readlink "/proc/$pid/ns/pid")"
@@ -361,13 +382,14 @@ poststop"
     echo "$output" | jq -e --argjson a "$pid" --argjson b "$e2" 'index($a) != null and index($b) != null'
     "${OCI[@]}" kill --all e1 KILL
     wait_until 5 status_is e1 stopped
-    wait_until 5 test ! -d "/proc/$e2" || fail "kill --all missed the exec'd process"
+    wait_until 5 dead "$e2" || fail "kill --all missed the exec'd process"
     "${OCI[@]}" delete e1
 }
 
 @test "--console-socket: create sends the pty's master over the socket (SCM_RIGHTS); the container's stdio is that terminal" {
     b=$(bundle tty '.process.terminal = true' '.process.args = ["sh", "-c", "tty; echo on-the-tty"]')
     python3 "$ROOT/tests/lib/console.py" "$T/console.sock" "$T/console.out" </dev/null >/dev/null 2>&1 3>&- &
+    console=$!
     wait_until 5 test -S "$T/console.sock"
     create t1 "$b" --console-socket "$T/console.sock"
     "${OCI[@]}" start t1
@@ -377,7 +399,7 @@ poststop"
     assert_line --regexp '^/dev/pts/0'
     wait_until 5 status_is t1 stopped
     "${OCI[@]}" delete t1
-    wait
+    wait "$console" # (not a bare wait: bats' timeout watcher is a child too)
 }
 
 @test "create hands its own stdio to the container, writes nothing to stdout itself, and keeps the caller's fd 3 out" {
@@ -416,7 +438,7 @@ poststop"
     run "${OCI[@]}" delete l1
     assert_failure 1
     assert_output --partial "it is running, not stopped"
-    [ -d "/proc/$pid" ] # delete refused: no effect
+    ! dead "$pid" # delete refused: no effect
     "${OCI[@]}" pause l1
     assert_equal "$(state_of l1 status)" paused
     assert_equal "$(status_field "$pid" State | cut -c1)" S
@@ -461,6 +483,8 @@ poststop"
     "${OCI[@]}" delete --force a1
     run find /sys/fs/cgroup -maxdepth 3 -name "$ns*"
     assert_output ""
+    # systemd's slice names nest at each dash: a name with none of its own
+    ns=minictroci$$
     b=$(bundle sd '.process.args = ["sleep", "1000"]' ".linux.cgroupsPath = \"$ns-x.slice:cri:c2\"")
     "$MC" --root "$R" --systemd-cgroup create --bundle "$b" c2 </dev/null >/dev/null 2>&1
     pid=$(state_of c2 pid)
@@ -525,7 +549,7 @@ bad_create() {
     assert_output --partial "container 'same' exists already"
     run logged_error
     assert_output --partial "exists already"
-    [ -d "/proc/$pid" ]
+    ! dead "$pid"
     assert_equal "$(state_of same status)" created
     [ -p "$R/same/exec.fifo" ]
     run "${OCI[@]}" start nosuch
@@ -540,7 +564,7 @@ bad_create() {
     run "${OCI[@]}" state
     assert_failure 1
     "${OCI[@]}" delete --force same
-    [ ! -d "/proc/$pid" ]
+    dead "$pid"
 }
 
 @test "a failed create (the command is not in the image) says so in --log, exits 1, and delete --force after it exits 0" {
@@ -569,7 +593,7 @@ bad_create() {
     kill -KILL "$creator"
     wait "$creator" || true
     pkill -KILL -f -P "$creator" 'sleep 100' || true
-    wait_until 5 test ! -d "/proc/$held" || fail "the held process outlived create"
+    wait_until 5 dead "$held" || fail "the held process outlived create"
     assert_equal "$(state_of kc status)" stopped
     run "${OCI[@]}" delete --force kc
     assert_success
@@ -577,10 +601,10 @@ bad_create() {
 
 @test "faults: kill -9 of the container's parent, before start and after: the container lives on; delete --force ends it and leaves nothing" {
     b=$(bundle orphan '.process.args = ["sleep", "1000"]')
-    python3 "$ROOT/tests/lib/subreaper.py" "$T/shim" "${OCI[@]}" create --bundle "$b" o1 \
+    python3 "$ROOT/tests/lib/subreaper.py" "$T/shim-$BATS_TEST_NUMBER" "${OCI[@]}" create --bundle "$b" o1 \
         </dev/null >/dev/null 2>&1 3>&- &
     shim=$!
-    wait_until 10 grep -q '^ran 0' "$T/shim" || fail "create failed"
+    wait_until 10 grep -q '^ran 0' "$T/shim-$BATS_TEST_NUMBER" || fail "create failed"
     pid=$(state_of o1 pid)
     assert_equal "$(status_field "$pid" PPid)" "$shim"
     kill -KILL "$shim"
@@ -593,5 +617,5 @@ bad_create() {
     assert_equal "$(tr '\0' ' ' <"/proc/$pid/cmdline")" "sleep 1000 "
     run "${OCI[@]}" delete --force o1
     assert_success
-    [ ! -d "/proc/$pid" ]
+    dead "$pid"
 }
