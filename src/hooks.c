@@ -45,6 +45,13 @@ static const char *const kind_names[HOOK_KINDS] = {
     [HOOK_POSTSTOP] = "poststop",
 };
 
+/* The name config.json's "hooks" gives a kind. */
+const char *
+hooks_kind_name(enum hook_kind kind)
+{
+    return kind_names[kind];
+}
+
 char *
 hooks_state_json(const struct container *c, const char *status)
 {

@@ -959,6 +959,7 @@ int hooks_run(const struct container *c, enum hook_kind kind,
               const char *status);
 /* The runtime-spec state of c as one JSON line (malloc'd). */
 char *hooks_state_json(const struct container *c, const char *status);
+const char *hooks_kind_name(enum hook_kind kind);
 
 /* ---- userns.c: user namespaces ---------------------------------------- */
 /* --userns host|auto (root); a user's containers always have one. */

@@ -228,21 +228,6 @@ oci_log(const char *level, const char *msg)
     free(line);
 }
 
-static int usage_error(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
-static int
-usage_error(const char *fmt, ...)
-{
-    char msg[1024];
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
-    mc_error_code("usage");
-    return ct_fail("%s", msg);
-}
-
 /* ---- shared by the commands -------------------------------------------- */
 
 /* The one ID a command takes, at argv[optind]. */
@@ -250,14 +235,14 @@ static int
 take_id(int argc, char **argv, const char *cmd, const char **id)
 {
     if (optind >= argc)
-        return usage_error("%s: no container ID given (usage: minictr-oci "
-                           "%s [OPTIONS] ID)",
-                           cmd, cmd);
+        return mc_usage_error("%s: no container ID given (usage: minictr-oci "
+                              "%s [OPTIONS] ID)",
+                              cmd, cmd);
     *id = argv[optind++];
     if (!valid_id(*id))
-        return usage_error("%s: bad container ID '%s': up to 128 letters, "
-                           "digits, '_', '+', '-', '.'",
-                           cmd, *id);
+        return mc_usage_error("%s: bad container ID '%s': up to 128 letters, "
+                              "digits, '_', '+', '-', '.'",
+                              cmd, *id);
     return 0;
 }
 
@@ -323,9 +308,9 @@ systemd_path(struct oci_spec *s)
         if (!*p) /* no path: runc's default unit */
             snprintf(slice, sizeof(slice), "system.slice");
         else
-            return usage_error("--systemd-cgroup: linux.cgroupsPath '%s' is "
-                               "not slice:prefix:name",
-                               p);
+            return mc_usage_error("--systemd-cgroup: linux.cgroupsPath '%s' is "
+                                  "not slice:prefix:name",
+                                  p);
         snprintf(prefix, sizeof(prefix), "minictr");
         snprintf(name, sizeof(name), "%s", s->id);
     }
@@ -333,7 +318,8 @@ systemd_path(struct oci_spec *s)
     if (strcmp(slice, "-.slice")) {
         char *dot = strstr(slice, ".slice");
         if (!dot || dot[6])
-            return usage_error("--systemd-cgroup: '%s' is not a slice", slice);
+            return mc_usage_error("--systemd-cgroup: '%s' is not a slice",
+                                  slice);
         *dot = '\0';
         for (char *dash = slice; (dash = strchr(dash, '-')); dash++)
             len += (size_t)snprintf(path + len, sizeof(path) - len,
@@ -398,14 +384,14 @@ parse_create(int argc, char **argv, struct create_opts *o, bool run)
         case 'K': break; /* no session keyring of its own: as runc's flag */
         case 'F':
             if (ct_parse_u64(optarg, &n) == -1 || n > 1000)
-                return usage_error("bad --preserve-fds '%s'", optarg);
+                return mc_usage_error("bad --preserve-fds '%s'", optarg);
             o->preserve_fds = (int)n;
             break;
         case 'd':
         case 'k':
             if (!run)
-                return usage_error("create has no --%s",
-                                   opt == 'd' ? "detach" : "keep");
+                return mc_usage_error("create has no --%s",
+                                      opt == 'd' ? "detach" : "keep");
             if (opt == 'd')
                 o->detach = true;
             else
@@ -418,15 +404,15 @@ parse_create(int argc, char **argv, struct create_opts *o, bool run)
                    run ? "run" : "create", run ? " [--detach] [--keep]" : "");
             exit(0);
         default:
-            return usage_error("%s: unknown or incomplete option '%s'",
-                               run ? "run" : "create", argv[optind - 1]);
+            return mc_usage_error("%s: unknown or incomplete option '%s'",
+                                  run ? "run" : "create", argv[optind - 1]);
         }
     }
     if (take_id(argc, argv, run ? "run" : "create", &o->id) == -1)
         return -1;
     if (optind < argc)
-        return usage_error("%s: one ID only, not '%s' too",
-                           run ? "run" : "create", argv[optind]);
+        return mc_usage_error("%s: one ID only, not '%s' too",
+                              run ? "run" : "create", argv[optind]);
     return 0;
 }
 
@@ -479,11 +465,11 @@ do_create(const struct create_opts *o, int *master)
     if (g.systemd && systemd_path(s) == -1)
         return -1;
     if (s->terminal && !o->console_socket && o->detach)
-        return usage_error("process.terminal is true: give --console-socket "
-                           "(the pty's master goes there)");
+        return mc_usage_error("process.terminal is true: give --console-socket "
+                              "(the pty's master goes there)");
     if (o->console_socket && !s->terminal)
-        return usage_error("--console-socket without process.terminal: "
-                           "there is no terminal to send");
+        return mc_usage_error("--console-socket without process.terminal: "
+                              "there is no terminal to send");
     /* The id is ours from the mkdir on: the state directory is the
      * claim, and the first thing made. */
     if (ct_mkdir_p(g.root, 0700) == -1)
@@ -731,8 +717,8 @@ cmd_oci_list(int argc, char **argv)
         else if (opt == 'q')
             quiet = true;
         else
-            return usage_error("usage: minictr-oci list [--format "
-                               "table|json] [--quiet]");
+            return mc_usage_error("usage: minictr-oci list [--format "
+                                  "table|json] [--quiet]");
     }
     d = opendir(g.root);
     if (!quiet && !json)
@@ -788,8 +774,8 @@ cmd_oci_ps(int argc, char **argv)
         if (opt == 'f' && (!strcmp(optarg, "json") || !strcmp(optarg, "table")))
             json = !strcmp(optarg, "json");
         else
-            return usage_error("usage: minictr-oci ps [--format table|json] "
-                               "ID");
+            return mc_usage_error("usage: minictr-oci ps [--format table|json] "
+                                  "ID");
     }
     if (take_id(argc, argv, "ps", &id) == -1 || load(id) == -1)
         return -1;
@@ -835,14 +821,15 @@ cmd_oci_kill(int argc, char **argv)
             printf("usage: minictr-oci kill [--all] ID [SIGNAL]\n");
             return 0;
         } else
-            return usage_error("usage: minictr-oci kill [--all] ID [SIGNAL]");
+            return mc_usage_error(
+                "usage: minictr-oci kill [--all] ID [SIGNAL]");
     }
     if (take_id(argc, argv, "kill", &id) == -1)
         return -1;
     if (optind < argc && (sig = parse_signal(argv[optind])) < 0)
-        return usage_error("kill: bad signal '%s' (a name, TERM or SIGTERM, "
-                           "or a number)",
-                           argv[optind]);
+        return mc_usage_error("kill: bad signal '%s' (a name, TERM or SIGTERM, "
+                              "or a number)",
+                              argv[optind]);
     if (load(id) == -1)
         return -1;
     status = oci_state_status(&cont);
@@ -968,7 +955,7 @@ cmd_oci_delete(int argc, char **argv)
             printf("usage: minictr-oci delete [--force] ID\n");
             return 0;
         } else
-            return usage_error("usage: minictr-oci delete [--force] ID");
+            return mc_usage_error("usage: minictr-oci delete [--force] ID");
     }
     if (take_id(argc, argv, "delete", &id) == -1)
         return -1;
@@ -1034,7 +1021,7 @@ cmd_oci_exec(int argc, char **argv)
         case 'w': cwd = optarg; break;
         case 'e':
             if (nenv == 64)
-                return usage_error("exec: too many --env");
+                return mc_usage_error("exec: too many --env");
             envs[nenv++] = optarg;
             break;
         case 'u': user = optarg; break;
@@ -1045,8 +1032,8 @@ cmd_oci_exec(int argc, char **argv)
                    "[--user UID[:GID]] ID [COMMAND...]\n");
             return 0;
         default:
-            return usage_error("exec: unknown or incomplete option '%s'",
-                               argv[optind - 1]);
+            return mc_usage_error("exec: unknown or incomplete option '%s'",
+                                  argv[optind - 1]);
         }
     }
     if (take_id(argc, argv, "exec", &id) == -1 || load(id) == -1)
@@ -1062,17 +1049,18 @@ cmd_oci_exec(int argc, char **argv)
         tty |= spec.terminal;
     } else {
         if (optind >= argc)
-            return usage_error("exec: give --process FILE or a command");
+            return mc_usage_error("exec: give --process FILE or a command");
         cont.argv = argv + optind;
         if (cwd)
             cont.workdir = (char *)cwd;
         for (int i = 0; i < nenv && cont.nenv < MC_MAX_ENV; i++)
             cont.env[cont.nenv++] = envs[i];
         if (user && sscanf(user, "%u:%u", &cont.uid, &cont.gid) < 1)
-            return usage_error("exec: bad --user '%s': give UID[:GID]", user);
+            return mc_usage_error("exec: bad --user '%s': give UID[:GID]",
+                                  user);
     }
     if (tty && detach && !console)
-        return usage_error("exec --tty --detach needs --console-socket");
+        return mc_usage_error("exec --tty --detach needs --console-socket");
     code = exec_spawn(&cont, cont.argv, tty, &child, &master);
     if (code != 0)
         return code == MC_EXIT_RUNNER ? -1 : code;
@@ -1223,9 +1211,9 @@ cmd_oci_spec(int argc, char **argv)
         if (opt == 'b')
             bundle = optarg;
         else if (opt == 'r')
-            return usage_error("spec --rootless: not supported yet");
+            return mc_usage_error("spec --rootless: not supported yet");
         else
-            return usage_error("usage: minictr-oci spec [--bundle DIR]");
+            return mc_usage_error("usage: minictr-oci spec [--bundle DIR]");
     }
     snprintf(path, sizeof(path), "%s/config.json", bundle);
     fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);

@@ -1395,14 +1395,6 @@ parse_linux(json_object *cfg, struct oci_spec *s)
 static int
 parse_hooks(json_object *cfg, struct oci_spec *s)
 {
-    static const char *const kinds[HOOK_KINDS] = {
-        [HOOK_PRESTART] = "prestart",
-        [HOOK_CREATE_RUNTIME] = "createRuntime",
-        [HOOK_CREATE_CONTAINER] = "createContainer",
-        [HOOK_START_CONTAINER] = "startContainer",
-        [HOOK_POSTSTART] = "poststart",
-        [HOOK_POSTSTOP] = "poststop",
-    };
     json_object *hooks;
 
     if (get_object(cfg, "hooks", "", &hooks) == -1)
@@ -1412,8 +1404,8 @@ parse_hooks(json_object *cfg, struct oci_spec *s)
         size_t n;
         char k[64];
 
-        child(k, sizeof(k), "hooks", kinds[kind], 0);
-        if (get_array(hooks, kinds[kind], "hooks", &a, &n) == -1)
+        child(k, sizeof(k), "hooks", hooks_kind_name(kind), 0);
+        if (get_array(hooks, hooks_kind_name(kind), "hooks", &a, &n) == -1)
             return -1;
         s->hooks[kind] = calloc(n + 1, sizeof(struct spec_hook));
         for (size_t i = 0; i < n; i++) {

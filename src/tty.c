@@ -27,14 +27,16 @@
 #include <termios.h>
 #include <unistd.h>
 
-int
-tty_send_fd(int sock, char kind, int fd)
+/* Send fd over the Unix socket sock (SCM_RIGHTS), with len bytes of data
+ * beside it. */
+static int
+send_fd_with(int sock, const void *data, size_t len, int fd)
 {
     union {
         char buf[CMSG_SPACE(sizeof(int))];
         struct cmsghdr align;
     } control;
-    struct iovec iov = {&kind, 1};
+    struct iovec iov = {(void *)data, len};
     struct msghdr msg = {.msg_iov = &iov,
                          .msg_iovlen = 1,
                          .msg_control = control.buf,
@@ -46,7 +48,13 @@ tty_send_fd(int sock, char kind, int fd)
     cmsg->cmsg_type = SCM_RIGHTS;
     cmsg->cmsg_len = CMSG_LEN(sizeof(int));
     memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
-    return sendmsg(sock, &msg, MSG_NOSIGNAL) == 1 ? 0 : -1;
+    return sendmsg(sock, &msg, MSG_NOSIGNAL) == (ssize_t)len ? 0 : -1;
+}
+
+int
+tty_send_fd(int sock, char kind, int fd)
+{
+    return send_fd_with(sock, &kind, 1, fd);
 }
 
 int
@@ -174,30 +182,6 @@ tty_relay(int master, pid_t child)
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-/* The fd, and the terminal's name as the message (runc's form: go-runc
- * and conmon read both). */
-static int
-send_named_fd(int sock, const char *name, int fd)
-{
-    union {
-        char buf[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr align;
-    } control;
-    struct iovec iov = {(void *)name, strlen(name)};
-    struct msghdr msg = {.msg_iov = &iov,
-                         .msg_iovlen = 1,
-                         .msg_control = control.buf,
-                         .msg_controllen = sizeof(control.buf)};
-    struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
-
-    memset(control.buf, 0, sizeof(control.buf));
-    cmsg->cmsg_level = SOL_SOCKET;
-    cmsg->cmsg_type = SCM_RIGHTS;
-    cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
-    return sendmsg(sock, &msg, MSG_NOSIGNAL) == (ssize_t)strlen(name) ? 0 : -1;
-}
-
 int
 tty_send_console(const char *path, int master)
 {
@@ -216,7 +200,7 @@ tty_send_console(const char *path, int master)
              path);
     if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == -1)
         rc = ct_fail_errno("connect to --console-socket '%s'", path);
-    else if (send_named_fd(fd, "/dev/ptmx", master) == -1)
+    else if (send_fd_with(fd, "/dev/ptmx", strlen("/dev/ptmx"), master) == -1)
         rc = ct_fail_errno("send the terminal to --console-socket '%s'", path);
     close(fd);
     return rc;
