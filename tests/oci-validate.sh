@@ -28,6 +28,8 @@
 # Environment: OCI_VALIDATE_CACHE (default /var/cache/oci-validate),
 # OCI_VALIDATE_ONLY="create state kill" (subset), OCI_VALIDATE_TIMEOUT (s per
 # program, default 120), OCI_VALIDATE_LOGS (default CACHE/logs/NAME-DATE),
+# OCI_VALIDATE_WORK (the bundles' directory, default CACHE/work: one per
+# run when several may run at once),
 # OCI_VALIDATE_ROOTFS (a rootfs .tar.gz to use instead of the shipped one).
 #
 # Calibration, 2026-12-01, Debian 12, kernel 6.18, hybrid cgroups, 58 programs:
@@ -230,7 +232,7 @@ fi
 
 # ---- 4. the working directory: runtimetest and the rootfs in the cwd -------
 ARCH=$(go env GOARCH)
-WORK=$CACHE/work
+WORK=${OCI_VALIDATE_WORK:-$CACHE/work}
 mkdir -p "$WORK"
 cp -f "$BIN/runtimetest" "$WORK/runtimetest"
 if [ -n "${OCI_VALIDATE_ROOTFS:-}" ]; then
