@@ -41,6 +41,10 @@ student() {
     local who=$1 step=$2
     shift 2
     "$ROOT/labs/mklab.sh" "$step" "$CLASS/$who" >/dev/null
+    # mklab builds the fresh copy once (to say what the compiler says); a
+    # submission is the sources: the binary goes, so that the test below
+    # can tell whether grading built into the submission.
+    find "$CLASS/$who/$step"-* -maxdepth 1 -type f -perm -u+x -delete
     fill_lab "$(ls -d "$CLASS/$who/$step"-*)" "$@"
 }
 
