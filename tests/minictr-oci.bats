@@ -162,6 +162,7 @@ logged_error() {
     assert_failure 125
 }
 
+# bats test_tags=lab:oci-1,lab:oci-2
 @test "create: the first process waits, set up but not exec'd, a child of the caller; start runs the command; its status reaches the caller" {
     b=$(bundle held '.process.args = ["sh", "-c", "echo ran > /ran; exit 7"]')
     python3 "$ROOT/tests/lib/subreaper.py" "$T/shim-$BATS_TEST_NUMBER" "${OCI[@]}" create --bundle "$b" --pid-file "$T/pid" h1 \
@@ -194,6 +195,62 @@ logged_error() {
     run "${OCI[@]}" delete h1
     assert_success
     wait "$shim_job"
+}
+
+# bats test_tags=lab:oci-1
+@test "start returns once the command is exec'd (EOF on the FIFO), after the startContainer hooks, not at the first byte" {
+    # The hook runs in the first process after its byte, before its exec:
+    # a start that returned at the byte would return half a second early.
+    b=$(bundle eof '.process.args = ["sleep", "100"]' \
+        '.hooks.startContainer = [{"path": "/bin/sleep", "args": ["sleep", "0.5"]}]')
+    create e1 "$b"
+    pid=$(state_of e1 pid)
+    assert_equal "$(stat -L -c %d:%i "/proc/$pid/exe")" "$(stat -L -c %d:%i "$BIN/minictr")"
+    "${OCI[@]}" start e1
+    # start has returned: the first process is the command now, not minictr
+    assert_equal "$(stat -L -c %d:%i "/proc/$pid/exe")" "$(stat -L -c %d:%i "$b/rootfs/bin/busybox")"
+    assert_equal "$(state_of e1 status)" running
+    [ ! -e "$R/e1/exec.fifo" ]
+    "${OCI[@]}" delete --force e1
+}
+
+# bats test_tags=lab:oci-2
+@test "state asks the kernel: a first process that is a zombie is stopped, and so is a record's pid that is now another process's" {
+    # A parent that never reaps (a shim that is busy): the command exits
+    # and stays a zombie, its pid still there in /proc.
+    b=$(bundle zombie '.process.args = ["true"]')
+    python3 -c 'import ctypes, os, sys, time
+ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)
+os.waitpid(os.spawnvp(os.P_NOWAIT, sys.argv[1], sys.argv[1:]), 0)
+time.sleep(60)' "${OCI[@]}" create --bundle "$b" z1 </dev/null >"$T/z1.out" 2>&1 3>&- &
+    holder=$!
+    wait_until 10 status_is z1 created 2>/dev/null || fail "create did not finish: $(cat "$T/z1.out")"
+    pid=$(state_of z1 pid)
+    "${OCI[@]}" start z1
+    zombie() { [ "$(status_field "$pid" State | cut -c1)" = Z ]; }
+    wait_until 10 zombie || fail "no zombie: $(status_field "$pid" State)"
+    assert_equal "$(status_field "$pid" PPid)" "$holder"
+    assert_equal "$(state_of z1 status)" stopped
+    assert_equal "$(state_of z1 pid)" 0
+    kill "$holder"
+    wait "$holder" || true
+    "${OCI[@]}" delete z1
+    # The pid in the record, now another process's (as when pids wrap):
+    # alive, but not with the start time create saw.
+    b=$(bundle reuse '.process.args = ["sleep", "100"]')
+    create p1 "$b"
+    "${OCI[@]}" start p1
+    assert_equal "$(state_of p1 status)" running
+    sleep 100 </dev/null >/dev/null 2>&1 3>&- &
+    other=$!
+    cp "$R/p1/state.json" "$T/p1.state"
+    jq ".pid = $other" "$T/p1.state" >"$R/p1/state.json"
+    assert_equal "$(state_of p1 status)" stopped
+    cp "$T/p1.state" "$R/p1/state.json"
+    kill "$other"
+    wait "$other" || true
+    assert_equal "$(state_of p1 status)" running
+    "${OCI[@]}" delete --force p1
 }
 
 # ---- config.json, seen from the host ------------------------------------
@@ -386,6 +443,7 @@ poststop"
     "${OCI[@]}" delete e1
 }
 
+# bats test_tags=lab:oci-3
 @test "--console-socket: create sends the pty's master over the socket (SCM_RIGHTS); the container's stdio is that terminal" {
     b=$(bundle tty '.process.terminal = true' '.process.args = ["sh", "-c", "tty; echo on-the-tty"]')
     python3 "$ROOT/tests/lib/console.py" "$T/console.sock" "$T/console.out" </dev/null >/dev/null 2>&1 3>&- &
@@ -422,6 +480,7 @@ poststop"
 
 # ---- lifecycle ----------------------------------------------------------
 
+# bats test_tags=lab:oci-1,lab:oci-2
 @test "lifecycle: start only from created, delete of a running one refused without --force, kill of a stopped one an error; pause and resume freeze it" {
     b=$(bundle life '.process.args = ["sleep", "1000"]')
     create l1 "$b"
@@ -584,6 +643,7 @@ bad_create() {
 
 # ---- faults -------------------------------------------------------------
 
+# bats test_tags=lab:oci-2
 @test "faults: kill -9 of create while a hook holds it: the held process dies with it; state says stopped; delete --force leaves nothing" {
     b=$(bundle killcreate '.hooks.createRuntime = [{"path": "/bin/sleep", "args": ["sleep", "100"]}]')
     "${OCI[@]}" create --bundle "$b" kc </dev/null >/dev/null 2>&1 3>&- &
