@@ -59,6 +59,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 #include <linux/magic.h>
@@ -1097,6 +1098,26 @@ spec_dir(struct container *c, const char *controller, const char *mnt,
     return 0;
 }
 
+/* Is the mount of this mountinfo line the one its path reaches? Not when
+ * a later mount hides it: a sandbox that mounts a tmpfs on /sys/fs/cgroup
+ * and the hierarchies on it again (tests/worksheet.sh, which leaves out
+ * name=systemd) shows each one twice, the first under the tmpfs. statx's
+ * mount id says which (Linux 5.8); before it, the device. */
+bool
+cgroups_mount_reachable(const char *line, const char *mnt)
+{
+    unsigned int id, major, minor;
+    struct statx stx;
+    struct stat st;
+
+    if (sscanf(line, "%u %*s %u:%u", &id, &major, &minor) != 3)
+        return false;
+    if (statx(AT_FDCWD, mnt, 0, STATX_MNT_ID, &stx) == 0 &&
+        (stx.stx_mask & STATX_MNT_ID))
+        return stx.stx_mnt_id == id;
+    return stat(mnt, &st) == 0 && st.st_dev == makedev(major, minor);
+}
+
 static int
 spec_plan(struct container *c)
 {
@@ -1121,8 +1142,11 @@ spec_plan(struct container *c)
             sscanf(sep + 3, "%63s %*s %1023s", fstype, opts) != 2 ||
             strcmp(fstype, "cgroup") || strncmp(mnt, CGROUP_ROOT "/", 15))
             continue;
-        if ((ctl = v1_controller(opts)) != NULL)
-            rc = spec_dir(c, ctl, mnt, root);
+        if ((ctl = v1_controller(opts)) == NULL)
+            continue;
+        if (!cgroups_mount_reachable(line, mnt))
+            continue;
+        rc = spec_dir(c, ctl, mnt, root);
     }
     fclose(f);
     return rc;

@@ -888,6 +888,7 @@ uint64_t cgroups_oom_kills(const struct container *c);
 int cgroups_freeze(const struct container *c, bool freeze);
 /* Is the container's cgroup frozen (pause)? */
 bool cgroups_frozen(const struct container *c);
+bool cgroups_mount_reachable(const char *mountinfo_line, const char *mnt);
 /* The host pids of every process in the container. Returns the count (up
  * to max), or -1. */
 int cgroups_pids(const struct container *c, pid_t *pids, int max);

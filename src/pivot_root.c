@@ -641,7 +641,8 @@ mount_cgroup(const struct spec_mount *m, int rootfd, int under)
             sscanf(line, "%*s %*s %*s %*s %1023s", mnt) != 1 ||
             sscanf(sep + 3, "%63s %*s %1023s", fstype, opts) != 2 ||
             strncmp(mnt, "/sys/fs/cgroup/", 15) != 0 ||
-            (strcmp(fstype, "cgroup") && strcmp(fstype, "cgroup2")))
+            (strcmp(fstype, "cgroup") && strcmp(fstype, "cgroup2")) ||
+            !cgroups_mount_reachable(line, mnt))
             continue;
         name = mnt + 15;
         snprintf(sub, sizeof(sub), "%s/%s", m->destination, name);
