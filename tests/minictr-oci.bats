@@ -30,12 +30,18 @@ setup() {
 }
 
 teardown() {
-    local id
+    local id left=""
     for id in $(ls "$R" 2>/dev/null); do
-        "${OCI[@]}" delete --force "$id" >/dev/null 2>&1 || true
+        "${OCI[@]}" delete --force "$id" >/dev/null 2>&1 && continue
+        left="$left $id"
+        # A copy under grading (MINICTR_BIN) that cannot delete what it
+        # made: the reference removes it, and the test fails.
+        [ "$MC" -ef "$ROOT/bin/minictr-oci" ] ||
+            "$ROOT/bin/minictr-oci" --root "$R" delete --force "$id" >/dev/null 2>&1 || true
     done
     run nothing_left
     assert_success
+    [ -z "$left" ] || fail "delete --force failed:$left"
 }
 
 # Nothing of ours: no record, no cgroup, no mount below our directory.
@@ -525,9 +531,12 @@ poststop"
 
 @test "run: create, start, wait and delete in the foreground; the exit status passes through" {
     b=$(bundle run '.process.args = ["sh", "-c", "echo in-run; exit 5"]')
-    run "${OCI[@]}" run --bundle "$b" r1
-    assert_failure 5
-    assert_output in-run
+    # Into a file, not bats' pipe: a first process left held (a copy under
+    # grading whose start fails) would keep a pipe open for ever.
+    rc=0
+    "${OCI[@]}" run --bundle "$b" r1 </dev/null >"$T/r1.out" 2>&1 || rc=$?
+    assert_equal "$rc" 5
+    assert_equal "$(cat "$T/r1.out")" in-run
     [ ! -e "$R/r1" ]
 }
 

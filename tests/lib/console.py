@@ -18,7 +18,14 @@ def main():
     srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     srv.bind(path)
     srv.listen(1)
-    conn, _ = srv.accept()
+    # A runtime that never connects (a copy under grading that fails
+    # first) must not leave us waiting for ever.
+    srv.settimeout(60)
+    try:
+        conn, _ = srv.accept()
+    except socket.timeout:
+        open(out_path, "wb").write(b"no-connection\n")
+        return
     fds = array.array("i")
     msg, anc, _, _ = conn.recvmsg(4096, socket.CMSG_LEN(fds.itemsize))
     for level, kind, data in anc:
