@@ -63,7 +63,12 @@ nothing_left() {
 # bundle NAME [JQ-FILTER...]: a bundle of its own (a copy of the busybox
 # root, and `minictr-oci spec`'s config.json edited by the filters).
 bundle() {
-    local b=$T/b$BATS_TEST_NUMBER-$1 f='.process.terminal = false | .root.readonly = false'
+    # cgroupsPath: below ours in each hierarchy, and this run's own. The
+    # default, minictr-ID, would be one cgroup for two runs at once in a
+    # hierarchy where runs share a cgroup (name=systemd, cpuset: see
+    # tests/lib/runcg.bash), and one run's delete would kill the other's.
+    local b=$T/b$BATS_TEST_NUMBER-$1
+    local f=".process.terminal = false | .root.readonly = false | .linux.cgroupsPath = \"minictr-ocitest-$$/$1\""
     shift
     mkdir -p "$b"
     cp -a "$T/rootfs" "$b/rootfs"
@@ -271,7 +276,7 @@ time.sleep(60)' "${OCI[@]}" create --bundle "$b" z1 </dev/null >"$T/z1.out" 2>&1
         '.process.rlimits = [{"type": "RLIMIT_NOFILE", "soft": 256, "hard": 512}, {"type": "RLIMIT_NPROC", "soft": 100, "hard": 100}]' \
         '.process.oomScoreAdj = 300' \
         '.linux.namespaces = [{"type": "pid"}, {"type": "ipc"}, {"type": "uts"}, {"type": "mount"}, {"type": "cgroup"}]' \
-        '.linux.cgroupsPath = "minictr-ocitest/k1"' \
+        '.linux.cgroupsPath = "minictr-ocitest-'"$$"'/k1"' \
         '.linux.resources.memory = {"limit": 67108864}' \
         '.linux.resources.pids = {"limit": 50}' \
         '.linux.maskedPaths = ["/proc/timer_list", "/proc/acpi"]' \
@@ -311,7 +316,7 @@ time.sleep(60)' "${OCI[@]}" create --bundle "$b" z1 </dev/null >"$T/z1.out" 2>&1
     # its cgroup, cgroupsPath below ours in every hierarchy, with limits
     run cat "/proc/$pid/cgroup"
     for line in "${lines[@]}"; do
-        [[ "$line" == */minictr-ocitest/k1 ]] || fail "not in cgroupsPath: $line"
+        [[ "$line" == */minictr-ocitest-$$/k1 ]] || fail "not in cgroupsPath: $line"
     done
     mem=$(awk -F: '$2 == "memory" { print $3 }' "/proc/$pid/cgroup")
     if [ -n "$mem" ]; then
