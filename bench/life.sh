@@ -5,9 +5,10 @@
 #   bench/life.sh           all four parts
 #   bench/life.sh exec      /bin/true into a running busybox container:
 #                           minictr exec, crun exec, runc exec, nsenter -a
-#   bench/life.sh cycle     minictr run -d + rm -f, beside crun's and runc's
-#                           create + start + delete -f of a bundle and
-#                           containerd's ctr run -d + task rm -f + c rm
+#   bench/life.sh cycle     minictr run -d + rm -f, beside crun's, runc's
+#                           and minictr-oci's create + start + delete -f
+#                           of a bundle and containerd's ctr run -d +
+#                           task rm -f + c rm
 #   bench/life.sh monitor   the memory of what holds one idle container:
 #                           minictr's monitor, conmon (running runc, with
 #                           podman's flags), containerd-shim-runc-v2
@@ -48,15 +49,16 @@ say() { printf '\n== %s\n' "$*"; }
 runtimes() {
     CRUN=(crun --root "$RUN/crun")
     RUNC=(runc --root "$RUN/runc")
+    OCI=("$MINICTR-oci" --root "$RUN/minictr-oci")
     CTR=(ctr -a "$CTRD/containerd.sock" -n minictr-bench)
 }
 
 bundles() {
     local rt
-    for rt in crun runc; do
+    for rt in crun runc minictr-oci; do
         rm -rf "$OUT/bundle-$rt-sleep" && mkdir -p "$OUT/bundle-$rt-sleep"
-        "$PY" bench/make-bundle.py "$rt" "$IMG" "$OUT/bundle-$rt-sleep" \
-            src/privileges.c sleep 1000
+        PATH=$ROOT/bin:$PATH "$PY" bench/make-bundle.py "$rt" "$IMG" \
+            "$OUT/bundle-$rt-sleep" src/privileges.c sleep 1000
     done
 }
 
@@ -119,6 +121,7 @@ life_cleanup() {
     for id in mb-exec-runc mb-cycle-runc; do
         "${RUNC[@]}" delete -f "$id" >/dev/null 2>&1
     done
+    "${OCI[@]}" delete -f mb-cycle-oci >/dev/null 2>&1
     for id in mb-exec-crun mb-cycle-crun; do
         bench/cgv1.sh "${CRUN[@]}" delete -f "$id" >/dev/null 2>&1
     done
@@ -171,6 +174,7 @@ cycle_bench() {
     "$PY" bench/measure.py cycle "$OUT/cycle-host.json" "$CYCLES" "$GAP" \
         minictr "$MINICTR run -d --name mb-cycle busybox sleep 1000 && $MINICTR rm -f mb-cycle" \
         runc "${RUNC[*]} create --bundle $OUT/bundle-runc-sleep mb-cycle-runc && ${RUNC[*]} start mb-cycle-runc && ${RUNC[*]} delete -f mb-cycle-runc" \
+        minictr-oci "${OCI[*]} create --bundle $OUT/bundle-minictr-oci-sleep mb-cycle-oci && ${OCI[*]} start mb-cycle-oci && ${OCI[*]} delete -f mb-cycle-oci" \
         "containerd (ctr)" "$ctr_cycle"
     bench/cgv1.sh "$PY" bench/measure.py cycle "$OUT/cycle-v1.json" \
         "$CYCLES" "$GAP" \

@@ -66,6 +66,10 @@ else
 fi
 timeout=${MUTANT_TIMEOUT:-60}
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/minictr-mutants.XXXXXX")
+# Passable (not readable) by others: a runner lab's tests run containers
+# whose root is an unprivileged id outside (lab oci's user namespace), and
+# their bundles are below it.
+chmod 711 "$scratch"
 trap 'rm -rf "$scratch"' EXIT
 # shellcheck source=tests/lib/runcg.bash
 . tests/lib/runcg.bash

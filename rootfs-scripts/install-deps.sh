@@ -19,10 +19,15 @@ build=(build-essential pkg-config libcap-dev libseccomp-dev libarchive-dev
 # tools (tests/minictr-images.bats, and labs/minictr.md's section 10);
 # nftables: the network tests list the rules minictr made (minictr itself
 # never runs nft); buildah: a peer's build of the same Dockerfile
-# (tests/minictr-build.bats).
+# (tests/minictr-build.bats); containerd, podman, conmon: the real drivers
+# of minictr as an OCI runtime (tests/minictr-oci-drivers.bats); golang-go
+# and the runtime-tools and uuid Go sources: the OCI validation suite, built
+# offline (tests/oci-validate.sh, tests/minictr-oci-validate.bats).
 test=(bats bats-assert bats-support bats-file clang-format xz-utils zstd curl
       gzip tar file python3 uidmap iproute2 jq attr libcap2-bin strace procps
-      sudo socat umoci skopeo nftables buildah)
+      sudo socat umoci skopeo nftables buildah containerd podman conmon
+      golang-go golang-github-opencontainers-runtime-tools-dev
+      golang-github-google-uuid-dev)
 # tests/minictr-serve.bats runs dockerode (examples/dockerode, npm ci) with
 # node; a node that is there already (nodesource's, which brings its own
 # npm) is kept: these two are installed only when the command is missing.

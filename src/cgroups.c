@@ -29,6 +29,13 @@
  * Names first: cgroups_plan writes the directories into the container's
  * record before cgroups_create makes them, so `rm` finds each one.
  *
+ * An OCI container (config.json) is placed as runc places one: in every
+ * hierarchy, at linux.cgroupsPath — an absolute path from each
+ * hierarchy's root (containerd gives /default/ID), a relative one below
+ * our own cgroup there, and without one at minictr-ID below our own —
+ * and linux.resources are written into the files of each controller
+ * (memory.limit_in_bytes on v1, memory.max on v2, and so on).
+ *
  * A user without root may make cgroups only where root delegated a
  * directory to it (one the user owns): a systemd login does that for a
  * desktop session, a teacher can by hand (README "Without sudo"). Where
@@ -46,11 +53,13 @@
 #include <poll.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 #include <linux/magic.h>
@@ -364,6 +373,9 @@ plan_rootless(struct container *c)
     return 0;
 }
 
+static int spec_plan(struct container *c);
+static int spec_create(struct container *c);
+
 int
 cgroups_plan(struct container *c)
 {
@@ -373,6 +385,8 @@ cgroups_plan(struct container *c)
     if (c->userns.mode == USERNS_ROOTLESS)
         return plan_rootless(c);
     c->ncgroups = 0;
+    if (c->spec)
+        return spec_plan(c);
     if (!strcmp(mode, "v2")) {
         snprintf(c->cgroups[0], sizeof(c->cgroups[0]),
                  CGROUP_ROOT "/minictr/minictr-%s", c->id);
@@ -605,6 +619,12 @@ cgroups_create(struct container *c)
     const char *v2 = cgroups_v2_dir(c);
     int rc;
 
+    if (c->spec) {
+        rc = spec_create(c);
+        if (rc == -1)
+            cgroups_destroy(c);
+        return rc;
+    }
     if (c->ncgroups == 0) /* a user's, where nothing is delegated */
         return 0;
     if (!strcmp(cgroups_mode(), "v2"))
@@ -615,7 +635,7 @@ cgroups_create(struct container *c)
      * (privileges.c): on v2, and on hybrid hosts' unified tree. A user
      * may not load one; in its user namespace mknod is EPERM anyway. */
     if (rc == 0 && v2 && c->userns.mode != USERNS_ROOTLESS) {
-        c->device_cgroup = privileges_device_filter(v2) == 0;
+        c->device_cgroup = privileges_device_filter(v2, NULL, 0) == 0;
         if (!c->device_cgroup)
             warnx_ct("cannot attach the device filter to '%s': %s", v2,
                      ct_errno_name(errno));
@@ -703,6 +723,10 @@ void
 cgroups_destroy(struct container *c)
 {
     cgroups_remove_dirs(c->cgroups, c->ncgroups);
+    /* The parents config.json's path needed: only if empty now (another
+     * container may sit below /default too). */
+    for (int i = c->spec ? c->spec->ncgroup_parents - 1 : -1; i >= 0; i--)
+        rmdir(c->spec->cgroup_parents[i]);
 }
 
 uint64_t
@@ -780,6 +804,22 @@ cgroups_freeze(const struct container *c, bool freeze)
     }
     return ct_fail("the freezer of '%s' is still FREEZING", v1);
     /* END LAB */
+}
+
+bool
+cgroups_frozen(const struct container *c)
+{
+    const char *v2 = cgroups_v2_dir(c), *v1 = v1_dir(c, "freezer");
+    char path[600], buf[256];
+
+    if (v2) {
+        snprintf(path, sizeof(path), "%s/cgroup.events", v2);
+        return ct_read_file(path, buf, sizeof(buf)) > 0 &&
+            strstr(buf, "frozen 1");
+    }
+    snprintf(path, sizeof(path), "%s/freezer.state", v1 ? v1 : "");
+    return v1 && ct_read_file(path, buf, sizeof(buf)) > 0 &&
+        strcmp(buf, "THAWED") != 0;
 }
 
 /* ---- top and stats ----------------------------------------------------- */
@@ -981,5 +1021,427 @@ cgroups_stats(const struct container *c, struct cgroup_stats *s)
             s->cpu_usec += (ut + st) * 1000000ULL / (unsigned long long)tick;
         }
     }
+    return 0;
+}
+
+/* ---- an OCI container's cgroups (config.json) -------------------------- */
+
+/* The hierarchy a v1 mount holds, by its super options ("rw,cpu" ->
+ * "cpu", "rw,xattr,name=systemd" -> "name=systemd"), or NULL. */
+static const char *
+v1_controller(char *opts)
+{
+    static const char *const known[] = {
+        "cpuset",  "cpu",     "cpuacct", "blkio",      "memory",
+        "devices", "freezer", "net_cls", "perf_event", "net_prio",
+        "hugetlb", "pids",    "rdma",    "misc"};
+    char *save = NULL;
+
+    for (char *o = strtok_r(opts, ",", &save); o;
+         o = strtok_r(NULL, ",", &save)) {
+        if (!strncmp(o, "name=", 5))
+            return o;
+        for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+            if (!strcmp(o, known[i]))
+                return o;
+    }
+    return NULL;
+}
+
+/* cgroupsPath in one hierarchy: absolute from its mount, or relative
+ * below our own cgroup in it. */
+static int
+spec_dir(struct container *c, const char *controller, const char *mnt,
+         const char *root)
+{
+    const char *path = c->spec->cgroups_path;
+    char own[1024] = "/", rel[600];
+    const char *below = "";
+    size_t len;
+
+    if (c->ncgroups == MC_MAX_CGROUPS)
+        return ct_fail("too many cgroup hierarchies");
+    if ((!path && strcmp(cgroups_mode(), "v2")) || (path && path[0] != '/')) {
+        if (own_path(controller, own, sizeof(own)) == -1) {
+            mc_error_code("no_such_controller");
+            return ct_fail("no cgroup of ours in the '%s' hierarchy",
+                           controller ? controller : "cgroup2");
+        }
+        len = strcmp(root, "/") ? strlen(root) : 0;
+        below = strncmp(own, root, len) == 0 ? own + len : own;
+        if (!strcmp(below, "/"))
+            below = "";
+    }
+    if (path)
+        snprintf(rel, sizeof(rel), "%s%s", path[0] == '/' ? "" : "/", path);
+    else if (!strcmp(cgroups_mode(), "v2")) /* a tree of our own, as run's */
+        snprintf(rel, sizeof(rel), "/minictr/minictr-%s", c->spec->id);
+    else
+        snprintf(rel, sizeof(rel), "/minictr-%s", c->spec->id);
+    if ((size_t)snprintf(c->cgroups[c->ncgroups], sizeof(c->cgroups[0]),
+                         "%s%s%s", mnt, below, rel) >= sizeof(c->cgroups[0])) {
+        errno = ENAMETOOLONG;
+        return ct_fail_errno("linux.cgroupsPath '%s'", rel);
+    }
+    /* The parents that are not there yet: made, and taken away again. */
+    for (char *p = strchr(c->cgroups[c->ncgroups] + strlen(mnt) + 1, '/'); p;
+         p = strchr(p + 1, '/')) {
+        struct oci_spec *s = c->spec;
+        char parent[512];
+        snprintf(parent, sizeof(parent), "%.*s",
+                 (int)(p - c->cgroups[c->ncgroups]), c->cgroups[c->ncgroups]);
+        if (access(parent, F_OK) == 0)
+            continue;
+        if (s->ncgroup_parents ==
+            (int)(sizeof(s->cgroup_parents) / sizeof(s->cgroup_parents[0])))
+            return ct_fail("linux.cgroupsPath '%s' is too deep", rel);
+        snprintf(s->cgroup_parents[s->ncgroup_parents++],
+                 sizeof(s->cgroup_parents[0]), "%s", parent);
+    }
+    c->ncgroups++;
+    return 0;
+}
+
+/* Is the mount of this mountinfo line the one its path reaches? Not when
+ * a later mount hides it: a sandbox that mounts a tmpfs on /sys/fs/cgroup
+ * and the hierarchies on it again (tests/worksheet.sh, which leaves out
+ * name=systemd) shows each one twice, the first under the tmpfs. statx's
+ * mount id says which (Linux 5.8); before it, the device. */
+bool
+cgroups_mount_reachable(const char *line, const char *mnt)
+{
+    unsigned int id, major, minor;
+    struct statx stx;
+    struct stat st;
+
+    if (sscanf(line, "%u %*s %u:%u", &id, &major, &minor) != 3)
+        return false;
+    if (statx(AT_FDCWD, mnt, 0, STATX_MNT_ID, &stx) == 0 &&
+        (stx.stx_mask & STATX_MNT_ID))
+        return stx.stx_mnt_id == id;
+    return stat(mnt, &st) == 0 && st.st_dev == makedev(major, minor);
+}
+
+static int
+spec_plan(struct container *c)
+{
+    char line[4096], mnt[1024], root[1024];
+    FILE *f;
+    int rc = 0;
+
+    c->spec->ncgroup_parents = 0;
+    if (strcmp(cgroups_mode(), "v1") &&
+        (mount_point(NULL, mnt, sizeof(mnt), root, sizeof(root)) == -1 ||
+         spec_dir(c, NULL, mnt, root) == -1))
+        return ct_error_message()[0] ? -1 : ct_fail("no cgroup2 mount found");
+    if (!strcmp(cgroups_mode(), "v2"))
+        return 0;
+    f = fopen("/proc/self/mountinfo", "re");
+    if (!f)
+        return ct_fail_errno("open /proc/self/mountinfo");
+    while (rc == 0 && fgets(line, sizeof(line), f)) {
+        char fstype[64], opts[1024], *sep = strstr(line, " - ");
+        const char *ctl;
+        if (!sep || sscanf(line, "%*s %*s %*s %1023s %1023s", root, mnt) != 2 ||
+            sscanf(sep + 3, "%63s %*s %1023s", fstype, opts) != 2 ||
+            strcmp(fstype, "cgroup") || strncmp(mnt, CGROUP_ROOT "/", 15))
+            continue;
+        if ((ctl = v1_controller(opts)) == NULL)
+            continue;
+        if (!cgroups_mount_reachable(line, mnt))
+            continue;
+        rc = spec_dir(c, ctl, mnt, root);
+    }
+    fclose(f);
+    return rc;
+}
+
+/* A file of the container's cgroup for `controller` (NULL: cgroup2). */
+static int spec_write(const struct container *c, const char *controller,
+                      const char *file, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static int
+spec_write(const struct container *c, const char *controller, const char *file,
+           const char *key, const char *fmt, ...)
+{
+    const char *dir = controller ? v1_dir(c, controller) : cgroups_v2_dir(c);
+    char value[256], path[700];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(value, sizeof(value), fmt, ap);
+    va_end(ap);
+    if (!dir) {
+        mc_error_code("no_such_controller");
+        return ct_fail("%s: this host has no '%s' cgroup hierarchy", key,
+                       controller);
+    }
+    snprintf(path, sizeof(path), "%s/%s", dir, file);
+    if (access(path, F_OK) == -1) {
+        mc_error_code("no_such_controller");
+        return ct_fail("%s: the cgroup file '%s' is not on this host", key,
+                       path);
+    }
+    return write_limit(dir, file, value);
+}
+
+/* A v1 cpuset cgroup starts with no cpus and no memory nodes, and takes
+ * no process until it has some: copy its parent's, down from the top. */
+static int
+cpuset_fill(const char *dir)
+{
+    static const char *const files[] = {"cpuset.cpus", "cpuset.mems"};
+    char path[700], parent[600], buf[256];
+
+    for (int f = 0; f < 2; f++) {
+        snprintf(path, sizeof(path), "%s/%s", dir, files[f]);
+        if (ct_read_file(path, buf, sizeof(buf)) > 0)
+            continue;
+        snprintf(parent, sizeof(parent), "%s", dir);
+        *strrchr(parent, '/') = '\0';
+        if (cpuset_fill(parent) == -1)
+            return -1;
+        snprintf(path, sizeof(path), "%s/%s", parent, files[f]);
+        if (ct_read_file(path, buf, sizeof(buf)) <= 0 ||
+            write_limit(dir, files[f], buf) == -1)
+            return -1;
+    }
+    return 0;
+}
+
+/* v2: every controller the container's ancestors have, enabled in their
+ * subtree_control from the root down (as runc does), so that its own
+ * directory has the files linux.resources names. Best effort: a parent
+ * with processes in it refuses (the no-internal-processes rule), and a
+ * file missing then says which. */
+static void
+spec_enable_v2(const struct container *c)
+{
+    const char *leaf = c->cgroups[0];
+
+    for (const char *p = leaf + strlen(CGROUP_ROOT); p && *p;
+         p = strchr(p + 1, '/')) {
+        char dir[512], path[600], have[512], *save = NULL;
+        snprintf(dir, sizeof(dir), "%.*s", (int)(p - leaf), leaf);
+        snprintf(path, sizeof(path), "%s/cgroup.controllers", dir);
+        if (ct_read_file(path, have, sizeof(have)) <= 0)
+            continue;
+        snprintf(path, sizeof(path), "%s/cgroup.subtree_control", dir);
+        for (char *w = strtok_r(have, " ", &save); w;
+             w = strtok_r(NULL, " ", &save))
+            ct_write_file(path, "+%s", w);
+    }
+}
+
+static void
+device_line(const struct device_rule *r, char *buf, size_t size)
+{
+    char major[24] = "*", minor[24] = "*";
+
+    if (r->major >= 0)
+        snprintf(major, sizeof(major), "%lld", (long long)r->major);
+    if (r->minor >= 0)
+        snprintf(minor, sizeof(minor), "%lld", (long long)r->minor);
+    if (r->type == 'a')
+        snprintf(buf, size, "a");
+    else
+        snprintf(buf, size, "%c %s:%s %s", r->type, major, minor, r->access);
+}
+
+/* The devices every container may use, after config.json's rules (runc
+ * appends the same): the default devices and ptys. */
+static const struct device_rule default_rules[] = {
+    {true, 'c', 1, 3, "rwm"},    {true, 'c', 1, 5, "rwm"},
+    {true, 'c', 1, 7, "rwm"},    {true, 'c', 1, 8, "rwm"},
+    {true, 'c', 1, 9, "rwm"},    {true, 'c', 5, 0, "rwm"},
+    {true, 'c', 5, 1, "rwm"},    {true, 'c', 5, 2, "rwm"},
+    {true, 'c', 136, -1, "rwm"},
+};
+
+static int
+spec_devices(struct container *c)
+{
+    const struct spec_resources *r = &c->spec->res;
+    int n = r->ndevices, nd = sizeof(default_rules) / sizeof(default_rules[0]);
+    struct device_rule all[300];
+    const char *dir = v1_dir(c, "devices");
+
+    if (n + nd + c->spec->ndevices > 300)
+        return ct_fail("linux.resources.devices: more than 300 rules");
+    memcpy(all, r->devices, sizeof(all[0]) * (size_t)n);
+    memcpy(all + n, default_rules, sizeof(default_rules));
+    /* linux.devices are the container's to use: allowed too, as runc. */
+    for (int i = 0; i < c->spec->ndevices; i++) {
+        const struct spec_device *d = &c->spec->devices[i];
+        if (d->type == 'p')
+            continue;
+        all[n + nd++] = (struct device_rule){true, d->type == 'b' ? 'b' : 'c',
+                                             d->major, d->minor, "rwm"};
+    }
+    if (dir) {
+        for (int i = 0; i < n + nd; i++) {
+            char line[64];
+            device_line(&all[i], line, sizeof(line));
+            if (write_limit(dir,
+                            all[i].allow ? "devices.allow" : "devices.deny",
+                            line) == -1)
+                return -1;
+        }
+        c->device_cgroup = true;
+        return 0;
+    }
+    if (!cgroups_v2_dir(c))
+        return 0;
+    if (privileges_device_filter(cgroups_v2_dir(c), all, n + nd) == -1)
+        return ct_fail_errno("attach the device filter (linux.resources."
+                             "devices) to '%s'",
+                             cgroups_v2_dir(c));
+    c->device_cgroup = true;
+    return 0;
+}
+
+/* linux.resources, into the files of each controller: v1's names, or
+ * v2's, whichever this host has (hugetlb: cgroup2 on a hybrid host). */
+static int
+spec_resources(struct container *c)
+{
+    const struct spec_resources *r = &c->spec->res;
+    bool v2 = !strcmp(cgroups_mode(), "v2");
+    const char *M = "linux.resources.memory", *C = "linux.resources.cpu";
+    int rc = 0;
+
+#define W(ctl, v1file, v2file, key, ...) \
+    (rc == 0 ? (rc = spec_write(c, v2 ? NULL : ctl, v2 ? v2file : v1file, key, \
+                                __VA_ARGS__)) \
+             : rc)
+    if (r->mem_limit.set)
+        W("memory", "memory.limit_in_bytes", "memory.max", M, "%lld",
+          (long long)r->mem_limit.v);
+    if (r->mem_reservation.set)
+        W("memory", "memory.soft_limit_in_bytes", "memory.low", M, "%lld",
+          (long long)r->mem_reservation.v);
+    if (r->mem_swap.set && !v2)
+        W("memory", "memory.memsw.limit_in_bytes", "", M, "%lld",
+          (long long)r->mem_swap.v);
+    if (r->mem_swap.set && v2)
+        W(NULL, "", "memory.swap.max", M, "%lld",
+          (long long)(r->mem_swap.v - (r->mem_limit.set ? r->mem_limit.v : 0)));
+    /* kernel memory limits are gone from Linux 6.x: nothing to set */
+    if (r->mem_kernel_tcp.set && !v2)
+        W("memory", "memory.kmem.tcp.limit_in_bytes", "", M, "%lld",
+          (long long)r->mem_kernel_tcp.v);
+    if (r->mem_swappiness.set && !v2)
+        W("memory", "memory.swappiness", "", M, "%lld",
+          (long long)r->mem_swappiness.v);
+    if (r->mem_disable_oom && !v2)
+        W("memory", "memory.oom_control", "", M, "1");
+    if (r->cpu_shares.set && !v2)
+        W("cpu", "cpu.shares", "", C, "%lld", (long long)r->cpu_shares.v);
+    if (r->cpu_shares.set && v2) /* runc's mapping of 2..262144 to 1..10000 */
+        W(NULL, "", "cpu.weight", C, "%lld",
+          1 + ((long long)r->cpu_shares.v - 2) * 9999 / 262142);
+    if (r->cpu_period.set && !v2)
+        W("cpu", "cpu.cfs_period_us", "", C, "%lld",
+          (long long)r->cpu_period.v);
+    if (r->cpu_quota.set && !v2)
+        W("cpu", "cpu.cfs_quota_us", "", C, "%lld", (long long)r->cpu_quota.v);
+    if ((r->cpu_quota.set || r->cpu_period.set) && v2) {
+        char quota[32] = "max";
+        if (r->cpu_quota.set && r->cpu_quota.v > 0)
+            snprintf(quota, sizeof(quota), "%lld", (long long)r->cpu_quota.v);
+        W(NULL, "", "cpu.max", C, "%s %lld", quota,
+          (long long)(r->cpu_period.set ? r->cpu_period.v : 100000));
+    }
+    if (r->cpu_rt_period.set)
+        W("cpu", "cpu.rt_period_us", "cpu.rt_period_us", C, "%lld",
+          (long long)r->cpu_rt_period.v);
+    if (r->cpu_rt_runtime.set)
+        W("cpu", "cpu.rt_runtime_us", "cpu.rt_runtime_us", C, "%lld",
+          (long long)r->cpu_rt_runtime.v);
+    if (r->cpus)
+        W("cpuset", "cpuset.cpus", "cpuset.cpus", C, "%s", r->cpus);
+    if (r->mems)
+        W("cpuset", "cpuset.mems", "cpuset.mems", C, "%s", r->mems);
+    if (r->pids_limit.set) {
+        if (r->pids_limit.v > 0)
+            W("pids", "pids.max", "pids.max", "linux.resources.pids", "%lld",
+              (long long)r->pids_limit.v);
+        else
+            W("pids", "pids.max", "pids.max", "linux.resources.pids", "max");
+    }
+    if (r->blkio_weight.set)
+        W("blkio", "blkio.weight", "io.weight", "linux.resources.blockIO",
+          "%lld", (long long)r->blkio_weight.v);
+    if (r->blkio_leaf_weight.set && !v2)
+        W("blkio", "blkio.leaf_weight", "", "linux.resources.blockIO", "%lld",
+          (long long)r->blkio_leaf_weight.v);
+    {
+        static const char *const v1files[5] = {
+            "blkio.weight_device", "blkio.throttle.read_bps_device",
+            "blkio.throttle.write_bps_device",
+            "blkio.throttle.read_iops_device",
+            "blkio.throttle.write_iops_device"};
+        static const char *const v2keys[5] = {"", "rbps", "wbps", "riops",
+                                              "wiops"};
+        for (int l = 0; l < 5; l++)
+            for (int i = 0; i < r->nblkio[l]; i++) {
+                const struct throttle *t = &r->blkio[l][i];
+                if (v2 && l == 0)
+                    W(NULL, "", "io.weight", "linux.resources.blockIO",
+                      "%lld:%lld %llu", (long long)t->major,
+                      (long long)t->minor, (unsigned long long)t->rate);
+                else if (v2)
+                    W(NULL, "", "io.max", "linux.resources.blockIO",
+                      "%lld:%lld %s=%llu", (long long)t->major,
+                      (long long)t->minor, v2keys[l],
+                      (unsigned long long)t->rate);
+                else
+                    W("blkio", v1files[l], "", "linux.resources.blockIO",
+                      "%lld:%lld %llu", (long long)t->major,
+                      (long long)t->minor, (unsigned long long)t->rate);
+            }
+    }
+    for (int i = 0; i < r->nhugepages; i++) {
+        char v1file[96], v2file[96];
+        bool on_v2 = v2 || (cgroups_v2_dir(c) && !v1_dir(c, "hugetlb"));
+        snprintf(v1file, sizeof(v1file), "hugetlb.%s.limit_in_bytes",
+                 r->hugepages[i].page_size);
+        snprintf(v2file, sizeof(v2file), "hugetlb.%s.max",
+                 r->hugepages[i].page_size);
+        if (rc == 0)
+            rc =
+                spec_write(c, on_v2 ? NULL : "hugetlb", on_v2 ? v2file : v1file,
+                           "linux.resources.hugepageLimits", "%llu",
+                           (unsigned long long)r->hugepages[i].limit);
+    }
+    if (r->net_class_id.set)
+        W("net_cls", "net_cls.classid", "", "linux.resources.network", "%lld",
+          (long long)r->net_class_id.v);
+    for (int i = 0; i < r->nnet_priorities; i++)
+        W("net_prio", "net_prio.ifpriomap", "", "linux.resources.network",
+          "%s %u", r->net_priorities[i].name, r->net_priorities[i].priority);
+#undef W
+    return rc;
+}
+
+static int
+spec_create(struct container *c)
+{
+    const struct oci_spec *s = c->spec;
+    const char *cpuset;
+
+    for (int i = 0; i < s->ncgroup_parents; i++)
+        if (make_dir(s->cgroup_parents[i]) == -1)
+            return -1;
+    for (int i = 0; i < c->ncgroups; i++)
+        if (make_dir(c->cgroups[i]) == -1)
+            return -1;
+    if ((cpuset = v1_dir(c, "cpuset")) != NULL && cpuset_fill(cpuset) == -1)
+        return ct_fail_errno("copy cpuset.cpus and cpuset.mems into '%s'",
+                             cpuset);
+    if (!strcmp(cgroups_mode(), "v2"))
+        spec_enable_v2(c);
+    if (spec_resources(c) == -1 || spec_devices(c) == -1)
+        return -1;
     return 0;
 }

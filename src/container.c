@@ -11,6 +11,11 @@
  *            outlives us (`run -d`, `start`)
  *   delete   cgroups, directories, the record: in the reverse order
  *
+ * The OCI door (oci.c) has its own record (its --root, as runc's) and no
+ * monitor: container_spawn_held clones the container's first process from
+ * the `create` process itself and returns once it waits on its exec FIFO;
+ * create then exits and the process is its caller's child.
+ *
  * Named first: every piece is written into the record before it is made,
  * so whatever moment a `kill -9` comes, `rm` and the collector
  * (containers.c) find it from the record and can undo it. The record is
@@ -34,6 +39,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/random.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -379,6 +385,60 @@ failed:
         container_remove_anonymous(c);
         container_delete(c);
     }
+    return -1;
+}
+
+/* ---- the OCI door's create: no monitor --------------------------------- */
+
+pid_t
+container_spawn_held(struct container *c, struct spawn_io *io, int *master)
+{
+    int kind, fd = -1, status;
+    pid_t pid;
+
+    *master = -1;
+    if (cgroups_create(c) == -1)
+        return -1;
+    pid = spawn_container(c, io);
+    if (pid == -1) {
+        cgroups_destroy(c);
+        return -1;
+    }
+    c->pid = pid;
+    /* The channel: the pty's master (a terminal), the hooks' moment,
+     * then "ready" — or an error, or EOF if it died. */
+    while ((kind = spawn_read(io->chan, &fd)) != SPAWN_READY) {
+        if (kind == SPAWN_TTY) {
+            *master = fd;
+            continue;
+        }
+        if (kind == SPAWN_HOOKS) {
+            if ((!c->spec->prestart_at_start &&
+                 hooks_run(c, HOOK_PRESTART, "created") == -1) ||
+                hooks_run(c, HOOK_CREATE_RUNTIME, "created") == -1)
+                break;
+            if (send(io->chan, (char[]){SPAWN_GO}, 1, MSG_NOSIGNAL) == 1)
+                continue;
+        }
+        if (kind == 0)
+            ct_fail("the container's first process died before it was "
+                    "ready");
+        else if (kind == -1)
+            ct_fail_errno("read the container's channel");
+        break;
+    }
+    close(io->chan);
+    io->chan = -1;
+    if (kind == SPAWN_READY)
+        return pid;
+    kill(pid, SIGKILL);
+    while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+        ;
+    if (*master >= 0)
+        close(*master);
+    *master = -1;
+    c->pid = 0;
+    cgroups_destroy(c);
     return -1;
 }
 

@@ -71,12 +71,16 @@ exec_usage(FILE *out)
 }
 
 /* Is pid the container's PID 1: in its cgroup? A user's container may
- * have none (nothing delegated): then it must be its monitor's child. */
+ * have none (nothing delegated): then it must be its monitor's child. (An
+ * OCI container's cgroup has the name config.json gives: there, the
+ * process's start time, recorded at create, tells.) */
 static bool
 is_ours(const struct container *c)
 {
     char path[64], buf[4096], want[80], *p;
 
+    if (c->spec)
+        return mc_pid_start_time(c->pid) == c->spec->pid_start;
     snprintf(path, sizeof(path), "/proc/%d/cgroup", c->pid);
     snprintf(want, sizeof(want), "minictr-%s", c->id);
     if (c->ncgroups > 0)
@@ -228,59 +232,9 @@ exec_child(struct container *c, const struct exec_opts *o)
     }
     if (o->tty && tty_setup_in_container(3) == -1)
         child_exit(MC_EXIT_RUNNER);
-    if (privileges_apply(c) == -1)
+    if (privileges_apply(c) == -1 || privileges_seccomp_late(c) == -1)
         child_exit(MC_EXIT_RUNNER);
     exec_command(c, o->argv);
-}
-
-/* -t: copy between our terminal and the pty until the command ends. */
-static int
-relay(int master, pid_t child)
-{
-    bool raw = tty_raw(0), in_open = true;
-    int sfd, status = 0;
-    sigset_t mask;
-
-    sigemptyset(&mask);
-    sigaddset(&mask, SIGWINCH);
-    sigaddset(&mask, SIGCHLD);
-    sigprocmask(SIG_BLOCK, &mask, NULL);
-    sfd = signalfd(-1, &mask, SFD_CLOEXEC);
-    tty_copy_size(0, master);
-    for (;;) {
-        struct pollfd p[3] = {{master, POLLIN, 0},
-                              {in_open ? 0 : -1, POLLIN, 0},
-                              {sfd, POLLIN, 0}};
-        char buf[8192];
-        ssize_t n;
-
-        if (poll(p, 3, -1) == -1 && errno != EINTR)
-            break;
-        if (p[2].revents) {
-            struct signalfd_siginfo si;
-            if (read(sfd, &si, sizeof(si)) == sizeof(si) &&
-                si.ssi_signo == SIGWINCH)
-                tty_copy_size(0, master);
-        }
-        if (p[0].revents) {
-            n = read(master, buf, sizeof(buf));
-            if (n <= 0 || write(1, buf, (size_t)n) < 0)
-                break; /* EIO: the last process on the pty is gone */
-        }
-        if (p[1].revents) {
-            n = read(0, buf, sizeof(buf));
-            if (n <= 0)
-                in_open = false;
-            else if (write(master, buf, (size_t)n) < 0)
-                break;
-        }
-    }
-    if (raw)
-        tty_restore(0);
-    close(master);
-    while (waitpid(child, &status, 0) == -1 && errno == EINTR)
-        ;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 static int
@@ -492,6 +446,18 @@ exec_probe(struct container *c, char **argv, int out, int report)
     return code;
 }
 
+/* ---- the OCI door's exec: a process of the container's own ------------ */
+
+int
+exec_spawn(struct container *c, char **argv, bool tty, pid_t *child,
+           int *master)
+{
+    struct exec_opts o = {.interactive = true, .tty = tty, .argv = argv};
+
+    c->tty = tty;
+    return exec_start(c, &o, child, master);
+}
+
 /* ---- exec -d: the monitor's child ------------------------------------- */
 
 /* exec -d's process must outlive us, so it must not be our child: the
@@ -625,7 +591,7 @@ cmd_exec_with(int argc, char **argv,
     if (code != 0)
         return code == MC_EXIT_RUNNER ? -1 : code;
     if (o.tty && master >= 0)
-        return relay(master, child);
+        return tty_relay(master, child);
     while (waitpid(child, &st, 0) == -1)
         if (errno != EINTR)
             return ct_fail_errno("waitpid %d", child);

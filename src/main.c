@@ -10,7 +10,8 @@
  *
  * This file is the command table: it reads the global options, picks the
  * subcommand, and prints the first error once (as text, or with --json as
- * an object a program can act on).
+ * an object a program can act on). The OCI runtime's command line (runc's,
+ * as containerd and podman give it) goes to the other door, oci.c.
  */
 #include "minictr.h"
 
@@ -182,6 +183,10 @@ main(int argc, char **argv)
     for (int fd = 0; fd < 3; fd++)
         if (fcntl(fd, F_GETFD) == -1 && open("/dev/null", O_RDWR) != fd)
             return MC_EXIT_RUNNER;
+    /* runc's command line (containerd, podman, Kubernetes): oci.c says
+     * which command lines are its own. */
+    if (oci_claims(argc, argv))
+        return oci_main(argc, argv);
     while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
         switch (opt) {
         case 'T': ct_tracing = true; break;

@@ -280,7 +280,7 @@ int overlay_escape(const char *path, char *buf, size_t size);
 /* ---- the container: filled by a front door, kept in its record -------- */
 #define MC_MAX_MOUNTS 32
 #define MC_MAX_ENV 256
-#define MC_MAX_CGROUPS 8
+#define MC_MAX_CGROUPS 16 /* every v1 hierarchy and cgroup2 */
 #define MC_ID_LEN 64
 /* 125 layers of /var/lib/minictr/layers/HEX and some room */
 #define MC_ROOTFS_MAX 16384
@@ -319,15 +319,179 @@ struct log_config {
     int max_files; /* the current file and max_files-1 rotated ones */
 };
 
+/* ---- what an OCI config.json says beyond Docker's flags ---------------
+ * oci_config.c fills a struct oci_spec from a bundle's config.json and
+ * points c->spec at it. `run` leaves c->spec NULL, and every core module
+ * then does exactly what it did before; with a spec, each module reads the
+ * part named after its step: namespaces.c the namespaces (new, or joined
+ * by path) and the id maps, pivot_root.c the root, mounts, devices,
+ * masked and read-only paths, sysctl, privileges.c the process (user,
+ * the five capability sets, rlimits, umask, oomScoreAdj, personality)
+ * and seccomp_profile.c the seccomp profile, cgroups.c cgroupsPath and
+ * the resources, hooks.c the hooks. */
+struct spec_ns {
+    int type; /* CLONE_NEWPID, ... */
+    char *path; /* join this one (/proc/PID/ns/net); NULL: a new one */
+};
+struct spec_id_map {
+    uint32_t inside, outside, count; /* containerID, hostID, size */
+};
+struct spec_mount {
+    char *destination, *type, *source;
+    unsigned long flags; /* MS_RDONLY, MS_NOSUID, ... (MS_BIND with bind) */
+    unsigned long propagation; /* MS_SHARED, MS_SLAVE, ... | MS_REC */
+    bool bind, recursive; /* "bind" or "rbind" */
+    char *data; /* the options mount(2) passes on: "mode=755,size=65536k" */
+};
+struct spec_device {
+    char *path;
+    char type; /* 'c', 'b', 'u' (c), 'p' */
+    int64_t major, minor;
+    uint32_t mode; /* 0: 0666 */
+    uint32_t uid, gid;
+};
+/* linux.resources.devices: allow or deny, in order; major and minor -1
+ * mean any ('*'), type 'a' every device. */
+struct device_rule {
+    bool allow;
+    char type; /* 'a', 'b', 'c' */
+    int64_t major, minor;
+    char access[4]; /* "rwm" */
+};
+struct spec_rlimit {
+    int resource; /* RLIMIT_NOFILE, ... */
+    uint64_t soft, hard;
+};
+enum hook_kind {
+    HOOK_PRESTART, /* runtime namespace, after create made the namespaces */
+    HOOK_CREATE_RUNTIME, /* the same moment, the newer name */
+    HOOK_CREATE_CONTAINER, /* container namespaces, before pivot_root */
+    HOOK_START_CONTAINER, /* in the container, right before exec */
+    HOOK_POSTSTART, /* runtime namespace, after start */
+    HOOK_POSTSTOP, /* runtime namespace, after delete */
+    HOOK_KINDS,
+};
+struct spec_hook {
+    char *path;
+    char **args; /* NULL-terminated, or NULL: just the path */
+    char **env; /* NULL-terminated, or NULL: empty */
+    int timeout; /* seconds; 0: none */
+};
+/* One seccomp rule: these calls, this action, when the args compare. */
+struct seccomp_arg {
+    unsigned index;
+    uint64_t value, value_two;
+    int op; /* enum scmp_compare */
+};
+struct seccomp_rule {
+    char **names; /* NULL-terminated */
+    uint32_t action; /* SCMP_ACT_... (with the errno for ERRNO) */
+    struct seccomp_arg args[6];
+    int nargs;
+};
+struct seccomp_profile {
+    uint32_t default_action;
+    uint32_t arches[16]; /* SCMP_ARCH_... */
+    int narches;
+    struct seccomp_rule *rules;
+    int nrules;
+    unsigned flags; /* SECCOMP_FILTER_FLAG_LOG, _SPEC_ALLOW */
+};
+/* A value config.json may set or leave out. */
+struct opt_i64 {
+    bool set;
+    int64_t v;
+};
+struct throttle {
+    int64_t major, minor;
+    uint64_t rate; /* bytes or operations a second; weight for weightDevice */
+};
+struct spec_resources {
+    struct opt_i64 mem_limit, mem_reservation, mem_swap, mem_kernel,
+        mem_kernel_tcp, mem_swappiness;
+    bool mem_disable_oom;
+    struct opt_i64 cpu_shares, cpu_quota, cpu_period, cpu_rt_runtime,
+        cpu_rt_period;
+    char *cpus, *mems; /* cpuset: "0-1", "0" */
+    struct opt_i64 pids_limit;
+    struct opt_i64 blkio_weight, blkio_leaf_weight;
+    struct throttle *blkio[5]; /* weightDevice, throttle read/write bps,
+                                  read/write iops */
+    int nblkio[5];
+    struct {
+        char *page_size; /* "2MB" */
+        uint64_t limit;
+    } * hugepages;
+    int nhugepages;
+    struct opt_i64 net_class_id;
+    struct {
+        char *name;
+        uint32_t priority;
+    } * net_priorities;
+    int nnet_priorities;
+    struct device_rule *devices;
+    int ndevices;
+};
+struct oci_spec {
+    char *id; /* the OCI container id (up to 128 characters) */
+    char *bundle; /* absolute */
+    char *root; /* root.path, absolute */
+    bool root_readonly;
+    struct spec_ns ns[8];
+    int nns;
+    struct spec_id_map uid_map[5], gid_map[5];
+    int nuid_map, ngid_map;
+    struct spec_mount *mounts;
+    int nmounts;
+    /* process */
+    bool terminal;
+    unsigned console_rows, console_cols;
+    gid_t additional_gids[64];
+    int nadditional_gids;
+    int umask; /* -1: unchanged */
+    uint64_t cap_bounding, cap_effective, cap_inheritable, cap_permitted,
+        cap_ambient;
+    struct spec_rlimit rlimits[16];
+    int nrlimits;
+    struct opt_i64 oom_score_adj;
+    char *apparmor, *selinux_label;
+    /* linux */
+    struct spec_device *devices;
+    int ndevices;
+    char *cgroups_path; /* as given; NULL: minictr-ID below our own */
+    struct spec_resources res;
+    char **sysctl; /* "net.ipv4.ip_forward=1", NULL-terminated */
+    struct seccomp_profile *seccomp; /* NULL: no filter */
+    unsigned long rootfs_propagation; /* 0: MS_SLAVE|MS_REC, as runc */
+    char **masked_paths, **readonly_paths; /* NULL-terminated */
+    long personality; /* -1: unchanged */
+    struct spec_hook *hooks[HOOK_KINDS];
+    int nhooks[HOOK_KINDS];
+    bool prestart_at_start; /* ociVersion 1.0: prestart runs in start */
+    char *annotations_json; /* {"key":"value"} for the state hooks read */
+    char *state_dir; /* the runtime's ROOT/ID: where the state lives */
+    uint64_t pid_start; /* its first process's start time (exec checks) */
+    uint64_t creator_start; /* and create's, while it is "creating" */
+    /* cgroupsPath's parents that were not there: made, removed with it */
+    char cgroup_parents[64][512];
+    int ncgroup_parents;
+    int preserve_fds; /* --preserve-fds N: fds 3..3+N-1 go in too */
+    bool no_pivot; /* --no-pivot: chroot-like move, as runc's */
+    /* create: the first process waits on this FIFO (an O_PATH fd of
+     * STATE/exec.fifo) instead of a monitor's "go"; `start` opens it. */
+    int exec_fifo;
+};
+
 /* The user namespace (08-user-namespaces), --userns. */
 enum userns_mode {
     USERNS_HOST, /* none: root inside is the host's root (root's default) */
     USERNS_AUTO, /* root, --userns auto: 65536 ids of root's /etc/subuid */
     USERNS_ROOTLESS, /* a user: you are root inside, and your range */
+    USERNS_SPEC, /* root, OCI: config.json's uidMappings and gidMappings */
 };
 /* A map as /proc/PID/uid_map reads: lines "INSIDE OUTSIDE COUNT". */
 struct id_map {
-    uint32_t inside[2], outside[2], count[2];
+    uint32_t inside[5], outside[5], count[5]; /* the kernel takes 5 */
     int n; /* 0: not set (auto: no range held) */
 };
 struct userns {
@@ -451,6 +615,9 @@ struct container {
                           (a build's RUN: what it writes is the layer) */
     bool net_wait; /* spawn: wait for the monitor to plug in eth0 */
     int keep_fd; /* the channel to the monitor, kept until exec */
+
+    /* the OCI door (oci.c): NULL for run, create and start */
+    struct oci_spec *spec;
     /* --userns auto, in the child: idmapped trees the monitor made (the
      * image, the container's directory, each bind or volume source) */
     int dir_fd, layer_fds[MC_MAX_LAYERS + 1], mount_fds[MC_MAX_MOUNTS];
@@ -478,6 +645,14 @@ int container_create(struct container *c);
  * c->hold the process waits for `start` (ctl) before exec. Returns the
  * container's status (foreground), 0 (detached), or -1. */
 int container_start(struct container *c, bool detach);
+/* The OCI door's create (no monitor): make c's cgroups (named in its
+ * record already), clone its first process (io: its own stdio), run the
+ * prestart and createRuntime hooks when it asks, and return its pid once
+ * it waits on c->spec->exec_fifo; *master gets the pty with a terminal.
+ * -1 with nothing left running (the caller removes its record). */
+struct spawn_io;
+pid_t container_spawn_held(struct container *c, struct spawn_io *io,
+                           int *master);
 /* Remove a container that is not running: cgroups, directory, record. */
 int container_delete(struct container *c);
 /* Its anonymous volumes (-v /path): gone with --rm, rm -v and prune. */
@@ -552,6 +727,8 @@ enum spawn_msg {
     SPAWN_MAPS = 'M', /* monitor -> child: your maps are written (and, for
                          --userns auto, the idmapped trees, SCM_RIGHTS) */
     SPAWN_NET = 'N', /* monitor -> child: eth0 is ready */
+    SPAWN_HOOKS = 'H', /* OCI child -> parent: run the createRuntime hooks
+                          now, then say 'G' */
 };
 /* Read one message from the channel: its kind (0 at EOF: the child
  * exec'd, or died). For SPAWN_ERROR the error is recorded as our own
@@ -561,6 +738,9 @@ int spawn_read(int chan, int *fd);
 /* The child's exec step, shared with init.c and exec.c: exec argv with
  * c's env and workdir; on failure report why and _exit(126 or 127). */
 _Noreturn void exec_command(struct container *c, char **argv);
+/* In an OCI child, between its mounts and pivot_root: have the parent run
+ * the prestart and createRuntime hooks, then run createContainer's. */
+int spawn_sync_hooks(struct container *c);
 /* exec: report errors to the caller on fd (moved to fd 3). */
 int spawn_use_channel(int fd);
 /* --init: close our end of the channel once the command has it. */
@@ -803,13 +983,20 @@ int cmd_events(int argc, char **argv);
 
 /* ---- namespaces.c ------------------------------------------------------ */
 int namespaces_clone_flags(const struct container *c); /* for clone(2) */
+/* Has the container a namespace of this type (CLONE_NEWNET...) of its
+ * own, new or joined by path? (run: all but user.) */
+bool namespaces_has(const struct container *c, int type);
+/* The parent, before the clone: join the pid namespace config.json names
+ * by path, if any (a pid namespace applies to children). */
+int namespaces_join_pid(const struct container *c);
 /* clone3 into new namespaces and straight into the container's cgroup
  * (cgroup v2, or the cgroup2 tree of a hybrid host). Returns as fork does
  * (0 in the child), or -1 when that is not possible here: then clone and
  * join. */
 pid_t namespaces_clone_into_cgroup(struct container *c);
 /* In the child, after joining its cgroups: a cgroup namespace, / private,
- * the hostname, the loopback device up. */
+ * the hostname, the loopback device up (with a spec: the namespaces to
+ * join by path first, then only what config.json asks for). */
 int namespaces_enter(struct container *c);
 
 /* ---- cgroups.c --------------------------------------------------------- */
@@ -838,6 +1025,9 @@ uint64_t cgroups_oom_kills(const struct container *c);
 /* pause: freeze (true) or thaw (false) every process, and wait until the
  * kernel says it is done. */
 int cgroups_freeze(const struct container *c, bool freeze);
+/* Is the container's cgroup frozen (pause)? */
+bool cgroups_frozen(const struct container *c);
+bool cgroups_mount_reachable(const char *mountinfo_line, const char *mnt);
 /* The host pids of every process in the container. Returns the count (up
  * to max), or -1. */
 int cgroups_pids(const struct container *c, pid_t *pids, int max);
@@ -882,6 +1072,9 @@ int overlay_open_lower(const char *lowerdir, const char *rel);
 /* In the child: mounts, pivot_root, /proc (masked), /dev, /sys,
  * --read-only. */
 int rootfs_setup(struct container *c);
+/* A container without a mount namespace put its mounts on the host,
+ * below its root: take them away (delete). */
+void rootfs_unmount_below(const char *root);
 /* Open `rel` inside the root rootfd, never following a symlink; `create`:
  * make missing directories (and the last part as a file when `file`).
  * Returns an O_PATH fd, or -1 with errno. */
@@ -894,9 +1087,28 @@ int caps_parse(const char *name); /* "NET_ADMIN" or "CAP_NET_ADMIN"; -1 */
 /* In the child, last before exec: user, capabilities, no_new_privs,
  * seccomp, inherited fds closed. */
 int privileges_apply(struct container *c);
-/* cgroup v2: attach a BPF program that allows only the harmless devices.
- * 0, or -1 with errno set (then MKNOD is dropped). */
-int privileges_device_filter(const char *cgroup_dir);
+/* cgroup v2: attach a BPF program that decides each device access by
+ * rules (the v1 devices list's meaning: the last rule that matches);
+ * rules NULL: Docker's, only the harmless devices. 0, or -1 with errno
+ * set (then MKNOD is dropped). */
+int privileges_device_filter(const char *cgroup_dir,
+                             const struct device_rule *rules, int n);
+/* OCI: with no_new_privs, the seccomp profile goes on last, right before
+ * exec (after the exec FIFO); 0 when there is none to load. */
+int privileges_seccomp_late(struct container *c);
+
+/* ---- seccomp_profile.c ------------------------------------------------- */
+/* Compile config.json's seccomp profile with libseccomp and load it. */
+int seccomp_profile_load(const struct seccomp_profile *p, bool no_new_privs);
+
+/* ---- hooks.c: the OCI hooks -------------------------------------------- */
+/* Run the hooks of one kind, in order, each with the state on stdin; the
+ * first that fails stops the others: -1 with its error. */
+int hooks_run(const struct container *c, enum hook_kind kind,
+              const char *status);
+/* The runtime-spec state of c as one JSON line (malloc'd). */
+char *hooks_state_json(const struct container *c, const char *status);
+const char *hooks_kind_name(enum hook_kind kind);
 
 /* ---- userns.c: user namespaces ---------------------------------------- */
 /* --userns host|auto (root); a user's containers always have one. */
@@ -959,6 +1171,12 @@ int tty_setup_in_container(int sock);
 /* The master side received over sock (SCM_RIGHTS), or -1. */
 int tty_receive_fd(int sock, char *kind);
 int tty_send_fd(int sock, char kind, int fd);
+/* Copy between your terminal and the pty master until child ends; its
+ * exit status (exec -t, the OCI door's run). */
+int tty_relay(int master, pid_t child);
+/* --console-socket: connect to the socket at path and send the pty's
+ * master over it (SCM_RIGHTS), as runc does for containerd and conmon. */
+int tty_send_console(const char *path, int master);
 /* Your terminal in raw mode (true if it is one), and back. */
 bool tty_raw(int fd);
 void tty_restore(int fd);
@@ -980,6 +1198,10 @@ struct json_object *state_to_json(const struct container *c);
 /* Paths of a container's files in the state dir: ID.json, ID.sock,
  * ID.lock. */
 int state_path(char *buf, size_t size, const char *id, const char *suffix);
+/* A process's state letter and start time (clock ticks since boot),
+ * from /proc/PID/stat; -1 when there is no such process. */
+int mc_pid_stat(pid_t pid, char *state, uint64_t *start);
+uint64_t mc_pid_start_time(pid_t pid); /* 0: no such process */
 /* Free what state_load allocated in c. */
 void state_free(struct container *c);
 /* Fill c from a record's JSON. */
@@ -992,6 +1214,14 @@ int mc_lookup_id(int fd, const char *name, uint64_t *id, uint64_t *gid);
 /* Copy what is in directory `from` into directory `to` (cp.c's careful
  * copy: *at() calls, no symlink followed), owners kept when asked. */
 int mc_copy_contents(int from, int to, bool keep_owner);
+
+/* One more process in the running container c (c->pid its first): its
+ * namespaces and cgroups, c's user, capabilities and seccomp, then
+ * argv; stdin, stdout and stderr stay ours (tty: a pty made inside, its
+ * master in *master). The process is our child (*child). 0, or the code
+ * it failed with (125, 126, 127) and the error recorded. */
+int exec_spawn(struct container *c, char **argv, bool tty, pid_t *child,
+               int *master);
 
 /* exec -d, in the monitor: run the request's command (a JSON object:
  * argv, env, workdir, user) in container c as the monitor's child, and
@@ -1096,6 +1326,31 @@ int run_add_mount(struct container *c, int kind, char *spec);
 int run_parse_restart(struct container *c, const char *s);
 /* --cap-add NAME (add) or --cap-drop NAME; "ALL" too. */
 int run_cap_change(struct container *c, const char *name, bool add);
+
+/* ---- oci.c, oci_config.c, oci_state.c: the OCI door -------------------- */
+/* Is this command line for the OCI door (runc's), not Docker's? See
+ * oci.c's opening comment for the rule. */
+bool oci_claims(int argc, char **argv);
+int oci_main(int argc, char **argv);
+/* Parse config.json at path (bundle: the directory root.path is relative
+ * to) into c and s, and point c->spec at s. `existing`: the copy of a
+ * container made already (its root may be gone: not checked). */
+int oci_config_load(const char *path, const char *bundle, struct container *c,
+                    struct oci_spec *s, bool existing);
+/* exec --process FILE: its process object replaces c's. */
+int oci_process_load(const char *path, struct container *c);
+/* ROOT/ID/FILE of c's state directory. */
+int oci_state_path(char *buf, size_t size, const struct oci_spec *s,
+                   const char *file);
+/* ROOT/ID/state.json, written by rename. */
+int oci_state_write(const struct container *c);
+/* Container id under root: its record and its config.json copy. */
+int oci_state_load(const char *root, const char *id, struct container *c,
+                   struct oci_spec *s);
+/* creating, created, running, paused or stopped: asked of the kernel. */
+const char *oci_state_status(const struct container *c);
+/* The runtime-spec state JSON that `state` prints (malloc'd). */
+char *oci_state_json(const struct container *c);
 
 /* ---- the commands ------------------------------------------------------ */
 int cmd_run(int argc, char **argv);

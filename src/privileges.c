@@ -4,8 +4,16 @@
  * no_new_privs, a seccomp filter modelled on Docker's default profile,
  * a device filter on cgroup v2, and no inherited file descriptors.
  *
- * Read: capabilities(7), prctl(2) PR_SET_NO_NEW_PRIVS, seccomp(2),
- *       seccomp_rule_add(3), bpf(2) BPF_PROG_TYPE_CGROUP_DEVICE.
+ * An OCI container (config.json, c->spec) says it all itself: rlimits,
+ * oomScoreAdj, personality, the user and its additional groups, the five
+ * capability sets (bounding, permitted, effective, inheritable, ambient),
+ * no_new_privs, umask, and a seccomp profile (seccomp_profile.c), which
+ * is loaded last, after the exec FIFO, when no_new_privs allows it: a
+ * filter loaded earlier could forbid the calls the wait itself makes.
+ *
+ * Read: capabilities(7), prctl(2) PR_SET_NO_NEW_PRIVS, PR_SET_KEEPCAPS,
+ *       PR_CAP_AMBIENT, seccomp(2), seccomp_rule_add(3), setrlimit(2),
+ *       bpf(2) BPF_PROG_TYPE_CGROUP_DEVICE.
  */
 #include "minictr.h"
 
@@ -19,7 +27,10 @@
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/ioctl.h>
+#include <sys/personality.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <termios.h>
 #include <unistd.h>
@@ -229,15 +240,136 @@ close_range_compat(unsigned first, unsigned last)
             close((int)fd);
 }
 
+/* Close every fd from `first` up, but the ones in keep (-1: none). */
+static void
+close_from(int first, int keep1, int keep2)
+{
+    int keep[2] = {keep1 < keep2 ? keep1 : keep2,
+                   keep1 < keep2 ? keep2 : keep1};
+    unsigned from = (unsigned)first;
+
+    for (int i = 0; i < 2; i++) {
+        if (keep[i] < first)
+            continue;
+        if ((unsigned)keep[i] > from)
+            close_range_compat(from, (unsigned)keep[i] - 1);
+        from = (unsigned)keep[i] + 1;
+    }
+    close_range_compat(from, ~0U);
+}
+
 static void
 close_above_stderr(int keep)
 {
-    if (keep < 3) {
-        close_range_compat(3, ~0U);
-        return;
+    close_from(3, keep, -1);
+}
+
+/* ---- an OCI container's process (config.json) -------------------------- */
+
+static int
+spec_limits(const struct oci_spec *s)
+{
+    for (int i = 0; i < s->nrlimits; i++) {
+        struct rlimit r = {s->rlimits[i].soft, s->rlimits[i].hard};
+        ct_trace("prlimit", "setrlimit(%d, %llu, %llu)", s->rlimits[i].resource,
+                 (unsigned long long)r.rlim_cur,
+                 (unsigned long long)r.rlim_max);
+        if (setrlimit(s->rlimits[i].resource, &r) == -1)
+            return ct_fail_errno(
+                "setrlimit %d to %llu/%llu", s->rlimits[i].resource,
+                (unsigned long long)r.rlim_cur, (unsigned long long)r.rlim_max);
     }
-    close_range_compat(3, (unsigned)keep - 1);
-    close_range_compat((unsigned)keep + 1, ~0U);
+    if (s->oom_score_adj.set &&
+        ct_write_file("/proc/self/oom_score_adj", "%lld",
+                      (long long)s->oom_score_adj.v) == -1)
+        return ct_fail_errno("write oomScoreAdj %lld to "
+                             "/proc/self/oom_score_adj",
+                             (long long)s->oom_score_adj.v);
+    if (s->personality >= 0 && personality((unsigned long)s->personality) == -1)
+        return ct_fail_errno("personality(%#lx)", s->personality);
+    return 0;
+}
+
+/* The permitted, effective and inheritable sets in one capset(2), then
+ * the ambient ones, each of which must be permitted and inheritable. */
+static int
+spec_caps(const struct oci_spec *s)
+{
+    static const cap_flag_t flags[] = {CAP_PERMITTED, CAP_EFFECTIVE,
+                                       CAP_INHERITABLE};
+    const uint64_t sets[] = {s->cap_permitted, s->cap_effective,
+                             s->cap_inheritable};
+    cap_t caps = cap_init();
+    int rc = 0;
+
+    if (!caps)
+        return ct_fail_errno("cap_init");
+    for (int f = 0; f < 3; f++)
+        for (int cap = 0; cap <= last_cap(); cap++)
+            if (sets[f] & (1ULL << cap)) {
+                cap_value_t v = cap;
+                cap_set_flag(caps, flags[f], 1, &v, CAP_SET);
+            }
+    if (cap_set_proc(caps) == -1)
+        rc = ct_fail_errno("capset (process.capabilities)");
+    cap_free(caps);
+    if (rc == 0 && CAP_AMBIENT_SUPPORTED()) {
+        cap_reset_ambient();
+        for (int cap = 0; cap <= last_cap(); cap++)
+            if ((s->cap_ambient & (1ULL << cap)) &&
+                cap_set_ambient(cap, CAP_SET) == -1)
+                /* not permitted and inheritable: runc skips it too */
+                ct_trace(NULL, "cannot raise the ambient capability %s",
+                         cap_to_name(cap));
+    }
+    return rc;
+}
+
+static int
+spec_privileges(struct container *c)
+{
+    const struct oci_spec *s = c->spec;
+
+    if (spec_limits(s) == -1)
+        return -1;
+    /* Without no_new_privs a filter needs CAP_SYS_ADMIN: load it while
+     * we have it (runc does the same). With it, load it last. */
+    if (c->seccomp && !c->no_new_privs &&
+        seccomp_profile_load(s->seccomp, false) == -1)
+        return -1;
+    ct_trace("capsh --drop=...",
+             "cap_drop_bound for every capability not "
+             "in process.capabilities.bounding");
+    if (drop_bounding(s->cap_bounding) == -1)
+        return -1;
+    /* PR_SET_KEEPCAPS: the switch to another uid keeps the permitted set
+     * (capabilities(7)); spec_caps then sets what the config says. */
+    ct_trace("setpriv --reuid --regid --groups",
+             "setgroups(%d); setresgid(%u); setresuid(%u)", s->nadditional_gids,
+             c->gid, c->uid);
+    if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) == -1 ||
+        setgroups((size_t)s->nadditional_gids, s->additional_gids) == -1 ||
+        setresgid(c->gid, c->gid, c->gid) == -1 ||
+        setresuid(c->uid, c->uid, c->uid) == -1 ||
+        prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) == -1)
+        return ct_fail_errno("switch to user %u:%u (process.user)", c->uid,
+                             c->gid);
+    if (spec_caps(s) == -1)
+        return -1;
+    if (c->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
+        return ct_fail_errno("prctl(PR_SET_NO_NEW_PRIVS)");
+    umask(s->umask >= 0 ? (mode_t)s->umask : 022);
+    ct_trace(NULL, "close_range(%d, ~0U, 0)", 3 + s->preserve_fds);
+    close_from(3 + s->preserve_fds, c->keep_fd, s->exec_fifo);
+    return 0;
+}
+
+int
+privileges_seccomp_late(struct container *c)
+{
+    if (!c->spec || !c->seccomp || !c->no_new_privs)
+        return 0;
+    return seccomp_profile_load(c->spec->seccomp, true);
 }
 
 int
@@ -245,6 +377,8 @@ privileges_apply(struct container *c)
 {
     uint64_t keep = c->caps;
 
+    if (c->spec)
+        return spec_privileges(c);
     /* MKNOD is harmless only while the device cgroup denies the host's
      * devices; without one, root inside could mknod the disk. In a user
      * namespace mknod is EPERM whatever the capabilities say. */
@@ -289,47 +423,92 @@ privileges_apply(struct container *c)
 }
 
 /* cgroup v2 has no devices.allow file: a small BPF program decides each
- * open and mknod of a device. Allow the same few as on v1. */
-int
-privileges_device_filter(const char *cgroup_dir)
+ * open and mknod of a device. The rules are read as the v1 device cgroup
+ * reads its list: the last rule that matches decides (an "a" rule matches
+ * every device, so the rules before it never count), and a device no
+ * rule matches is allowed. So the program checks the rules from the last
+ * to the first, and returns at the first match. */
+static const struct device_rule docker_devices[] = {
+    {false, 'a', -1, -1, "rwm"}, {true, 'c', 1, 3, "rwm"},
+    {true, 'c', 1, 5, "rwm"},    {true, 'c', 1, 7, "rwm"},
+    {true, 'c', 1, 8, "rwm"},    {true, 'c', 1, 9, "rwm"},
+    {true, 'c', 5, 0, "rwm"},    {true, 'c', 5, 1, "rwm"},
+    {true, 'c', 5, 2, "rwm"},    {true, 'c', 136, -1, "rwm"},
+};
+
+static int
+access_bits(const char *access)
 {
-    static const struct {
-        unsigned major;
-        int minor; /* -1: any */
-    } allow[] = {{1, 3}, {1, 5}, {1, 7}, {1, 8},   {1, 9},
-                 {5, 0}, {5, 1}, {5, 2}, {136, -1}};
-    struct bpf_insn prog[4 + 9 * 6 + 2];
-    int n = 0, prog_fd, cg_fd, rc;
+    return (strchr(access, 'm') ? BPF_DEVCG_ACC_MKNOD : 0) |
+        (strchr(access, 'r') ? BPF_DEVCG_ACC_READ : 0) |
+        (strchr(access, 'w') ? BPF_DEVCG_ACC_WRITE : 0);
+}
+
+int
+privileges_device_filter(const char *cgroup_dir,
+                         const struct device_rule *rules, int n)
+{
+    struct bpf_insn prog[6 + 256 * 8 + 2];
+    int len = 0, prog_fd, cg_fd, rc;
     union bpf_attr attr;
 
-#define INSN(c, d, s, o, i) \
-    prog[n++] = (struct bpf_insn){ \
-        .code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i)}
-    /* r2 = type (1 block, 2 char), r3 = major, r4 = minor */
-    INSN(BPF_LDX | BPF_W | BPF_MEM, 2, 1, 0, 0);
-    INSN(BPF_ALU | BPF_AND | BPF_K, 2, 0, 0, 0xffff);
-    INSN(BPF_LDX | BPF_W | BPF_MEM, 3, 1, 4, 0);
-    INSN(BPF_LDX | BPF_W | BPF_MEM, 4, 1, 8, 0);
-    for (size_t i = 0; i < sizeof(allow) / sizeof(allow[0]); i++) {
-        int any = allow[i].minor < 0;
-        /* if type != char or major != M or minor != m: next rule */
-        INSN(BPF_JMP | BPF_JNE | BPF_K, 2, 0, any ? 3 : 4, BPF_DEVCG_DEV_CHAR);
-        INSN(BPF_JMP | BPF_JNE | BPF_K, 3, 0, any ? 2 : 3, (int)allow[i].major);
-        if (!any)
-            INSN(BPF_JMP | BPF_JNE | BPF_K, 4, 0, 2, allow[i].minor);
-        INSN(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 1);
-        INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+    if (!rules) {
+        rules = docker_devices;
+        n = (int)(sizeof(docker_devices) / sizeof(docker_devices[0]));
     }
-    INSN(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 0);
+    if (n > 256) {
+        errno = E2BIG;
+        return -1;
+    }
+#define INSN(c, d, s, o, i) \
+    prog[len++] = (struct bpf_insn){ \
+        .code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i)}
+    /* r2 = access (mknod 1, read 2, write 4), r3 = type (block 1, char
+     * 2), r4 = major, r5 = minor: struct bpf_cgroup_dev_ctx */
+    INSN(BPF_LDX | BPF_W | BPF_MEM, 2, 1, 0, 0);
+    INSN(BPF_ALU64 | BPF_MOV | BPF_X, 3, 2, 0, 0);
+    INSN(BPF_ALU | BPF_AND | BPF_K, 3, 0, 0, 0xffff);
+    INSN(BPF_ALU | BPF_RSH | BPF_K, 2, 0, 0, 16);
+    INSN(BPF_LDX | BPF_W | BPF_MEM, 4, 1, 4, 0);
+    INSN(BPF_LDX | BPF_W | BPF_MEM, 5, 1, 8, 0);
+    for (int i = n - 1; i >= 0; i--) {
+        const struct device_rule *r = &rules[i];
+        int acc = access_bits(r->access), start = len, jumps[4], nj = 0;
+        /* each test jumps past this rule's block when it does not match */
+        if (r->type != 'a') {
+            jumps[nj++] = len;
+            INSN(BPF_JMP | BPF_JNE | BPF_K, 3, 0, 0,
+                 r->type == 'b' ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR);
+        }
+        if (r->type != 'a' && r->major >= 0) {
+            jumps[nj++] = len;
+            INSN(BPF_JMP | BPF_JNE | BPF_K, 4, 0, 0, (int)r->major);
+        }
+        if (r->type != 'a' && r->minor >= 0) {
+            jumps[nj++] = len;
+            INSN(BPF_JMP | BPF_JNE | BPF_K, 5, 0, 0, (int)r->minor);
+        }
+        /* allow: every access asked is in the rule; deny: any is */
+        INSN(BPF_ALU64 | BPF_MOV | BPF_X, 6, 2, 0, 0);
+        INSN(BPF_ALU | BPF_AND | BPF_K, 6, 0, 0, r->allow ? ~acc : acc);
+        jumps[nj++] = len;
+        INSN(BPF_JMP | (r->allow ? BPF_JNE : BPF_JEQ) | BPF_K, 6, 0, 0, 0);
+        INSN(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, r->allow ? 1 : 0);
+        INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+        for (int j = 0; j < nj; j++)
+            prog[jumps[j]].off = (short)(len - jumps[j] - 1);
+        (void)start;
+    }
+    INSN(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 1);
     INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
 #undef INSN
 
     memset(&attr, 0, sizeof(attr));
     attr.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
     attr.insns = (uint64_t)(uintptr_t)prog;
-    attr.insn_cnt = (uint32_t)n;
+    attr.insn_cnt = (uint32_t)len;
     attr.license = (uint64_t)(uintptr_t) "MIT";
-    ct_trace(NULL, "bpf(BPF_PROG_LOAD, CGROUP_DEVICE, %d insns)", n);
+    ct_trace(NULL, "bpf(BPF_PROG_LOAD, CGROUP_DEVICE, %d insns)", len);
     prog_fd = (int)syscall(SYS_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
     if (prog_fd == -1)
         return -1;

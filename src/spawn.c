@@ -15,6 +15,16 @@
  *   (held: wait for the monitor's "go")
  *   exec the command (or --init first)
  *
+ * An OCI container (c->spec, from config.json) takes the same steps, with
+ * three differences. Its root is a directory given (no overlay). Between
+ * its mounts and pivot_root it asks the parent, 'H' on the channel, to
+ * run the prestart and createRuntime hooks, and runs createContainer's.
+ * And no monitor holds it: `create` clones it, waits for 'R' and exits,
+ * so the container's first process becomes the child of whoever ran
+ * create (containerd's shim, conmon: subreapers). It then waits on the
+ * exec FIFO in its state directory, as runc's does, until `start` opens
+ * the other end; then the startContainer hooks, then exec.
+ *
  * It talks to the monitor over a SOCK_SEQPACKET socketpair, one message a
  * kind byte: 'T' carries the pty's master side (SCM_RIGHTS), 'R' says it is
  * ready and waits for 'G' (create, then start), 'E' carries an error; the
@@ -40,6 +50,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -123,6 +134,15 @@ spawn_environment(const struct container *c, char **extra, int nextra)
      * then the image's and every -e, each of which replaces an entry with
      * the same key (getenv, and execvp's PATH search, take the first one
      * they find). */
+    /* OCI: process.env is the whole environment. */
+    if (c->spec) {
+        for (int i = 0; i < c->nenv && n < MC_MAX_ENV; i++)
+            envp[n++] = c->env[i];
+        for (int i = 0; i < nextra && n < 2 * MC_MAX_ENV; i++)
+            envp[n++] = extra[i];
+        envp[n] = NULL;
+        return envp;
+    }
     envp[n++] = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:"
                 "/sbin:/bin";
     snprintf(hostname_env, sizeof(hostname_env), "HOSTNAME=%s",
@@ -214,6 +234,18 @@ spawn_use_channel(int fd)
 static int
 channel_to_3(struct container *c)
 {
+    int to = 3 + (c->spec ? c->spec->preserve_fds : 0);
+
+    /* --preserve-fds N: fds 3 to 3+N-1 are the container's; the channel
+     * goes just above them. */
+    if (to != 3) {
+        if (c->keep_fd != to && dup3(c->keep_fd, to, O_CLOEXEC) == -1)
+            return ct_fail_errno("dup3 the channel onto fd %d", to);
+        if (c->keep_fd != to)
+            close(c->keep_fd);
+        chan_fd = c->keep_fd = to;
+        return 0;
+    }
     if (spawn_use_channel(c->keep_fd) == -1)
         return -1;
     c->keep_fd = 3;
@@ -240,6 +272,100 @@ die_with_monitor(int chan)
         _exit(MC_EXIT_RUNNER);
     if (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLHUP))
         _exit(MC_EXIT_RUNNER);
+}
+
+int
+spawn_sync_hooks(struct container *c)
+{
+    char go = 0;
+
+    if ((c->spec->nhooks[HOOK_PRESTART] && !c->spec->prestart_at_start) ||
+        c->spec->nhooks[HOOK_CREATE_RUNTIME]) {
+        if (send(c->keep_fd, (char[]){SPAWN_HOOKS}, 1, MSG_NOSIGNAL) != 1 ||
+            recv(c->keep_fd, &go, 1, 0) != 1 || go != SPAWN_GO)
+            _exit(MC_EXIT_RUNNER); /* the hook failed: the parent says */
+    }
+    return hooks_run(c, HOOK_CREATE_CONTAINER, "creating");
+}
+
+/* OCI create: is the command there? Asked now, so that create fails
+ * with the reason (podman turns "no such file or directory" into 127 and
+ * "permission denied" into 126), not start. */
+static int
+check_command(struct container *c)
+{
+    const char *cmd = c->argv[0], *path = NULL;
+    char buf[4096];
+    struct stat st;
+
+    for (int i = 0; i < c->nenv; i++)
+        if (!strncmp(c->env[i], "PATH=", 5))
+            path = c->env[i] + 5;
+    if (!strchr(cmd, '/')) {
+        /* execvp's default search path when PATH is unset */
+        const char *p = path ? path : "/bin:/usr/bin";
+        while (*p) {
+            size_t n = strcspn(p, ":");
+            snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, p, cmd);
+            if (access(buf, X_OK) == 0 && stat(buf, &st) == 0 &&
+                S_ISREG(st.st_mode))
+                return 0;
+            p += n + (p[n] == ':');
+        }
+        mc_error_code("command_not_found");
+        errno = ENOENT;
+        return ct_fail_errno("exec '%s': executable file not found in $PATH",
+                             cmd);
+    }
+    if (c->workdir && cmd[0] != '/' && chdir(c->workdir) == -1)
+        return ct_fail_errno("chdir to the cwd '%s'", c->workdir);
+    if (stat(cmd, &st) == -1 || (!S_ISREG(st.st_mode) && (errno = EACCES)) ||
+        access(cmd, X_OK) == -1) {
+        int err = errno;
+        mc_error_code(err == ENOENT ? "command_not_found"
+                                    : "command_cannot_run");
+        errno = err;
+        return ct_fail_errno("exec '%s' in the container", cmd);
+    }
+    return 0;
+}
+
+/* Set up, privileges dropped: tell create we are ready (it exits then),
+ * and wait on the exec FIFO until `start` opens it. */
+static void
+hold_on_fifo(struct container *c)
+{
+    char path[64];
+    struct pollfd pfd = {.fd = c->keep_fd, .events = 0};
+    int fd;
+
+    if (check_command(c) == -1)
+        child_exit(ct_error_errno() == ENOENT ? MC_EXIT_NOT_FOUND
+                                              : MC_EXIT_CANNOT_EXEC);
+    /* create's exit must not be our death now: from here on we belong to
+     * its parent. Unless it died already. */
+    prctl(PR_SET_PDEATHSIG, 0);
+    if (poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLHUP))
+        _exit(MC_EXIT_RUNNER);
+    if (send(c->keep_fd, (char[]){SPAWN_READY}, 1, MSG_NOSIGNAL) != 1)
+        _exit(MC_EXIT_RUNNER);
+    /* fifo(7): opening the write end blocks until a reader opens the other
+     * end. Through /proc/self/fd: after pivot_root, the state directory's
+     * path means nothing here. */
+    snprintf(path, sizeof(path), "/proc/self/fd/%d", c->spec->exec_fifo);
+    ct_trace(NULL, "open(\"exec.fifo\", O_WRONLY): wait for start");
+    fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd == -1 || write(fd, "0", 1) != 1) {
+        ct_fail_errno("open the exec FIFO '%s'", path);
+        child_exit(MC_EXIT_RUNNER);
+    }
+    /* fd stays open, close-on-exec: `start` reads on until EOF, which
+     * comes at our exec (or exit), so its poststart hooks run after the
+     * startContainer hooks and the command's exec, as runtime.md orders. */
+    close(c->spec->exec_fifo);
+    if (hooks_run(c, HOOK_START_CONTAINER, "created") == -1 ||
+        privileges_seccomp_late(c) == -1)
+        child_exit(MC_EXIT_RUNNER);
 }
 
 /* Runs as PID 1 of the new pid namespace. Any failure: say why on the
@@ -270,7 +396,7 @@ child_main(void *arg)
             goto fail;
         die_with_monitor(c->keep_fd); /* new credentials clear it */
     }
-    if (overlay_mount(c) == -1 || rootfs_setup(c) == -1)
+    if ((!c->spec && overlay_mount(c) == -1) || rootfs_setup(c) == -1)
         goto fail;
     /* A new session, so the container cannot reach the caller's terminal
      * (TIOCSTI); with -t, the pty becomes its controlling terminal. */
@@ -288,6 +414,8 @@ child_main(void *arg)
         if (recv(c->keep_fd, &net, 1, 0) != 1 || net != SPAWN_NET)
             _exit(MC_EXIT_RUNNER); /* the monitor failed, and says why */
     }
+    if (c->spec && c->spec->exec_fifo >= 0)
+        hold_on_fifo(c);
     if (c->hold) {
         char go = 0;
         if (send(c->keep_fd, (char[]){SPAWN_READY}, 1, MSG_NOSIGNAL) != 1 ||
@@ -325,6 +453,11 @@ spawn_container(struct container *c, struct spawn_io *io)
             shell,
             "clone(%sCLONE_NEWNS|CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWPID%s)",
             user ? "CLONE_NEWUSER|" : "", net ? "|CLONE_NEWNET" : "");
+    }
+    if (namespaces_join_pid(c) == -1) {
+        close(sp[0]);
+        close(sp[1]);
+        return -1;
     }
     pid = namespaces_clone_into_cgroup(c);
     if (pid == 0)

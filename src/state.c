@@ -91,6 +91,39 @@ mc_parse_time(const char *s)
     return (int64_t)timegm(&tm) * 1000000000 + ns;
 }
 
+/* A process's state letter (R, S, Z...) and start time since boot, in
+ * clock ticks (field 22 of /proc/PID/stat): with the pid, the start time
+ * names one process, never a later one that got the same pid. */
+int
+mc_pid_stat(pid_t pid, char *state, uint64_t *start)
+{
+    char path[64], buf[1024], *p;
+    unsigned long long ticks;
+    char st;
+
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+    if (pid <= 0 || ct_read_file(path, buf, sizeof(buf)) <= 0 ||
+        !(p = strrchr(buf, ')')) ||
+        sscanf(p + 2,
+               "%c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d "
+               "%*d %*d %*d %*d %*d %llu",
+               &st, &ticks) != 2)
+        return -1;
+    if (state)
+        *state = st;
+    if (start)
+        *start = ticks;
+    return 0;
+}
+
+uint64_t
+mc_pid_start_time(pid_t pid)
+{
+    uint64_t start = 0;
+
+    return mc_pid_stat(pid, NULL, &start) == 0 ? start : 0;
+}
+
 /* ---- paths ------------------------------------------------------------- */
 
 int

@@ -15,22 +15,29 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
-int
-tty_send_fd(int sock, char kind, int fd)
+/* Send fd over the Unix socket sock (SCM_RIGHTS), with len bytes of data
+ * beside it. */
+static int
+send_fd_with(int sock, const void *data, size_t len, int fd)
 {
+    /* LAB oci.3: one message: the data, and the fd as SCM_RIGHTS */
     union {
         char buf[CMSG_SPACE(sizeof(int))];
         struct cmsghdr align;
     } control;
-    struct iovec iov = {&kind, 1};
+    struct iovec iov = {(void *)data, len};
     struct msghdr msg = {.msg_iov = &iov,
                          .msg_iovlen = 1,
                          .msg_control = control.buf,
@@ -42,7 +49,14 @@ tty_send_fd(int sock, char kind, int fd)
     cmsg->cmsg_type = SCM_RIGHTS;
     cmsg->cmsg_len = CMSG_LEN(sizeof(int));
     memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
-    return sendmsg(sock, &msg, MSG_NOSIGNAL) == 1 ? 0 : -1;
+    return sendmsg(sock, &msg, MSG_NOSIGNAL) == (ssize_t)len ? 0 : -1;
+    /* END LAB */
+}
+
+int
+tty_send_fd(int sock, char kind, int fd)
+{
+    return send_fd_with(sock, &kind, 1, fd);
 }
 
 int
@@ -118,4 +132,78 @@ tty_copy_size(int from, int to)
 
     if (ioctl(from, TIOCGWINSZ, &ws) == 0)
         ioctl(to, TIOCSWINSZ, &ws);
+}
+
+/* -t: copy between our terminal and the pty until the command ends. */
+int
+tty_relay(int master, pid_t child)
+{
+    bool raw = tty_raw(0), in_open = true;
+    int sfd, status = 0;
+    sigset_t mask;
+
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGWINCH);
+    sigaddset(&mask, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &mask, NULL);
+    sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+    tty_copy_size(0, master);
+    for (;;) {
+        struct pollfd p[3] = {{master, POLLIN, 0},
+                              {in_open ? 0 : -1, POLLIN, 0},
+                              {sfd, POLLIN, 0}};
+        char buf[8192];
+        ssize_t n;
+
+        if (poll(p, 3, -1) == -1 && errno != EINTR)
+            break;
+        if (p[2].revents) {
+            struct signalfd_siginfo si;
+            if (read(sfd, &si, sizeof(si)) == sizeof(si) &&
+                si.ssi_signo == SIGWINCH)
+                tty_copy_size(0, master);
+        }
+        if (p[0].revents) {
+            n = read(master, buf, sizeof(buf));
+            if (n <= 0 || write(1, buf, (size_t)n) < 0)
+                break; /* EIO: the last process on the pty is gone */
+        }
+        if (p[1].revents) {
+            n = read(0, buf, sizeof(buf));
+            if (n <= 0)
+                in_open = false;
+            else if (write(master, buf, (size_t)n) < 0)
+                break;
+        }
+    }
+    if (raw)
+        tty_restore(0);
+    close(master);
+    while (waitpid(child, &status, 0) == -1 && errno == EINTR)
+        ;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int
+tty_send_console(const char *path, int master)
+{
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    int fd, rc = 0;
+
+    if (strlen(path) >= sizeof(addr.sun_path)) {
+        errno = ENAMETOOLONG;
+        return ct_fail_errno("--console-socket '%s'", path);
+    }
+    snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", path);
+    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd == -1)
+        return ct_fail_errno("socket for --console-socket");
+    ct_trace(NULL, "connect(\"%s\"); sendmsg(SCM_RIGHTS: the pty's master)",
+             path);
+    if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == -1)
+        rc = ct_fail_errno("connect to --console-socket '%s'", path);
+    else if (send_fd_with(fd, "/dev/ptmx", strlen("/dev/ptmx"), master) == -1)
+        rc = ct_fail_errno("send the terminal to --console-socket '%s'", path);
+    close(fd);
+    return rc;
 }

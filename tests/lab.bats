@@ -118,6 +118,48 @@ lab_step() {
     assert_output --partial "not overwriting"
 }
 
+# Lab oci: the OCI door, graded through the copy's bin/minictr-oci (a
+# hard link make student-runner puts beside its minictr).
+@test "lab oci: a fresh copy of the runner builds and fails its grader clearly" {
+    need_root
+    grep -qs '/\* LAB oci\.[0-9]' "$ROOT"/src/*.c || skip "the runner has no LAB oci regions"
+    run "$ROOT/labs/mklab.sh" oci "$BATS_TEST_TMPDIR/work"
+    assert_success
+    assert_output --regexp "for lab oci in .*/minictr-oci/src: 3 LAB regions to write"
+    assert_output --regexp "it compiles (now, with [0-9]+ warnings? \(|without warnings)"
+    refute_output --partial "are not -Wunused-*"
+    assert_equal "$(cat "$BATS_TEST_TMPDIR"/work/minictr-oci/src/*.c | grep -c 'ct_lab_todo("oci\.')" 3
+    # the other lab's regions stay as they are
+    assert_equal "$(cat "$BATS_TEST_TMPDIR"/work/minictr-oci/src/*.c | grep -c '/\* LAB life\.')" \
+        "$(cat "$ROOT"/src/*.c | grep -c '/\* LAB life\.')"
+    run "$ROOT/labs/grade.sh" oci "$BATS_TEST_TMPDIR/work"
+    assert_failure
+    assert_output --partial "== building your copy: $BATS_TEST_TMPDIR/work/minictr-oci/bin/minictr"
+    assert_output --partial "LAB oci."
+    assert_output --partial "is not done yet"
+    assert_output --regexp "[1-9][0-9]* failed"
+    [ "$(stat -c %i "$BATS_TEST_TMPDIR/work/minictr-oci/bin/minictr-oci")" = \
+        "$(stat -c %i "$BATS_TEST_TMPDIR/work/minictr-oci/bin/minictr")" ]
+    # The copy's own runtime was graded: its state stops at oci.2 (exit 99),
+    # where the reference's says the id is unknown.
+    run "$BATS_TEST_TMPDIR/work/minictr-oci/bin/minictr-oci" --root "$BATS_TEST_TMPDIR/root" state nothing-$$
+    assert_failure 1
+    mkdir -p "$BATS_TEST_TMPDIR/b/rootfs"
+    cp -a "$IMAGE/." "$BATS_TEST_TMPDIR/b/rootfs/"
+    "$BIN/minictr-oci" spec --bundle "$BATS_TEST_TMPDIR/b"
+    jq '.process.terminal = false | .process.args = ["sleep", "100"]' "$BATS_TEST_TMPDIR/b/config.json" >"$BATS_TEST_TMPDIR/c.json"
+    mv "$BATS_TEST_TMPDIR/c.json" "$BATS_TEST_TMPDIR/b/config.json"
+    "$BIN/minictr-oci" --root "$BATS_TEST_TMPDIR/root" create --bundle "$BATS_TEST_TMPDIR/b" o1 </dev/null >/dev/null 2>&1
+    run "$BATS_TEST_TMPDIR/work/minictr-oci/bin/minictr-oci" --root "$BATS_TEST_TMPDIR/root" state o1
+    assert_failure 99
+    assert_output --partial "LAB oci.2 is not done yet"
+    "$BIN/minictr-oci" --root "$BATS_TEST_TMPDIR/root" delete --force o1
+    [ -z "$(ls -A "$BATS_TEST_TMPDIR/root")" ]
+    run "$ROOT/labs/mklab.sh" oci "$BATS_TEST_TMPDIR/work"
+    assert_failure 3
+    assert_output --partial "not overwriting"
+}
+
 @test "lab: make lab and make grade name a runner lab that does not exist" {
     run "$ROOT/labs/mklab.sh" nosuchlab "$BATS_TEST_TMPDIR/work"
     assert_failure 2

@@ -82,3 +82,7 @@ mutants_of() {
 @test "mutants: minictr-life (the runner lab): every wrong solution fails the grader" {
     mutants_of life
 }
+
+@test "mutants: minictr-oci (the runner lab): every wrong solution fails the grader" {
+    mutants_of oci
+}

@@ -183,3 +183,12 @@ worksheet() {
     need_cmd nsenter
     worksheet minictr-life
 }
+
+@test "worksheet minictr-oci: every runnable block runs" {
+    need_cmd jq
+    need_cmd python3
+    need_cmd containerd
+    need_cmd ctr
+    need_cmd containerd-shim-runc-v2
+    worksheet minictr-oci
+}
