@@ -1331,6 +1331,8 @@ int run_cap_change(struct container *c, const char *name, bool add);
 /* Is this command line for the OCI door (runc's), not Docker's? See
  * oci.c's opening comment for the rule. */
 bool oci_claims(int argc, char **argv);
+/* One line at LEVEL ("error", "warning") in the --log file, if one. */
+void oci_log(const char *level, const char *msg);
 int oci_main(int argc, char **argv);
 /* Parse config.json at path (bundle: the directory root.path is relative
  * to) into c and s, and point c->spec at s. `existing`: the copy of a

@@ -190,7 +190,7 @@ oci_claims(int argc, char **argv)
 
 /* One line in the --log file: logrus's JSON (what containerd reads) or
  * its text format. */
-static void
+void
 oci_log(const char *level, const char *msg)
 {
     char when[32], *line;

@@ -440,6 +440,52 @@ parse_cap_set(json_object *caps, const char *name, uint64_t *set)
     return rc;
 }
 
+/* A capability that is not in our own bounding set cannot be given: no
+ * process started from us can ever hold it (capabilities(7)). Asking
+ * capset(2) for it fails with EPERM and the container does not start;
+ * here it is left out of every set instead, with a warning in the --log
+ * file that names it (crun leaves it out too, without a word; runc 1.1
+ * refuses the container). On this build machine CAP_SYS_RESOURCE is such
+ * a capability: the host itself runs without it. */
+static bool warn_caps; /* a new container's config: say what goes */
+
+static void
+drop_unavailable_caps(struct oci_spec *s)
+{
+    uint64_t asked = s->cap_bounding | s->cap_effective | s->cap_inheritable |
+        s->cap_permitted | s->cap_ambient;
+    uint64_t gone = 0;
+    char names[1024] = "";
+    size_t len = 0;
+
+    for (int cap = 0; cap < 64; cap++)
+        if ((asked & (1ULL << cap)) && cap_get_bound((cap_value_t)cap) != 1) {
+            char *name = cap_to_name((cap_value_t)cap);
+            gone |= 1ULL << cap;
+            len += (size_t)snprintf(names + len, sizeof(names) - len, "%s%s",
+                                    len ? ", " : "", name ? name : "?");
+            cap_free(name);
+            if (len >= sizeof(names))
+                len = sizeof(names) - 1;
+        }
+    if (!gone)
+        return;
+    s->cap_bounding &= ~gone;
+    s->cap_effective &= ~gone;
+    s->cap_inheritable &= ~gone;
+    s->cap_permitted &= ~gone;
+    s->cap_ambient &= ~gone;
+    {
+        char msg[1200];
+        snprintf(msg, sizeof(msg),
+                 "process.capabilities: %s not in this runtime's bounding "
+                 "set: left out",
+                 names);
+        if (warn_caps)
+            oci_log("warning", msg);
+    }
+}
+
 static const struct {
     const char *name;
     int resource;
@@ -604,6 +650,7 @@ parse_process_object(json_object *proc, struct container *c, struct oci_spec *s)
          parse_cap_set(caps, "permitted", &s->cap_permitted) == -1 ||
          parse_cap_set(caps, "ambient", &s->cap_ambient) == -1))
         return -1;
+    drop_unavailable_caps(s);
     c->caps = s->cap_bounding;
     if (parse_rlimits(proc, s) == -1 ||
         get_bool(proc, "noNewPrivileges", "process", &c->no_new_privs) == -1 ||
@@ -1535,6 +1582,7 @@ oci_config_load(const char *path, const char *bundle, struct container *c,
     c->spec = s;
     c->no_new_privs = false; /* the spec's default; Docker's is true */
     c->seccomp = false;
+    warn_caps = !existing;
     cfg = read_json(path, "config.json");
     if (!cfg)
         return -1;

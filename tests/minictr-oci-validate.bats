@@ -8,12 +8,13 @@
 # hugetlb hierarchy" fails the test on a host that has one.
 #
 # On the team's machine (Debian 12, kernel 6.18, hybrid cgroups, 2 cores),
-# 2026-12-01: 3306-3307 passed, 21-22 failed, 426 skipped, 42-43 of 58
-# programs clean (poststart races), ~115 s. Beside it on the same host: runc 1.1.5 3281 passed, 44 failed
-# (31 clean); crun 1.8.1 3572 passed, 26 failed (39-40 clean). crun's
-# extra points are process_capabilities' runtimetest run: crun starts the
-# container without the capabilities it cannot give (CAP_SYS_RESOURCE, not
-# in this host's bounding set), runc and minictr refuse.
+# 2026-12-01: 3572 passed, 25 failed, 458 skipped, 43 of 58 programs clean,
+# ~120 s (3571 when poststart's race goes the other way; it races under runc
+# and crun too). Beside it on the same host: runc 1.1.5 3281 passed, 44
+# failed (31 clean); crun 1.8.1 3572 passed, 26 failed (39-40 clean). A
+# capability the runtime does not have (CAP_SYS_RESOURCE: not in this
+# host's bounding set) is left out with a warning, as crun leaves it out;
+# runc refuses the container, and loses process_capabilities' 265 points.
 
 load lib/common
 bats_require_minimum_version 1.5.0
@@ -95,9 +96,12 @@ explained() {
     linux_process_apparmor_profile)
         [ ! -d /sys/kernel/security/apparmor ] && echo "host: no AppArmor" ;;
     process_capabilities)
-        # CAP_SYS_RESOURCE (24) not in our bounding set: no capset gives it
+        # CAP_SYS_RESOURCE (24) not in our bounding set: no capset gives
+        # it, so the runtime leaves it out (a warning in --log), and the
+        # program's five points for it fail; every other one passes
         d=$(awk '/^CapBnd/ { print $2 }' /proc/self/status)
-        (((0x$d >> 24) & 1)) || echo "host: CAP_SYS_RESOURCE is not in the bounding set" ;;
+        [ -z "$(failing_points "$1" | grep -v '^expected [a-z]* capability CAP_SYS_RESOURCE set$')" ] &&
+            ! (((0x$d >> 24) & 1)) && echo "host: CAP_SYS_RESOURCE is not in the bounding set" ;;
     process_rlimits)
         # runtimetest is Go >= 1.19, whose runtime raises its own soft
         # RLIMIT_NOFILE to the hard limit at start
@@ -140,7 +144,7 @@ kmem_ignored() {
     read -r passed _ failed _ skipped _ <<<"$output"
     echo "# $output" >&3
     assert_equal "$(($(wc -l <"$V/logs/summary.tsv") - 1))" 58
-    [ "$passed" -ge 3300 ] || fail "$passed points passed, fewer than 3300"
+    [ "$passed" -ge 3570 ] || fail "$passed points passed, fewer than 3570 (crun: 3572)"
     clean=$(awk -F'\t' 'NR > 1 && $2 == 0 && $4 == 0' "$V/logs/summary.tsv" | wc -l)
     [ "$clean" -ge 39 ] || fail "$clean programs clean, fewer than crun's 39"
 }
