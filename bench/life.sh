@@ -2,7 +2,7 @@
 # bench/life.sh: containers that live on their own (`run -d`, `exec`, the
 # monitor), beside the runtimes and monitors Podman and containerd use.
 #
-#   bench/life.sh           all four parts
+#   bench/life.sh           all five parts
 #   bench/life.sh exec      /bin/true into a running busybox container:
 #                           minictr exec, crun exec, runc exec, nsenter -a
 #   bench/life.sh cycle     minictr run -d + rm -f, beside crun's, runc's
@@ -14,16 +14,26 @@
 #                           podman's flags), containerd-shim-runc-v2
 #   bench/life.sh idle      BENCH_IDLE (100) idle `run -d busybox sleep
 #                           1000`: their monitors' memory and their own
+#   bench/life.sh drivers   busybox `true` through the real drivers of an
+#                           OCI runtime: `ctr run --rm` with --runc-binary
+#                           bin/minictr-oci beside runc (containerd's
+#                           default); `podman run --rm --network none`
+#                           with --runtime bin/minictr-oci beside crun
+#                           (and runc)
 #
 # BENCH_RUNS (default 100) runs each for exec, BENCH_CYCLES (default 30)
-# cycles each; BENCH_ROUNDS and BENCH_GAP as for bench/run.sh (rounds: each
-# runner's runs split in N blocks, one runner after the other; gap: a sleep
-# before each run, not timed). crun runs in bench/cgv1.sh's view of the
+# cycles each, BENCH_DRIVER_RUNS (default 20) runs each for drivers;
+# BENCH_ROUNDS (default 1; 4 for drivers) and BENCH_GAP as for bench/run.sh
+# (rounds: each runner's runs split in N blocks, one runner after the
+# other; gap: a sleep before each run, not timed). crun runs in bench/cgv1.sh's view of the
 # cgroups, everything else on the host's (bench/README.md says why).
 # containerd is started by hand on a socket, root and state of our own
 # under build/bench/ctrd (no systemd here), the busybox image imported into
 # it from `minictr save`, and stopped at the end. Everything this script
-# starts it ends, on every path (the EXIT trap). Results: stdout and
+# starts it ends, on every path (the EXIT trap). podman (drivers) has a
+# storage root, run root and tmpdir of its own under build/bench/podman,
+# the image loaded from the same `minictr save`, and its cgroups below
+# /minictr-bench-pod (removed at the end). Results: stdout and
 # build/bench/life-*.json. Needs root.
 set -euo pipefail
 
@@ -36,10 +46,14 @@ CYCLES=${BENCH_CYCLES:-30}
 ROUNDS=${BENCH_ROUNDS:-1}
 GAP=${BENCH_GAP:-}
 IDLE=${BENCH_IDLE:-100}
+DRIVER_RUNS=${BENCH_DRIVER_RUNS:-20}
+DRIVER_ROUNDS=${BENCH_ROUNDS:-4}
 PY=/usr/bin/python3
 export MINICTR_ROOT=$OUT/life-root
 MINICTR=$ROOT/bin/minictr
 CTRD=$OUT/ctrd
+PODD=$OUT/podman
+POD_CG=minictr-bench-pod
 # shellcheck source=bench/common.sh
 . "$ROOT/bench/common.sh"
 
@@ -51,6 +65,12 @@ runtimes() {
     RUNC=(runc --root "$RUN/runc")
     OCI=("$MINICTR-oci" --root "$RUN/minictr-oci")
     CTR=(ctr -a "$CTRD/containerd.sock" -n minictr-bench)
+    # As tests/minictr-oci-drivers.bats runs it: storage of our own (vfs:
+    # a copy of busybox's 3 MB a container, for every runtime alike),
+    # cgroupfs (no systemd here), events to a file.
+    PODMAN=(podman --root "$PODD/root" --runroot "$PODD/run"
+        --tmpdir "$PODD/tmp" --storage-driver vfs --cgroup-manager cgroupfs
+        --events-backend file)
 }
 
 bundles() {
@@ -111,6 +131,37 @@ containerd_down() {
         true
 }
 
+# ---- podman, with a storage of its own ---------------------------------
+
+podman_up() {
+    rm -rf "$PODD" && mkdir -p "$PODD"
+    [ -s "$CTRD/busybox.tar" ] ||
+        "$MINICTR" save -o "$CTRD/busybox.tar" busybox
+    "${PODMAN[@]}" load -i "$CTRD/busybox.tar" >/dev/null 2>&1
+}
+
+# In bench/cgv1.sh's view: it can remove a container of crun's too (and
+# the others' alike). conmon ends with its container; the cgroups podman
+# made for the containers and for conmon (POD_CG/conmon) are then empty.
+podman_down() {
+    local i
+    [ -d "$PODD" ] || return 0
+    bench/cgv1.sh "${PODMAN[@]}" rm -af -t 0 >/dev/null 2>&1 || true
+    "${PODMAN[@]}" rmi -af >/dev/null 2>&1 || true
+    for ((i = 0; i < 50; i++)); do
+        find /sys/fs/cgroup -depth -type d -path "*/$POD_CG*" \
+            -exec rmdir {} + 2>/dev/null
+        [ -z "$(find /sys/fs/cgroup -maxdepth 5 -type d -name "$POD_CG")" ] &&
+            break
+        sleep 0.1
+    done
+    # vfs mounts nothing, but a container's /dev/shm is a mount in the run
+    # root until podman unmounts it: none may be left under what we remove.
+    awk -v d="$PODD/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo |
+        sort -r | xargs -r umount 2>/dev/null
+    rm -rf "$PODD"
+}
+
 # ---- the end, on every path ----------------------------------------------
 
 life_cleanup() {
@@ -126,6 +177,7 @@ life_cleanup() {
         bench/cgv1.sh "${CRUN[@]}" delete -f "$id" >/dev/null 2>&1
     done
     containerd_down
+    podman_down
     find /sys/fs/cgroup -maxdepth 5 -type d -name 'minictr-bench-*' \
         -exec rmdir {} + 2>/dev/null
     bench_state_done
@@ -303,6 +355,52 @@ EOF
         "$(find "$MINICTR_ROOT/containers" -mindepth 1 -maxdepth 1 | wc -l) container directories"
 }
 
+# ---- through the drivers: ctr run --rm, podman run --rm -------------------
+
+drivers_bench() {
+    local RUNS=$DRIVER_RUNS ROUNDS=$DRIVER_ROUNDS round ctr ctr_oci pod files_c=() files_p=()
+    say "busybox 'true' through containerd and podman: ctr run --rm, podman run --rm --network none; $RUNS runs each in $ROUNDS round(s)${GAP:+, $GAP s apart} (load: $(bench_load))"
+    # The same container each time, removed by --rm before the next;
+    # a relative cgroup, which the runtime makes below our own.
+    ctr="${CTR[*]} run --rm --cgroup minictr-bench-ctr/mb-drv busybox:latest mb-drv true"
+    ctr_oci="${CTR[*]} run --rm --runc-binary $MINICTR-oci --cgroup minictr-bench-ctr/mb-drv busybox:latest mb-drv true"
+    # tests/minictr-oci-drivers.bats' flags: no network of podman's; this
+    # host's hard RLIMIT_NOFILE is below podman's default, and raising it
+    # needs CAP_SYS_RESOURCE, which the bounding set lacks here.
+    pod="run --rm --network none --ulimit nofile=4096:4096 --ulimit nproc=4096:4096 --cgroup-parent /$POD_CG localhost/busybox:latest true"
+    : >"$OUT/hyperfine-drivers.txt"
+    rm -f "$OUT"/drivers-*.json
+    for ((round = 1; round <= ROUNDS; round++)); do
+        race drivers ctr "$round" \
+            "runc (default)" "$ctr" \
+            "minictr-oci" "$ctr_oci"
+        race drivers pod "$round" \
+            "minictr-oci" \
+            "${PODMAN[*]} --runtime $MINICTR-oci $pod" \
+            "runc" "${PODMAN[*]} --runtime runc $pod"
+        # crun refuses a hybrid host: podman, conmon and crun in
+        # bench/cgv1.sh's view; minictr-oci there too, to show what the
+        # view itself costs.
+        BENCH_RUNS=$RUNS BENCH_ROUNDS=$ROUNDS bench/cgv1.sh bench/life.sh __race drivers v1 \
+            "$round" \
+            "crun (v1 view)" \
+            "${PODMAN[*]} --runtime crun $pod" \
+            "minictr-oci (v1 view)" \
+            "${PODMAN[*]} --runtime $MINICTR-oci $pod"
+        files_c+=("$OUT/drivers-ctr-$round.json")
+        files_p+=("$OUT/drivers-pod-$round.json" "$OUT/drivers-v1-$round.json")
+    done
+    "$PY" bench/measure.py merge --order=minictr-oci \
+        "$OUT/life-drivers-ctr.json" "${files_c[@]}"
+    "$PY" bench/measure.py merge --order=minictr-oci,crun \
+        "$OUT/life-drivers-podman.json" "${files_p[@]}"
+    echo "load after: $(bench_load)"
+    echo "ctr run --rm [--runc-binary bin/minictr-oci] busybox:latest ID true"
+    "$PY" bench/measure.py table "$OUT/life-drivers-ctr.json" minictr-oci
+    echo "podman run --rm --network none --runtime RUNTIME busybox true"
+    "$PY" bench/measure.py table "$OUT/life-drivers-podman.json" minictr-oci
+}
+
 main() {
     local what=${1:-all}
     if [ "$what" = __race ]; then # crun's share, in bench/cgv1.sh's view
@@ -311,8 +409,8 @@ main() {
         return
     fi
     case $what in
-        all | exec | cycle | monitor | idle) ;;
-        *) echo "usage: bench/life.sh [exec|cycle|monitor|idle]" >&2; exit 2 ;;
+        all | exec | cycle | monitor | idle | drivers) ;;
+        *) echo "usage: bench/life.sh [exec|cycle|monitor|idle|drivers]" >&2; exit 2 ;;
     esac
     if [ "$(id -u)" -ne 0 ]; then
         echo "bench: needs root (namespaces, cgroups, the runtimes)" >&2
@@ -329,19 +427,21 @@ main() {
     "$MINICTR" rmi busybox >/dev/null 2>&1 || true
     "$MINICTR" import "$IMG" busybox >/dev/null
     bundles
-    case $what in all | cycle | monitor) containerd_up ;; esac
+    case $what in all | cycle | monitor | drivers) containerd_up ;; esac
+    case $what in all | drivers) podman_up ;; esac
     {
         echo "minictr life bench, $(date -u +%FT%TZ), $(uname -r), $(nproc) cpus"
         echo "$(crun --version | head -n1); $(runc --version | head -n1);" \
             "conmon $(conmon --version | awk 'NR == 1 { print $3 }');" \
             "containerd $(containerd --version | awk '{ print $3 }');" \
-            "$(hyperfine --version)"
+            "$(hyperfine --version); $(podman --version)"
         case $what in
-            all) exec_bench; cycle_bench; monitor_bench; idle_bench ;;
+            all) exec_bench; cycle_bench; monitor_bench; idle_bench; drivers_bench ;;
             exec) exec_bench ;;
             cycle) cycle_bench ;;
             monitor) monitor_bench ;;
             idle) idle_bench ;;
+            drivers) drivers_bench ;;
         esac
     } 2>&1 | tee "$OUT/life-$what.txt"
 }

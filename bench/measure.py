@@ -158,15 +158,16 @@ def table(path, base):
     med = {r["command"]: r["median"] * 1000 for r in results}
     ref = med.get(base)
     width = max(len(r["command"]) for r in results) + 2
+    ratio_w = max(12, len(base) + 4)
     print(f"{'':<{width}}{'median ms':>10}{'mean ± σ ms':>17}{'min ms':>9}"
-          f"{'cpu ms':>8}{'× ' + base:>12}")
+          f"{'cpu ms':>8}{'× ' + base:>{ratio_w}}")
     for r in results:
         name = r["command"]
         ratio = f"{med[name] / ref:.2f}" if ref else "-"
         print(f"{name:<{width}}{med[name]:>10.2f}"
               f"{r['mean'] * 1000:>10.2f} ± {r['stddev'] * 1000:<5.2f}"
               f"{r['min'] * 1000:>9.2f}"
-              f"{(r['user'] + r['system']) * 1000:>8.2f}{ratio:>12}")
+              f"{(r['user'] + r['system']) * 1000:>8.2f}{ratio:>{ratio_w}}")
 
 
 def smaps(pids):
