@@ -35,11 +35,12 @@ test_cmds=(node:nodejs npm:npm)
 # For the cgroup v2 tests in a VM: QEMU and Debian's kernel (unpacked only).
 vm=(qemu-system-x86 cpio)
 # For the benchmark: the runtimes and monitors we are measured against
-# (conmon, Podman's; containerd and its runc shim); GNU time (peak memory)
+# (conmon, Podman's; containerd and its runc shim; podman, a driver of
+# bin/minictr-oci in bench/life.sh drivers); GNU time (peak memory)
 # and python3 (OCI bundles, the summary); the CNI bridge plugin and iperf3
 # for bench/minictr-net.sh; buildah (bench/build.sh).
-bench=(hyperfine crun runc bubblewrap conmon containerd util-linux time
-       python3 containernetworking-plugins iperf3 buildah)
+bench=(hyperfine crun runc bubblewrap conmon containerd podman util-linux
+       time python3 containernetworking-plugins iperf3 buildah)
 
 want=("${build[@]}")
 for arg in "$@"; do
