@@ -21,6 +21,12 @@ setup() {
 
 teardown() {
     [ -n "${S:-}" ] || return 0
+    # The tmpfs of the ordering test, when the test stopped before its
+    # umount (a wrong solution under grading): the test failed already,
+    # and its mount must not outlive the run.
+    if mountpoint -q "$BATS_TEST_TMPDIR/t"; then
+        umount -R "$BATS_TEST_TMPDIR/t"
+    fi
     [ -z "$(mounts_below "$BATS_TEST_TMPDIR")" ]
     # nothing in progress is left: tmp/ holds no run's work
     [ -z "$(find "$S/tmp" -mindepth 1 2>/dev/null)" ]
