@@ -66,16 +66,6 @@ ns() {
     date -d "$1" +%s%N
 }
 
-wait_until() {
-    local i tries=$(($1 * 20))
-    shift
-    for ((i = 0; i < tries; i++)); do
-        "$@" && return 0
-        sleep 0.05
-    done
-    return 1
-}
-
 # Mounts of ours anywhere (a container's overlay is in its own mount
 # namespace; when it is gone, so is the mount).
 our_mounts() {

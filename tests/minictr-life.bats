@@ -66,17 +66,6 @@ field() {
     "$MC" inspect -f "{{.$2}}" "$1"
 }
 
-# wait_until SECONDS CMD...: poll CMD every 0.05 s until it succeeds.
-wait_until() {
-    local i tries=$(($1 * 20))
-    shift
-    for ((i = 0; i < tries; i++)); do
-        "$@" && return 0
-        sleep 0.05
-    done
-    return 1
-}
-
 status_is() {
     [ "$(field "$1" status 2>/dev/null)" = "$2" ]
 }

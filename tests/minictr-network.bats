@@ -46,16 +46,6 @@ field() {
     mc inspect -f "{{.$2}}" "$1"
 }
 
-wait_until() {
-    local i tries=$(($1 * 20))
-    shift
-    for ((i = 0; i < tries; i++)); do
-        "$@" && return 0
-        sleep 0.05
-    done
-    return 1
-}
-
 # sysfs as the test's namespace sees it: mounted in a mount namespace of
 # its own, so nothing leaks out.
 sysfs_in_ns() {

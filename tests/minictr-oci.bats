@@ -95,16 +95,6 @@ status_is() {
     [ "$(state_of "$1" status)" = "$2" ]
 }
 
-wait_until() {
-    local i tries=$(($1 * 20))
-    shift
-    for ((i = 0; i < tries; i++)); do
-        "$@" && return 0
-        sleep 0.05
-    done
-    return 1
-}
-
 status_field() { # PID FIELD: a line of /proc/PID/status, tabs kept
     sed -n "s/^$2:[[:space:]]*//; T; s/[[:space:]]*\$//; p" "/proc/$1/status"
 }

@@ -89,16 +89,6 @@ field() {
     "$MC" inspect -f "{{.$2}}" "$1"
 }
 
-wait_until() {
-    local i tries=$(($1 * 20))
-    shift
-    for ((i = 0; i < tries; i++)); do
-        "$@" && return 0
-        sleep 0.05
-    done
-    return 1
-}
-
 # The container's cgroup2 directory (v2, or a hybrid host's unified tree).
 v2_dir() {
     local path

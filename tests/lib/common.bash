@@ -68,3 +68,15 @@ leftover_cgroups() {
 mounts_below() {
     awk -v d="$1" '$5 == d || index($5, d "/") == 1 { print $5 }' /proc/self/mountinfo
 }
+
+# wait_until SECONDS CMD...: poll CMD every 0.05 s until it succeeds
+# (1 when SECONDS pass first).
+wait_until() {
+    local i tries=$(($1 * 20))
+    shift
+    for ((i = 0; i < tries; i++)); do
+        "$@" && return 0
+        sleep 0.05
+    done
+    return 1
+}
