@@ -376,11 +376,27 @@ plan_rootless(struct container *c)
 static int spec_plan(struct container *c);
 static int spec_create(struct container *c);
 
+/* The controllers a container needs: those of its limits, and for a pod
+ * all three, whichever it has itself, because it hands them down to its
+ * services' cgroups (svc.c), each with limits of its own. */
+static struct limits
+wanted(const struct container *c)
+{
+    struct limits l = c->limits;
+
+    if (c->pod) {
+        l.memory |= 1;
+        l.cpus_millionths |= 1;
+        l.pids |= 1;
+    }
+    return l;
+}
+
 int
 cgroups_plan(struct container *c)
 {
     const char *mode = cgroups_mode();
-    const struct limits *l = &c->limits;
+    const struct limits want = wanted(c), *l = &want;
 
     if (c->userns.mode == USERNS_ROOTLESS)
         return plan_rootless(c);
@@ -567,14 +583,14 @@ static int
 create_v2(struct container *c)
 {
     const char *dir = c->cgroups[0];
-    const struct limits *l = &c->limits;
+    const struct limits *l = &c->limits, want = wanted(c);
     char value[64], shared[512], top[512], swap[600];
 
     /* BASE/minictr/minictr-ID: BASE is /sys/fs/cgroup, or for a user the
      * cgroup delegated to it */
     parent_dir(dir, shared, sizeof(shared));
     parent_dir(shared, top, sizeof(top));
-    if (v2_enable(top, l) == -1)
+    if (v2_enable(top, &want) == -1)
         return -1;
     /* /sys/fs/cgroup/minictr is shared by every container (and cgbox),
      * and whoever leaves it empty removes it: if it vanishes between our
@@ -582,7 +598,7 @@ create_v2(struct container *c)
     for (int tries = 0;; tries++) {
         if (mkdir(shared, 0755) == -1 && errno != EEXIST)
             return ct_fail_errno("mkdir cgroup '%s'", shared);
-        if (v2_enable(shared, l) == -1)
+        if (v2_enable(shared, &want) == -1)
             return -1;
         ct_trace(NULL, "mkdir %s", dir);
         if (mkdir(dir, 0755) == 0 || errno == EEXIST)
@@ -682,29 +698,49 @@ kill_all(const char *dir)
         kill((pid_t)atoi(p), SIGKILL);
 }
 
+/* rmdir dir, and first what is below it: a pod's services and its
+ * manager, which svc.c made inside the cgroups the record names. */
+static void
+remove_tree(const char *dir, int depth)
+{
+    struct timespec pause = {0, 5 * 1000 * 1000};
+    DIR *d = depth < 2 ? opendir(dir) : NULL;
+    struct dirent *e;
+
+    while (d && (e = readdir(d)) != NULL) {
+        char sub[1024];
+        if (e->d_type != DT_DIR || e->d_name[0] == '.')
+            continue;
+        snprintf(sub, sizeof(sub), "%.500s/%.255s", dir, e->d_name);
+        remove_tree(sub, depth + 1);
+    }
+    if (d)
+        closedir(d);
+    ct_trace(NULL, "rmdir %s", dir);
+    /* rmdir fails with EBUSY while a process, or a dying one, is still
+     * in the cgroup: kill and retry for up to two seconds. A frozen one
+     * is thawed first, or it cannot die. */
+    for (int tries = 0; rmdir(dir) == -1 && errno == EBUSY && tries < 400;
+         tries++) {
+        char path[1100];
+        snprintf(path, sizeof(path), "%s/cgroup.freeze", dir);
+        ct_write_file(path, "0");
+        snprintf(path, sizeof(path), "%s/freezer.state", dir);
+        ct_write_file(path, "THAWED");
+        kill_all(dir);
+        nanosleep(&pause, NULL);
+    }
+}
+
 int
 cgroups_remove_dirs(char (*dirs)[512], int n)
 {
     int left = 0;
 
     for (int i = n - 1; i >= 0; i--) {
-        struct timespec pause = {0, 5 * 1000 * 1000};
         if (!dirs[i][0])
             continue;
-        ct_trace(NULL, "rmdir %s", dirs[i]);
-        /* rmdir fails with EBUSY while a process, or a dying one, is
-         * still in the cgroup: kill and retry for up to two seconds. A
-         * frozen one is thawed first, or it cannot die. */
-        for (int tries = 0;
-             rmdir(dirs[i]) == -1 && errno == EBUSY && tries < 400; tries++) {
-            char path[600];
-            snprintf(path, sizeof(path), "%s/cgroup.freeze", dirs[i]);
-            ct_write_file(path, "0");
-            snprintf(path, sizeof(path), "%s/freezer.state", dirs[i]);
-            ct_write_file(path, "THAWED");
-            kill_all(dirs[i]);
-            nanosleep(&pause, NULL);
-        }
+        remove_tree(dirs[i], 0);
         if (access(dirs[i], F_OK) == 0)
             left++; /* still there: its name must stay in the record */
     }
@@ -746,6 +782,117 @@ cgroups_oom_kills(const struct container *c)
         }
     }
     return 0;
+}
+
+/* ---- a pod's services (svc.c) ----------------------------------------- */
+
+/* One write to the file `name` in the directory dir (an fd). */
+static int
+write_at(int dir, const char *name, const char *value)
+{
+    int fd = openat(dir, name, O_WRONLY | O_CLOEXEC);
+    ssize_t n;
+
+    if (fd == -1)
+        return -1;
+    n = write(fd, value, strlen(value));
+    close(fd);
+    return n == (ssize_t)strlen(value) ? 0 : -1;
+}
+
+static bool
+is_cgroup2(int fd)
+{
+    struct statfs fs;
+    return fstatfs(fd, &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC;
+}
+
+int
+cgroups_pod_manager(int pod)
+{
+    static const char *const names[] = {"memory", "cpu", "pids"};
+    char have[512] = "";
+    int dir, fd;
+    ssize_t n;
+
+    if (!is_cgroup2(pod))
+        return 0; /* v1 has no such rule: we stay where we are */
+    /* cgroup v2's no-internal-processes rule: a cgroup that hands its
+     * controllers down to children may hold no process itself. So the
+     * manager leaves the pod's cgroup for a leaf of its own first. */
+    if (mkdirat(pod, "manager", 0755) == -1 && errno != EEXIST)
+        return ct_fail_errno("mkdir cgroup 'manager' in the pod's");
+    dir = openat(pod, "manager", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (dir == -1 || write_at(dir, "cgroup.procs", "0") == -1) {
+        if (dir != -1)
+            close(dir);
+        return ct_fail_errno("move the service manager to cgroup 'manager'");
+    }
+    close(dir);
+    fd = openat(pod, "cgroup.controllers", O_RDONLY | O_CLOEXEC);
+    n = fd == -1 ? -1 : read(fd, have, sizeof(have) - 1);
+    if (fd != -1)
+        close(fd);
+    have[n > 0 ? n : 0] = '\0';
+    for (size_t i = 0; i < 3; i++) {
+        char plus[16];
+        snprintf(plus, sizeof(plus), "+%s", names[i]);
+        if (strstr(have, names[i]) &&
+            write_at(pod, "cgroup.subtree_control", plus) == -1)
+            return ct_fail_errno("write '%s' to the pod's "
+                                 "cgroup.subtree_control",
+                                 plus);
+    }
+    return 0;
+}
+
+int
+cgroups_child(int pod, const char *name, const struct limits *l)
+{
+    bool v2 = is_cgroup2(pod);
+    const char *mem = v2 ? "memory.max" : "memory.limit_in_bytes";
+    char value[64];
+    int fd;
+
+    ct_trace(NULL, "mkdir POD_CGROUP/%s", name);
+    if (mkdirat(pod, name, 0755) == -1 && errno != EEXIST)
+        return ct_fail_errno("mkdir cgroup '%s' in the pod's", name);
+    fd = openat(pod, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (fd == -1)
+        return ct_fail_errno("open cgroup '%s'", name);
+    /* Each limit in the files this hierarchy has: a v1 directory holds
+     * one controller's, cgroup2 all of them. */
+    if (l->memory && faccessat(fd, mem, F_OK, 0) == 0) {
+        snprintf(value, sizeof(value), "%llu", (unsigned long long)l->memory);
+        if (write_at(fd, mem, value) == -1)
+            goto fail;
+        /* no swap, as -m: the limit is the limit */
+        write_at(fd, v2 ? "memory.swap.max" : "memory.memsw.limit_in_bytes",
+                 v2 ? "0" : value);
+    }
+    if (l->cpus_millionths && v2 && faccessat(fd, "cpu.max", F_OK, 0) == 0) {
+        snprintf(value, sizeof(value), "%llu 100000",
+                 (unsigned long long)(l->cpus_millionths / 10));
+        if (write_at(fd, "cpu.max", value) == -1)
+            goto fail;
+    } else if (l->cpus_millionths &&
+               faccessat(fd, "cpu.cfs_quota_us", F_OK, 0) == 0) {
+        snprintf(value, sizeof(value), "%llu",
+                 (unsigned long long)(l->cpus_millionths / 10));
+        if (write_at(fd, "cpu.cfs_period_us", "100000") == -1 ||
+            write_at(fd, "cpu.cfs_quota_us", value) == -1)
+            goto fail;
+    }
+    if (l->pids && faccessat(fd, "pids.max", F_OK, 0) == 0) {
+        snprintf(value, sizeof(value), "%llu", (unsigned long long)l->pids);
+        if (write_at(fd, "pids.max", value) == -1)
+            goto fail;
+    }
+    return fd;
+fail:
+    ct_fail_errno("write the limits of cgroup '%s'", name);
+    close(fd);
+    return -1;
 }
 
 /* ---- pause: the freezer ------------------------------------------------ */

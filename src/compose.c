@@ -30,8 +30,7 @@
  * when one changes; no polling loop reads files on a timer.
  *
  * `x-minictr: {pod: true}` (StartOS's way: every service in one container,
- * a service manager as its PID 1) is read but refused for now, before
- * anything is made (error code not_supported, exit 125).
+ * a service manager as its PID 1) is compose_pod.c's and svc.c's.
  *
  * A front door (STYLE-wave2 rule 5): each service fills the struct
  * container that `run` fills, with run.c's own parsers (run_prepare,
@@ -450,14 +449,8 @@ check_file(const struct compose_file *f, struct container *cs,
                              "network is a bridge, and rootless networks are "
                              "not here yet");
     }
-    if (f->pod) {
-        mc_error_code("not_supported"); /* before compose_error's "usage" */
-        return compose_error(f, f->pod_line, "x-minictr.pod", "%s",
-                             "pod mode (every service in one container, "
-                             "as StartOS runs an app) is not supported "
-                             "yet: remove it to run a container per "
-                             "service");
-    }
+    if (f->pod && compose_pod_check(f) == -1)
+        return -1;
     for (int i = 0; i < f->nservices && rc == 0; i++) {
         const struct compose_service *s = &f->services[i];
         char what[256];
@@ -537,6 +530,26 @@ service_container(const char *project, const char *service, struct container *c)
     return ct_fail("no container of service '%s' in project '%s' (see "
                    "'minictr compose ps')",
                    service, project);
+}
+
+/* The project's pod (x-minictr pod mode): 0, or -1 (quietly: the project
+ * may run a container per service). */
+static int
+find_pod(const char *project, struct container *c)
+{
+    struct members m;
+
+    find_members(project, &m);
+    for (int i = 0; i < m.n; i++) {
+        if (state_load(m.ids[i], c) == 0 && c->pod)
+            return 0;
+        if (!m.ids[i][0] || !c->id[0])
+            continue;
+        state_free(c);
+    }
+    ct_clear_error();
+    mc_error_code(NULL);
+    return -1;
 }
 
 /* ---- waiting for conditions -------------------------------------------- */
@@ -748,6 +761,39 @@ signal_fd(void)
 static int stop_project(const char *project, int seconds, bool remove,
                         bool volumes);
 
+/* x-minictr pod mode: one container (compose_pod.c). Up twice: a pod
+ * that runs is left as it is. */
+static int
+up_pod(struct compose_file *f, bool detach, bool wait)
+{
+    static struct container cs[COMPOSE_MAX_SERVICES], pod;
+    bool running[COMPOSE_MAX_SERVICES] = {false};
+    int rc;
+
+    if (find_pod(f->project, &pod) == 0) {
+        if (!strcmp(container_real_status(&pod), ST_RUNNING)) {
+            say("Container", pod.name, "Running");
+            return wait ? compose_pod_wait(&pod) : 0;
+        }
+        container_remove(pod.id, true, false); /* made again, from the file */
+        state_free(&pod);
+    }
+    if (check_file(f, cs, running) == -1 || ensure_networks(f) == -1 ||
+        compose_pod_up(f, cs, &pod) == -1)
+        return -1;
+    rc = wait ? compose_pod_wait(&pod) : 0;
+    if (rc == -1 || detach)
+        return rc;
+    /* attached: the services' logs, until Ctrl-C; then stop the pod */
+    if (compose_pod_logs(&pod, NULL, 0, true, signal_fd()) == 1) {
+        fprintf(stderr,
+                "Gracefully stopping... (press Ctrl+C again to "
+                "force)\n");
+        return stop_project(f->project, 10, false, false);
+    }
+    return 0;
+}
+
 static int
 up(struct compose_file *f, bool detach, bool wait)
 {
@@ -755,6 +801,8 @@ up(struct compose_file *f, bool detach, bool wait)
     bool running[COMPOSE_MAX_SERVICES];
     int order[COMPOSE_MAX_SERVICES], watch, rc = 0;
 
+    if (f->pod)
+        return up_pod(f, detach, wait);
     find_running(f, running);
     if (check_file(f, cs, running) == -1)
         return -1;
@@ -1201,6 +1249,10 @@ follow_logs(const char *project, char **services, int nservices, bool follow,
 static int
 find_for_exec(const char *service, struct container *c)
 {
+    static struct container pod;
+
+    if (find_pod(file.project, &pod) == 0)
+        return compose_pod_service(&pod, service, c);
     return service_container(file.project, service, c);
 }
 
@@ -1289,6 +1341,7 @@ cmd_compose(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {0},
     };
+    static struct container pod;
     const char *path = NULL, *project = NULL, *cmd;
     int opt;
 
@@ -1366,8 +1419,11 @@ cmd_compose(int argc, char **argv)
             ? stop_project(file.project, seconds, false, false)
             : down(file.project, seconds, volumes);
     }
-    if (!strcmp(cmd, "ps"))
-        return ps(file.project, take_flag(&argc, &argv, "-a", "--all"));
+    if (!strcmp(cmd, "ps")) {
+        bool all = take_flag(&argc, &argv, "-a", "--all");
+        return find_pod(file.project, &pod) == 0 ? compose_pod_ps(&pod)
+                                                 : ps(file.project, all);
+    }
     if (!strcmp(cmd, "logs")) {
         bool follow = false, ts = false, again = true;
         while (again) {
@@ -1377,6 +1433,11 @@ cmd_compose(int argc, char **argv)
             if (take_flag(&argc, &argv, "-t", "--timestamps"))
                 again = ts = true;
         }
+        if (find_pod(file.project, &pod) == 0)
+            return compose_pod_logs(&pod, argv + 1, argc - 1, follow,
+                                    signal_fd()) == -1
+                ? -1
+                : 0;
         return follow_logs(file.project, argv + 1, argc - 1, follow, ts, -1) ==
                 -1
             ? -1
@@ -1391,6 +1452,8 @@ cmd_compose(int argc, char **argv)
             return mc_usage_error("%s",
                                   "usage: minictr compose restart "
                                   "SERVICE...");
+        if (find_pod(file.project, &pod) == 0)
+            return compose_pod_restart(&pod, argv + 1, argc - 1);
         return restart(file.project, argv + 1, argc - 1);
     }
     return mc_usage_error("unknown compose command '%s' (up, down, ps, logs, "

@@ -120,4 +120,25 @@ int compose_find_service(const struct compose_file *f, const char *name);
 /* The services in an order that starts each after its dependencies. */
 void compose_order(const struct compose_file *f, int *order);
 
+/* compose_pod.c: x-minictr pod mode (every service in one container,
+ * whose PID 1 is svc.c's service manager). */
+int compose_pod_check(const struct compose_file *f);
+/* cs: the services, converted by check_file; *pod: made and started. */
+int compose_pod_up(const struct compose_file *f, struct container *cs,
+                   struct container *pod);
+/* --wait: every service running, healthy when it has a check. */
+int compose_pod_wait(const struct container *pod);
+/* One JSON-RPC call to the pod's service manager: its result, or NULL. */
+struct json_object *compose_pod_call(const struct container *pod,
+                                     const char *method, const char *service,
+                                     int64_t offset);
+int compose_pod_ps(const struct container *pod);
+/* 1: stop_fd became readable (Ctrl-C). */
+int compose_pod_logs(const struct container *pod, char **services, int n,
+                     bool follow, int stop_fd);
+int compose_pod_restart(const struct container *pod, char **services, int n);
+/* Service NAME of the pod as a container that `exec` can enter. */
+int compose_pod_service(const struct container *pod, const char *service,
+                        struct container *c);
+
 #endif

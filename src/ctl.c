@@ -101,6 +101,10 @@ ctl_unlink(const char *id)
 
     if (state_path(path, sizeof(path), id, ".sock") == 0)
         unlink(path);
+    /* a pod's service manager's (svc.c): it cannot reach the host's path
+     * once it has pivoted, so the monitor and rm remove it */
+    if (state_path(path, sizeof(path), id, ".rpc.sock") == 0)
+        unlink(path);
 }
 
 int

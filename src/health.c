@@ -346,8 +346,8 @@ start_probe(struct health_run *h)
         prctl(PR_SET_PDEATHSIG, SIGKILL);
         close(outp[0]);
         close(rep[0]);
-        _exit(
-            exec_probe(h->c, health_argv(&h->c->healthcheck), outp[1], rep[1]));
+        _exit((h->probe ? h->probe : exec_probe)(
+            h->c, health_argv(&h->c->healthcheck), outp[1], rep[1]));
     }
     close(outp[1]);
     close(rep[1]);

@@ -592,6 +592,9 @@ struct container {
     char **labels; /* KEY=VALUE, NULL-terminated (--label, API Labels,
                     * compose's project and service) */
     int64_t created_ns;
+    /* compose's x-minictr pod: PID 1 is a service manager (svc.c) that
+     * runs the services written in DIR/pod.json */
+    bool pod;
 
     /* what happens to it: run time, kept in the record too */
     char status[16]; /* created running paused restarting exited dead */
@@ -679,6 +682,13 @@ void container_random_name(char *buf, size_t size);
 const char *container_label(const struct container *c, const char *key);
 /* The command line, as `ps` shows it. */
 void container_command_line(const struct container *c, char *buf, size_t size);
+
+/* ---- svc.c: a pod's service manager -------------------------------------- */
+/* In a pod's first process, before the pivot: its services' roots, their
+ * cgroups, the control socket (DIR/pod.json says what). */
+int svc_prepare(struct container *c);
+/* Then as its PID 1, for good. */
+_Noreturn void svc_main(struct container *c);
 
 /* ---- exec.c ------------------------------------------------------------ */
 struct exec_opts {
@@ -910,6 +920,7 @@ struct sockaddr_un;
 /* addr for a socket at path (the /proc/self/fd trick when it is long);
  * close *dirfd afterwards when it is not -1. */
 int ctl_socket_address(const char *path, struct sockaddr_un *addr, int *dirfd);
+/* ID.sock, and a pod's ID.rpc.sock. */
 void ctl_unlink(const char *id);
 /* Connect to a container's monitor and send one request line; returns the
  * connected fd, or -1 (container_not_running when nobody listens). */
@@ -1018,6 +1029,13 @@ void cgroups_destroy(struct container *c);
 /* Remove cgroup directories left by a dead container (minictr rm). */
 /* Returns how many are still there (busy): their names must be kept. */
 int cgroups_remove_dirs(char (*dirs)[512], int n);
+/* A pod's service manager (svc.c), with an fd of one of the pod's
+ * cgroups: on cgroup2, move into POD/manager and hand memory, cpu and
+ * pids down to the children (the no-internal-processes rule). */
+int cgroups_pod_manager(int pod);
+/* POD/name with limits l (in whichever files that hierarchy has); its
+ * fd (O_PATH), or -1. */
+int cgroups_child(int pod, const char *name, const struct limits *l);
 /* How the host mounts cgroups: "v2", "v1" or "hybrid". */
 const char *cgroups_mode(void);
 /* oom kills seen in the container's memory cgroup (for exit 137). */
@@ -1072,6 +1090,15 @@ int overlay_open_lower(const char *lowerdir, const char *rel);
 /* In the child: mounts, pivot_root, /proc (masked), /dev, /sys,
  * --read-only. */
 int rootfs_setup(struct container *c);
+/* Step 1 of rootfs_setup: c's volumes, binds and tmpfs mounts into the
+ * tree at root (a pod's service root too, svc.c). */
+int rootfs_mount_volumes(struct container *c, const char *root);
+/* Bind `from` (a path here) onto rel inside the root rootfd (made when
+ * missing, never through a symlink), read-only when asked; recursive. */
+int rootfs_bind(int rootfd, const char *from, const char *rel, bool ro);
+/* pivot_root into root and detach the old one (a pod's service, in a
+ * mount namespace of its own). */
+int rootfs_pivot(const char *root);
 /* A container without a mount namespace put its mounts on the host,
  * below its root: take them away (delete). */
 void rootfs_unmount_below(const char *root);
@@ -1259,6 +1286,9 @@ void health_free(struct health_config *h);
  * wait status. */
 struct health_run {
     struct container *c;
+    /* how a probe runs (exec_probe's contract); NULL: exec_probe, from
+     * the monitor (a pod's service manager has its own, svc.c) */
+    int (*probe)(struct container *c, char **argv, int out, int report);
     pid_t pid; /* the probe's waiter; 0: none runs */
     pid_t target; /* what a timeout kills: the command itself */
     int out, report; /* its output; its pid and exit code */

@@ -259,8 +259,8 @@ fill_volume(const char *host, int target_fd, int tree)
     return rc;
 }
 
-static int
-mount_all(struct container *c, const char *root)
+int
+rootfs_mount_volumes(struct container *c, const char *root)
 {
     int rootfd, rc = 0;
 
@@ -310,6 +310,34 @@ mount_all(struct container *c, const char *root)
     }
     close(rootfd);
     return rc;
+}
+
+static int pivot(const char *root);
+
+int
+rootfs_bind(int rootfd, const char *from, const char *rel, bool ro)
+{
+    struct mount_spec m = {.type = MOUNT_BIND, .ro = ro, .target = (char *)rel};
+    struct stat st;
+    int fd, rc;
+
+    if (stat(from, &st) == -1)
+        return ct_fail_errno("stat '%s'", from);
+    fd = open_in_root(rootfd, rel, true, !S_ISDIR(st.st_mode));
+    if (fd == -1)
+        return ct_fail_errno("'%s' in the root (a symlink on the way is "
+                             "refused)",
+                             rel);
+    m.source = (char *)from;
+    rc = bind_mount(from, &m, fd);
+    close(fd);
+    return rc;
+}
+
+int
+rootfs_pivot(const char *root)
+{
+    return pivot(root);
 }
 
 /* pivot_root(".", "."): the new root goes to "/", the old one is stacked
@@ -498,7 +526,7 @@ rootfs_setup(struct container *c)
     if (c->spec)
         return spec_rootfs_setup(c);
     snprintf(root, sizeof(root), "%s/merged", overlay_dir(c));
-    if (mount_etc_files(c, root) == -1 || mount_all(c, root) == -1)
+    if (mount_etc_files(c, root) == -1 || rootfs_mount_volumes(c, root) == -1)
         return -1;
     if (!userns) { /* step 05's order */
         if (pivot(root) == -1 || mount_dev("", false, gid5) == -1 ||

@@ -396,7 +396,10 @@ child_main(void *arg)
             goto fail;
         die_with_monitor(c->keep_fd); /* new credentials clear it */
     }
-    if ((!c->spec && overlay_mount(c) == -1) || rootfs_setup(c) == -1)
+    /* A pod: its services' roots below its own, while the host's paths
+     * (their layers, volumes, cgroups) can still be reached (svc.c). */
+    if ((!c->spec && overlay_mount(c) == -1) ||
+        (c->pod && svc_prepare(c) == -1) || rootfs_setup(c) == -1)
         goto fail;
     /* A new session, so the container cannot reach the caller's terminal
      * (TIOCSTI); with -t, the pty becomes its controlling terminal. */
@@ -406,7 +409,9 @@ child_main(void *arg)
     }
     if (c->tty && tty_setup_in_container(c->keep_fd) == -1)
         goto fail;
-    if (privileges_apply(c) == -1)
+    /* A pod's PID 1 keeps its privileges: it mounts and pivots for its
+     * services, which drop theirs (svc.c). */
+    if (!c->pod && privileges_apply(c) == -1)
         goto fail;
     die_with_monitor(c->keep_fd);
     if (c->net_wait) {
@@ -422,6 +427,8 @@ child_main(void *arg)
             recv(c->keep_fd, &go, 1, 0) != 1 || go != SPAWN_GO)
             _exit(MC_EXIT_RUNNER); /* the monitor went away */
     }
+    if (c->pod)
+        svc_main(c);
     if (c->init)
         init_run(c);
     exec_command(c, c->argv);

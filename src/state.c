@@ -251,6 +251,7 @@ state_to_json(const struct container *c)
     ADD("read_only", BOOL(c->read_only));
     ADD("remove", BOOL(c->remove));
     ADD("init", BOOL(c->init));
+    ADD("pod", BOOL(c->pod));
     ADD("interactive", BOOL(c->interactive));
     ADD("tty", BOOL(c->tty));
     ADD("no_new_privs", BOOL(c->no_new_privs));
@@ -508,6 +509,7 @@ state_from_json(json_object *o, struct container *c)
     c->read_only = get_bool(o, "read_only");
     c->remove = get_bool(o, "remove");
     c->init = get_bool(o, "init");
+    c->pod = get_bool(o, "pod");
     c->interactive = get_bool(o, "interactive");
     c->tty = get_bool(o, "tty");
     c->no_new_privs = get_bool(o, "no_new_privs");
