@@ -75,9 +75,10 @@ write_spec(const struct compose_file *f, struct container *pod,
             json_object *dep = json_object_new_object();
             json_object_object_add(dep, "service",
                                    json_object_new_string(s->deps[d].service));
-            json_object_object_add(dep, "condition",
-                                   json_object_new_string(
-                                       compose_conditions[s->deps[d].condition]));
+            json_object_object_add(
+                dep, "condition",
+                json_object_new_string(
+                    compose_conditions[s->deps[d].condition]));
             json_object_array_add(deps, dep);
         }
         json_object_object_add(e, "depends_on", deps);
@@ -225,7 +226,8 @@ compose_pod_call(const struct container *pod, const char *method,
         json_object_object_add(params, "offset", json_object_new_int64(offset));
         json_object_object_add(req, "params", params);
     }
-    dprintf(fd, "%s\n", json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN));
+    dprintf(fd, "%s\n",
+            json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN));
     json_object_put(req);
     while (len < sizeof(buf) - 1 &&
            (n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0) {
@@ -281,7 +283,7 @@ status_of(json_object *s, char *buf, size_t size)
         human_duration(mc_now_ns() - since, ago, sizeof(ago));
     if (!strcmp(state, "running"))
         snprintf(buf, size, "Up %s%s%s%s", ago,
-                 !health[0]                         ? ""
+                 !health[0]                             ? ""
                      : !strcmp(health, HEALTH_STARTING) ? " (health: "
                                                         : " (",
                  health, health[0] ? ")" : "");
@@ -364,7 +366,8 @@ compose_pod_logs(const struct container *pod, char **services, int n,
     for (;;) {
         bool more = false;
         for (int i = 0; i < count; i++) {
-            json_object *r = compose_pod_call(pod, "logs", names[i], offsets[i]),
+            json_object *r =
+                            compose_pod_call(pod, "logs", names[i], offsets[i]),
                         *v;
             if (!r)
                 return follow ? 0 : -1; /* the pod stopped: done */
@@ -415,7 +418,8 @@ compose_pod_wait(const struct container *pod)
             json_object *s = json_object_array_get_idx(list, i);
             const char *state = field(s, "state"), *health = field(s, "health");
             if (!strcmp(health, HEALTH_UNHEALTHY) ||
-                (!strcmp(state, "exited") && strcmp(field(s, "exit_code"), "0"))) {
+                (!strcmp(state, "exited") &&
+                 strcmp(field(s, "exit_code"), "0"))) {
                 mc_error_code("failed");
                 if (!strcmp(state, "exited"))
                     ct_fail("service %s of pod %s exited (%s): see 'minictr "

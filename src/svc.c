@@ -137,8 +137,8 @@ read_spec(const char *dir)
                                                 : "no services list");
     }
     nsvcs = 0;
-    for (size_t i = 0; i < json_object_array_length(list) &&
-         nsvcs < COMPOSE_MAX_SERVICES;
+    for (size_t i = 0;
+         i < json_object_array_length(list) && nsvcs < COMPOSE_MAX_SERVICES;
          i++) {
         json_object *e = json_object_array_get_idx(list, i), *v, *deps;
         struct svc *s = &svcs[nsvcs++];
@@ -292,8 +292,7 @@ svc_prepare(struct container *c)
 
 /* ---- a service's process ---------------------------------------------- */
 
-static void
-say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* The manager's own lines go to the pod's log (`minictr logs POD`). */
 static void
@@ -389,8 +388,8 @@ start_service(struct svc *s)
     int log;
 
     snprintf(name, sizeof(name), "%s.log", s->name);
-    log = openat(log_dir, name, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
-                 0640);
+    log =
+        openat(log_dir, name, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
     fflush(NULL);
     s->pid = log == -1 ? -1 : fork();
     if (s->pid == 0)
@@ -448,7 +447,7 @@ svc_probe(struct container *c, char **argv, int out, int report)
         dprintf(report, "%d\n", (int)pid);
         while ((got = waitpid(pid, &st, 0)) == -1 && errno == EINTR)
             ;
-        code = got != pid      ? MC_EXIT_RUNNER
+        code = got != pid   ? MC_EXIT_RUNNER
             : WIFEXITED(st) ? WEXITSTATUS(st)
                             : 128 + WTERMSIG(st);
     }
@@ -483,15 +482,12 @@ dep_met(const struct compose_dep *d, const char **why)
     if (!t)
         return false;
     switch (d->condition) {
-    case DEP_STARTED:
-        return t->state == SVC_RUNNING;
+    case DEP_STARTED: return t->state == SVC_RUNNING;
     case DEP_HEALTHY:
-        *why = t->state != SVC_RUNNING ? "is not running"
-            : !strcmp(health_of(t), HEALTH_UNHEALTHY)
-            ? "is unhealthy"
-            : "is not healthy yet";
-        return t->state == SVC_RUNNING &&
-            !strcmp(health_of(t), HEALTH_HEALTHY);
+        *why = t->state != SVC_RUNNING                ? "is not running"
+            : !strcmp(health_of(t), HEALTH_UNHEALTHY) ? "is unhealthy"
+                                                      : "is not healthy yet";
+        return t->state == SVC_RUNNING && !strcmp(health_of(t), HEALTH_HEALTHY);
     case DEP_COMPLETED:
         *why = t->state == SVC_EXITED ? "exited with an error"
                                       : "has not completed";
@@ -550,8 +546,8 @@ service_exited(struct svc *s, int status)
 
     s->pid = 0;
     s->finished_ns = mc_now_ns();
-    s->exit_code = WIFEXITED(status) ? WEXITSTATUS(status)
-                                     : 128 + WTERMSIG(status);
+    s->exit_code =
+        WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     failed = s->exit_code != 0;
     health_end(&s->health);
     if (shutting_down || s->state == SVC_STOPPING) {
@@ -617,8 +613,8 @@ service_json(const struct svc *s)
     json_object_object_add(o, "pid", json_object_new_int(s->pid));
     json_object_object_add(o, "exit_code", json_object_new_int(s->exit_code));
     json_object_object_add(o, "restarts", json_object_new_int(s->restarts));
-    json_object_object_add(o, "image", json_object_new_string(
-                                           s->c.image ? s->c.image : ""));
+    json_object_object_add(
+        o, "image", json_object_new_string(s->c.image ? s->c.image : ""));
     if (s->started_ns)
         mc_format_time(s->started_ns, t, sizeof(t));
     json_object_object_add(o, "started_at", json_object_new_string(t));
@@ -656,8 +652,8 @@ read_log(const struct svc *s, int64_t offset)
         close(fd);
     }
     buf[n > 0 ? n : 0] = '\0';
-    json_object_object_add(o, "data", json_object_new_string_len(
-                                          buf, n > 0 ? (int)n : 0));
+    json_object_object_add(o, "data",
+                           json_object_new_string_len(buf, n > 0 ? (int)n : 0));
     json_object_object_add(o, "offset",
                            json_object_new_int64(offset + (n > 0 ? n : 0)));
     return o;
@@ -678,15 +674,17 @@ call(const char *method, json_object *params, json_object **error)
     }
     if (strcmp(method, "start") && strcmp(method, "stop") &&
         strcmp(method, "restart") && strcmp(method, "logs")) {
-        *error = rpc_error(-32601, "method not found: list, start, stop, "
-                                   "restart, logs");
+        *error = rpc_error(-32601,
+                           "method not found: list, start, stop, "
+                           "restart, logs");
         return NULL;
     }
     if (!params || !json_object_object_get_ex(params, "service", &v) ||
         !json_object_is_type(v, json_type_string) ||
         !(s = find(json_object_get_string(v)))) {
-        *error = rpc_error(-32602, "params.service: the name of a service "
-                                   "of the pod");
+        *error = rpc_error(-32602,
+                           "params.service: the name of a service "
+                           "of the pod");
         return NULL;
     }
     if (!strcmp(method, "logs")) {
@@ -710,9 +708,9 @@ static char *
 answer(const char *line)
 {
     enum json_tokener_error err;
-    json_object *req = json_tokener_parse_verbose(line, &err), *id = NULL,
-                *v, *method = NULL, *params = NULL, *result = NULL,
-                *error = NULL, *resp;
+    json_object *req = json_tokener_parse_verbose(line, &err), *id = NULL, *v,
+                *method = NULL, *params = NULL, *result = NULL, *error = NULL,
+                *resp;
     char *out;
 
     if (!req)
@@ -722,8 +720,9 @@ answer(const char *line)
              strcmp(json_object_get_string(v), "2.0") ||
              !json_object_object_get_ex(req, "method", &method) ||
              !json_object_is_type(method, json_type_string))
-        error = rpc_error(-32600, "invalid request: a JSON-RPC 2.0 object "
-                                  "with a method");
+        error = rpc_error(-32600,
+                          "invalid request: a JSON-RPC 2.0 object "
+                          "with a method");
     if (req && json_object_is_type(req, json_type_object))
         json_object_object_get_ex(req, "id", &id);
     if (!error) {
@@ -835,8 +834,7 @@ timers(void)
             kill(-s->pid, SIGKILL);
             kill(s->pid, SIGKILL);
         }
-        if (s->state == SVC_BACKOFF && now >= s->restart_ms &&
-            !shutting_down) {
+        if (s->state == SVC_BACKOFF && now >= s->restart_ms && !shutting_down) {
             s->restarts++;
             s->state = SVC_WAITING;
         }
@@ -888,18 +886,17 @@ svc_main(struct container *c)
     for (int i = 0; i < SVC_MAX_CLIENTS; i++)
         clients[i].fd = -1;
     for (int i = 0; i < nsvcs; i++) {
-        svcs[i].health = (struct health_run){.c = &svcs[i].c,
-                                             .probe = svc_probe,
-                                             .out = -1,
-                                             .report = -1};
+        svcs[i].health = (struct health_run){
+            .c = &svcs[i].c, .probe = svc_probe, .out = -1, .report = -1};
         svcs[i].c.hostname = c->hostname;
         svcs[i].c.device_cgroup = c->device_cgroup;
         svcs[i].c.keep_fd = -1;
     }
     /* /run, which every service shares: a tmpfs of the pod's (its root
      * is empty until now) */
-    ct_trace("mount -t tmpfs -o nosuid,nodev tmpfs /run", "mount(\"tmpfs\", "
-                                                          "\"/run\", ...)");
+    ct_trace("mount -t tmpfs -o nosuid,nodev tmpfs /run",
+             "mount(\"tmpfs\", "
+             "\"/run\", ...)");
     if ((mkdir("/run", 0755) == -1 && errno != EEXIST) ||
         mount("tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") ==
             -1) {
