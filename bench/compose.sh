@@ -3,7 +3,9 @@
 # (db with a health check that passes at once, app depending on it with
 # condition: service_healthy, web depending on app), from nothing to all
 # healthy, and down; then the memory of what holds the three (their
-# monitors' PSS, and the services' own).
+# monitors' PSS, and the services' own). Twice: a container per service,
+# then the same file as a pod (x-minictr: {pod: true}: one container, its
+# PID 1 the service manager).
 #
 #   sudo bench/compose.sh          BENCH_RUNS (default 10) up + down pairs
 #
@@ -36,7 +38,7 @@ trap cleanup EXIT
 rm -rf "$OUT"
 mkdir -p "$OUT"
 "$MC" import "$ROOT/build/images/busybox" busybox >/dev/null
-cat >"$OUT/compose.yaml" <<'EOF'
+cat >"$OUT/services.yaml" <<'EOF'
 services:
   db:
     image: busybox
@@ -55,35 +57,49 @@ services:
     command: httpd -f -p 8080
     depends_on: [app]
 EOF
+{ printf 'x-minictr:\n  pod: true\n'; cat "$OUT/services.yaml"; } >"$OUT/pod.yaml"
 unshare --net sleep 100000 &
 NS=$!
 sleep 0.2
 in_ns() { nsenter --net="/proc/$NS/ns/net" "$@"; }
 in_ns ip link set lo up
 mc() { in_ns "$MC" compose -f "$OUT/compose.yaml" -p bench "$@"; }
-
-ups=() downs=()
-for ((i = 0; i < RUNS; i++)); do
-    t0=$(date +%s%N)
-    mc up -d --wait >/dev/null 2>&1
-    t1=$(date +%s%N)
-    mc down -t 1 >/dev/null 2>&1
-    t2=$(date +%s%N)
-    ups+=($(((t1 - t0) / 1000000)))
-    downs+=($(((t2 - t1) / 1000000)))
-done
 median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
-echo "up -d --wait, 3 services, to all healthy: median $(median "${ups[@]}") ms (runs: ${ups[*]})"
-echo "down -t 1: median $(median "${downs[@]}") ms"
-
-# memory: the three monitors, and the services' processes
-mc up -d --wait >/dev/null 2>&1
 pss() { awk '/^Pss:/ { s += $2 } END { print s + 0 }' "/proc/$1/smaps_rollup"; }
-mon=0 svc=0
-for s in db app web; do
-    m=$("$MC" inspect -f '{{.monitor_pid}}' "bench-$s-1")
-    p=$("$MC" inspect -f '{{.pid}}' "bench-$s-1")
-    mon=$((mon + $(pss "$m")))
-    svc=$((svc + $(pss "$p")))
+
+
+for mode in services pod; do
+    cp "$OUT/$mode.yaml" "$OUT/compose.yaml"
+    ups=() downs=()
+    for ((i = 0; i < RUNS; i++)); do
+        t0=$(date +%s%N)
+        mc up -d --wait >/dev/null 2>&1
+        t1=$(date +%s%N)
+        mc down -t 1 >/dev/null 2>&1
+        t2=$(date +%s%N)
+        ups+=($(((t1 - t0) / 1000000)))
+        downs+=($(((t2 - t1) / 1000000)))
+    done
+    echo "$mode: up -d --wait, 3 services, to all healthy: median $(median "${ups[@]}") ms (runs: ${ups[*]})"
+    echo "$mode: down -t 1: median $(median "${downs[@]}") ms"
+
+    # memory: what holds the services (monitors; the pod's manager too),
+    # and the services' own first processes
+    mc up -d --wait >/dev/null 2>&1
+    mon=0 svc=0
+    if [ "$mode" = services ]; then
+        for s in db app web; do
+            m=$("$MC" inspect -f '{{.monitor_pid}}' "bench-$s-1")
+            p=$("$MC" inspect -f '{{.pid}}' "bench-$s-1")
+            mon=$((mon + $(pss "$m")))
+            svc=$((svc + $(pss "$p")))
+        done
+        echo "services: memory (PSS): 3 monitors $mon kB, the 3 services' first processes $svc kB"
+    else
+        m=$("$MC" inspect -f '{{.monitor_pid}}' bench-pod)
+        p=$("$MC" inspect -f '{{.pid}}' bench-pod)
+        for c in $(pgrep -P "$p"); do svc=$((svc + $(pss "$c"))); done
+        echo "pod: memory (PSS): 1 monitor and the service manager $(($(pss "$m") + $(pss "$p"))) kB, the 3 services' first processes $svc kB"
+    fi
+    mc down -t 1 >/dev/null 2>&1
 done
-echo "memory (PSS): 3 monitors $mon kB, the 3 services' first processes $svc kB"

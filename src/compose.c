@@ -1301,8 +1301,11 @@ compose_usage(FILE *out)
             "            directory's)\n"
             "\n"
             "A container per service (PROJECT-SERVICE-1) on PROJECT_default,\n"
-            "each reachable by its service name. x-minictr: {pod: true} (one\n"
-            "container for every service, as StartOS) is not supported yet.\n");
+            "each reachable by its service name. With x-minictr: {pod: true}\n"
+            "at the top of the file, one container (PROJECT-pod) holds every\n"
+            "service, as StartOS runs an app: one IP, one cgroup, a service\n"
+            "manager as its PID 1 that runs each service in its own image's\n"
+            "root and cgroup (its control socket: JSON-RPC 2.0).\n");
 }
 
 static const char *

@@ -11,8 +11,8 @@
  *     cpus, pids), networks (one)
  *   volumes.NAME, networks.NAME (ipam.config[0].subnet and gateway)
  *   name, version (obsolete: ignored, as Compose does), x-* (extensions:
- *     ignored, but x-minictr: {pod, memory, cpus, pids, restart}, read
- *     here and refused by compose.c: pod mode is not supported yet)
+ *     ignored, but x-minictr: {pod, memory, cpus, pids, restart}: pod
+ *     mode, compose_pod.c; the limits and restart policy are the pod's)
  *
  * libyaml's document API (yaml_parser_load) gives a tree of nodes, each
  * with the line it starts on (start_mark), and resolves anchors and
