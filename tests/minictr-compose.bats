@@ -201,7 +201,7 @@ services:
 EOF
     # up gives up at once (db is unhealthy after 3 probes, under a second):
     # an up that waits on is stopped long before that matters
-    run --separate-stderr timeout 30 nsenter --net="/proc/$TESTNS/ns/net" "$MC" compose up -d
+    run --separate-stderr timeout 20 nsenter --net="/proc/$TESTNS/ns/net" "$MC" compose up -d
     assert_failure 125
     [[ "$stderr" == *"sick-db-1 is unhealthy"* ]] || fail "stderr: $stderr"
     # app and web were never made: no record, no directory, no process
@@ -431,7 +431,7 @@ services:
     command: sleep 1000
 EOF
     local start=$SECONDS
-    run --separate-stderr timeout 30 nsenter --net="/proc/$TESTNS/ns/net" "$MC" compose -p gone up -d
+    run --separate-stderr timeout 20 nsenter --net="/proc/$TESTNS/ns/net" "$MC" compose -p gone up -d
     assert_failure 125
     [[ "$stderr" == *"dependency failed to start: container gone-db-1 exited (3)"* ]] || fail "$stderr"
     [ $((SECONDS - start)) -lt 10 ] || fail "up took $((SECONDS - start)) s"
