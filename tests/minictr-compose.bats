@@ -450,11 +450,13 @@ EOF
 # ---- bad input: refused before anything is made --------------------------
 
 # refused FILE LINE TEXT: up refuses the file with "FILE:LINE:" and TEXT,
-# exit 125, and nothing is made.
+# exit 125, and nothing is made. The error is the first line, and it
+# names one place: the one that is wrong.
 refused() {
     run --separate-stderr mc compose -f "$1" -p bad up -d
     assert_failure 125
-    [[ "$stderr" == *"$1:$2:"* ]] || fail "no '$1:$2:' in: $stderr"
+    [[ "$stderr" == "minictr: $1:$2: "* ]] || fail "not 'minictr: $1:$2: ...' first: $stderr"
+    [ "$(grep -o "$1:[0-9]*:" <<<"$stderr" | wc -l)" -eq 1 ] || fail "more than one place: $stderr"
     [[ "$stderr" == *"$3"* ]] || fail "no '$3' in: $stderr"
     [[ "$stderr" != *Created* ]] || fail "something was made: $stderr"
     nothing_left
