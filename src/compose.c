@@ -167,6 +167,7 @@ static int
 find_cycle(const struct compose_file *f, int i, int *path, int depth,
            int *state)
 {
+    /* LAB compose.1: depth first: a dependency on the path again is a cycle */
     const struct compose_service *s = &f->services[i];
 
     state[i] = 1; /* on the path */
@@ -195,6 +196,7 @@ find_cycle(const struct compose_file *f, int i, int *path, int depth,
     }
     state[i] = 2;
     return 0;
+    /* END LAB */
 }
 
 static int
@@ -592,6 +594,7 @@ wait_change(int fd)
 static int
 condition_met(const char *name, enum dep_condition cond)
 {
+    /* LAB compose.2: started, healthy, completed: now, not yet, or never */
     struct container c;
     const char *st;
     int rc = 0;
@@ -624,6 +627,7 @@ condition_met(const char *name, enum dep_condition cond)
     }
     state_free(&c);
     return rc;
+    /* END LAB */
 }
 
 static int

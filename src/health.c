@@ -442,6 +442,7 @@ record(struct health_run *h, int exit_code)
                  (long long)timeout(&c->healthcheck));
     else
         snprintf(r->output, sizeof(r->output), "%.*s", (int)h->len, h->buf);
+    /* LAB compose.3: what one result does to the status and the streak */
     if (exit_code == 0) {
         s->failing_streak = 0;
         snprintf(s->status, sizeof(s->status), "%s", HEALTH_HEALTHY);
@@ -454,6 +455,7 @@ record(struct health_run *h, int exit_code)
                                            : DEFAULT_RETRIES)) {
         snprintf(s->status, sizeof(s->status), "%s", HEALTH_UNHEALTHY);
     }
+    /* END LAB */
 }
 
 int

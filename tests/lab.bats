@@ -160,6 +160,40 @@ lab_step() {
     assert_output --partial "not overwriting"
 }
 
+# Lab compose: compose's own regions. A fresh copy refuses every compose
+# file at compose.1 (the cycle check runs before anything is made) and
+# kills its monitor at compose.3 (a probe's result), so the grader fails
+# at both, and nothing of the reference's is graded by mistake.
+@test "lab compose: a fresh copy of the runner builds and fails its grader clearly" {
+    need_root
+    grep -qs '/\* LAB compose\.[0-9]' "$ROOT"/src/*.c || skip "the runner has no LAB compose regions"
+    run "$ROOT/labs/mklab.sh" compose "$BATS_TEST_TMPDIR/work"
+    assert_success
+    assert_output --regexp "for lab compose in .*/minictr-compose/src: 3 LAB regions to write"
+    assert_output --regexp "it compiles (now, with [0-9]+ warnings? \(|without warnings)"
+    refute_output --partial "are not -Wunused-*"
+    assert_equal "$(cat "$BATS_TEST_TMPDIR"/work/minictr-compose/src/*.c | grep -c 'ct_lab_todo("compose\.')" 3
+    # the other labs' regions stay as they are
+    assert_equal "$(cat "$BATS_TEST_TMPDIR"/work/minictr-compose/src/*.c | grep -c '/\* LAB life\.')" \
+        "$(cat "$ROOT"/src/*.c | grep -c '/\* LAB life\.')"
+    run "$ROOT/labs/grade.sh" compose "$BATS_TEST_TMPDIR/work"
+    assert_failure
+    assert_output --partial "== building your copy: $BATS_TEST_TMPDIR/work/minictr-compose/bin/minictr"
+    assert_output --partial "LAB compose.1 is not done yet"
+    assert_output --regexp "[1-9][0-9]* failed"
+    # The copy's own runner was graded: its compose stops at compose.1
+    # (exit 99) on a file the reference takes, before anything is made.
+    printf 'services:\n  a:\n    image: busybox\n' >"$BATS_TEST_TMPDIR/compose.yaml"
+    run env MINICTR_ROOT="$BATS_TEST_TMPDIR/lib" MINICTR_STATE="$BATS_TEST_TMPDIR/state" \
+        "$BATS_TEST_TMPDIR/work/minictr-compose/bin/minictr" compose -f "$BATS_TEST_TMPDIR/compose.yaml" -p labc up -d
+    assert_failure 99
+    assert_output --partial "LAB compose.1 is not done yet"
+    [ ! -e "$BATS_TEST_TMPDIR/lib/containers" ] || [ -z "$(ls -A "$BATS_TEST_TMPDIR/lib/containers")" ]
+    run "$ROOT/labs/mklab.sh" compose "$BATS_TEST_TMPDIR/work"
+    assert_failure 3
+    assert_output --partial "not overwriting"
+}
+
 @test "lab: make lab and make grade name a runner lab that does not exist" {
     run "$ROOT/labs/mklab.sh" nosuchlab "$BATS_TEST_TMPDIR/work"
     assert_failure 2

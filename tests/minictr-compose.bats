@@ -88,10 +88,12 @@ tables() {
 nothing_left() {
     run mc ps -aq
     assert_output ""
+    # (a first test that is refused may run before any container made
+    # these directories: no directory, nothing in it)
     run find "$MINICTR_ROOT/containers" -mindepth 1 -maxdepth 1
-    assert_output ""
+    [ ! -d "$MINICTR_ROOT/containers" ] || assert_output ""
     run find "$MINICTR_STATE" -name '*.json' -o -name '*.sock'
-    assert_output ""
+    [ ! -d "$MINICTR_STATE" ] || assert_output ""
     run leftover_cgroups
     assert_output ""
     run our_mounts
@@ -103,13 +105,14 @@ nothing_left() {
     run awk 'NR > 1 && $2 != "bridge"' <<<"$output"
     assert_output ""
     run find "$MINICTR_ROOT/networks" -name '*.json' ! -name bridge.json
-    assert_output ""
+    [ ! -d "$MINICTR_ROOT/networks" ] || assert_output ""
     run find "$MINICTR_ROOT/volumes" -mindepth 1 -maxdepth 1
     [ ! -d "$MINICTR_ROOT/volumes" ] || assert_output ""
 }
 
 # ---- start order ----------------------------------------------------------
 
+# bats test_tags=lab:compose-2
 @test "compose: app waits for db's health check (service_healthy): it starts after db's first passing probe, never before" {
     cat >compose.yaml <<'EOF'
 name: order
@@ -175,6 +178,7 @@ EOF
     nothing_left
 }
 
+# bats test_tags=lab:compose-2,lab:compose-3
 @test "compose: a failing health check keeps its dependants from being made; ps shows it unhealthy" {
     cat >compose.yaml <<'EOF'
 name: sick
@@ -197,7 +201,9 @@ services:
     depends_on: [app]
     command: sleep 1000
 EOF
-    run --separate-stderr mc compose up -d
+    # up gives up at once (db is unhealthy after 3 probes, under a second):
+    # an up that waits on is stopped long before that matters
+    run --separate-stderr timeout 20 nsenter --net="/proc/$TESTNS/ns/net" "$MC" compose up -d
     assert_failure 125
     [[ "$stderr" == *"sick-db-1 is unhealthy"* ]] || fail "stderr: $stderr"
     # app and web were never made: no record, no directory, no process
@@ -375,6 +381,7 @@ EOF
     [ "$(cat data/file)" = here ]
 }
 
+# bats test_tags=lab:compose-2
 @test "compose: service_completed_successfully waits for a one-shot job to exit 0; a job that fails stops its dependants" {
     cat >compose.yaml <<'EOF'
 services:
@@ -408,19 +415,54 @@ EOF
     nothing_left
 }
 
+# bats test_tags=lab:compose-2
+@test "compose: a dependency that exits while its dependant waits for it to be healthy fails up at once; the dependant is never made" {
+    cat >compose.yaml <<'EOF'
+services:
+  db:
+    image: busybox
+    command: sh -c 'sleep 0.5; exit 3'
+    healthcheck:
+      test: ["CMD", "false"]
+      interval: 10s
+  app:
+    image: busybox
+    depends_on:
+      db:
+        condition: service_healthy
+    command: sleep 1000
+EOF
+    local start=$SECONDS
+    run --separate-stderr timeout 20 nsenter --net="/proc/$TESTNS/ns/net" "$MC" compose -p gone up -d
+    assert_failure 125
+    [[ "$stderr" == *"dependency failed to start: container gone-db-1 exited (3)"* ]] || fail "$stderr"
+    [ $((SECONDS - start)) -lt 10 ] || fail "up took $((SECONDS - start)) s"
+    [ "$(field gone-db-1 status)" = exited ]
+    [ "$(field gone-db-1 exit_code)" = 3 ]
+    run -0 mc ps -a
+    refute_output --partial gone-app-1
+    [ "$(find "$MINICTR_ROOT/containers" -mindepth 1 -maxdepth 1 | wc -l)" -eq 1 ]
+    run mc compose -p gone down -t 1
+    assert_success
+    nothing_left
+}
+
 # ---- bad input: refused before anything is made --------------------------
 
 # refused FILE LINE TEXT: up refuses the file with "FILE:LINE:" and TEXT,
-# exit 125, and nothing is made.
+# exit 125, and nothing is made. The error is the first line, and it
+# names one place: the one that is wrong.
 refused() {
     run --separate-stderr mc compose -f "$1" -p bad up -d
     assert_failure 125
-    [[ "$stderr" == *"$1:$2:"* ]] || fail "no '$1:$2:' in: $stderr"
+    [[ "$stderr" == "minictr: $1:$2: "* ]] || fail "not 'minictr: $1:$2: ...' first: $stderr"
+    [ "$(grep -o "$1:[0-9]*:" <<<"$stderr" | wc -l)" -eq 1 ] || fail "more than one place: $stderr"
     [[ "$stderr" == *"$3"* ]] || fail "no '$3' in: $stderr"
     [[ "$stderr" != *Created* ]] || fail "something was made: $stderr"
     nothing_left
 }
 
+# bats test_tags=lab:compose-1
 @test "compose: bad input is refused with its line before anything starts: a dependency cycle, an unknown dependency" {
     cat >cycle.yaml <<'EOF'
 services:
@@ -451,6 +493,67 @@ services:
     image: busybox
 EOF
     refused unknown.yaml 6 "no service 'cache' in the file"
+}
+
+# bats test_tags=lab:compose-1
+@test "compose: a diamond (two paths to one service) is no cycle: it starts, the shared one first; a cycle below another service, or a service that needs itself, is named from where it closes" {
+    cat >diamond.yaml <<'EOF'
+services:
+  a:
+    image: busybox
+    command: sleep 1000
+    depends_on: [b, c]
+  b:
+    image: busybox
+    command: sleep 1000
+    depends_on: [d]
+  c:
+    image: busybox
+    command: sleep 1000
+    depends_on: [d]
+  d:
+    image: busybox
+    command: sleep 1000
+EOF
+    run --separate-stderr mc compose -f diamond.yaml -p dia up -d
+    [ "$status" -eq 0 ] || fail "a diamond was refused: $stderr"
+    # each one started after what it depends on: the records' start times,
+    # and the kernel's (field 22 of /proc/PID/stat, in clock ticks) agree
+    local x t=()
+    for x in a b c d; do
+        t+=("$(ns "$(field "dia-$x-1" started)")")
+        [ -d "/proc/$(field "dia-$x-1" pid)" ] || fail "dia-$x-1 does not run"
+    done
+    [ "${t[3]}" -lt "${t[1]}" ] && [ "${t[3]}" -lt "${t[2]}" ] || fail "d did not start first: ${t[*]}"
+    [ "${t[1]}" -lt "${t[0]}" ] && [ "${t[2]}" -lt "${t[0]}" ] || fail "a started before b or c: ${t[*]}"
+    [ "$(awk '{ print $22 }' "/proc/$(field dia-d-1 pid)/stat")" -le \
+        "$(awk '{ print $22 }' "/proc/$(field dia-a-1 pid)/stat")" ]
+    run mc compose -f diamond.yaml -p dia down -t 1
+    assert_success
+    nothing_left
+
+    cat >tail.yaml <<'EOF'
+services:
+  x:
+    image: busybox
+    depends_on: [a]
+  a:
+    image: busybox
+    depends_on: [b]
+  b:
+    image: busybox
+    depends_on: [a]
+EOF
+    refused tail.yaml 10 "services.b.depends_on.a: a dependency cycle: a -> b -> a"
+    cat >self.yaml <<'EOF'
+services:
+  ok:
+    image: busybox
+  me:
+    image: busybox
+    depends_on: [ok, me]
+EOF
+    refused self.yaml 6 "services.me.depends_on.me: a dependency cycle: me -> me"
 }
 
 @test "compose: bad input is refused with its line before anything starts: an image that does not exist, a host port published twice" {
@@ -607,6 +710,7 @@ EOF
 
 # ---- run --health-cmd -----------------------------------------------------
 
+# bats test_tags=lab:compose-3
 @test "health: --health-cmd runs in the container's namespaces; starting, then healthy once it passes" {
     run -0 mc run -d --name h --health-cmd 'readlink /proc/self/ns/pid; readlink /proc/self/ns/mnt; test -e /tmp/ok' \
         --health-interval 200ms --health-retries 100 busybox sh -c 'sleep 1.5; touch /tmp/ok; exec sleep 1000'
@@ -631,6 +735,7 @@ EOF
     nothing_left
 }
 
+# bats test_tags=lab:compose-3
 @test "health: a probe past --health-timeout is killed and counts as a failure; --health-retries failures make it unhealthy" {
     run -0 mc run -d --name h --health-cmd 'sleep 77' --health-timeout 300ms \
         --health-interval 100ms --health-retries 2 busybox sleep 1000
@@ -654,6 +759,7 @@ EOF
     nothing_left
 }
 
+# bats test_tags=lab:compose-3
 @test "health: failures within --health-start-period do not count; after it they do" {
     run -0 mc run -d --name h --health-cmd false --health-interval 100ms \
         --health-retries 1 --health-start-period 2s busybox sleep 1000
@@ -666,6 +772,69 @@ EOF
     wait_until 5 bash -c "[ \"\$(nsenter --net=/proc/$TESTNS/ns/net '$MC' inspect -f '{{.State.Health.Status}}' h)\" = unhealthy ]" ||
         fail "never unhealthy"
     run -0 mc rm -f h
+    nothing_left
+}
+
+# health_seq NAME RETRIES START_PERIOD RESULTS...: a container whose probe
+# exits with each of RESULTS in turn (it counts itself in the container's
+# /tmp/n), then hangs (sleep 999, timeout 1 min): the record then stays as
+# the last result left it.
+health_seq() {
+    local name=$1 retries=$2 period=$3
+    shift 3
+    mc run -d --name "$name" --health-interval 100ms --health-timeout 60s \
+        --health-retries "$retries" --health-start-period "$period" \
+        --health-cmd "n=\$(cat /tmp/n 2>/dev/null || echo 0); echo \$((n + 1)) >/tmp/n; set -- $* H; shift \$n; [ \"\$1\" != H ] || exec sleep 999; exit \$1" \
+        busybox sleep 1000 >/dev/null
+}
+
+# settled NAME N: the N-th probe (the one that hangs) runs, in the
+# container's pid namespace: the results before it are in the record
+# (the monitor writes each one before the next probe starts).
+settled() {
+    local pid pidns i p
+    pid=$(field "$1" pid)
+    pidns=$(stat -L -c %i "/proc/$pid/ns/pid")
+    for ((i = 0; i < 200; i++)); do
+        [ "$(cat "/proc/$pid/root/tmp/n" 2>/dev/null)" != "$2" ] || break
+        sleep 0.05
+    done
+    [ "$(cat "/proc/$pid/root/tmp/n" 2>/dev/null)" = "$2" ] ||
+        fail "$1: probe $(cat "/proc/$pid/root/tmp/n" 2>/dev/null) of $2 after 10 s"
+    for p in /proc/[0-9]*; do
+        [ "$(stat -L -c %i "$p/ns/pid" 2>/dev/null)" = "$pidns" ] || continue
+        [ "$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null)" != "sleep 999 " ] || return 0
+    done
+    fail "$1: the last probe does not run"
+}
+
+# bats test_tags=lab:compose-3
+@test "health: each result by Docker's rules: a pass resets the streak and is healthy (after unhealthy too); retries failures in a row are unhealthy; the start period holds only while starting" {
+    health_seq reset 2 0s 1 0 1  # fail, pass, fail
+    health_seq sick 2 0s 1 1     # fail, fail
+    health_seq back 2 0s 1 1 0   # fail, fail, pass
+    health_seq late 1 30s 0 1    # pass, then a fail within the start period
+    health_seq early 1 30s 1 1 1 # three fails within it, still starting
+    settled reset 4
+    settled sick 3
+    settled back 4
+    settled late 3
+    settled early 4
+    local f='{{.State.Health.Status}} {{.State.Health.FailingStreak}}'
+    run -0 mc inspect -f "$f" reset
+    assert_output "healthy 1"
+    run -0 mc inspect -f "$f" sick
+    assert_output "unhealthy 2"
+    run -0 mc inspect -f "$f" back
+    assert_output "healthy 0"
+    run -0 mc inspect -f "$f" late
+    assert_output "unhealthy 1"
+    run -0 mc inspect -f "$f" early
+    assert_output "starting 0"
+    # the log has every result, in order
+    run -0 bash -c "'$MC' inspect back | jq -c '[.[0].health.log[].exit_code]'"
+    assert_output "[1,1,0]"
+    run -0 mc rm -f reset sick back late early
     nothing_left
 }
 

@@ -86,3 +86,7 @@ mutants_of() {
 @test "mutants: minictr-oci (the runner lab): every wrong solution fails the grader" {
     mutants_of oci
 }
+
+@test "mutants: minictr-compose (the runner lab): every wrong solution fails the grader" {
+    mutants_of compose
+}

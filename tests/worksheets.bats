@@ -192,3 +192,11 @@ worksheet() {
     need_cmd containerd-shim-runc-v2
     worksheet minictr-oci
 }
+
+@test "worksheet minictr-compose: every runnable block runs" {
+    need_cmd jq
+    need_cmd curl
+    need_cmd strace
+    need_cmd ip
+    worksheet minictr-compose
+}
