@@ -1000,6 +1000,17 @@ bool namespaces_has(const struct container *c, int type);
 /* The parent, before the clone: join the pid namespace config.json names
  * by path, if any (a pid namespace applies to children). */
 int namespaces_join_pid(const struct container *c);
+/* clone3(2)'s arguments (the kernel's struct clone_args, version 2: up
+ * to cgroup), for namespaces.c and exec.c, which call it by number (glibc
+ * has no wrapper); and CLONE_INTO_CGROUP (Linux 5.7) where the headers
+ * lack it. */
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+struct clone3_args {
+    uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack,
+        stack_size, tls, set_tid, set_tid_size, cgroup;
+};
 /* clone3 into new namespaces and straight into the container's cgroup
  * (cgroup v2, or the cgroup2 tree of a hybrid host). Returns as fork does
  * (0 in the child), or -1 when that is not possible here: then clone and

@@ -142,15 +142,8 @@ join_paths(const struct container *c)
  * cgroup, so it never has to move there. Moving a process between cgroups
  * makes the kernel wait for an RCU grace period (milliseconds on a busy
  * machine); this is how crun starts containers. glibc has no clone3
- * wrapper: called by number, it returns like fork. */
-#ifndef CLONE_INTO_CGROUP
-#define CLONE_INTO_CGROUP 0x200000000ULL
-#endif
-struct clone3_args {
-    uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack,
-        stack_size, tls, set_tid, set_tid_size, cgroup;
-};
-
+ * wrapper: called by number, it returns like fork (struct clone3_args:
+ * minictr.h). */
 pid_t
 namespaces_clone_into_cgroup(struct container *c)
 {

@@ -811,29 +811,12 @@ forker_loop(int sock)
     signal(SIGINT, SIG_IGN);
     signal(SIGHUP, SIG_IGN);
     for (;;) {
-        union {
-            char buf[CMSG_SPACE(2 * sizeof(int))];
-            struct cmsghdr align;
-        } control;
-        struct iovec iov = {buf, sizeof(buf) - 1};
-        struct msghdr msg = {.msg_iov = &iov,
-                             .msg_iovlen = 1,
-                             .msg_control = control.buf,
-                             .msg_controllen = sizeof(control.buf)};
-        struct cmsghdr *cmsg;
-        int fds[2] = {-1, -1}, nfds = 0;
-        ssize_t n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+        int fds[2] = {-1, -1}, nfds;
+        ssize_t n = ct_recv_fds(sock, buf, sizeof(buf) - 1, fds, 2, &nfds);
 
-        if (n == -1 && errno == EINTR)
-            continue;
         if (n <= 0)
             _exit(0);
         buf[n] = '\0';
-        cmsg = CMSG_FIRSTHDR(&msg);
-        if (cmsg && cmsg->cmsg_type == SCM_RIGHTS) {
-            nfds = (int)((cmsg->cmsg_len - CMSG_LEN(0)) / sizeof(int));
-            memcpy(fds, CMSG_DATA(cmsg), (size_t)nfds * sizeof(int));
-        }
         if (nfds >= 1 && fork() == 0) {
             sigset_t none;
             /* A child of ours starts as a command would: every signal
@@ -881,32 +864,15 @@ forker_send(const char *kind, const char *payload, int chan, int client)
 {
     size_t klen = strlen(kind) + 1, plen = strlen(payload) + 1;
     char *buf = malloc(klen + plen);
-    union {
-        char buf[CMSG_SPACE(2 * sizeof(int))];
-        struct cmsghdr align;
-    } control;
-    int fds[2] = {chan, client}, nfds = client >= 0 ? 2 : 1;
-    struct iovec iov;
-    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
-    struct cmsghdr *cmsg;
-    ssize_t n;
+    int fds[2] = {chan, client}, rc;
 
     if (!buf)
         return -1;
     memcpy(buf, kind, klen);
     memcpy(buf + klen, payload, plen);
-    iov = (struct iovec){buf, klen + plen};
-    memset(control.buf, 0, sizeof(control.buf));
-    msg.msg_control = control.buf;
-    msg.msg_controllen = CMSG_SPACE((size_t)nfds * sizeof(int));
-    cmsg = CMSG_FIRSTHDR(&msg);
-    cmsg->cmsg_level = SOL_SOCKET;
-    cmsg->cmsg_type = SCM_RIGHTS;
-    cmsg->cmsg_len = CMSG_LEN((size_t)nfds * sizeof(int));
-    memcpy(CMSG_DATA(cmsg), fds, (size_t)nfds * sizeof(int));
-    n = sendmsg(forker, &msg, MSG_NOSIGNAL);
+    rc = ct_send_fds(forker, buf, klen + plen, fds, client >= 0 ? 2 : 1);
     free(buf);
-    return n == (ssize_t)(klen + plen) ? 0 : -1;
+    return rc;
 }
 
 int
@@ -951,35 +917,23 @@ api_in_child(const char *kind, const char *payload, int client,
 sent:
     close(sp[1]);
     for (;;) {
-        union {
-            char buf[CMSG_SPACE(sizeof(int))];
-            struct cmsghdr align;
-        } control;
-        struct iovec iov = {buf, sizeof(buf) - 1};
-        struct msghdr msg = {.msg_iov = &iov,
-                             .msg_iovlen = 1,
-                             .msg_control = control.buf,
-                             .msg_controllen = sizeof(control.buf)};
-        struct cmsghdr *cmsg;
-        ssize_t got = recvmsg(sp[0], &msg, MSG_CMSG_CLOEXEC);
+        int fd, nfds;
+        ssize_t got = ct_recv_fds(sp[0], buf, sizeof(buf) - 1, &fd, 1, &nfds);
 
-        if (got == -1 && errno == EINTR)
-            continue;
         if (got <= 0) {
             rc = ct_fail("the request's child process died");
             break;
         }
         buf[got] = '\0';
-        cmsg = CMSG_FIRSTHDR(&msg);
-        if (buf[0] == 'T' && cmsg && cmsg->cmsg_type == SCM_RIGHTS) {
-            int fd;
-            memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
+        if (buf[0] == 'T' && nfds == 1) {
             if (on_fd)
                 on_fd(arg, fd);
             else
                 close(fd);
             continue;
         }
+        if (nfds == 1)
+            close(fd); /* an fd with any other message: not ours to keep */
         if (buf[0] != 'R')
             continue;
         /* R<rc>\n<code>\n<errno>\n<message>\n<hint> */

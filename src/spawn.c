@@ -82,26 +82,15 @@ int
 spawn_read(int chan, int *fd)
 {
     char buf[2400], *lines[6] = {0}, *p;
-    union {
-        char buf[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr align;
-    } control;
-    struct iovec iov = {buf, sizeof(buf) - 1};
-    struct msghdr msg = {.msg_iov = &iov,
-                         .msg_iovlen = 1,
-                         .msg_control = control.buf,
-                         .msg_controllen = sizeof(control.buf)};
-    struct cmsghdr *cmsg;
-    ssize_t n;
+    int got, nfds;
+    ssize_t n =
+        ct_recv_fds(chan, buf, sizeof(buf) - 1, &got, fd ? 1 : 0, &nfds);
 
-    while ((n = recvmsg(chan, &msg, MSG_CMSG_CLOEXEC)) == -1 && errno == EINTR)
-        ;
     if (n <= 0)
         return n == 0 ? 0 : -1;
     buf[n] = '\0';
-    cmsg = CMSG_FIRSTHDR(&msg);
-    if (fd && cmsg && cmsg->cmsg_type == SCM_RIGHTS)
-        memcpy(fd, CMSG_DATA(cmsg), sizeof(int));
+    if (nfds == 1)
+        *fd = got;
     if (buf[0] != SPAWN_ERROR)
         return buf[0];
     if (fd)

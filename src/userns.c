@@ -615,24 +615,7 @@ idmapped_tree(const char *path, int usernsfd, bool recursive, bool ro)
 static int
 send_maps(int chan, const int *fds, int n)
 {
-    union {
-        char buf[CMSG_SPACE(sizeof(int) * MAX_TREES)];
-        struct cmsghdr align;
-    } control;
-    struct iovec iov = {(char[]){SPAWN_MAPS}, 1};
-    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
-    struct cmsghdr *cmsg;
-
-    if (n > 0) {
-        msg.msg_control = control.buf;
-        msg.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)n);
-        cmsg = CMSG_FIRSTHDR(&msg);
-        cmsg->cmsg_level = SOL_SOCKET;
-        cmsg->cmsg_type = SCM_RIGHTS;
-        cmsg->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)n);
-        memcpy(CMSG_DATA(cmsg), fds, sizeof(int) * (size_t)n);
-    }
-    if (sendmsg(chan, &msg, MSG_NOSIGNAL) != 1)
+    if (ct_send_fds(chan, (char[]){SPAWN_MAPS}, 1, fds, n) == -1)
         return ct_fail_errno("send the maps to the container");
     return 0;
 }
@@ -694,33 +677,15 @@ out:
 int
 userns_wait_for_maps(struct container *c)
 {
-    union {
-        char buf[CMSG_SPACE(sizeof(int) * MAX_TREES)];
-        struct cmsghdr align;
-    } control;
     char kind = 0;
-    struct iovec iov = {&kind, 1};
-    struct msghdr msg = {.msg_iov = &iov,
-                         .msg_iovlen = 1,
-                         .msg_control = control.buf,
-                         .msg_controllen = sizeof(control.buf)};
-    struct cmsghdr *cmsg;
-    int fds[MAX_TREES], n = 0, next;
-    ssize_t got;
+    int fds[MAX_TREES], n, next;
 
     /* Until the maps are written we are nobody in here (65534): a file
      * we made would have no owner (EOVERFLOW), and what we exec would
      * have no capabilities. EOF: the monitor gave up on us. */
-    while ((got = recvmsg(c->keep_fd, &msg, MSG_CMSG_CLOEXEC)) == -1 &&
-           errno == EINTR)
-        ;
-    if (got != 1 || kind != SPAWN_MAPS)
+    if (ct_recv_fds(c->keep_fd, &kind, 1, fds, MAX_TREES, &n) != 1 ||
+        kind != SPAWN_MAPS)
         _exit(MC_EXIT_RUNNER);
-    cmsg = CMSG_FIRSTHDR(&msg);
-    if (cmsg && cmsg->cmsg_type == SCM_RIGHTS) {
-        n = (int)((cmsg->cmsg_len - CMSG_LEN(0)) / sizeof(int));
-        memcpy(fds, CMSG_DATA(cmsg), sizeof(int) * (size_t)n);
-    }
     if (c->userns.mode != USERNS_AUTO)
         return 0;
     c->nlayer_fds = overlay_layers(c);

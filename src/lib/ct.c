@@ -1,6 +1,6 @@
 /*
- * ct.c: error reporting, --trace, small files and number parsing for every
- * minictr tool. See ct.h for the contracts.
+ * ct.c: error reporting, --trace, small files, fds over a Unix socket and
+ * number parsing for every minictr tool. See ct.h for the contracts.
  */
 #include "ct.h"
 
@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -456,6 +457,101 @@ ct_find_in_path(const char *name, char *out, size_t size)
             access(out, X_OK) == 0)
             return true;
     return false;
+}
+
+/* ---- fds over a Unix socket -------------------------------------------- */
+
+/* unix(7) SCM_RIGHTS: a control message (cmsg(3)) beside the data whose
+ * payload is an array of fds. The kernel does not pass the numbers on (a
+ * number means nothing in another process): it installs the same open
+ * files in the receiver's fd table, under numbers of the receiver's own,
+ * as a dup(2) across processes. That is how the monitor gets the pty's
+ * master from inside the container, and a child of the API server the
+ * reply channel and the client's socket. The buffer is a union with a
+ * struct cmsghdr so that it is aligned as CMSG_FIRSTHDR expects. */
+union fds_control {
+    char buf[CMSG_SPACE(sizeof(int) * CT_MAX_FDS)];
+    struct cmsghdr align;
+};
+
+int
+ct_send_fds(int sock, const void *data, size_t len, const int *fds, int n)
+{
+    union fds_control control;
+    struct iovec iov = {(void *)data, len};
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+    struct cmsghdr *cmsg;
+
+    if (n < 0 || n > CT_MAX_FDS) {
+        errno = EINVAL;
+        return -1;
+    }
+    /* The data is not optional: on a stream socket a message of no bytes
+     * is no message, and the kernel drops its fds with it. cmsg_len counts
+     * the header too (CMSG_LEN); msg_controllen the padding (CMSG_SPACE). */
+    if (n > 0) {
+        msg.msg_control = control.buf;
+        msg.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)n);
+        memset(control.buf, 0, msg.msg_controllen);
+        cmsg = CMSG_FIRSTHDR(&msg);
+        cmsg->cmsg_level = SOL_SOCKET;
+        cmsg->cmsg_type = SCM_RIGHTS;
+        cmsg->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)n);
+        memcpy(CMSG_DATA(cmsg), fds, sizeof(int) * (size_t)n);
+    }
+    return sendmsg(sock, &msg, MSG_NOSIGNAL) == (ssize_t)len ? 0 : -1;
+}
+
+ssize_t
+ct_recv_fds(int sock, void *buf, size_t len, int *fds, int max, int *nfds)
+{
+    union fds_control control;
+    struct iovec iov = {buf, len};
+    struct msghdr msg = {.msg_iov = &iov,
+                         .msg_iovlen = 1,
+                         .msg_control = control.buf,
+                         .msg_controllen = sizeof(control.buf)};
+    struct cmsghdr *cmsg;
+    ssize_t n;
+    int got = 0;
+
+    *nfds = 0;
+    /* MSG_CMSG_CLOEXEC: the fds are installed close-on-exec in this same
+     * call. A fcntl after it would come too late: a command exec'd in
+     * between (by another thread of the API server, or by a child forked
+     * meanwhile) would keep them, and a container would hold a client's
+     * socket or a pty's master. */
+    while ((n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) == -1 && errno == EINTR)
+        ;
+    if (n == -1)
+        return -1;
+    for (cmsg = CMSG_FIRSTHDR(&msg); cmsg; cmsg = CMSG_NXTHDR(&msg, cmsg)) {
+        size_t count;
+        if (cmsg->cmsg_level != SOL_SOCKET || cmsg->cmsg_type != SCM_RIGHTS)
+            continue;
+        count = (cmsg->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        for (size_t i = 0; i < count; i++) {
+            int fd;
+            memcpy(&fd, CMSG_DATA(cmsg) + i * sizeof(int), sizeof(int));
+            if (got < max)
+                fds[got++] = fd;
+            else
+                close(fd); /* more than the caller takes: not leaked */
+        }
+    }
+    /* MSG_CTRUNC: the kernel had more fds for us than it installed: they
+     * did not fit in the buffer, or we are at our limit of open files
+     * (EMFILE). It drops the rest and says so only in this flag; unchecked,
+     * the message looks whole and an fd is silently missing (a request
+     * without its client's socket). So: close what came, and fail. */
+    if (msg.msg_flags & MSG_CTRUNC) {
+        while (got > 0)
+            close(fds[--got]);
+        errno = EMSGSIZE;
+        return -1;
+    }
+    *nfds = got;
+    return n;
 }
 
 /* ---- numbers ----------------------------------------------------------- */

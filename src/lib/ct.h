@@ -3,8 +3,9 @@
  *
  * Only the boring parts live here: reporting errors (with the errno *name*
  * and a hint for the classic traps), reading and writing small files,
- * parsing numbers and sizes, and --trace. Everything a step teaches lives
- * in the step's own file, so a student reads it top to bottom.
+ * passing fds over a Unix socket, parsing numbers and sizes, and --trace.
+ * Everything a step teaches lives in the step's own file, so a student
+ * reads it top to bottom.
  *
  * Exit codes, the same for every tool:
  *   0  success (or the command's own status, passed on)
@@ -145,6 +146,26 @@ void ct_close_fds_except(const int *keep, int nkeep);
  * DIR/name for DIR in $PATH (/usr/bin:/bin when unset) into out. Returns
  * false when there is none. */
 bool ct_find_in_path(const char *name, char *out, size_t size);
+
+/* ---- fds over a Unix socket -------------------------------------------- */
+
+/* The most fds one SCM_RIGHTS message carries (the kernel's SCM_MAX_FD). */
+#define CT_MAX_FDS 253
+
+/* Send one message on the Unix socket sock: len bytes of data (at least
+ * one) and, as SCM_RIGHTS, the n fds in fds (none when n is 0; at most
+ * CT_MAX_FDS). MSG_NOSIGNAL: a peer gone is EPIPE, not a SIGPIPE. Returns
+ * 0 when all of it went, or -1 with errno set. */
+int ct_send_fds(int sock, const void *data, size_t len, const int *fds, int n);
+
+/* Receive one message on the Unix socket sock: up to len bytes of data
+ * into buf, and the fds that came with it (SCM_RIGHTS, close-on-exec)
+ * into fds, at most max of them (fds may be NULL when max is 0); fds past
+ * max are closed. *nfds is how many it kept. Retries on EINTR. Returns the
+ * data's length (0: EOF), or -1 with errno set, and no fds kept: EMSGSIZE
+ * when the kernel could not hand us every fd the peer sent. */
+ssize_t ct_recv_fds(int sock, void *buf, size_t len, int *fds, int max,
+                    int *nfds);
 
 /* ---- numbers ----------------------------------------------------------- */
 
