@@ -868,6 +868,7 @@ svc_main(struct container *c)
     int sig;
 
     pod = c;
+    prctl(PR_SET_NAME, "minictr-svc"); /* what ps -o comm and top show */
     /* Every signal is blocked (the monitor blocked them before it cloned
      * us): the ones we act on are read from a signalfd, in this loop,
      * so that none is lost between two steps (as tini and catatonit). */
