@@ -543,10 +543,10 @@ find_pod(const char *project, struct container *c)
 
     find_members(project, &m);
     for (int i = 0; i < m.n; i++) {
-        if (state_load(m.ids[i], c) == 0 && c->pod)
-            return 0;
-        if (!m.ids[i][0] || !c->id[0])
+        if (state_load(m.ids[i], c) == -1)
             continue;
+        if (c->pod)
+            return 0;
         state_free(c);
     }
     ct_clear_error();

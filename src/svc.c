@@ -66,7 +66,7 @@
 #include <unistd.h>
 
 #define SVC_MAX_CLIENTS 8
-#define SVC_LOG_CHUNK 65536
+#define SVC_LOG_CHUNK 16384 /* escaped, at most 6x that in JSON */
 #define SVC_STOP_MS 10000 /* SIGKILL after, as docker stop's default */
 #define SVC_BACKOFF_MIN_MS 100
 #define SVC_BACKOFF_MAX_MS 10000
@@ -635,7 +635,7 @@ rpc_error(int code, const char *message)
     return e;
 }
 
-/* `logs`: up to 64 KiB of NAME.log from params.offset on. */
+/* `logs`: up to 16 KiB of NAME.log from params.offset on. */
 static json_object *
 read_log(const struct svc *s, int64_t offset)
 {
@@ -833,6 +833,7 @@ timers(void)
         if (s->state == SVC_STOPPING && s->pid > 0 && now >= s->kill_ms) {
             kill(-s->pid, SIGKILL);
             kill(s->pid, SIGKILL);
+            s->kill_ms = now + 1000; /* its SIGCHLD comes; no spinning */
         }
         if (s->state == SVC_BACKOFF && now >= s->restart_ms && !shutting_down) {
             s->restarts++;
