@@ -15,7 +15,8 @@
  *      on a bridge network, plug it in while it mounts its root (a veth,
  *      eth0's address and route: network.c; DNAT rules: nat.c) and tell
  *      it to go on; learn how the start went on the channel
- *   4. say so: the one sync line to `run -d` (or print the error)
+ *   4. say so: the one sync line to `run -d` (or print the error); a
+ *      detached monitor then lets go of the code it ran to get here
  *   5. one poll(2) loop over: the signalfd, the container's output, the
  *      control socket and its clients, our terminal (foreground -t), the
  *      published ports' proxy; the timeouts (stop's SIGKILL, the restart
@@ -975,8 +976,9 @@ detach_stdio(void)
 
 /* dl_iterate_phdr(3) calls this for each object loaded (bin/minictr,
  * libc, json-c, ld.so): MADV_DONTNEED on its executable segments, see
- * madvise(2). Nothing writes to code, so no page of it is a copy of our
- * own: the kernel only drops our page table entries, the pages stay in
+ * madvise(2). Nothing writes to code (but a debugger's breakpoints: set
+ * them once the container runs), so no page of it is a copy of our own:
+ * the kernel only drops our page table entries, the pages stay in
  * the page cache (shared with every other process that runs them), and
  * the next call into one maps it again, a minor fault. A failure costs
  * memory, nothing else: it is not checked. */
