@@ -248,6 +248,9 @@ mem_row() {
     "$PY" - "$@" <<'EOF'
 import json, subprocess, sys
 name, holder, ctr = sys.argv[1:]
+# Each holder's mappings, for a look at what its RSS is made of.
+with open(f"build/bench/life-smaps-{name.split()[0]}.txt", "w") as out:
+    out.write(open(f"/proc/{holder}/smaps").read())
 def mem(pid):
     out = subprocess.run([sys.executable, "bench/measure.py", "smaps", pid],
                          check=True, capture_output=True, text=True).stdout
