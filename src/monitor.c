@@ -37,13 +37,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
-#include <link.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -974,32 +972,6 @@ detach_stdio(void)
         close(null);
 }
 
-/* dl_iterate_phdr(3) calls this for each object loaded (bin/minictr,
- * libc, json-c, ld.so): MADV_DONTNEED on its executable segments, see
- * madvise(2). Nothing writes to code (but a debugger's breakpoints: set
- * them once the container runs), so no page of it is a copy of our own:
- * the kernel only drops our page table entries, the pages stay in
- * the page cache (shared with every other process that runs them), and
- * the next call into one maps it again, a minor fault. A failure costs
- * memory, nothing else: it is not checked. */
-static int
-drop_code(struct dl_phdr_info *info, size_t size, void *data)
-{
-    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
-
-    (void)size;
-    (void)data;
-    for (int i = 0; i < info->dlpi_phnum; i++) {
-        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-        uintptr_t start = info->dlpi_addr + ph->p_vaddr;
-        if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_X))
-            continue;
-        madvise((void *)(start & ~(page - 1)),
-                start + ph->p_memsz - (start & ~(page - 1)), MADV_DONTNEED);
-    }
-    return 0;
-}
-
 /* Everything the monitor made, undone. --rm: the container too. */
 static void
 clean_up(struct monitor *m)
@@ -1100,15 +1072,6 @@ monitor_run(struct container *c, int sync_fd, int lock_fd)
         json_object *o = json_object_new_object();
         json_object_object_add(o, "pid", json_object_new_int(c->pid));
         tell_caller(m, o);
-    }
-    /* A detached monitor now waits, for as long as its container runs,
-     * in a loop that runs little of the code the start ran (and that
-     * `run -d` ran before the fork, whose page table entries we
-     * inherited): let go of all of it, and map again only what the loop
-     * calls (bench/README.md, section 4: ~0.7 MB of its RSS). */
-    if (!m->foreground) {
-        ct_trace(NULL, "madvise(each loaded object's code, MADV_DONTNEED)");
-        dl_iterate_phdr(drop_code, NULL);
     }
     if (m->foreground && c->tty) {
         m->term_raw = tty_raw(0);
