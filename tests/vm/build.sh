@@ -26,10 +26,12 @@ fail() {
 # The modules /init loads: virtio PCI (the bus 9p talks over), 9p itself
 # (the host's files), overlay (images), veth and bridge (container networks),
 # nf_tables and the expressions nat.c uses beyond its core (a project
-# network's masquerade and port DNAT: compose's tests).
+# network's masquerade and port DNAT: compose's tests; crc32c_generic
+# first: libcrc32c, which conntrack needs, asks the crypto API for it).
 # Their dependencies are added from modules.dep, in load order.
 wanted=(virtio_pci 9pnet_virtio 9p overlay veth bridge
-    nf_tables nft_chain_nat nft_masq nft_nat nft_fib_ipv4 nft_fib_inet)
+    crc32c_generic nf_tables nft_chain_nat nft_masq nft_nat nft_fib_ipv4
+    nft_fib_inet)
 
 # 1. The kernel: Debian's own, in a .deb that we unpack but do not install.
 if [ -n "${VM_KERNEL:-}" ]; then

@@ -64,9 +64,12 @@ tests/vm/build.sh || fail "could not build the VM's kernel and initramfs (see ab
 # then the step tests that depend on the cgroup layout, most telling first:
 # if the VM runs out of time, what ran still counts. (02-namespaces runs
 # the same on v1 and v2, and costs 5 minutes here: VM_TESTS can add it.)
+# minictr-pod.bats: a pod's cgroups on v2 (the manager in a leaf of its
+# own, controllers handed down), about 4 minutes.
 if [ -z "${VM_TESTS:-}" ]; then
     VM_TESTS=tests/vm/smoke.bats
-    for f in tests/03-cgroups.bats tests/minictr-v2.bats tests/00-doctor.bats; do
+    for f in tests/03-cgroups.bats tests/minictr-v2.bats tests/00-doctor.bats \
+        tests/minictr-pod.bats; do
         [ -f "$f" ] && VM_TESTS="$VM_TESTS $f"
     done
 fi
