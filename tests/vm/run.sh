@@ -9,7 +9,7 @@
 #
 #   VM_TESTS="tests/03-cgroups.bats ..."  the files to run (default: the smoke
 #                      test, then 03-cgroups, minictr-v2 and 00-doctor)
-#   VM_TIMEOUT=900     seconds before the whole VM is stopped (a failure)
+#   VM_TIMEOUT=1200    seconds before the whole VM is stopped (a failure)
 #   BATS_TEST_TIMEOUT  seconds per test inside the VM (default 300: code in
 #                      the VM runs 15-30 times slower than on the host)
 #   VM_MEMORY=2048 VM_CPUS=2   guest size (MiB, vcpus)
@@ -97,7 +97,7 @@ model=passthrough
 
 cmdline="console=ttyS0 panic=-1 quiet loglevel=3 cgroup_no_v1=all mitigations=off"
 cmdline="$cmdline ${VM_APPEND:-} rdinit=/init VM_PROJECT=$project"
-timeout=${VM_TIMEOUT:-900}
+timeout=${VM_TIMEOUT:-1200}
 echo "tests/vm: booting $(sed 's/ .*//' "$out/stamp" | xargs dirname | xargs basename) in QEMU" \
     "(${accel[1]%%,*}, ${VM_CPUS:-2} cpus, ${VM_MEMORY:-2048} MiB); tests: $VM_TESTS"
 start=$(date +%s.%N)
