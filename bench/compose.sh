@@ -14,6 +14,14 @@
 # EXIT trap ends what it started. The health check's interval (100 ms) is
 # most of the time to healthy: the first probe runs one interval after the
 # start, as Docker's. Results: stdout. Needs root.
+#
+# With podman-compose installed (Debian's 1.0.3), one run of it too, on
+# the same file: podman with a storage, run root and network config of its
+# own under build/bench/compose/podman (vfs, cgroupfs, runc: crun refuses
+# this hybrid host), its containers' cgroups below /minictr-bench-pc, in
+# the same network namespace. It waits for no condition and runs no health
+# check without systemd (podman's probes are systemd timers), so its time
+# is to all started; its down is podman's stop, 10 s a service.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -24,7 +32,24 @@ export MINICTR_ROOT=$OUT/root MINICTR_STATE=$OUT/state MINICTR_NETWORK=none
 MC=$ROOT/bin/minictr
 NS=
 
+PODD=$OUT/podman
+PODMAN_ARGS="--root $PODD/root --runroot $PODD/run --tmpdir $PODD/tmp --storage-driver vfs --cgroup-manager cgroupfs --events-backend file --network-config-dir $PODD/net --runtime runc"
+POD_CG=minictr-bench-pc
+
+podman_down() {
+    [ -d "$PODD" ] || return 0
+    # shellcheck disable=SC2086
+    podman $PODMAN_ARGS rm -af -t 0 >/dev/null 2>&1 || true
+    # shellcheck disable=SC2086
+    podman $PODMAN_ARGS rmi -af >/dev/null 2>&1 || true
+    # the cgroups podman made: below ours, and conmon's beside them
+    find /sys/fs/cgroup -depth -type d \( -path "*/$POD_CG*" -o -path '*/libpod_parent/conmon' \) \
+        -exec rmdir {} + 2>/dev/null || true
+    rm -rf "$PODD"
+}
+
 cleanup() {
+    podman_down
     if [ -n "$NS" ]; then
         nsenter --net="/proc/$NS/ns/net" "$MC" compose -f "$OUT/compose.yaml" \
             -p bench down -t 1 >/dev/null 2>&1 || true
@@ -65,7 +90,8 @@ in_ns() { nsenter --net="/proc/$NS/ns/net" "$@"; }
 in_ns ip link set lo up
 mc() { in_ns "$MC" compose -f "$OUT/compose.yaml" -p bench "$@"; }
 median() { printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
-pss() { awk '/^Pss:/ { s += $2 } END { print s + 0 }' "/proc/$1/smaps_rollup"; }
+# (a process gone meanwhile, a health probe, counts 0)
+pss() { cat "/proc/$1/smaps_rollup" 2>/dev/null | awk '/^Pss:/ { s += $2 } END { print s + 0 }'; }
 
 
 for mode in services pod; do
@@ -103,3 +129,29 @@ for mode in services pod; do
     fi
     mc down -t 1 >/dev/null 2>&1
 done
+
+# ---- podman-compose, once ------------------------------------------------
+if command -v podman-compose >/dev/null && command -v podman >/dev/null; then
+    mkdir -p "$PODD/net"
+    "$MC" save -o "$PODD/busybox.tar" busybox
+    # shellcheck disable=SC2086
+    podman $PODMAN_ARGS load -i "$PODD/busybox.tar" >/dev/null 2>&1
+    sed 's|image: busybox|image: localhost/busybox:latest|' "$OUT/services.yaml" >"$PODD/compose.yaml"
+    pc() {
+        (cd "$PODD" && in_ns podman-compose --podman-args "$PODMAN_ARGS" \
+            --podman-run-args "--ulimit nofile=4096:4096 --ulimit nproc=4096:4096 --cgroup-parent /$POD_CG" \
+            -p pcb "$@")
+    }
+    t0=$(date +%s%N)
+    pc up -d >/dev/null 2>&1
+    t1=$(date +%s%N)
+    mon=0
+    for m in $(pgrep -x conmon); do
+        grep -q "pcb_" "/proc/$m/cmdline" 2>/dev/null && mon=$((mon + $(pss "$m")))
+    done
+    pc down >/dev/null 2>&1
+    t2=$(date +%s%N)
+    echo "podman-compose: up -d, 3 services, to all started (no health check: no systemd): $(((t1 - t0) / 1000000)) ms"
+    echo "podman-compose: down: $(((t2 - t1) / 1000000)) ms"
+    echo "podman-compose: memory (PSS): 3 conmons $mon kB"
+fi

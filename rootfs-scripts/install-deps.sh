@@ -38,9 +38,10 @@ vm=(qemu-system-x86 cpio)
 # (conmon, Podman's; containerd and its runc shim; podman, a driver of
 # bin/minictr-oci in bench/life.sh drivers); GNU time (peak memory)
 # and python3 (OCI bundles, the summary); the CNI bridge plugin and iperf3
-# for bench/minictr-net.sh; buildah (bench/build.sh).
+# for bench/minictr-net.sh; buildah (bench/build.sh); podman-compose
+# (bench/compose.sh, beside minictr compose).
 bench=(hyperfine crun runc bubblewrap conmon containerd podman util-linux
-       time python3 containernetworking-plugins iperf3 buildah)
+       time python3 containernetworking-plugins iperf3 buildah podman-compose)
 
 want=("${build[@]}")
 for arg in "$@"; do

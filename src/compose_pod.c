@@ -440,7 +440,9 @@ compose_pod_wait(const struct container *pod)
         json_object_put(list);
         if (ready)
             return 0;
-        nanosleep(&(struct timespec){0, 100 * 1000 * 1000}, NULL);
+        /* a question a few ms apart: one connect and a short line each
+         * (the manager's state has no watch from out here) */
+        nanosleep(&(struct timespec){0, 20 * 1000 * 1000}, NULL);
     }
 }
 
