@@ -374,10 +374,12 @@ service_child(struct svc *s, int log)
     if (child_stdio(log) == -1 || join_cgroups(s) == -1 || enter_root(s) == -1)
         child_exit(MC_EXIT_RUNNER);
     /* its own session: a stop signals its whole process group */
-    if (setsid() == -1 || privileges_apply(&s->c) == -1) {
-        ct_fail_errno("setsid");
+    if (setsid() == -1) {
+        ct_fail_errno("setsid for service '%s'", s->name);
         child_exit(MC_EXIT_RUNNER);
     }
+    if (privileges_apply(&s->c) == -1)
+        child_exit(MC_EXIT_RUNNER);
     exec_command(&s->c, s->c.argv);
 }
 
