@@ -58,9 +58,13 @@ pod_pid() { jq -r .pid "$MINICTR_STATE/$(pod_id).json"; }
 pod_dir() { echo "$MINICTR_ROOT/containers/$(pod_id)"; }
 rpc_sock() { echo "$MINICTR_STATE/$(pod_id).rpc.sock"; }
 
-# rpc JSON: one request line to the service manager, its answer.
+# rpc JSON: one request line to the service manager, its answer. By a
+# relative path: bats's directories make the full one longer than
+# sun_path's 108 bytes (minictr itself connects through /proc/self/fd).
 rpc() {
-    printf '%s\n' "$1" | socat -t 2 - "UNIX-CONNECT:$(rpc_sock)"
+    local sock
+    sock=$(basename "$(rpc_sock)")
+    (cd "$MINICTR_STATE" && printf '%s\n' "$1" | socat -t 2 - "UNIX-CONNECT:$sock")
 }
 
 # svc_pid NAME: the service's process, as the host sees it (a child of
