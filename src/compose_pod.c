@@ -35,9 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -191,31 +189,15 @@ json_object *
 compose_pod_call(const struct container *pod, const char *method,
                  const char *service, int64_t offset)
 {
-    json_object *req = json_object_new_object(), *params, *resp, *v;
-    struct sockaddr_un addr;
-    char path[4096], buf[200000];
+    json_object *req, *params, *resp, *v;
+    char buf[200000];
     size_t len = 0;
     ssize_t n;
-    int fd, dirfd, rc;
+    int fd = ctl_dial(pod, ".rpc.sock");
 
-    if (state_path(path, sizeof(path), pod->id, ".rpc.sock") == -1)
+    if (fd == -1)
         return NULL;
-    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd == -1 || ctl_socket_address(path, &addr, &dirfd) == -1) {
-        json_object_put(req);
-        return ct_fail_errno("socket"), NULL;
-    }
-    rc = connect(fd, (struct sockaddr *)&addr, sizeof(addr));
-    if (dirfd != -1)
-        close(dirfd);
-    if (rc == -1) {
-        close(fd);
-        json_object_put(req);
-        mc_error_code("container_not_running");
-        return ct_fail_errno("connect to the service manager of '%s' (%s)",
-                             pod->name, path),
-               NULL;
-    }
+    req = json_object_new_object();
     json_object_object_add(req, "jsonrpc", json_object_new_string("2.0"));
     json_object_object_add(req, "id", json_object_new_int(1));
     json_object_object_add(req, "method", json_object_new_string(method));

@@ -65,13 +65,13 @@ ctl_socket_address(const char *path, struct sockaddr_un *addr, int *dirfd)
 }
 
 int
-ctl_listen(const char *id)
+ctl_listen(const char *id, const char *suffix)
 {
     char path[4096];
     struct sockaddr_un addr;
     int fd, dirfd, rc;
 
-    if (state_path(path, sizeof(path), id, ".sock") == -1)
+    if (state_path(path, sizeof(path), id, suffix) == -1)
         return -1;
     unlink(path); /* left by a monitor that was killed */
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
@@ -94,28 +94,14 @@ ctl_listen(const char *id)
     return fd;
 }
 
-void
-ctl_unlink(const char *id)
+int
+ctl_dial(const struct container *c, const char *suffix)
 {
     char path[4096];
-
-    if (state_path(path, sizeof(path), id, ".sock") == 0)
-        unlink(path);
-    /* a pod's service manager's (svc.c): it cannot reach the host's path
-     * once it has pivoted, so the monitor and rm remove it */
-    if (state_path(path, sizeof(path), id, ".rpc.sock") == 0)
-        unlink(path);
-}
-
-int
-ctl_connect(const struct container *c, const char *fmt, ...)
-{
-    char path[4096], line[16384];
     struct sockaddr_un addr;
-    va_list ap;
-    int fd, dirfd, rc, n;
+    int fd, dirfd, rc;
 
-    if (state_path(path, sizeof(path), c->id, ".sock") == -1)
+    if (state_path(path, sizeof(path), c->id, suffix) == -1)
         return -1;
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd == -1)
@@ -132,6 +118,32 @@ ctl_connect(const struct container *c, const char *fmt, ...)
         mc_error_code("container_not_running");
         return ct_fail("container '%s' is not running", c->name);
     }
+    return fd;
+}
+
+void
+ctl_unlink(const char *id)
+{
+    char path[4096];
+
+    if (state_path(path, sizeof(path), id, ".sock") == 0)
+        unlink(path);
+    /* a pod's service manager's (svc.c): it cannot reach the host's path
+     * once it has pivoted, so the monitor and rm remove it */
+    if (state_path(path, sizeof(path), id, ".rpc.sock") == 0)
+        unlink(path);
+}
+
+int
+ctl_connect(const struct container *c, const char *fmt, ...)
+{
+    char line[16384];
+    va_list ap;
+    int fd, n;
+
+    fd = ctl_dial(c, ".sock");
+    if (fd == -1)
+        return -1;
     va_start(ap, fmt);
     n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
     va_end(ap);

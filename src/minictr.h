@@ -913,9 +913,13 @@ int64_t ports_deadline(const struct ports *ps);
 void ports_close(struct ports *ps);
 
 /* ---- ctl.c: the control socket ----------------------------------------- */
-/* ID.sock in the state dir; bound with the /proc/self/fd trick when the
- * path is too long for sun_path. */
-int ctl_listen(const char *id);
+/* ID.SUFFIX in the state dir (".sock": the monitor's; ".rpc.sock": a
+ * pod's service manager's), root's alone, non-blocking; bound with the
+ * /proc/self/fd trick when the path is too long for sun_path. */
+int ctl_listen(const char *id, const char *suffix);
+/* Connect to c's socket ID.SUFFIX: the fd, or -1 (container_not_running
+ * when nobody listens). */
+int ctl_dial(const struct container *c, const char *suffix);
 struct sockaddr_un;
 /* addr for a socket at path (the /proc/self/fd trick when it is long);
  * close *dirfd afterwards when it is not -1. */

@@ -1039,7 +1039,7 @@ monitor_run(struct container *c, int sync_fd, int lock_fd)
     prctl(PR_SET_CHILD_SUBREAPER, 1);
     if (block_signals(m) == -1 || cgroups_create(c) == -1)
         goto failed;
-    m->lfd = ctl_listen(c->id);
+    m->lfd = ctl_listen(c->id, ".sock");
     if (m->lfd == -1 || log_open(m->log, c) == -1)
         goto failed;
     /* The ports first: one in use fails the start before anything of the

@@ -61,7 +61,6 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -240,30 +239,6 @@ make_cgroups(void)
     return 0;
 }
 
-/* ID.rpc.sock beside the monitor's ID.sock: only root may connect. */
-static int
-listen_rpc(void)
-{
-    struct sockaddr_un addr;
-    char path[4096];
-    int dirfd, rc;
-
-    if (state_path(path, sizeof(path), pod->id, ".rpc.sock") == -1)
-        return -1;
-    unlink(path);
-    rpc_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (rpc_fd == -1)
-        return ct_fail_errno("socket for the pod's control socket");
-    if (ctl_socket_address(path, &addr, &dirfd) == -1)
-        return ct_fail_errno("control socket path '%s'", path);
-    rc = bind(rpc_fd, (struct sockaddr *)&addr, sizeof(addr));
-    if (dirfd != -1)
-        close(dirfd);
-    if (rc == -1 || chmod(path, 0600) == -1 || listen(rpc_fd, 8) == -1)
-        return ct_fail_errno("bind the pod's control socket '%s'", path);
-    return 0;
-}
-
 int
 svc_prepare(struct container *c)
 {
@@ -287,7 +262,10 @@ svc_prepare(struct container *c)
             return -1;
     if (make_cgroups() == -1)
         return -1;
-    return listen_rpc();
+    /* ID.rpc.sock beside the monitor's ID.sock, bound while the host's
+     * state directory can still be reached */
+    rpc_fd = ctl_listen(c->id, ".rpc.sock");
+    return rpc_fd == -1 ? -1 : 0;
 }
 
 /* ---- a service's process ---------------------------------------------- */
