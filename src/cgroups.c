@@ -698,13 +698,14 @@ kill_all(const char *dir)
         kill((pid_t)atoi(p), SIGKILL);
 }
 
-/* rmdir dir, and first what is below it: a pod's services and its
- * manager, which svc.c made inside the cgroups the record names. */
+/* rmdir dir, and with `below` first what is in it: a pod's services and
+ * its manager, which svc.c made inside the cgroups the record names (a
+ * container's own has nothing below: no readdir on its way out). */
 static void
-remove_tree(const char *dir, int depth)
+remove_tree(const char *dir, bool below, int depth)
 {
     struct timespec pause = {0, 5 * 1000 * 1000};
-    DIR *d = depth < 2 ? opendir(dir) : NULL;
+    DIR *d = below && depth < 2 ? opendir(dir) : NULL;
     struct dirent *e;
 
     while (d && (e = readdir(d)) != NULL) {
@@ -712,7 +713,7 @@ remove_tree(const char *dir, int depth)
         if (e->d_type != DT_DIR || e->d_name[0] == '.')
             continue;
         snprintf(sub, sizeof(sub), "%.500s/%.255s", dir, e->d_name);
-        remove_tree(sub, depth + 1);
+        remove_tree(sub, below, depth + 1);
     }
     if (d)
         closedir(d);
@@ -733,14 +734,14 @@ remove_tree(const char *dir, int depth)
 }
 
 int
-cgroups_remove_dirs(char (*dirs)[512], int n)
+cgroups_remove_dirs(char (*dirs)[512], int n, bool pod)
 {
     int left = 0;
 
     for (int i = n - 1; i >= 0; i--) {
         if (!dirs[i][0])
             continue;
-        remove_tree(dirs[i], 0);
+        remove_tree(dirs[i], pod, 0);
         if (access(dirs[i], F_OK) == 0)
             left++; /* still there: its name must stay in the record */
     }
@@ -758,7 +759,7 @@ cgroups_remove_dirs(char (*dirs)[512], int n)
 void
 cgroups_destroy(struct container *c)
 {
-    cgroups_remove_dirs(c->cgroups, c->ncgroups);
+    cgroups_remove_dirs(c->cgroups, c->ncgroups, c->pod);
     /* The parents config.json's path needed: only if empty now (another
      * container may sit below /default too). */
     for (int i = c->spec ? c->spec->ncgroup_parents - 1 : -1; i >= 0; i--)

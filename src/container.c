@@ -449,7 +449,7 @@ container_delete(struct container *c)
 {
     char path[4096];
 
-    if (cgroups_remove_dirs(c->cgroups, c->ncgroups) > 0) {
+    if (cgroups_remove_dirs(c->cgroups, c->ncgroups, c->pod) > 0) {
         /* Keep the record: it is how the next rm finds what is left. */
         mc_error_code("failed");
         return ct_fail("a cgroup of '%s' is still busy: try 'minictr rm %s' "

@@ -113,7 +113,7 @@ collect_one(struct container *seen, void *arg)
     /* Read again under the lock: the record may have changed. */
     if (state_load(seen->id, &c) == 0) {
         was_live = strcmp(c.status, ST_CREATED) != 0;
-        cgroups_remove_dirs(c.cgroups, c.ncgroups);
+        cgroups_remove_dirs(c.cgroups, c.ncgroups, c.pod);
         /* Keep the names of those still busy, for the next round. */
         {
             int kept = 0;

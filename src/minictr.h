@@ -1043,7 +1043,7 @@ const char *cgroups_v2_dir(const struct container *c);
 void cgroups_destroy(struct container *c);
 /* Remove cgroup directories left by a dead container (minictr rm). */
 /* Returns how many are still there (busy): their names must be kept. */
-int cgroups_remove_dirs(char (*dirs)[512], int n);
+int cgroups_remove_dirs(char (*dirs)[512], int n, bool pod);
 /* A pod's service manager (svc.c), with an fd of one of the pod's
  * cgroups: on cgroup2, move into POD/manager and hand memory, cpu and
  * pids down to the children (the no-internal-processes rule). */
