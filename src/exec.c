@@ -417,25 +417,14 @@ exec_probe(struct container *c, char **argv, int out, int report)
 {
     struct exec_opts o = {.argv = argv};
     pid_t child;
-    int master, code, st = 0;
+    int master, code;
 
     /* The command's stdout and stderr are ours: the monitor's pipe. */
     if (dup2(out, 1) == -1 || dup2(out, 2) == -1)
         code = MC_EXIT_RUNNER;
     else if ((code = exec_start(c, &o, &child, &master)) != 0)
         fprintf(stderr, "%s\n", ct_error_message()); /* as Docker's says */
-    if (code == 0) {
-        pid_t got;
-        dprintf(report, "%d\n", (int)child);
-        while ((got = waitpid(child, &st, 0)) == -1 && errno == EINTR)
-            ;
-        code = got != child ? MC_EXIT_RUNNER
-            : WIFEXITED(st) ? WEXITSTATUS(st)
-                            : 128 + WTERMSIG(st);
-    }
-    /* The monitor reaps every child it has: the code goes by the pipe. */
-    dprintf(report, "exit %d\n", code);
-    return code;
+    return health_report(report, code == 0 ? child : -1, code);
 }
 
 /* ---- the OCI door's exec: a process of the container's own ------------ */

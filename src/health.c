@@ -419,6 +419,25 @@ read_report(struct health_run *h)
     return true;
 }
 
+int
+health_report(int report, pid_t child, int code)
+{
+    int st = 0;
+    pid_t got;
+
+    if (child > 0) {
+        dprintf(report, "%d\n", (int)child);
+        while ((got = waitpid(child, &st, 0)) == -1 && errno == EINTR)
+            ;
+        code = got != child ? MC_EXIT_RUNNER
+            : WIFEXITED(st) ? WEXITSTATUS(st)
+                            : 128 + WTERMSIG(st);
+    }
+    /* The monitor reaps every child it has: the code goes by the pipe. */
+    dprintf(report, "exit %d\n", code);
+    return code;
+}
+
 /* One result, by Docker's rules. */
 static void
 record(struct health_run *h, int exit_code)

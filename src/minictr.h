@@ -1335,6 +1335,10 @@ void health_timer(struct health_run *h);
  * write "exit CODE" there. Returns CODE (125, 126 or 127 when it could not
  * run). */
 int exec_probe(struct container *c, char **argv, int out, int report);
+/* The end of every probe (exec_probe's, svc.c's): the command's pid on
+ * report, wait for it, then "exit CODE" (code when child is -1: it could
+ * not run). Returns CODE. */
+int health_report(int report, pid_t child, int code);
 /* logs.c: a Go duration ("10m", "1h30m", "500ms") in seconds; -1. */
 int mc_parse_duration(const char *s, double *seconds);
 

@@ -400,8 +400,7 @@ static int
 svc_probe(struct container *c, char **argv, int out, int report)
 {
     struct svc *s = (struct svc *)((char *)c - offsetof(struct svc, c));
-    int st = 0, code;
-    pid_t pid, got;
+    pid_t pid;
 
     fflush(NULL);
     pid = fork();
@@ -421,18 +420,7 @@ svc_probe(struct container *c, char **argv, int out, int report)
             child_exit(MC_EXIT_RUNNER);
         exec_command(c, argv);
     }
-    if (pid == -1)
-        code = MC_EXIT_RUNNER;
-    else {
-        dprintf(report, "%d\n", (int)pid);
-        while ((got = waitpid(pid, &st, 0)) == -1 && errno == EINTR)
-            ;
-        code = got != pid   ? MC_EXIT_RUNNER
-            : WIFEXITED(st) ? WEXITSTATUS(st)
-                            : 128 + WTERMSIG(st);
-    }
-    dprintf(report, "exit %d\n", code);
-    return code;
+    return health_report(report, pid, MC_EXIT_RUNNER);
 }
 
 /* ---- the order: dependencies, exits, restarts --------------------------- */
