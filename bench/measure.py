@@ -25,6 +25,9 @@
       like a shell would at '&&', run with no shell, stdio on /dev/null;
       a command that fails stops the bench), GAP seconds of sleep before
       each cycle (not timed): hyperfine's JSON form, for `table`.
+  measure.py turns OUT.json RUNS GAP NAME 'CMD && CMD...' [NAME ...]
+      as cycle, but taking turns: each of RUNS rounds times every NAME
+      once, in a new random order each round.
   measure.py table JSON BASE
       median, mean ± sigma and min wall time, CPU time, the ratio to BASE.
   measure.py smaps PID...
@@ -40,6 +43,7 @@ import html
 import json
 import math
 import os
+import random
 import resource
 import shlex
 import statistics
@@ -124,32 +128,44 @@ def import_table(import_json, tarball):
               f"{size / r['median'] / 1e6:>8.0f}")
 
 
-def cycle(out, runs, gap, pairs):
-    results = []
-    for name, line in zip(pairs[0::2], pairs[1::2]):
-        cmds = [shlex.split(c) for c in line.split("&&")]
-        times, cpu = [], []
-        for _ in range(runs):
-            if gap:
-                time.sleep(gap)
-            before = resource.getrusage(resource.RUSAGE_CHILDREN)
-            start = time.perf_counter()
-            for cmd in cmds:
-                subprocess.run(cmd, check=True, stdin=subprocess.DEVNULL,
-                               stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
-            times.append(time.perf_counter() - start)
-            after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            cpu.append((after.ru_utime - before.ru_utime,
-                        after.ru_stime - before.ru_stime))
-        results.append({
-            "command": name, "times": times,
-            "median": statistics.median(times),
-            "mean": statistics.mean(times),
-            "stddev": statistics.stdev(times) if runs > 1 else 0.0,
-            "min": min(times), "max": max(times),
-            "user": statistics.mean(u for u, _ in cpu),
-            "system": statistics.mean(s for _, s in cpu)})
+def time_cycle(cmds, gap):
+    """One cycle of cmds (argv lists): wall seconds, (user, system)."""
+    if gap:
+        time.sleep(gap)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    for cmd in cmds:
+        subprocess.run(cmd, check=True, stdin=subprocess.DEVNULL,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime,
+                  after.ru_stime - before.ru_stime)
+
+
+def cycle(out, runs, gap, pairs, turns=False):
+    names = pairs[0::2]
+    cmds = {n: [shlex.split(c) for c in line.split("&&")]
+            for n, line in zip(names, pairs[1::2])}
+    times = {n: [] for n in names}
+    cpu = {n: [] for n in names}
+    # turns: each round runs every NAME once, in a new random order, so
+    # that a drift of the machine's load reaches all of them alike
+    rounds = [[n] * runs for n in names] if not turns else \
+        [random.sample(names, len(names)) for _ in range(runs)]
+    for order in rounds:
+        for n in order:
+            wall, used = time_cycle(cmds[n], gap)
+            times[n].append(wall)
+            cpu[n].append(used)
+    results = [{
+        "command": n, "times": times[n],
+        "median": statistics.median(times[n]),
+        "mean": statistics.mean(times[n]),
+        "stddev": statistics.stdev(times[n]) if runs > 1 else 0.0,
+        "min": min(times[n]), "max": max(times[n]),
+        "user": statistics.mean(u for u, _ in cpu[n]),
+        "system": statistics.mean(s for _, s in cpu[n])} for n in names]
     json.dump({"results": results}, open(out, "w"), indent=1)
 
 
@@ -286,8 +302,9 @@ def main():
         import_table(*args)
     elif what == "once" and len(args) == 1:
         once(args[0])
-    elif what == "cycle" and len(args) >= 5 and len(args) % 2 == 1:
-        cycle(args[0], int(args[1]), float(args[2] or 0), args[3:])
+    elif what in ("cycle", "turns") and len(args) >= 5 and len(args) % 2:
+        cycle(args[0], int(args[1]), float(args[2] or 0), args[3:],
+              what == "turns")
     elif what == "table" and len(args) == 2:
         table(*args)
     elif what == "smaps" and args:
