@@ -57,6 +57,7 @@ variant() {
     done
     make -s -C "$src" -j2 bin/minictr >/dev/null
     cp "$src/bin/minictr" "$OUT/minictr-$name"
+    cp "$src/bin/minictr-unpack" "$OUT/" # import's unpacker, beside them
     rm -rf "$src"
 }
 

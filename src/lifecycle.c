@@ -429,6 +429,37 @@ cmd_stop(int argc, char **argv)
     return rc;
 }
 
+/* Ask each named container's monitor for request ("kill 15", "pause")
+ * and print the name of each that did it, as Docker does. A name that is
+ * unknown or not running is said and skipped; the others still go. */
+static int
+ask_each(int n, char **names, const char *request)
+{
+    int rc = 0;
+
+    for (int i = 0; i < n; i++) {
+        struct container c;
+        json_object *r;
+        if (container_find(names[i], &c) == -1) {
+            rc = -1;
+            continue;
+        }
+        if (!running(&c)) {
+            mc_error_code("container_not_running");
+            rc = ct_fail("container '%s' is not running", names[i]);
+            continue;
+        }
+        r = ctl_call(&c, "%s", request);
+        if (!r) {
+            rc = -1;
+            continue;
+        }
+        json_object_put(r);
+        printf("%s\n", names[i]);
+    }
+    return rc;
+}
+
 int
 cmd_kill(int argc, char **argv)
 {
@@ -437,7 +468,8 @@ cmd_kill(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},
         {0},
     };
-    int sig = SIGKILL, opt, rc = 0;
+    int sig = SIGKILL, opt;
+    char request[32];
 
     opterr = 0;
     optind = 0;
@@ -459,27 +491,8 @@ cmd_kill(int argc, char **argv)
     }
     if (optind >= argc)
         return mc_usage_error("usage: minictr kill [-s SIGNAL] NAME...");
-    for (int i = optind; i < argc; i++) {
-        struct container c;
-        json_object *r;
-        if (container_find(argv[i], &c) == -1) {
-            rc = -1;
-            continue;
-        }
-        if (!running(&c)) {
-            mc_error_code("container_not_running");
-            rc = ct_fail("container '%s' is not running", argv[i]);
-            continue;
-        }
-        r = ctl_call(&c, "kill %d", sig);
-        if (!r) {
-            rc = -1;
-            continue;
-        }
-        json_object_put(r);
-        printf("%s\n", argv[i]);
-    }
-    return rc;
+    snprintf(request, sizeof(request), "kill %d", sig);
+    return ask_each(argc - optind, argv + optind, request);
 }
 
 /* ---- wait -------------------------------------------------------------- */
@@ -578,35 +591,13 @@ cmd_restart(int argc, char **argv)
 static int
 freeze_all(int argc, char **argv, const char *request)
 {
-    int rc = 0;
-
     if (argc < 2)
         return mc_usage_error("usage: minictr %s NAME...", request);
     if (!strcmp(argv[1], "--help")) {
         printf("usage: minictr %s NAME...\n", request);
         return 0;
     }
-    for (int i = 1; i < argc; i++) {
-        struct container c;
-        json_object *r;
-        if (container_find(argv[i], &c) == -1) {
-            rc = -1;
-            continue;
-        }
-        if (!running(&c)) {
-            mc_error_code("container_not_running");
-            rc = ct_fail("container '%s' is not running", argv[i]);
-            continue;
-        }
-        r = ctl_call(&c, "%s", request);
-        if (!r) {
-            rc = -1;
-            continue;
-        }
-        json_object_put(r);
-        printf("%s\n", argv[i]);
-    }
-    return rc;
+    return ask_each(argc - 1, argv + 1, request);
 }
 
 int
