@@ -22,13 +22,18 @@
  *   service's root, pivots into it, drops its privileges as a container's
  *   PID 1 does and execs the command. Then one loop: reap children (as
  *   every PID 1 must), restart services by their policy with a back-off,
- *   run their health checks (health.c's, with a probe of ours), answer
+ *   run their health checks (health.c's, with a probe of ours), copy
+ *   each service's output from its pipe to DIR/services/NAME.log,
+ *   rotated by size as a container's log (logs.c's rotation: NAME.log.1,
+ *   .2 ..., 10m and 3 files unless its record says otherwise), answer
  *   the control socket, and on SIGTERM stop every service, the last
  *   started first.
  *
  * The control socket speaks JSON-RPC 2.0, one request per line, as
  * StartOS's host API: `list`, `start`, `stop`, `restart` and `logs`
- * (params {"service": NAME}). `minictr compose ps/logs/restart` use it.
+ * (params {"service": NAME}; logs also {"offset", "file"}: where the last
+ * answer said to go on, a file named by its inode so that a reader
+ * follows it across a rotation). `minictr compose ps/logs/restart` use it.
  *
  * What is shared: the namespaces but mount, so every service sees every
  * process (/proc is the pod's), talks to the others on localhost, and
