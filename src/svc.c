@@ -355,9 +355,9 @@ enter_root(const struct svc *s)
 }
 
 static _Noreturn void
-service_child(struct svc *s, int log)
+service_child(struct svc *s, int out)
 {
-    if (child_stdio(log) == -1 || join_cgroups(s) == -1 || enter_root(s) == -1)
+    if (child_stdio(out) == -1 || join_cgroups(s) == -1 || enter_root(s) == -1)
         child_exit(MC_EXIT_RUNNER);
     /* its own session: a stop signals its whole process group */
     if (setsid() == -1) {
