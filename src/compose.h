@@ -128,10 +128,11 @@ int compose_pod_up(const struct compose_file *f, struct container *cs,
                    struct container *pod);
 /* --wait: every service running, healthy when it has a check. */
 int compose_pod_wait(const struct container *pod);
-/* One JSON-RPC call to the pod's service manager: its result, or NULL. */
+/* One JSON-RPC call to the pod's service manager: its result, or NULL.
+ * offset and file: where `logs` reads (svc.c read_log). */
 struct json_object *compose_pod_call(const struct container *pod,
                                      const char *method, const char *service,
-                                     int64_t offset);
+                                     int64_t offset, int64_t file);
 int compose_pod_ps(const struct container *pod);
 /* 1: stop_fd became readable (Ctrl-C). */
 int compose_pod_logs(const struct container *pod, char **services, int n,

@@ -187,7 +187,7 @@ compose_pod_up(const struct compose_file *f, struct container *cs,
 
 json_object *
 compose_pod_call(const struct container *pod, const char *method,
-                 const char *service, int64_t offset)
+                 const char *service, int64_t offset, int64_t file)
 {
     json_object *req, *params, *resp, *v;
     char buf[200000];
@@ -206,6 +206,7 @@ compose_pod_call(const struct container *pod, const char *method,
         json_object_object_add(params, "service",
                                json_object_new_string(service));
         json_object_object_add(params, "offset", json_object_new_int64(offset));
+        json_object_object_add(params, "file", json_object_new_int64(file));
         json_object_object_add(req, "params", params);
     }
     dprintf(fd, "%s\n",
@@ -281,7 +282,7 @@ status_of(json_object *s, char *buf, size_t size)
 int
 compose_pod_ps(const struct container *pod)
 {
-    json_object *list = compose_pod_call(pod, "list", NULL, 0);
+    json_object *list = compose_pod_call(pod, "list", NULL, 0, 0);
 
     if (!list)
         return -1;
@@ -314,8 +315,12 @@ int
 compose_pod_logs(const struct container *pod, char **services, int n,
                  bool follow, int stop_fd)
 {
-    json_object *list = compose_pod_call(pod, "list", NULL, 0);
-    int64_t offsets[COMPOSE_MAX_SERVICES] = {0};
+    json_object *list = compose_pod_call(pod, "list", NULL, 0, 0);
+    /* where each service's log is read: a file (its inode, 0 for the
+     * oldest kept) and an offset in it; rotation moves the file, and the
+     * manager finds it again (svc.c read_log) */
+    int64_t offsets[COMPOSE_MAX_SERVICES] = {0},
+            files[COMPOSE_MAX_SERVICES] = {0};
     bool bol[COMPOSE_MAX_SERVICES];
     char names[COMPOSE_MAX_SERVICES][64];
     int count = 0, width = 0;
@@ -348,14 +353,16 @@ compose_pod_logs(const struct container *pod, char **services, int n,
     for (;;) {
         bool more = false;
         for (int i = 0; i < count; i++) {
-            json_object *r =
-                            compose_pod_call(pod, "logs", names[i], offsets[i]),
+            json_object *r = compose_pod_call(pod, "logs", names[i], offsets[i],
+                                              files[i]),
                         *v;
             if (!r)
                 return follow ? 0 : -1; /* the pod stopped: done */
-            if (json_object_object_get_ex(r, "offset", &v) &&
-                json_object_get_int64(v) > offsets[i]) {
+            if (json_object_object_get_ex(r, "offset", &v))
                 offsets[i] = json_object_get_int64(v);
+            if (json_object_object_get_ex(r, "file", &v))
+                files[i] = json_object_get_int64(v);
+            if (*field(r, "data")) {
                 print_lines(names[i], width, field(r, "data"), &bol[i]);
                 more = true;
             }
@@ -377,7 +384,7 @@ int
 compose_pod_restart(const struct container *pod, char **services, int n)
 {
     for (int i = 0; i < n; i++) {
-        json_object *r = compose_pod_call(pod, "restart", services[i], 0);
+        json_object *r = compose_pod_call(pod, "restart", services[i], 0, 0);
         if (!r)
             return -1;
         fprintf(stderr, " Service %s  Restarting\n", services[i]);
@@ -392,7 +399,7 @@ int
 compose_pod_wait(const struct container *pod)
 {
     for (;;) {
-        json_object *list = compose_pod_call(pod, "list", NULL, 0);
+        json_object *list = compose_pod_call(pod, "list", NULL, 0, 0);
         bool ready = true;
         if (!list)
             return -1;

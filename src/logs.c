@@ -116,25 +116,34 @@ json_escape(char *out, size_t at, const char *data, size_t len)
     return at;
 }
 
-/* Rename ID-json.log to .1, .1 to .2, ...: the oldest one goes. */
-static void
-rotate(struct log_writer *w)
+/* Rename name to name.1, .1 to .2, ... (in dir, or by path with
+ * AT_FDCWD): the oldest of max_files goes. A new, empty name is opened
+ * for appending: its fd, or -1. A pod's manager (svc.c) rotates its
+ * services' logs with this too. */
+int
+log_rotate_at(int dir, const char *name, int max_files)
 {
     char from[4300], to[4300];
 
-    close(w->fd);
-    for (int i = w->cfg.max_files - 1; i >= 1; i--) {
+    for (int i = max_files - 1; i >= 1; i--) {
         if (i == 1)
-            snprintf(from, sizeof(from), "%s", w->path);
+            snprintf(from, sizeof(from), "%s", name);
         else
-            snprintf(from, sizeof(from), "%s.%d", w->path, i - 1);
-        snprintf(to, sizeof(to), "%s.%d", w->path, i);
-        rename(from, to);
+            snprintf(from, sizeof(from), "%s.%d", name, i - 1);
+        snprintf(to, sizeof(to), "%s.%d", name, i);
+        renameat(dir, from, dir, to);
     }
-    w->fd = open(w->path,
-                 O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
-                     (w->cfg.max_files <= 1 ? O_TRUNC : 0),
-                 0640);
+    return openat(dir, name,
+                  O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
+                      (max_files <= 1 ? O_TRUNC : 0),
+                  0640);
+}
+
+static void
+rotate(struct log_writer *w)
+{
+    close(w->fd);
+    w->fd = log_rotate_at(AT_FDCWD, w->path, w->cfg.max_files);
     w->size = 0;
 }
 

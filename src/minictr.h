@@ -958,6 +958,7 @@ int log_open(struct log_writer *w, const struct container *c);
 void log_write(struct log_writer *w, int stream, const char *buf, size_t len);
 void log_close(struct log_writer *w);
 void log_path(const struct container *c, char *buf, size_t size);
+int log_rotate_at(int dir, const char *name, int max_files);
 int cmd_logs(int argc, char **argv);
 /* What to read back: `minictr logs` flags, the API's query string. */
 struct log_query {

@@ -22,13 +22,18 @@
  *   service's root, pivots into it, drops its privileges as a container's
  *   PID 1 does and execs the command. Then one loop: reap children (as
  *   every PID 1 must), restart services by their policy with a back-off,
- *   run their health checks (health.c's, with a probe of ours), answer
+ *   run their health checks (health.c's, with a probe of ours), copy
+ *   each service's output from its pipe to DIR/services/NAME.log,
+ *   rotated by size as a container's log (logs.c's rotation: NAME.log.1,
+ *   .2 ..., 10m and 3 files unless its record says otherwise), answer
  *   the control socket, and on SIGTERM stop every service, the last
  *   started first.
  *
  * The control socket speaks JSON-RPC 2.0, one request per line, as
  * StartOS's host API: `list`, `start`, `stop`, `restart` and `logs`
- * (params {"service": NAME}). `minictr compose ps/logs/restart` use it.
+ * (params {"service": NAME}; logs also {"offset", "file"}: where the last
+ * answer said to go on, a file named by its inode so that a reader
+ * follows it across a rotation). `minictr compose ps/logs/restart` use it.
  *
  * What is shared: the namespaces but mount, so every service sees every
  * process (/proc is the pod's), talks to the others on localhost, and
@@ -98,6 +103,9 @@ struct svc {
     bool restart_after_stop;
     bool waiting_said; /* "waits for" is said once */
     struct health_run health;
+    int out; /* the read end of its stdout and stderr, or -1 */
+    int log; /* DIR/services/NAME.log, or -1 */
+    uint64_t log_size;
 };
 
 struct client {
@@ -347,9 +355,9 @@ enter_root(const struct svc *s)
 }
 
 static _Noreturn void
-service_child(struct svc *s, int log)
+service_child(struct svc *s, int out)
 {
-    if (child_stdio(log) == -1 || join_cgroups(s) == -1 || enter_root(s) == -1)
+    if (child_stdio(out) == -1 || join_cgroups(s) == -1 || enter_root(s) == -1)
         child_exit(MC_EXIT_RUNNER);
     /* its own session: a stop signals its whole process group */
     if (setsid() == -1) {
@@ -362,20 +370,100 @@ service_child(struct svc *s, int log)
 }
 
 static void
-start_service(struct svc *s)
+append_log(struct svc *s, const char *buf, size_t len)
+{
+    if (len && s->log != -1 && write(s->log, buf, len) == (ssize_t)len)
+        s->log_size += len;
+}
+
+/* What a service printed: one read of its pipe, appended to NAME.log.
+ * Past its max-size (a container's default: 10m and 3 files, its
+ * record's log_max_size and log_max_files) the file is rotated as a
+ * container's log is (logs.c): NAME.log.1, .2, ... A read is never
+ * larger than max-size; of one that does not fit, the whole lines that
+ * do stay in the file, which is then rotated and takes the rest: no file
+ * grows past max-size, and each begins with a line. Returns the bytes
+ * read; 0 when the pipe ended (and is closed), -1 when it is empty. */
+static ssize_t
+drain_output(struct svc *s)
+{
+    static char buf[65536];
+    uint64_t max = s->c.log.max_size;
+    char name[80], *nl;
+    size_t cut = 0;
+    ssize_t n;
+
+    n = read(s->out, buf, max && max < sizeof(buf) ? (size_t)max : sizeof(buf));
+    if (n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR)) {
+        close(s->out);
+        s->out = -1;
+        return 0;
+    }
+    if (n == -1)
+        return -1;
+    if (max && s->log_size + (uint64_t)n > max) {
+        nl = max > s->log_size ? memrchr(buf, '\n', max - s->log_size) : NULL;
+        cut = nl ? (size_t)(nl - buf) + 1 : 0;
+        append_log(s, buf, cut);
+        snprintf(name, sizeof(name), "%s.log", s->name);
+        if (s->log != -1)
+            close(s->log);
+        s->log = log_rotate_at(log_dir, name, s->c.log.max_files);
+        s->log_size = 0;
+    }
+    append_log(s, buf + cut, (size_t)n - cut);
+    return n;
+}
+
+/* What is left in a service's pipe, then the pipe goes: when it is
+ * restarted, or the pod ends. At most 1 MiB: a process it left behind
+ * (`yes &`) may still be writing, and must not keep us here. */
+static void
+drain_rest(struct svc *s)
+{
+    for (int i = 0; i < 16 && s->out != -1 && drain_output(s) > 0; i++)
+        ;
+    if (s->out != -1)
+        close(s->out);
+    s->out = -1;
+}
+
+/* A pipe, not the file: the service writes into it and we copy it to
+ * NAME.log, rotating as we go, so the file stays below max-size however
+ * fast it prints (a full pipe blocks its writes until we read it). */
+static int
+open_output(struct svc *s, int pipefd[2])
 {
     char name[80];
-    int log;
+    struct stat st;
 
-    snprintf(name, sizeof(name), "%s.log", s->name);
-    log =
-        openat(log_dir, name, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+    if (s->log == -1) {
+        snprintf(name, sizeof(name), "%s.log", s->name);
+        s->log = openat(log_dir, name,
+                        O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+        if (s->log == -1)
+            return -1;
+        s->log_size = fstat(s->log, &st) == 0 ? (uint64_t)st.st_size : 0;
+    }
+    drain_rest(s); /* the last run's pipe */
+    if (pipe2(pipefd, O_CLOEXEC) == -1)
+        return -1;
+    s->out = pipefd[0];
+    fcntl(s->out, F_SETFL, O_NONBLOCK);
+    return 0;
+}
+
+static void
+start_service(struct svc *s)
+{
+    int out[2] = {-1, -1};
+
     fflush(NULL);
-    s->pid = log == -1 ? -1 : fork();
+    s->pid = open_output(s, out) == -1 ? -1 : fork();
     if (s->pid == 0)
-        service_child(s, log);
-    if (log != -1)
-        close(log);
+        service_child(s, out[1]);
+    if (out[1] != -1)
+        close(out[1]);
     if (s->pid == -1) {
         say("%s cannot start: %s", s->name, strerror(errno));
         s->pid = 0;
@@ -603,27 +691,89 @@ rpc_error(int code, const char *message)
     return e;
 }
 
-/* `logs`: up to 16 KiB of NAME.log from params.offset on. */
+/* NAME.log (k 0) or its rotated NAME.log.k, for reading. */
+static int
+open_log(const struct svc *s, int k, struct stat *st)
+{
+    char name[96];
+    int fd;
+
+    if (k)
+        snprintf(name, sizeof(name), "%s.log.%d", s->name, k);
+    else
+        snprintf(name, sizeof(name), "%s.log", s->name);
+    fd = openat(log_dir, name, O_RDONLY | O_CLOEXEC);
+    if (fd != -1 && fstat(fd, st) == -1) {
+        close(fd);
+        fd = -1;
+    }
+    return fd;
+}
+
+/* Which of NAME.log (0), NAME.log.1, ... is the file of inode ino: its
+ * k, or -1 if it was rotated away (or never was). */
+static int
+find_log(const struct svc *s, int64_t ino)
+{
+    struct stat st;
+
+    for (int k = 0; k < s->c.log.max_files; k++) {
+        int fd = open_log(s, k, &st);
+        if (fd == -1)
+            continue;
+        close(fd);
+        if ((int64_t)st.st_ino == ino)
+            return k;
+    }
+    return -1;
+}
+
+/* `logs`: up to 16 KiB from params.offset on, and where to ask next:
+ * {data, file, offset}. params.file is the inode of the file the reader
+ * is in (as the last answer said): a rotation renames that file
+ * (NAME.log to .1, .1 to .2), so it is found again wherever it is now,
+ * read to its end, and the reader goes on from the start of the next
+ * newer one — `compose logs -f` loses nothing across a rotation. file 0
+ * (or a file rotated away since) starts at the oldest file kept; no
+ * file: NAME.log at params.offset, or at 0 if it is shorter. Rotation is
+ * this loop's too (drain_output), so no file moves while we look. */
 static json_object *
-read_log(const struct svc *s, int64_t offset)
+read_log(const struct svc *s, int64_t offset, int64_t file)
 {
     json_object *o = json_object_new_object();
     static char buf[SVC_LOG_CHUNK + 1];
-    char name[80];
+    struct stat st = {0}, now;
     ssize_t n = 0;
-    int fd;
+    int k = file < 0 ? 0 : file == 0 ? -1 : find_log(s, file), fd = -1;
 
-    snprintf(name, sizeof(name), "%s.log", s->name);
-    fd = openat(log_dir, name, O_RDONLY | O_CLOEXEC);
-    if (fd != -1) {
-        n = pread(fd, buf, SVC_LOG_CHUNK, offset);
-        close(fd);
+    if (k == -1) { /* from the start of the oldest one */
+        k = s->c.log.max_files - 1;
+        offset = 0;
     }
-    buf[n > 0 ? n : 0] = '\0';
-    json_object_object_add(o, "data",
-                           json_object_new_string_len(buf, n > 0 ? (int)n : 0));
-    json_object_object_add(o, "offset",
-                           json_object_new_int64(offset + (n > 0 ? n : 0)));
+    for (; k >= 0; k--) {
+        int next = open_log(s, k, &now);
+        if (next == -1)
+            continue;
+        if (fd != -1) { /* read to its end: the next newer one, from 0 */
+            close(fd);
+            offset = 0;
+        }
+        fd = next;
+        st = now;
+        if (offset > st.st_size)
+            offset = 0; /* cut in place (max-file=1): start again */
+        n = pread(fd, buf, SVC_LOG_CHUNK, offset);
+        if (n > 0)
+            break;
+    }
+    if (fd != -1)
+        close(fd);
+    n = n > 0 ? n : 0;
+    buf[n] = '\0';
+    json_object_object_add(o, "data", json_object_new_string_len(buf, (int)n));
+    json_object_object_add(o, "file",
+                           json_object_new_int64((int64_t)st.st_ino));
+    json_object_object_add(o, "offset", json_object_new_int64(offset + n));
     return o;
 }
 
@@ -656,10 +806,12 @@ call(const char *method, json_object *params, json_object **error)
         return NULL;
     }
     if (!strcmp(method, "logs")) {
-        int64_t offset = 0;
+        int64_t offset = 0, file = -1;
         if (json_object_object_get_ex(params, "offset", &v))
             offset = json_object_get_int64(v);
-        return read_log(s, offset < 0 ? 0 : offset);
+        if (json_object_object_get_ex(params, "file", &v))
+            file = json_object_get_int64(v);
+        return read_log(s, offset < 0 ? 0 : offset, file < 0 ? -1 : file);
     }
     if (!strcmp(method, "stop"))
         stop_service(s, false);
@@ -832,7 +984,7 @@ next_timeout(void)
 _Noreturn void
 svc_main(struct container *c)
 {
-    struct pollfd p[2 + SVC_MAX_CLIENTS + 2 * COMPOSE_MAX_SERVICES];
+    struct pollfd p[2 + SVC_MAX_CLIENTS + 3 * COMPOSE_MAX_SERVICES];
     sigset_t mask;
     int sig;
 
@@ -861,6 +1013,7 @@ svc_main(struct container *c)
         svcs[i].c.hostname = c->hostname;
         svcs[i].c.device_cgroup = c->device_cgroup;
         svcs[i].c.keep_fd = -1;
+        svcs[i].out = svcs[i].log = -1;
     }
     /* /run, which every service shares: a tmpfs of the pod's (its root
      * is empty until now) */
@@ -881,7 +1034,8 @@ svc_main(struct container *c)
     say("%d services", nsvcs);
     start_ready();
     for (;;) {
-        int n = 0, health_at[COMPOSE_MAX_SERVICES];
+        int n = 0, health_at[COMPOSE_MAX_SERVICES],
+            out_at[COMPOSE_MAX_SERVICES];
         struct signalfd_siginfo si;
 
         p[n++] = (struct pollfd){sig, POLLIN, 0};
@@ -891,6 +1045,9 @@ svc_main(struct container *c)
         for (int i = 0; i < nsvcs; i++) {
             health_at[i] = n;
             n += health_poll_fds(&svcs[i].health, &p[n]);
+            out_at[i] = svcs[i].out == -1 ? -1 : n;
+            if (svcs[i].out != -1)
+                p[n++] = (struct pollfd){svcs[i].out, POLLIN, 0};
         }
         if (poll(p, (nfds_t)n, next_timeout()) == -1 && errno != EINTR)
             continue;
@@ -898,6 +1055,9 @@ svc_main(struct container *c)
             if (si.ssi_signo != SIGCHLD)
                 shut_down();
         reap();
+        for (int i = 0; i < nsvcs; i++)
+            if (out_at[i] != -1 && p[out_at[i]].revents)
+                drain_output(&svcs[i]);
         if (p[1].revents & POLLIN)
             accept_client();
         for (int i = 0; i < SVC_MAX_CLIENTS; i++)
@@ -913,6 +1073,8 @@ svc_main(struct container *c)
         timers();
         start_ready();
         if (shutting_down && all_down()) {
+            for (int i = 0; i < nsvcs; i++) /* their last lines */
+                drain_rest(&svcs[i]);
             say("every service stopped");
             _exit(0);
         }

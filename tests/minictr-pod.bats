@@ -331,6 +331,75 @@ EOF
     assert_output --partial "restart 3 in 400 ms"
 }
 
+# log_sizes FILE...: "name size" of each, as the kernel says (stat).
+log_sizes() { stat -c '%n %s' "$@" 2>/dev/null || true; }
+
+# within_limit DIR NAME: NAME.log and its rotated files in DIR are at
+# most 3 and none is over 10 MiB (a container's default --log-opt).
+within_limit() {
+    local files
+    files=$(ls "$1/$2".log* 2>/dev/null | wc -l)
+    [ "$files" -le 3 ] || { echo "$files files: $(ls "$1")"; return 1; }
+    log_sizes "$1/$2".log* | awk '$2 > 10485760 { print "too big: " $0; bad = 1 } END { exit bad }'
+}
+
+@test "pod: a service that prints fast has its log rotated by size (10 MiB, 3 files, a container's default); compose logs -f follows across the rotations; down removes the files" {
+    # loud: 39 MB, more than the 3 files keep; steady: 26 MB (2000000
+    # lines of 13 bytes), two rotations but nothing rotated away
+    cat >compose.yaml <<'EOF'
+name: chatty
+x-minictr:
+  pod: true
+services:
+  loud:
+    image: busybox
+    command: sh -c 'echo minictr-first; yes minictr-line | head -c 39000000; echo minictr-last; exec sleep 1000'
+  steady:
+    image: busybox
+    command: sh -c 'echo minictr-first; yes minictr-line | head -c 26000000; echo minictr-last; exec sleep 1000'
+EOF
+    run --separate-stderr mc compose up -d
+    [ "$status" -eq 0 ] || fail "up: $status: $stderr"
+    local dir follow
+    dir=$(pod_dir)/services
+    in_ns timeout 120 "$MC" compose logs -f steady >follow.out 2>&1 &
+    follow=$!
+    # while they write, and after: never more than 3 files of 10 MiB
+    for _ in $(seq 300); do
+        within_limit "$dir" loud || fail "loud: $(within_limit "$dir" loud)"
+        within_limit "$dir" steady || fail "steady: $(within_limit "$dir" steady)"
+        grep -qs minictr-last "$dir/loud.log" && grep -qs minictr-last "$dir/steady.log" && break
+        sleep 0.1
+    done
+    grep -q minictr-last "$dir/loud.log" || fail "loud did not finish: $(log_sizes "$dir"/loud.log*)"
+    grep -q minictr-last "$dir/steady.log" || fail "steady did not finish: $(log_sizes "$dir"/steady.log*)"
+    within_limit "$dir" loud || fail "loud: $(within_limit "$dir" loud)"
+    within_limit "$dir" steady || fail "steady: $(within_limit "$dir" steady)"
+    # rotated: the oldest of loud's went; steady's first lines are kept
+    [ -e "$dir/loud.log.1" ] && [ -e "$dir/loud.log.2" ] || fail "not rotated: $(ls "$dir")"
+    [ -e "$dir/steady.log.2" ] || fail "not rotated: $(ls "$dir")"
+    # each file begins with a whole line: compose logs prints the kept
+    # ones, oldest first, every line whole, the last one last
+    for f in "$dir"/loud.log* "$dir"/steady.log*; do
+        [ "$(head -c 8 "$f")" = minictr- ] || fail "$f begins with '$(head -c 13 "$f")'"
+    done
+    run -0 bash -c "nsenter --net=/proc/$TESTNS/ns/net $MC compose logs loud | grep -vnx 'loud | minictr-line'"
+    [[ "$output" =~ ^[0-9]+:"loud | minictr-last"$ ]] || fail "compose logs loud: $output"
+    run -0 bash -c "nsenter --net=/proc/$TESTNS/ns/net $MC compose logs loud | tail -n 1"
+    assert_equal "$output" "loud | minictr-last"
+    # the follower found its file again after each rename: every line
+    # once, in order, none cut
+    wait_until 60 grep -q minictr-last follow.out || fail "follow: $(tail -n 3 follow.out)"
+    assert_equal "$(head -n 1 follow.out)" "steady | minictr-first"
+    assert_equal "$(tail -n 1 follow.out)" "steady | minictr-last"
+    assert_equal "$(grep -c '^steady | minictr-line$' follow.out)" 2000000
+    assert_equal "$(wc -l <follow.out)" 2000002
+    run -0 mc compose down
+    # the follower ends with its pod
+    wait "$follow" || fail "compose logs -f: exit $?"
+    nothing_left
+}
+
 @test "pod: kill -9 of a service: restarted by its policy, the other untouched; of the manager: the pod ends, all its services with it, and down leaves nothing" {
     cat >compose.yaml <<'EOF'
 name: crash
