@@ -450,6 +450,7 @@ privileges_device_filter(const char *cgroup_dir,
 {
     struct bpf_insn prog[256 * 14 + 2];
     int len = 0, prog_fd, cg_fd, rc;
+    bool decided = false;
     union bpf_attr attr;
 
     if (!rules) {
@@ -463,54 +464,68 @@ privileges_device_filter(const char *cgroup_dir,
 #define INSN(c, d, s, o, i) \
     (prog[len++] = (struct bpf_insn){ \
          .code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i)})
-    /* r2 = access (mknod 1, read 2, write 4), r3 = type (block 1, char
-     * 2), r4 = major, r5 = minor: struct bpf_cgroup_dev_ctx. Loaded again
-     * by every rule, not once at the top: the verifier checks a rule once
+    /* struct bpf_cgroup_dev_ctx, at r1: access_type (type in the low 16
+     * bits: block 1, char 2; access in the high ones: mknod 1, read 2,
+     * write 4), major, minor. Each rule loads the fields it tests, into
+     * r2 (access), r3 (type), r4 (major), r5 (minor), just before it
+     * tests them, not once at the top: the verifier checks a rule once
      * for each different state a path arrives in, and a path that failed
      * the rule before at its major knows r3 while one that failed at its
-     * type does not. Loaded in each rule, r2-r6 are written before they
-     * are read, so no path's knowledge of them counts: every rule is
-     * checked once (BPF_PROG_LOAD of Docker's list: 0.74 ms, now 0.46;
-     * medians of 20 starts, strace -T). */
-#define LOAD_CTX() \
-    INSN(BPF_LDX | BPF_W | BPF_MEM, 2, 1, 0, 0); \
-    INSN(BPF_ALU64 | BPF_MOV | BPF_X, 3, 2, 0, 0); \
-    INSN(BPF_ALU | BPF_AND | BPF_K, 3, 0, 0, 0xffff); \
-    INSN(BPF_ALU | BPF_RSH | BPF_K, 2, 0, 0, 16); \
-    INSN(BPF_LDX | BPF_W | BPF_MEM, 4, 1, 4, 0); \
-    INSN(BPF_LDX | BPF_W | BPF_MEM, 5, 1, 8, 0)
+     * type does not. Written before they are read in every rule, r2-r5
+     * carry no path's knowledge along, so every rule is checked once. And
+     * a test that cannot fail is left out: "rwm" allows every access, so
+     * an allow rule with it tests no access, and a deny rule with it
+     * matches any (an access asks for one of the three at least). For
+     * Docker's list: 138 instructions before, 90 now, and a verifier time
+     * (log_level 4) of 0.33 ms before, ... now. */
+#define FIELD(reg, off) INSN(BPF_LDX | BPF_W | BPF_MEM, reg, 1, off, 0)
+#define SKIP_UNLESS(reg, value) \
+    (jumps[nj++] = len, INSN(BPF_JMP | BPF_JNE | BPF_K, reg, 0, 0, value))
     for (int i = n - 1; i >= 0; i--) {
         const struct device_rule *r = &rules[i];
-        int acc = access_bits(r->access), start = len, jumps[4], nj = 0;
-        LOAD_CTX();
+        int acc = access_bits(r->access), jumps[4], nj = 0;
+        bool every_access = acc == (BPF_DEVCG_ACC_MKNOD | BPF_DEVCG_ACC_READ |
+                                    BPF_DEVCG_ACC_WRITE);
         /* each test jumps past this rule's block when it does not match */
         if (r->type != 'a') {
-            jumps[nj++] = len;
-            INSN(BPF_JMP | BPF_JNE | BPF_K, 3, 0, 0,
-                 r->type == 'b' ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR);
+            FIELD(3, 0);
+            INSN(BPF_ALU | BPF_AND | BPF_K, 3, 0, 0, 0xffff);
+            SKIP_UNLESS(3, r->type == 'b' ? BPF_DEVCG_DEV_BLOCK
+                                          : BPF_DEVCG_DEV_CHAR);
         }
         if (r->type != 'a' && r->major >= 0) {
-            jumps[nj++] = len;
-            INSN(BPF_JMP | BPF_JNE | BPF_K, 4, 0, 0, (int)r->major);
+            FIELD(4, 4);
+            SKIP_UNLESS(4, (int)r->major);
         }
         if (r->type != 'a' && r->minor >= 0) {
-            jumps[nj++] = len;
-            INSN(BPF_JMP | BPF_JNE | BPF_K, 5, 0, 0, (int)r->minor);
+            FIELD(5, 8);
+            SKIP_UNLESS(5, (int)r->minor);
         }
         /* allow: every access asked is in the rule; deny: any is */
-        INSN(BPF_ALU64 | BPF_MOV | BPF_X, 6, 2, 0, 0);
-        INSN(BPF_ALU | BPF_AND | BPF_K, 6, 0, 0, r->allow ? ~acc : acc);
-        jumps[nj++] = len;
-        INSN(BPF_JMP | (r->allow ? BPF_JNE : BPF_JEQ) | BPF_K, 6, 0, 0, 0);
+        if (!every_access) {
+            FIELD(2, 0);
+            INSN(BPF_ALU | BPF_RSH | BPF_K, 2, 0, 0, 16);
+            INSN(BPF_ALU | BPF_AND | BPF_K, 2, 0, 0, r->allow ? ~acc : acc);
+            jumps[nj++] = len;
+            INSN(BPF_JMP | (r->allow ? BPF_JNE : BPF_JEQ) | BPF_K, 2, 0, 0, 0);
+        }
         INSN(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, r->allow ? 1 : 0);
         INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
         for (int j = 0; j < nj; j++)
             prog[jumps[j]].off = (short)(len - jumps[j] - 1);
-        (void)start;
+        if (nj == 0) { /* it matches every access: no rule before counts */
+            decided = true;
+            break;
+        }
     }
-    INSN(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 1);
-    INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
-#undef LOAD_CTX
+    /* No rule matched: allowed. (Not after a rule that matches every
+     * access: the verifier refuses code that no path reaches.) */
+    if (!decided) {
+        INSN(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 1);
+        INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+    }
+#undef SKIP_UNLESS
+#undef FIELD
 #undef INSN
 
     memset(&attr, 0, sizeof(attr));
