@@ -78,8 +78,21 @@ runcg_enter() {
     export MINICTR_TEST_CGROUPS
 }
 
+# cgbox's cgroup2 directories (/minictr/cgbox-PID: pure v2, and the
+# unified tree of a hybrid host, outside the run's own cgroups) that a
+# cgbox killed or graded wrong left: empty ones whose PID is gone.
+runcg_sweep_cgbox() {
+    local d
+    for d in /sys/fs/cgroup/minictr/cgbox-* /sys/fs/cgroup/unified/minictr/cgbox-*; do
+        [ -d "$d" ] || continue
+        kill -0 "${d##*-}" 2>/dev/null || rmdir "$d" 2>/dev/null || true
+    done
+    rmdir /sys/fs/cgroup/unified/minictr 2>/dev/null || true
+}
+
 runcg_leave() {
     local i dir sub tries
+    runcg_sweep_cgbox
     for i in "${!RUNCG_DIRS[@]}"; do
         dir=${RUNCG_DIRS[$i]}
         echo "$BASHPID" >"${RUNCG_HOME[$i]}/cgroup.procs" 2>/dev/null
