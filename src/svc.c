@@ -369,6 +369,16 @@ service_child(struct svc *s, int out)
     exec_command(&s->c, s->c.argv);
 }
 
+/* NAME.log (k 0), or its rotated NAME.log.k, in DIR/services. */
+static void
+log_name(const struct svc *s, int k, char *buf, size_t size)
+{
+    if (k)
+        snprintf(buf, size, "%s.log.%d", s->name, k);
+    else
+        snprintf(buf, size, "%s.log", s->name);
+}
+
 static void
 append_log(struct svc *s, const char *buf, size_t len)
 {
@@ -405,7 +415,7 @@ drain_output(struct svc *s)
         nl = max > s->log_size ? memrchr(buf, '\n', max - s->log_size) : NULL;
         cut = nl ? (size_t)(nl - buf) + 1 : 0;
         append_log(s, buf, cut);
-        snprintf(name, sizeof(name), "%s.log", s->name);
+        log_name(s, 0, name, sizeof(name));
         if (s->log != -1)
             close(s->log);
         s->log = log_rotate_at(log_dir, name, s->c.log.max_files);
@@ -438,7 +448,7 @@ open_output(struct svc *s, int pipefd[2])
     struct stat st;
 
     if (s->log == -1) {
-        snprintf(name, sizeof(name), "%s.log", s->name);
+        log_name(s, 0, name, sizeof(name));
         s->log = openat(log_dir, name,
                         O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
         if (s->log == -1)
@@ -698,10 +708,7 @@ open_log(const struct svc *s, int k, struct stat *st)
     char name[96];
     int fd;
 
-    if (k)
-        snprintf(name, sizeof(name), "%s.log.%d", s->name, k);
-    else
-        snprintf(name, sizeof(name), "%s.log", s->name);
+    log_name(s, k, name, sizeof(name));
     fd = openat(log_dir, name, O_RDONLY | O_CLOEXEC);
     if (fd != -1 && fstat(fd, st) == -1) {
         close(fd);
@@ -716,13 +723,11 @@ static int
 find_log(const struct svc *s, int64_t ino)
 {
     struct stat st;
+    char name[96];
 
     for (int k = 0; k < s->c.log.max_files; k++) {
-        int fd = open_log(s, k, &st);
-        if (fd == -1)
-            continue;
-        close(fd);
-        if ((int64_t)st.st_ino == ino)
+        log_name(s, k, name, sizeof(name));
+        if (fstatat(log_dir, name, &st, 0) == 0 && (int64_t)st.st_ino == ino)
             return k;
     }
     return -1;
